@@ -1,0 +1,40 @@
+/**
+ * The service's single table: key names, indexes and the attribute that expires items.
+ * The CDK stack and the local stack both build the table from this, so they cannot drift.
+ * docs/data-access-patterns.md lists which access pattern each key and index serves.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Every list filter of GET /api/v1/outbound-calls is a Query on one of these, newest first. */
+export const CALL_INDEXES = {
+  byAccount: { partitionKey: 'accountKey', sortKey: 'createdKey' },
+  byAgent: { partitionKey: 'agentKey', sortKey: 'createdKey' },
+  byStatus: { partitionKey: 'statusKey', sortKey: 'createdKey' },
+  byAgentStatus: { partitionKey: 'agentStatusKey', sortKey: 'createdKey' },
+} as const;
+
+export type CallIndexName = keyof typeof CALL_INDEXES;
+
+export const keys = {
+  call: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' }),
+  account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
+  accountAgent: (accountId: string, agentId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `AGENT#${agentId}` }),
+  accountApiKey: (accountId: string, keyId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `APIKEY#${keyId}` }),
+  accountNumber: (accountId: string, number: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `NUMBER#${number}` }),
+  apiKeyHash: (hash: string) => ({ pk: `APIKEYHASH#${hash}`, sk: 'APIKEYHASH' }),
+  numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
+  idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
+};
+
+/** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */
+export const callIndexKeys = (call: { accountId: string; agentId: string; status: string; createdAt: string; id: string }) => ({
+  accountKey: `ACCOUNT#${call.accountId}`,
+  agentKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}`,
+  statusKey: `ACCOUNT#${call.accountId}#STATUS#${call.status}`,
+  agentStatusKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}#STATUS#${call.status}`,
+  createdKey: `${call.createdAt}#${call.id}`,
+});

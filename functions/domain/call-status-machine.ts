@@ -1,0 +1,63 @@
+import type { CallStatus } from '#schemas/call';
+
+/**
+ * Every status change of a call, in one table. Nothing else decides whether a status may change:
+ * stores write a new status only with a condition on the status this table was asked about.
+ */
+export const CALL_EVENTS = [
+  'schedule_fired',
+  'dial_started',
+  'provider_ringing',
+  'provider_answered',
+  'provider_hung_up',
+  'provider_voicemail_ended',
+  'provider_no_answer',
+  'retry_scheduled',
+  'provider_busy',
+  'provider_failed',
+  'cancel',
+] as const;
+export type CallEvent = (typeof CALL_EVENTS)[number];
+
+export const TERMINAL_STATUSES: readonly CallStatus[] = [
+  'completed',
+  'failed',
+  'no_answer',
+  'busy',
+  'cancelled',
+  'voicemail',
+];
+
+/** (event, from) → to. A pair that is not here is not a transition. */
+export const TRANSITIONS: Readonly<Record<CallEvent, Partial<Record<CallStatus, CallStatus>>>> = {
+  schedule_fired: { scheduled: 'queued' },
+  dial_started: { queued: 'initiating' },
+  provider_ringing: { initiating: 'ringing' },
+  provider_answered: { initiating: 'in_progress', ringing: 'in_progress' },
+  provider_hung_up: { in_progress: 'completed' },
+  provider_voicemail_ended: { in_progress: 'voicemail' },
+  provider_no_answer: { initiating: 'no_answer', ringing: 'no_answer' },
+  retry_scheduled: { initiating: 'scheduled', ringing: 'scheduled' },
+  provider_busy: { initiating: 'busy', ringing: 'busy' },
+  provider_failed: { queued: 'failed', initiating: 'failed', ringing: 'failed' },
+  cancel: { scheduled: 'cancelled', queued: 'cancelled' },
+};
+
+export type TransitionResult =
+  | { allowed: true; from: CallStatus; to: CallStatus }
+  | { allowed: false; from: CallStatus; reason: 'terminal' | 'not_allowed' };
+
+export function isTerminal(status: CallStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function transition(from: CallStatus, event: CallEvent): TransitionResult {
+  const to = TRANSITIONS[event][from];
+  if (to !== undefined) return { allowed: true, from, to };
+  return { allowed: false, from, reason: isTerminal(from) ? 'terminal' : 'not_allowed' };
+}
+
+/** The statuses from which an event may be applied; stores use it as their write condition. */
+export function sourceStatuses(event: CallEvent): CallStatus[] {
+  return Object.keys(TRANSITIONS[event]) as CallStatus[];
+}

@@ -1,0 +1,85 @@
+import { monotonicFactory } from 'ulid';
+import type { Call, KeyMode, Metadata, StoredCall } from '#schemas/call';
+import { conflict } from './errors.ts';
+import { transition } from './call-status-machine.ts';
+import { toTimestamp } from './time.ts';
+
+const nextUlid = monotonicFactory();
+
+/** Call ids are `obc_` + a ULID, so they sort by creation time. */
+export function newCallId(now: Date): string {
+  return `obc_${nextUlid(now.getTime())}`;
+}
+
+export const CALL_ID_PATTERN = /^obc_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export interface NewCall {
+  id: string;
+  accountId: string;
+  keyMode: KeyMode;
+  agentId: string;
+  fromNumber: string;
+  toNumber: string;
+  /** When to dial; null, or a time not after `now`, means as soon as possible. */
+  scheduledFor: Date | null;
+  metadata: Metadata;
+  maxRetries: number;
+  retryDelayMinutes: number;
+  overrideFirstMessage: string | null;
+}
+
+export function newCall(input: NewCall, now: Date): StoredCall {
+  const createdAt = toTimestamp(now);
+  const dueLater = input.scheduledFor !== null && input.scheduledFor.getTime() > now.getTime();
+  return {
+    id: input.id,
+    accountId: input.accountId,
+    keyMode: input.keyMode,
+    agentId: input.agentId,
+    fromNumber: input.fromNumber,
+    toNumber: input.toNumber,
+    status: dueLater ? 'scheduled' : 'queued',
+    direction: 'outbound',
+    scheduledFor: input.scheduledFor ? toTimestamp(input.scheduledFor) : null,
+    initiatedAt: null,
+    connectedAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    conversationId: null,
+    metadata: input.metadata,
+    endReason: null,
+    retryCount: 0,
+    maxRetries: input.maxRetries,
+    retryDelayMinutes: input.retryDelayMinutes,
+    overrideFirstMessage: input.overrideFirstMessage,
+    attempts: [],
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+/** The cancelled call, or a 409 that names the status that prevents it. */
+export function cancelCall(call: StoredCall, now: Date): StoredCall {
+  const result = transition(call.status, 'cancel');
+  if (!result.allowed) {
+    throw conflict(
+      'call_not_cancellable',
+      `Call ${call.id} is ${call.status}; only scheduled or queued calls can be cancelled.`,
+    );
+  }
+  const at = toTimestamp(now);
+  return {
+    ...call,
+    status: result.to,
+    endedAt: at,
+    durationSeconds: 0,
+    endReason: 'cancelled',
+    updatedAt: at,
+  };
+}
+
+/** The call as the API shows it: everything but the owner and key mode. */
+export function toPublicCall(call: StoredCall): Call {
+  const { accountId: _account, keyMode: _mode, ...publicCall } = call;
+  return publicCall;
+}

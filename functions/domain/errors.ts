@@ -1,0 +1,46 @@
+/**
+ * Errors the service means to report to the caller. Each kind maps to one HTTP status in
+ * handlers/http/errors.ts; anything that is not a ServiceError is an internal error.
+ */
+export type ErrorKind =
+  | 'invalid_request'
+  | 'authentication_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'rate_limited';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export const invalidRequest = (code: string, message: string, param?: string) =>
+  new ServiceError('invalid_request', code, message, param);
+
+export const notFound = (code: string, message: string, param?: string) =>
+  new ServiceError('not_found', code, message, param);
+
+export const conflict = (code: string, message: string, param?: string) =>
+  new ServiceError('conflict', code, message, param);
+
+export const unprocessable = (code: string, message: string, param?: string) =>
+  new ServiceError('unprocessable', code, message, param);
+
+export const authenticationFailed = (code: string, message: string) =>
+  new ServiceError('authentication_failed', code, message);
+
+/** A conditional write lost: the item changed since it was read. Internal; use cases decide what it means. */
+export class ConcurrentModificationError extends Error {
+  constructor(readonly entity: string, readonly id: string) {
+    super(`${entity} ${id} changed while it was being updated`);
+    this.name = 'ConcurrentModificationError';
+  }
+}

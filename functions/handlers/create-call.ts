@@ -1,0 +1,20 @@
+import { invalidRequest } from '#domain/errors';
+import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/create-call-request';
+import { parseOrThrow } from '#schemas/parse';
+import { createCall } from '#use-cases/create-call';
+import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
+import { calls, clock, directory } from './api-dependencies.ts';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** POST /api/v1/outbound-calls */
+export const handler = apiHandler(async ({ event, caller }) => {
+  const rawRequest = jsonBody(event);
+  const request = parseOrThrow(CreateCallRequestSchema, rawRequest, { noun: 'field', fieldCodes: CREATE_CALL_FIELD_CODES });
+  const idempotencyKey = header(event, 'Idempotency-Key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw invalidRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.', 'Idempotency-Key');
+  }
+  const result = await createCall({ calls, directory, clock }, { caller, request, rawRequest, idempotencyKey });
+  return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+});

@@ -1,0 +1,65 @@
+import * as z from 'zod/mini';
+import { MetadataSchema } from './call.ts';
+import { phoneNumberSchema } from './phone-number.ts';
+
+export const LIMITS = {
+  maxRetries: { min: 0, max: 3, default: 0 },
+  retryDelayMinutes: { min: 1, max: 1440, default: 15 },
+  metadataBytes: 8192,
+  overrideFirstMessageLength: 4000,
+  agentIdLength: 64,
+  /** How far in the past `scheduledFor` may be and still be accepted (as "due now"). */
+  scheduledForSkewToleranceMinutes: 5,
+} as const;
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+const integerBetween = (field: string, min: number, max: number) => {
+  const error = `${field} must be an integer from ${min} to ${max}.`;
+  return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
+};
+
+/** Body of POST /api/v1/outbound-calls. Unknown fields are rejected, so a typo never changes meaning. */
+export const CreateCallRequestSchema = z.strictObject({
+  agentId: z.string({ error: 'agentId must be a string.' }).check(
+    z.minLength(1, { error: 'agentId must not be empty.' }),
+    z.maxLength(LIMITS.agentIdLength, { error: `agentId must be at most ${LIMITS.agentIdLength} characters.` }),
+  ),
+  toNumber: phoneNumberSchema('toNumber'),
+  fromNumber: z.optional(phoneNumberSchema('fromNumber')),
+  scheduledFor: z.optional(
+    z.nullable(
+      z.iso.datetime({
+        offset: true,
+        error: 'scheduledFor must be an ISO 8601 date-time with a time zone, such as 2025-06-17T09:00:00Z or 2025-06-17T11:00:00+02:00.',
+      }),
+    ),
+  ),
+  metadata: z.optional(
+    MetadataSchema.check(
+      z.refine((value) => jsonBytes(value) <= LIMITS.metadataBytes, {
+        error: `metadata must be at most ${LIMITS.metadataBytes} bytes when encoded as JSON.`,
+      }),
+    ),
+  ),
+  maxRetries: z.optional(integerBetween('maxRetries', LIMITS.maxRetries.min, LIMITS.maxRetries.max)),
+  retryDelayMinutes: z.optional(
+    integerBetween('retryDelayMinutes', LIMITS.retryDelayMinutes.min, LIMITS.retryDelayMinutes.max),
+  ),
+  overrideFirstMessage: z.optional(
+    z.string({ error: 'overrideFirstMessage must be a string.' }).check(
+      z.minLength(1, { error: 'overrideFirstMessage must not be empty.' }),
+      z.maxLength(LIMITS.overrideFirstMessageLength, {
+        error: `overrideFirstMessage must be at most ${LIMITS.overrideFirstMessageLength} characters.`,
+      }),
+    ),
+  ),
+});
+export type CreateCallRequest = z.infer<typeof CreateCallRequestSchema>;
+
+export const CREATE_CALL_FIELD_CODES = {
+  toNumber: 'invalid_phone_number',
+  fromNumber: 'invalid_phone_number',
+  scheduledFor: 'invalid_scheduled_for',
+  metadata: 'invalid_metadata',
+};

@@ -1,0 +1,68 @@
+import type * as z from 'zod/mini';
+import { invalidRequest, type ServiceError } from '#domain/errors';
+
+type Issue = z.core.$ZodIssue;
+
+export interface ParseOptions {
+  /** What the caller calls the thing being parsed, for messages: "field" or "query parameter". */
+  noun: 'field' | 'query parameter';
+  /** Error codes for fields whose problems have a more precise name than `invalid_field`. */
+  fieldCodes?: Record<string, string>;
+}
+
+/** Parses input with a schema; the first problem becomes a 400 that names the field. */
+export function parseOrThrow<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+  options: ParseOptions,
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw toServiceError(result.error.issues, input, schema, options);
+}
+
+function toServiceError(
+  issues: readonly Issue[],
+  input: unknown,
+  schema: z.ZodMiniType,
+  options: ParseOptions,
+): ServiceError {
+  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys') {
+    const name = unknown.keys[0] ?? '';
+    return invalidRequest(
+      options.noun === 'field' ? 'unknown_field' : 'unknown_parameter',
+      `Unknown ${options.noun} "${name}".${suggestion(name, schema)}`,
+      name,
+    );
+  }
+  const issue = issues[0] as Issue;
+  const param = issue.path.map(String).join('.');
+  if (param === '') {
+    return invalidRequest('invalid_request_body', 'The request body must be a JSON object.');
+  }
+  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+    return invalidRequest('missing_field', `${param} is required.`, param);
+  }
+  const topField = String(issue.path[0]);
+  const code = options.fieldCodes?.[topField] ?? 'invalid_field';
+  return invalidRequest(code, issue.message === 'Invalid input' ? `${param} is invalid.` : issue.message, param);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** A typo such as `scheduledfor` gets the field it almost certainly meant. */
+function suggestion(name: string, schema: z.ZodMiniType): string {
+  const shape = (schema as unknown as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+  if (!shape) return '';
+  const normalise = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
+  const match = Object.keys(shape).find((known) => normalise(known) === normalise(name));
+  return match ? ` Did you mean "${match}"?` : '';
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { newCall, newCallId, toPublicCall } from '#domain/call';
+import { invalidRequest, unprocessable } from '#domain/errors';
+import { addMinutes } from '#domain/time';
+import type { Call } from '#schemas/call';
+import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
+import type { Caller } from '#schemas/directory';
+import type { CallStore } from '#ports/call-store';
+import type { Clock } from '#ports/clock';
+import type { Directory } from '#ports/directory';
+
+export interface CreateCallDeps {
+  calls: CallStore;
+  directory: Directory;
+  clock: Clock;
+}
+
+export interface CreateCallCommand {
+  caller: Caller;
+  request: CreateCallRequest;
+  /** The request exactly as sent (before defaults), for matching idempotent retries. */
+  rawRequest: unknown;
+  idempotencyKey?: string;
+}
+
+export interface CreateCallResult {
+  call: Call;
+  /** True when this answers a repeated Idempotency-Key with the first response. */
+  replayed: boolean;
+}
+
+export async function createCall(deps: CreateCallDeps, command: CreateCallCommand): Promise<CreateCallResult> {
+  const { caller, request } = command;
+  const now = deps.clock.now();
+
+  // 1. The agent must be one of the caller's; another account's agent is indistinguishable from none.
+  const agent = await deps.directory.getAgent(caller.accountId, request.agentId);
+  if (!agent) {
+    throw invalidRequest('agent_not_found', `No agent ${request.agentId} exists in this account.`, 'agentId');
+  }
+
+  // 2. Caller ID: the requested number if this agent may use it, else the agent's default.
+  const fromNumber = request.fromNumber ?? agent.defaultFromNumber;
+  if (request.fromNumber && !agent.numbers.includes(request.fromNumber)) {
+    throw invalidRequest(
+      'from_number_not_assigned',
+      `fromNumber ${request.fromNumber} is not a provisioned number assigned to agent ${agent.id}.`,
+      'fromNumber',
+    );
+  }
+  if (!fromNumber) {
+    throw invalidRequest(
+      'agent_has_no_number',
+      `Agent ${agent.id} has no phone number assigned; assign one or pass fromNumber.`,
+      'agentId',
+    );
+  }
+
+  // 3. A time slightly in the past (a late batch script) is due now; further back is a mistake.
+  const scheduledFor = request.scheduledFor ? new Date(request.scheduledFor) : null;
+  const tolerance = LIMITS.scheduledForSkewToleranceMinutes;
+  if (scheduledFor && scheduledFor < addMinutes(now, -tolerance)) {
+    throw invalidRequest(
+      'scheduled_for_in_past',
+      `scheduledFor ${request.scheduledFor} is more than ${tolerance} minutes in the past.`,
+      'scheduledFor',
+    );
+  }
+
+  // 4. Build the call; the state machine's first status follows from scheduledFor.
+  const call = newCall(
+    {
+      id: newCallId(now),
+      accountId: caller.accountId,
+      keyMode: caller.keyMode,
+      agentId: agent.id,
+      fromNumber,
+      toNumber: request.toNumber,
+      scheduledFor,
+      metadata: request.metadata ?? {},
+      maxRetries: request.maxRetries ?? LIMITS.maxRetries.default,
+      retryDelayMinutes: request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
+      overrideFirstMessage: request.overrideFirstMessage ?? null,
+    },
+    now,
+  );
+  const response = toPublicCall(call);
+
+  // 5. Write it, atomically with the idempotency record; a repeated key answers with the first response.
+  const idempotency = command.idempotencyKey
+    ? {
+        accountId: caller.accountId,
+        key: command.idempotencyKey,
+        requestHash: requestHash(command.rawRequest),
+        callId: call.id,
+        response,
+      }
+    : undefined;
+  const result = await deps.calls.create(call, idempotency);
+  if (result.created) return { call: response, replayed: false };
+
+  if (result.existing.requestHash !== idempotency?.requestHash) {
+    throw unprocessable(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new call.',
+    );
+  }
+  return { call: result.existing.response as Call, replayed: true };
+}
+
+function requestHash(rawRequest: unknown): string {
+  return createHash('sha256').update(stringify(rawRequest) ?? '').digest('hex');
+}
