@@ -18,7 +18,7 @@ export class DynamoDbCallStore implements CallStore {
     private readonly clock: Clock,
   ) {}
 
-  async create(call: StoredCall, idempotency?: IdempotencyRecord): Promise<CreateResult> {
+  async create(call: StoredCall, idempotency?: IdempotencyRecord, attempt = 1): Promise<CreateResult> {
     const callPut = {
       TableName: this.tableName,
       Item: toItem(call),
@@ -53,7 +53,13 @@ export class DynamoDbCallStore implements CallStore {
       );
       return { created: true };
     } catch (error) {
-      if (transactionCancellationCodes(error)?.[1] !== 'ConditionalCheckFailed') throw error;
+      const codes = transactionCancellationCodes(error);
+      // A concurrent twin of this request holds the record for a moment; look again shortly.
+      if (codes?.includes('TransactionConflict') && attempt < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        return this.create(call, idempotency, attempt + 1);
+      }
+      if (codes?.[1] !== 'ConditionalCheckFailed') throw error;
       const existing = await this.db.send(
         new GetCommand({
           TableName: this.tableName,
@@ -61,7 +67,8 @@ export class DynamoDbCallStore implements CallStore {
           ConsistentRead: true,
         }),
       );
-      if (!existing.Item) return this.create(call, idempotency);
+      if (!existing.Item && attempt < 5) return this.create(call, idempotency, attempt + 1);
+      if (!existing.Item) throw error;
       return { created: false, existing: existing.Item as IdempotencyRecord };
     }
   }

@@ -1,0 +1,22 @@
+/**
+ * The HTTP API's routes and the handler module behind each (functions/handlers/<handler>.ts).
+ * The CDK stack and the local HTTP front both read this list, so they serve the same API.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  handler: string;
+  /** Routes behind the Lambda authorizer. */
+  authorized: boolean;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/api/v1/outbound-calls', handler: 'create-call', authorized: true },
+  { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
+  { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
+  { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
+];
+
+/** Answers every request no route matches, in the service's error shape. */
+export const DEFAULT_ROUTE_HANDLER = 'route-not-found';
+export const AUTHORIZER_HANDLER = 'authorizer';
