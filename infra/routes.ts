@@ -6,7 +6,7 @@ export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   handler: string;
-  /** Routes behind the Lambda authorizer. */
+  /** Routes behind the API-key Lambda authorizer. The others check their own signatures. */
   authorized: boolean;
 }
 
@@ -15,8 +15,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
   { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
   { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
+  // The telephony provider's webhooks (Twilio-signed): call status, answer instructions, stream end.
+  { method: 'POST', path: '/telephony/twilio/status', handler: 'telephony-webhooks', authorized: false },
+  { method: 'POST', path: '/telephony/twilio/answer', handler: 'telephony-webhooks', authorized: false },
+  { method: 'POST', path: '/telephony/twilio/stream-ended', handler: 'telephony-webhooks', authorized: false },
 ];
 
 /** Answers every request no route matches, in the service's error shape. */
 export const DEFAULT_ROUTE_HANDLER = 'route-not-found';
 export const AUTHORIZER_HANDLER = 'authorizer';
+
+/** Functions that no HTTP route invokes. */
+export const BACKGROUND_HANDLERS = {
+  /** SQS dial queue consumer (partial batch failures). */
+  dialer: 'dialer',
+  /** Runs every minute: stuck calls, overdue schedules, slot counts. */
+  reconciler: 'reconciler',
+} as const;

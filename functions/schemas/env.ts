@@ -1,15 +1,70 @@
 import * as z from 'zod/mini';
 
 const required = z.string().check(z.minLength(1));
+const url = z.url();
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gt(0)), fallback);
+const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(z.gt(0)), fallback);
 
 /**
- * The environment of each function, checked when it starts. The CDK stack types each function's
- * `environment` from the same schemas, so a missing variable fails compilation, not production.
+ * Each function's environment, checked when it starts. The CDK stack types each function's
+ * `environment` from the same schemas (z.input), so a missing variable fails compilation.
  */
-export const ApiFunctionEnvSchema = z.object({
-  TABLE_NAME: required,
+const table = { TABLE_NAME: required };
+
+const dispatch = {
+  /** The SQS dial queue: immediate calls, and every schedule's target. */
+  DIAL_QUEUE_URL: url,
+  DIAL_QUEUE_ARN: required,
+  /** Where EventBridge Scheduler parks a dial message it could not deliver. */
+  SCHEDULER_DLQ_ARN: required,
+  SCHEDULE_GROUP_NAME: required,
+  /** The role EventBridge Scheduler assumes to send to the dial queue. */
+  SCHEDULER_ROLE_ARN: required,
+  /** Seconds in a "minute" of retryDelayMinutes: 60, except in the local stack's fast test mode. */
+  RETRY_DELAY_UNIT_SECONDS: positiveInt(60),
+};
+
+const telephony = {
+  /** Public base URL of the telephony webhooks, as the provider reaches them (signatures cover it). */
+  TELEPHONY_WEBHOOK_BASE_URL: url,
+  /** Twilio's REST API; live keys' calls. Credentials from TWILIO_SECRET_ARN, or the two variables locally. */
+  TWILIO_API_BASE_URL: z._default(url, 'https://api.twilio.com'),
+  TWILIO_SECRET_ARN: z.optional(required),
+  TWILIO_ACCOUNT_SID: z.optional(required),
+  TWILIO_AUTH_TOKEN: z.optional(required),
+  /** The carrier simulator, which speaks Twilio's protocol; test keys' calls, always. */
+  SIMULATOR_API_BASE_URL: url,
+  SIMULATOR_ACCOUNT_SID: required,
+  SIMULATOR_AUTH_TOKEN: required,
+};
+
+const dialing = {
+  /** The provider account's calls-per-second limit (Twilio's default is 1). */
+  PROVIDER_CALLS_PER_SECOND: positiveNumber(1),
+  /** How long a phone may ring before the provider gives up (Twilio `Timeout`). */
+  RING_TIMEOUT_SECONDS: positiveInt(30),
+  /** Longest a call may last (Twilio `TimeLimit`). */
+  MAX_CALL_DURATION_SECONDS: positiveInt(3600),
+};
+
+export const AuthorizerEnvSchema = z.object({ ...table });
+export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });
+export const DialerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing });
+export const TelephonyWebhookEnvSchema = z.object({
+  ...table,
+  ...dispatch,
+  ...telephony,
+  ...dialing,
+  /** The agent runtime's media stream endpoint that answered calls connect to (wss://…). */
+  AGENT_STREAM_URL: url,
 });
+export const ReconcilerEnvSchema = DialerEnvSchema;
+
+export type AuthorizerEnv = z.infer<typeof AuthorizerEnvSchema>;
 export type ApiFunctionEnv = z.infer<typeof ApiFunctionEnvSchema>;
+export type DialerEnv = z.infer<typeof DialerEnvSchema>;
+export type TelephonyWebhookEnv = z.infer<typeof TelephonyWebhookEnvSchema>;
+export type ReconcilerEnv = z.infer<typeof ReconcilerEnvSchema>;
 
 export function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(env);
