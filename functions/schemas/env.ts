@@ -24,18 +24,27 @@ const dispatch = {
   RETRY_DELAY_UNIT_SECONDS: positiveInt(60),
 };
 
+/**
+ * Provider credentials: in AWS, TELEPHONY_SECRET_ARN names a Secrets Manager secret holding JSON
+ * {"twilioAccountSid", "twilioAuthToken", "simulatorAccountSid", "simulatorAuthToken"}; locally
+ * the four variables below carry the same values. Either way they are never logged.
+ */
+const credentials = {
+  TELEPHONY_SECRET_ARN: z.optional(required),
+  TWILIO_ACCOUNT_SID: z.optional(required),
+  TWILIO_AUTH_TOKEN: z.optional(required),
+  SIMULATOR_ACCOUNT_SID: z.optional(required),
+  SIMULATOR_AUTH_TOKEN: z.optional(required),
+};
+
 const telephony = {
   /** Public base URL of the telephony webhooks, as the provider reaches them (signatures cover it). */
   TELEPHONY_WEBHOOK_BASE_URL: url,
-  /** Twilio's REST API; live keys' calls. Credentials from TWILIO_SECRET_ARN, or the two variables locally. */
+  /** Twilio's REST API, for calls made with live keys. */
   TWILIO_API_BASE_URL: z._default(url, 'https://api.twilio.com'),
-  TWILIO_SECRET_ARN: z.optional(required),
-  TWILIO_ACCOUNT_SID: z.optional(required),
-  TWILIO_AUTH_TOKEN: z.optional(required),
-  /** The carrier simulator, which speaks Twilio's protocol; test keys' calls, always. */
+  /** The carrier simulator, which speaks Twilio's protocol: calls made with test keys, always. */
   SIMULATOR_API_BASE_URL: url,
-  SIMULATOR_ACCOUNT_SID: required,
-  SIMULATOR_AUTH_TOKEN: required,
+  ...credentials,
 };
 
 const dialing = {
@@ -59,12 +68,20 @@ export const TelephonyWebhookEnvSchema = z.object({
   AGENT_STREAM_URL: url,
 });
 export const ReconcilerEnvSchema = DialerEnvSchema;
+/** The carrier simulator, deployed so test keys work in AWS too; it keeps its calls in the table. */
+export const CarrierSimulatorEnvSchema = z.object({
+  ...table,
+  ...credentials,
+  /** Multiplies every simulated delay (ringing, talking); 1 is realistic, tests use less. */
+  SIMULATOR_TIME_SCALE: positiveNumber(1),
+});
 
 export type AuthorizerEnv = z.infer<typeof AuthorizerEnvSchema>;
 export type ApiFunctionEnv = z.infer<typeof ApiFunctionEnvSchema>;
 export type DialerEnv = z.infer<typeof DialerEnvSchema>;
 export type TelephonyWebhookEnv = z.infer<typeof TelephonyWebhookEnvSchema>;
 export type ReconcilerEnv = z.infer<typeof ReconcilerEnvSchema>;
+export type CarrierSimulatorEnv = z.infer<typeof CarrierSimulatorEnvSchema>;
 
 export function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(env);
