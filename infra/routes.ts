@@ -19,10 +19,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/telephony/twilio/status', handler: 'telephony-webhooks', authorized: false },
   { method: 'POST', path: '/telephony/twilio/answer', handler: 'telephony-webhooks', authorized: false },
   { method: 'POST', path: '/telephony/twilio/stream-ended', handler: 'telephony-webhooks', authorized: false },
-  // The carrier simulator, speaking Twilio's Calls API (HTTP Basic auth with the simulator's credentials).
-  { method: 'POST', path: '/simulator/2010-04-01/Accounts/{AccountSid}/Calls.json', handler: 'carrier-simulator', authorized: false },
-  { method: 'GET', path: '/simulator/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json', handler: 'carrier-simulator', authorized: false },
-  { method: 'POST', path: '/simulator/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json', handler: 'carrier-simulator', authorized: false },
+  // The carrier simulator, speaking Twilio's Calls API under /simulator/2010-04-01/Accounts/…
+  // (HTTP Basic auth with the simulator's credentials); it routes the rest of the path itself.
+  { method: 'POST', path: '/simulator/{proxy+}', handler: 'carrier-simulator', authorized: false },
+  { method: 'GET', path: '/simulator/{proxy+}', handler: 'carrier-simulator', authorized: false },
 ];
 
 /** Answers every request no route matches, in the service's error shape. */

@@ -72,9 +72,9 @@ export function createHttpFront(options: HttpFrontOptions): Server {
 
 function compilePath(path: string): { match: (pathname: string) => Record<string, string> | null } {
   const names: string[] = [];
-  const pattern = path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+  const pattern = path.replace(/\{(\w+)(\+?)\}/g, (_whole, name: string, greedy: string) => {
     names.push(name);
-    return '([^/]+)';
+    return greedy ? '(.+)' : '([^/]+)';
   });
   const regex = new RegExp(`^${pattern}/?$`);
   return {
