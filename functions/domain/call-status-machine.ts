@@ -15,6 +15,7 @@ export const CALL_EVENTS = [
   'retry_scheduled',
   'provider_busy',
   'provider_failed',
+  'provider_lost',
   'cancel',
 ] as const;
 export type CallEvent = (typeof CALL_EVENTS)[number];
@@ -40,6 +41,8 @@ export const TRANSITIONS: Readonly<Record<CallEvent, Partial<Record<CallStatus, 
   retry_scheduled: { initiating: 'scheduled', ringing: 'scheduled' },
   provider_busy: { initiating: 'busy', ringing: 'busy' },
   provider_failed: { queued: 'failed', initiating: 'failed', ringing: 'failed' },
+  // The reconciler's verdict on an attempt whose end the provider never reported.
+  provider_lost: { initiating: 'failed', ringing: 'failed', in_progress: 'failed' },
   cancel: { scheduled: 'cancelled', queued: 'cancelled' },
 };
 
@@ -57,7 +60,12 @@ export function transition(from: CallStatus, event: CallEvent): TransitionResult
   return { allowed: false, from, reason: isTerminal(from) ? 'terminal' : 'not_allowed' };
 }
 
-/** The statuses from which an event may be applied; stores use it as their write condition. */
-export function sourceStatuses(event: CallEvent): CallStatus[] {
-  return Object.keys(TRANSITIONS[event]) as CallStatus[];
+/** A call in one of these statuses holds one of its account's concurrent-call slots. */
+export const SLOT_HOLDING_STATUSES: readonly CallStatus[] = ['initiating', 'ringing', 'in_progress'];
+
+/** +1 when a status change takes a telephony slot, -1 when it gives one back, else 0. */
+export function slotChange(from: CallStatus, to: CallStatus): -1 | 0 | 1 {
+  const before = SLOT_HOLDING_STATUSES.includes(from);
+  const after = SLOT_HOLDING_STATUSES.includes(to);
+  return before === after ? 0 : after ? 1 : -1;
 }

@@ -1,7 +1,8 @@
 import { monotonicFactory } from 'ulid';
-import type { Call, KeyMode, Metadata, StoredCall } from '#schemas/call';
+import { CallSchema, type Call, type KeyMode, type Metadata, type StoredCall } from '#schemas/call';
 import { conflict } from './errors.ts';
 import { transition } from './call-status-machine.ts';
+import { DEFAULT_WATCHDOG_GRACE_SECONDS, watchdogAt } from './call-lifecycle.ts';
 import { toTimestamp } from './time.ts';
 
 const nextUlid = monotonicFactory();
@@ -31,7 +32,7 @@ export interface NewCall {
 export function newCall(input: NewCall, now: Date): StoredCall {
   const createdAt = toTimestamp(now);
   const dueLater = input.scheduledFor !== null && input.scheduledFor.getTime() > now.getTime();
-  return {
+  const call: StoredCall = {
     id: input.id,
     accountId: input.accountId,
     keyMode: input.keyMode,
@@ -55,7 +56,15 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     attempts: [],
     createdAt,
     updatedAt: createdAt,
+    providerCallId: null,
+    pendingConversationId: null,
+    answeredBy: null,
+    agentEndedAt: null,
+    watchdogAt: null,
+    version: 0,
   };
+  // Scheduled and queued calls are watched from the start, in case a dispatch is ever lost.
+  return { ...call, watchdogAt: watchdogAt(call, { ringTimeoutSeconds: 0, maxCallDurationSeconds: 0, retryDelayUnitSeconds: 60, watchdogGraceSeconds: DEFAULT_WATCHDOG_GRACE_SECONDS }) };
 }
 
 /** The cancelled call, or a 409 that names the status that prevents it. */
@@ -75,11 +84,11 @@ export function cancelCall(call: StoredCall, now: Date): StoredCall {
     durationSeconds: 0,
     endReason: 'cancelled',
     updatedAt: at,
+    watchdogAt: null,
   };
 }
 
-/** The call as the API shows it: everything but the owner and key mode. */
+/** The call as the API shows it: the published fields and the documented extras, nothing internal. */
 export function toPublicCall(call: StoredCall): Call {
-  const { accountId: _account, keyMode: _mode, ...publicCall } = call;
-  return publicCall;
+  return CallSchema.parse(call);
 }

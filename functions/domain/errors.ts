@@ -44,3 +44,11 @@ export class ConcurrentModificationError extends Error {
     this.name = 'ConcurrentModificationError';
   }
 }
+
+/** The account already has as many calls in flight as its concurrent-call limit allows. */
+export class SlotUnavailableError extends Error {
+  constructor(readonly accountId: string) {
+    super(`Account ${accountId} has no free telephony slot`);
+    this.name = 'SlotUnavailableError';
+  }
+}

@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authenticate } from '#use-cases/authenticate';
 import type { AuthorizerContext } from './http/api-handler.ts';
-import { directory } from './api-dependencies.ts';
+import { directory } from './composition/table.ts';
 
 /**
  * API Gateway Lambda authorizer (payload 2.0, simple responses). It lets every request through

@@ -2,7 +2,7 @@ import { ListCallsQuerySchema } from '#schemas/list-calls-query';
 import { parseOrThrow } from '#schemas/parse';
 import { listCalls } from '#use-cases/list-calls';
 import { apiHandler, json } from './http/api-handler.ts';
-import { calls } from './api-dependencies.ts';
+import { calls } from './composition/table.ts';
 
 /** GET /api/v1/outbound-calls */
 export const handler = apiHandler(async ({ event, caller }) => {

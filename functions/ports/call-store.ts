@@ -36,16 +36,32 @@ export interface IdempotencyRecord {
 
 export type CreateResult = { created: true } | { created: false; existing: IdempotencyRecord };
 
+export interface SlotCounter {
+  accountId: string;
+  activeCalls: number;
+}
+
 export interface CallStore {
   /** Writes a new call, and its idempotency record in the same transaction when one is given. */
   create(call: StoredCall, idempotency?: IdempotencyRecord): Promise<CreateResult>;
   /** The call if it exists and belongs to the account. */
   get(accountId: string, callId: string): Promise<StoredCall | null>;
+  /** The call by id alone, for the dial pipeline, which knows ids from its own messages. */
+  getById(callId: string): Promise<StoredCall | null>;
   /** Newest first. */
   list(query: CallListQuery): Promise<CallPage>;
   /**
-   * Replaces the call if its status is still `expectedStatus`, else throws
-   * ConcurrentModificationError. The state machine decided the new status; this enforces it.
+   * Writes the next state of a call read at `previous`: only if nobody wrote it since (else
+   * ConcurrentModificationError). Entering a slot-holding status takes one of the account's
+   * telephony slots in the same transaction (else SlotUnavailableError); leaving one gives it back.
    */
-  update(call: StoredCall, expectedStatus: CallStatus): Promise<void>;
+  update(next: StoredCall, previous: StoredCall): Promise<StoredCall>;
+  /** Calls whose watchdog time has passed, oldest first. */
+  listWatchdogDue(now: string, limit: number): Promise<StoredCall[]>;
+  /** Every call not yet in a terminal status. */
+  listUnfinished(): Promise<StoredCall[]>;
+  /** Every account's count of slots in use. */
+  listSlotCounters(): Promise<SlotCounter[]>;
+  /** Sets an account's count of slots in use, if it still holds `expected`. */
+  repairSlotCounter(accountId: string, expected: number, actual: number): Promise<boolean>;
 }

@@ -82,9 +82,26 @@ export const CallSchema = z.object({
 });
 export type Call = z.infer<typeof CallSchema>;
 
-/** A call as the service keeps it: the public object plus who owns it and which network it may use. */
+const internal = <T extends z.ZodMiniType>(schema: T) => z._default(z.nullable(schema), null);
+
+/**
+ * A call as the service keeps it: the public object plus who owns it, which network it may use,
+ * and the bookkeeping of its current attempt.
+ */
 export const StoredCallSchema = z.extend(CallSchema, {
   accountId: z.string(),
   keyMode: KeyModeSchema,
+  /** The provider's id of the current attempt's call (Twilio CallSid). */
+  providerCallId: internal(z.string()),
+  /** The conversation id the current attempt gets if it is answered. */
+  pendingConversationId: internal(z.string()),
+  /** Who answered the current attempt: a person, or an answering machine. */
+  answeredBy: internal(z.enum(['human', 'machine'])),
+  /** When the agent ended the conversation (its media stream closed) before the line dropped. */
+  agentEndedAt: internal(z.string()),
+  /** When the reconciler should look at the call if it has not moved on by then; null once terminal. */
+  watchdogAt: internal(z.string()),
+  /** Bumped by every write; each write is conditional on the version it read. */
+  version: z._default(z.int(), 0),
 });
 export type StoredCall = z.infer<typeof StoredCallSchema>;

@@ -54,7 +54,15 @@ const dialing = {
   RING_TIMEOUT_SECONDS: positiveInt(30),
   /** Longest a call may last (Twilio `TimeLimit`). */
   MAX_CALL_DURATION_SECONDS: positiveInt(3600),
+  /** How long past its expected next step a call waits before the reconciler looks at it. */
+  WATCHDOG_GRACE_SECONDS: positiveInt(120),
 };
+
+/** The parts each composition root checks (functions/handlers/composition/). */
+export const TableEnvSchema = z.object({ ...table });
+export const DispatchEnvSchema = z.object({ ...dispatch });
+export const TelephonyEnvSchema = z.object({ ...telephony, ...dialing });
+export const AgentRuntimeEnvSchema = z.object({ AGENT_STREAM_URL: url });
 
 export const AuthorizerEnvSchema = z.object({ ...table });
 export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });

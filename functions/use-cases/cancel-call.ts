@@ -3,27 +3,33 @@ import { ConcurrentModificationError } from '#domain/errors';
 import type { Call } from '#schemas/call';
 import type { CallStore } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
+import type { CallScheduler } from '#ports/dispatch';
 import { getCall } from './get-call.ts';
 
 export interface CancelCallDeps {
   calls: CallStore;
+  scheduler: CallScheduler;
   clock: Clock;
+  /** Told when a cancelled call's schedule could not be deleted (harmless: its message is dropped). */
+  onScheduleLeftBehind?: (callId: string, error: unknown) => void;
 }
 
 export async function cancelCall(deps: CancelCallDeps, accountId: string, callId: string): Promise<Call> {
-  // 1. Read the call; the state machine says whether it may still be cancelled (409 if not).
-  const call = await getCall(deps, accountId, callId);
-  const next = cancelled(call, deps.clock.now());
-  try {
-    // 2. Write only if nobody moved it meanwhile (a dialer may have just taken it).
-    await deps.calls.update(next, call.status);
-  } catch (error) {
-    if (!(error instanceof ConcurrentModificationError)) throw error;
-    // 3. Lost the race: judge again against the status that won, which reports it in the 409.
-    const current = await getCall(deps, accountId, callId);
-    const retried = cancelled(current, deps.clock.now());
-    await deps.calls.update(retried, current.status);
-    return toPublicCall(retried);
+  for (let attempt = 1; ; attempt++) {
+    // 1. Read the call; the state machine says whether it may still be cancelled (409 if not).
+    const call = await getCall(deps, accountId, callId);
+    const next = cancelled(call, deps.clock.now());
+    try {
+      // 2. Write only if nobody moved it meanwhile (a dialer may have just taken it).
+      const written = await deps.calls.update(next, call);
+      // 3. A pending schedule would only deliver a message the dialer drops; delete it anyway.
+      if (call.status === 'scheduled') {
+        await deps.scheduler.cancel(call.id, call.retryCount + 1).catch((error: unknown) => deps.onScheduleLeftBehind?.(call.id, error));
+      }
+      return toPublicCall(written);
+    } catch (error) {
+      // Lost a race: judge again against what won, which a 409 then reports.
+      if (!(error instanceof ConcurrentModificationError) || attempt >= 3) throw error;
+    }
   }
-  return toPublicCall(next);
 }

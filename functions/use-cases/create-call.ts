@@ -9,8 +9,9 @@ import type { Caller } from '#schemas/directory';
 import type { CallStore } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
+import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
-export interface CreateCallDeps {
+export interface CreateCallDeps extends DispatchDeps {
   calls: CallStore;
   directory: Directory;
   clock: Clock;
@@ -98,7 +99,11 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       }
     : undefined;
   const result = await deps.calls.create(call, idempotency);
-  if (result.created) return { call: response, replayed: false };
+  if (result.created) {
+    // 6. Send it on its way: to the dial queue now, or to a schedule for later.
+    await dispatchCall(deps, call);
+    return { call: response, replayed: false };
+  }
 
   if (result.existing.requestHash !== idempotency?.requestHash) {
     throw unprocessable(
@@ -106,6 +111,9 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       'This Idempotency-Key was already used with a different request body; use a new key for a new call.',
     );
   }
+  // A retry may follow a first attempt that stored the call but failed to dispatch it.
+  const stored = await deps.calls.getById(result.existing.callId);
+  if (stored) await dispatchCall(deps, stored);
   return { call: result.existing.response as Call, replayed: true };
 }
 

@@ -7,6 +7,9 @@ export const localConfig = () => {
   return {
     apiPort: Number(process.env.PORT ?? 3000),
     dynamodbPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8000),
+    motoPort: Number(process.env.LOCAL_MOTO_PORT ?? 5000),
+    simulatorTimeScale: Number(process.env.SIMULATOR_TIME_SCALE ?? 1),
+    reconcileIntervalMs: Number(process.env.LOCAL_RECONCILE_INTERVAL_SECONDS ?? 15) * 1000,
     dataDir,
     dynamodbDataDir: join(dataDir, 'dynamodb'),
     stateFile: join(dataDir, 'stack.json'),
@@ -19,6 +22,7 @@ export const localConfig = () => {
 export interface LocalStackState {
   apiUrl: string;
   dynamodbEndpoint: string;
+  motoEndpoint: string;
   tableName: string;
   pid: number;
 }

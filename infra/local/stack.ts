@@ -1,13 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { CarrierSimulator, InMemorySimulatedCallStore } from '#adapters/telephony/carrier-simulator';
 import { systemClock } from '#ports/clock';
-import { API_ROUTES, AUTHORIZER_HANDLER, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import { ensureQueues, type LocalQueues } from './aws-resources.ts';
 import { seedDemoData } from './demo-data.ts';
-import { startDynamoDbLocal, type Emulator } from './emulators.ts';
+import { startDynamoDbLocal, startMoto, type Emulator } from './emulators.ts';
 import { createHttpFront } from './http-front.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { startScheduleRunner } from './schedule-runner.ts';
+import { startSqsPoller } from './sqs-poller.ts';
 import { ensureTable } from './tables.ts';
 
 export interface LocalStackOptions {
@@ -15,8 +23,16 @@ export interface LocalStackOptions {
   apiPort: number;
   /** An already running DynamoDB endpoint, or how to start DynamoDB Local. */
   dynamodb: { endpoint: string } | { port: number; dataDir?: string };
+  /** An already running moto endpoint, or the port to start moto on. */
+  moto: { endpoint: string } | { port: number };
   tableName: string;
   apiKey: string;
+  /** Simulated phone network: 1 is realistic timing; tests compress it. */
+  simulator?: { timeScale?: number; dropStatusCallbacks?: number };
+  /** Overrides of the functions' timing variables (RETRY_DELAY_UNIT_SECONDS and friends). */
+  environment?: Record<string, string>;
+  /** How often the reconciler runs; every minute in AWS. */
+  reconcileIntervalMs?: number;
 }
 
 export interface LocalStack {
@@ -24,70 +40,172 @@ export interface LocalStack {
   apiKey: string;
   tableName: string;
   dynamodbEndpoint: string;
+  motoEndpoint: string;
+  queues: LocalQueues;
+  simulator: CarrierSimulator;
+  simulatedCalls: InMemorySimulatedCallStore;
+  /** Runs the reconciler once, now. */
+  reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Local stand-ins for the provider credentials; the simulator is the only provider here. */
+const LOCAL_SIMULATOR_ACCOUNT = { accountSid: `AC${'10ca1'.padEnd(32, '0')}`, authToken: 'local-simulator-auth-token' };
+
+type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+/** A handler module's export, whatever its event: the front and pollers give each its own kind. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyHandler = (event: any, context: Context) => Promise<any>;
+
 /**
  * The whole service on this machine: the same handlers and AWS adapters as in AWS, against
- * emulators. Handlers read their configuration from the environment when first imported, so a
- * process runs one local stack.
+ * emulators, plus what AWS itself would do (API Gateway, SQS event sources, Scheduler firing,
+ * the reconciler's timer) and a simulated phone network. Handlers read their configuration from
+ * the environment when first imported, so a process runs one local stack.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
+    stops.length = 0;
   };
   try {
-    // 1. Emulators: DynamoDB Local, unless the caller runs one already.
-    let dynamodb: Emulator | { endpoint: string } = options.dynamodb as { endpoint: string };
-    if (!('endpoint' in options.dynamodb)) {
-      const started = await startDynamoDbLocal(options.dynamodb);
-      stops.push(started.stop);
-      dynamodb = started;
-    }
+    // 1. Emulators: DynamoDB Local and moto, unless the caller runs them already.
+    const dynamodb = 'endpoint' in options.dynamodb ? options.dynamodb : await started(startDynamoDbLocal(options.dynamodb), stops);
+    const moto = 'endpoint' in options.moto ? options.moto : await started(startMoto(options.moto), stops);
 
-    // 2. Point the real adapters at them through the standard AWS variables.
+    // 2. The HTTP front listens first: the functions need its URL for the provider's webhooks.
+    const routes = new Map<string, AnyHandler>();
+    const lazy = (name: string): AnyHandler => (event, context) => (routes.get(name) as AnyHandler)(event, context);
+    const server = createHttpFront({
+      routes: API_ROUTES.map((route) => ({ ...route, invoke: lazy(route.handler) })),
+      defaultRoute: lazy(DEFAULT_ROUTE_HANDLER),
+      authorizer: lazy(AUTHORIZER_HANDLER),
+    });
+    await listen(server, options.apiPort);
+    stops.push(() => close(server));
+    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    // 3. Point the real adapters at the emulators through the standard AWS variables.
     Object.assign(process.env, {
       AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      TABLE_NAME: options.tableName,
+      AWS_ENDPOINT_URL_SQS: moto.endpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
       POWERTOOLS_SERVICE_NAME: 'outbound-calls',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
+    const sqs = new SQSClient({});
+    const schedulerClient = new SchedulerClient({});
+    const dynamo = new DynamoDBClient({});
 
-    // 3. The table as the CDK stack defines it, and the documented demo data.
-    const client = new DynamoDBClient({});
-    await ensureTable(client, options.tableName);
+    // 4. The table, queues and schedule group as the CDK stack defines them; the demo data.
+    await ensureTable(dynamo, options.tableName);
+    const queues = await ensureQueues(sqs, schedulerClient, options.tableName);
     await seedDemoData(
-      { directory: new DynamoDbDirectory(createDocumentClient(client), options.tableName), clock: systemClock },
+      { directory: new DynamoDbDirectory(createDocumentClient(dynamo), options.tableName), clock: systemClock },
       options.apiKey,
     );
 
-    // 4. The HTTP API, invoking the handler modules exactly as API Gateway would.
-    const load = async (name: string) => (await import(`../../functions/handlers/${name}.ts`)).handler;
-    const routes = await Promise.all(API_ROUTES.map(async (route) => ({ ...route, invoke: await load(route.handler) })));
-    const server = createHttpFront({
-      routes,
-      defaultRoute: await load(DEFAULT_ROUTE_HANDLER),
-      authorizer: await load(AUTHORIZER_HANDLER),
+    // 5. The functions' environment, as the CDK stack sets it in AWS.
+    Object.assign(process.env, {
+      TABLE_NAME: options.tableName,
+      DIAL_QUEUE_URL: queues.dialQueueUrl,
+      DIAL_QUEUE_ARN: queues.dialQueueArn,
+      SCHEDULER_DLQ_ARN: queues.schedulerDlqArn,
+      SCHEDULE_GROUP_NAME: queues.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: queues.schedulerRoleArn,
+      TELEPHONY_WEBHOOK_BASE_URL: url,
+      SIMULATOR_API_BASE_URL: `${url}/simulator`,
+      SIMULATOR_ACCOUNT_SID: LOCAL_SIMULATOR_ACCOUNT.accountSid,
+      SIMULATOR_AUTH_TOKEN: LOCAL_SIMULATOR_ACCOUNT.authToken,
+      // In the local stack live keys reach the simulator too: there is no real phone network here.
+      TWILIO_API_BASE_URL: `${url}/simulator`,
+      TWILIO_ACCOUNT_SID: LOCAL_SIMULATOR_ACCOUNT.accountSid,
+      TWILIO_AUTH_TOKEN: LOCAL_SIMULATOR_ACCOUNT.authToken,
+      AGENT_STREAM_URL: process.env.AGENT_STREAM_URL ?? 'wss://agent-runtime.invalid/stream',
+      ...options.environment,
     });
-    await listen(server, options.apiPort);
-    stops.push(() => close(server));
 
-    const port = (server.address() as AddressInfo).port;
+    // 6. The simulated phone network, in this process so its timers can run.
+    const simulatedCalls = new InMemorySimulatedCallStore();
+    const simulator: CarrierSimulator = new CarrierSimulator({
+      ...LOCAL_SIMULATOR_ACCOUNT,
+      store: simulatedCalls,
+      timeScale: options.simulator?.timeScale ?? 1,
+      dropStatusCallbacks: options.simulator?.dropStatusCallbacks ?? 0,
+      startScenario: async (sid) => {
+        const scenario = simulator.runScenario(sid).catch((error: unknown) => console.error('Simulated call failed', error));
+        scenarios.add(scenario);
+        void scenario.finally(() => scenarios.delete(scenario));
+      },
+    });
+    const scenarios = new Set<Promise<void>>();
+    stops.push(async () => {
+      await Promise.allSettled([...scenarios]);
+    });
+
+    // 7. Load the handlers, exactly the modules the CDK stack bundles.
+    const load = async (name: string) => (await import(`../../functions/handlers/${name}.ts`)).handler;
+    for (const name of new Set([...API_ROUTES.map((route) => route.handler), DEFAULT_ROUTE_HANDLER, AUTHORIZER_HANDLER])) {
+      routes.set(name, name === 'carrier-simulator' ? simulatorRoute(simulator) : await load(name));
+    }
+
+    // 8. What AWS does by itself: SQS invokes the dialer, Scheduler fires, EventBridge runs the reconciler.
+    stops.push(startSqsPoller({ sqs, queueUrl: queues.dialQueueUrl, queueArn: queues.dialQueueArn, handler: await load(BACKGROUND_HANDLERS.dialer), functionName: 'dialer' }));
+    stops.push(startScheduleRunner({ scheduler: schedulerClient, sqs, groupName: queues.scheduleGroupName }));
+    const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
+    const reconcile = () => reconciler({}, lambdaContext('reconciler'));
+    const timer = setInterval(() => void reconcile().catch((error: unknown) => console.error('Reconciler failed', error)), options.reconcileIntervalMs ?? 60_000);
+    stops.push(async () => clearInterval(timer));
+
+    // 9. moto forgets queues and schedules when it stops: send pending calls on their way again.
+    await resumePendingCalls();
+
     return {
-      url: `http://localhost:${port}`,
+      url,
       apiKey: options.apiKey,
       tableName: options.tableName,
       dynamodbEndpoint: dynamodb.endpoint,
+      motoEndpoint: moto.endpoint,
+      queues,
+      simulator,
+      simulatedCalls,
+      reconcile,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function resumePendingCalls(): Promise<void> {
+  const { calls } = await import('../../functions/handlers/composition/table.ts');
+  const { dispatchDeps } = await import('../../functions/handlers/composition/dispatch.ts');
+  const { dispatchCall } = await import('#use-cases/dispatch-call');
+  for (const call of await calls.listUnfinished()) await dispatchCall(dispatchDeps, call);
+}
+
+/** The simulator's Calls API, served in process (in AWS, the carrier-simulator function). */
+function simulatorRoute(simulator: CarrierSimulator): HttpHandler {
+  return async (event) => {
+    const response = await simulator.handle({
+      method: event.requestContext.http.method,
+      path: event.rawPath.replace(/^\/simulator/, ''),
+      authorization: event.headers.authorization,
+      body: event.body ?? '',
+    });
+    return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
+  };
+}
+
+async function started(emulator: Promise<Emulator>, stops: Array<() => Promise<void>>): Promise<Emulator> {
+  const running = await emulator;
+  stops.push(running.stop);
+  return running;
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -11,17 +11,22 @@ async function main(): Promise<void> {
   const config = localConfig();
   await assertPortFree(config.apiPort, 'the HTTP API, PORT');
   await assertPortFree(config.dynamodbPort, 'DynamoDB Local, LOCAL_DYNAMODB_PORT');
+  await assertPortFree(config.motoPort, 'moto, LOCAL_MOTO_PORT');
   console.log('Starting the Outbound Calls local stack…');
   const stack = await startLocalStack({
     apiPort: config.apiPort,
     dynamodb: { port: config.dynamodbPort, dataDir: config.dynamodbDataDir },
+    moto: { port: config.motoPort },
     tableName: config.tableName,
     apiKey: config.apiKey,
+    simulator: { timeScale: config.simulatorTimeScale },
+    reconcileIntervalMs: config.reconcileIntervalMs,
   });
   mkdirSync(config.dataDir, { recursive: true });
   const state: LocalStackState = {
     apiUrl: stack.url,
     dynamodbEndpoint: stack.dynamodbEndpoint,
+    motoEndpoint: stack.motoEndpoint,
     tableName: stack.tableName,
     pid: process.pid,
   };
@@ -32,6 +37,8 @@ Outbound Calls API    ${stack.url}/api/v1/outbound-calls
 API key (test mode)   ${stack.apiKey}
 Demo agents           ${DEMO.agents.map((agent) => `${agent.id} (${agent.number})`).join(', ')}
 DynamoDB Local        ${stack.dynamodbEndpoint}  table ${stack.tableName}
+SQS and Scheduler     ${stack.motoEndpoint} (moto)
+Carrier simulator     ${stack.url}/simulator  (test numbers: docs/test-numbers.md)
 Data                  ${config.dataDir}  (npm run local:wipe deletes it)
 
 Try it:

@@ -5,7 +5,7 @@ import {
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { CALL_INDEXES, TABLE } from '#adapters/dynamodb/table-design';
+import { ALL_INDEXES, TABLE } from '#adapters/dynamodb/table-design';
 
 /** Creates the service table as the CDK stack defines it, unless it exists already. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -16,7 +16,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
   }
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
-  for (const index of Object.values(CALL_INDEXES)) {
+  for (const index of Object.values(ALL_INDEXES)) {
     attributes.add(index.partitionKey);
     attributes.add(index.sortKey);
   }
@@ -29,7 +29,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: Object.entries(CALL_INDEXES).map(([name, index]) => ({
+      GlobalSecondaryIndexes: Object.entries(ALL_INDEXES).map(([name, index]) => ({
         IndexName: name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLS, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
+import { CALLS, callReaches, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
 /** The API reference's curl examples, sent exactly as published (only the host and key differ). */
 describe('published examples against the local stack', () => {
@@ -75,7 +75,15 @@ describe('published examples against the local stack', () => {
   it('gets a call by id', async () => {
     const response = await api.request('GET', `${CALLS}/${immediateId}`);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: immediateId, status: 'queued', toNumber: '+14155550199' });
+    expect(response.body).toMatchObject({ id: immediateId, agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' });
+  });
+
+  it('dials the immediate call, which the agent completes', async () => {
+    const call = await callReaches(api, immediateId, ['completed', 'failed', 'no_answer', 'busy', 'voicemail']);
+    expect(call).toMatchObject({ status: 'completed', endReason: 'agent_ended', retryCount: 0 });
+    expect(call.conversationId).toMatch(/^conv_/);
+    expect(call.durationSeconds).toBe(Math.round((Date.parse(call.endedAt) - Date.parse(call.connectedAt)) / 1000));
+    expect(call.attempts).toHaveLength(1);
   });
 
   it('lists with the published status and agentId filters', async () => {
@@ -101,9 +109,9 @@ describe('published examples against the local stack', () => {
     expect(scheduled.body.data).toEqual([]);
   });
 
-  it('cancels a queued call', async () => {
+  it('refuses to cancel a call that has been dialed, naming its status', async () => {
     const response = await api.request('POST', `${CALLS}/${immediateId}/cancel`);
-    expect(response.status).toBe(200);
-    expect(response.body.status).toBe('cancelled');
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toContain('is completed');
   });
 });

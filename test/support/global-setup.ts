@@ -1,15 +1,19 @@
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoDbLocal } from '../../infra/local/emulators.ts';
+import { freePort, startDynamoDbLocal, startMoto } from '../../infra/local/emulators.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
+    motoEndpoint: string;
   }
 }
 
-/** One in-memory DynamoDB Local for the whole run; each test file uses tables of its own. */
+/** One in-memory DynamoDB Local and one moto for the whole run; each test file uses its own table and queues. */
 export default async function setup(project: TestProject) {
-  const dynamodb = await startDynamoDbLocal({ port: await freePort() });
+  const [dynamodb, moto] = await Promise.all([startDynamoDbLocal({ port: await freePort() }), startMoto({ port: await freePort() })]);
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
-  return () => dynamodb.stop();
+  project.provide('motoEndpoint', moto.endpoint);
+  return async () => {
+    await Promise.all([dynamodb.stop(), moto.stop()]);
+  };
 }

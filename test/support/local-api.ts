@@ -5,7 +5,7 @@ import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { systemClock } from '#ports/clock';
 import { addNumber, createAccount, createAgent, issueApiKey } from '#use-cases/manage-directory';
 import { DEMO } from '../../infra/local/demo-data.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -24,13 +24,20 @@ export interface TestApi {
 
 export const CALLS = '/api/v1/outbound-calls';
 
-/** The local stack on DynamoDB Local, in this test file's own table, through real HTTP. */
-export async function startTestApi(): Promise<TestApi> {
+/**
+ * The local stack on DynamoDB Local and moto, in this test file's own table and queues, through
+ * real HTTP, with the phone network's and the retries' time compressed.
+ */
+export async function startTestApi(options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> = {}): Promise<TestApi> {
   const stack = await startLocalStack({
     apiPort: 0,
     dynamodb: { endpoint: inject('dynamodbEndpoint') },
-    tableName: `test-${randomUUID()}`,
+    moto: { endpoint: inject('motoEndpoint') },
+    tableName: `test-${randomUUID().slice(0, 8)}`,
     apiKey: DEMO.apiKey,
+    simulator: { timeScale: 0.05, ...options.simulator },
+    environment: { RETRY_DELAY_UNIT_SECONDS: '1', RING_TIMEOUT_SECONDS: '20', ...options.environment },
+    reconcileIntervalMs: options.reconcileIntervalMs ?? 3_600_000,
   });
   const directory = new DynamoDbDirectory(createDocumentClient(), stack.tableName);
   let others = 0;
@@ -66,4 +73,27 @@ export async function startTestApi(): Promise<TestApi> {
 /** An ISO time `minutes` from now, as a user would write it. */
 export function minutesFromNow(minutes: number): string {
   return new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Polls until `check` returns a value, or fails with the last value seen after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await probe();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/** Polls a call until it reaches one of `statuses`. */
+export async function callReaches(api: TestApi, id: string, statuses: string[], timeoutMs = 20_000, key?: string) {
+  const response = await eventually(
+    () => api.request('GET', `${CALLS}/${id}`, key ? { key } : {}),
+    (r) => statuses.includes(r.body?.status),
+    timeoutMs,
+    `call ${id} to reach ${statuses.join(' or ')}`,
+  );
+  return response.body;
 }

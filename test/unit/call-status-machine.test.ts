@@ -14,6 +14,7 @@ const DOCUMENTED: Array<[CallEvent, CallStatus[], CallStatus]> = [
   ['retry_scheduled', ['initiating', 'ringing'], 'scheduled'],
   ['provider_busy', ['initiating', 'ringing'], 'busy'],
   ['provider_failed', ['queued', 'initiating', 'ringing'], 'failed'],
+  ['provider_lost', ['initiating', 'ringing', 'in_progress'], 'failed'],
   ['cancel', ['scheduled', 'queued'], 'cancelled'],
 ];
 

@@ -1,15 +1,18 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentModificationError } from '#domain/errors';
-import { StoredCallSchema, type CallStatus, type StoredCall } from '#schemas/call';
-import type { CallListQuery, CallPage, CallStore, CreateResult, IdempotencyRecord } from '#ports/call-store';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { slotChange } from '#domain/call-status-machine';
+import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { StoredCallSchema, type StoredCall } from '#schemas/call';
+import type { CallListQuery, CallPage, CallStore, CreateResult, IdempotencyRecord, SlotCounter } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
-import { CALL_INDEXES, TABLE, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
+import { CALL_INDEXES, TABLE, WATCHDOG_INDEX, callIndexKeys, keys, watchdogShard, type CallIndexName } from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
 /** DynamoDB returns at most this many items per Query page that we ask for. */
 const QUERY_PAGE_LIMIT = 1000;
+
+type Item = Record<string, unknown>;
 
 export class DynamoDbCallStore implements CallStore {
   constructor(
@@ -74,11 +77,15 @@ export class DynamoDbCallStore implements CallStore {
   }
 
   async get(accountId: string, callId: string): Promise<StoredCall | null> {
+    const call = await this.getById(callId);
+    return call && call.accountId === accountId ? call : null;
+  }
+
+  async getById(callId: string): Promise<StoredCall | null> {
     const result = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.call(callId), ConsistentRead: true }),
     );
-    if (!result.Item || result.Item.accountId !== accountId) return null;
-    return fromItem(result.Item);
+    return result.Item ? fromItem(result.Item) : null;
   }
 
   async list(query: CallListQuery): Promise<CallPage> {
@@ -86,60 +93,175 @@ export class DynamoDbCallStore implements CallStore {
     const index = CALL_INDEXES[indexName];
     const range = rangeCondition(query);
     const wanted = query.offset + query.limit + 1;
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined = query.after
+    const startKey = query.after
       ? {
           ...keys.call(query.after.id),
           [index.partitionKey]: partitionValue,
           [index.sortKey]: `${query.after.createdAt}#${query.after.id}`,
         }
       : undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: `#pk = :pk${range.expression}`,
-          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range.expression ? { '#sk': index.sortKey } : {}) },
-          ExpressionAttributeValues: { ':pk': partitionValue, ...range.values },
-          ScanIndexForward: false,
-          Limit: Math.min(wanted - items.length, QUERY_PAGE_LIMIT),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < wanted);
+    const items = await this.query(
+      {
+        IndexName: indexName,
+        KeyConditionExpression: `#pk = :pk${range.expression}`,
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range.expression ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': partitionValue, ...range.values },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+      },
+      wanted,
+    );
     return {
       calls: items.slice(query.offset, query.offset + query.limit).map(fromItem),
       hasMore: items.length > query.offset + query.limit,
     };
   }
 
-  async update(call: StoredCall, expectedStatus: CallStatus): Promise<void> {
+  async update(next: StoredCall, previous: StoredCall): Promise<StoredCall> {
+    const written = { ...next, version: previous.version + 1 };
+    const put = {
+      TableName: this.tableName,
+      Item: toItem(written),
+      ConditionExpression: '#version = :version OR (attribute_not_exists(#version) AND :version = :zero)',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
+    };
+    const slots = slotChange(previous.status, next.status);
     try {
+      if (slots === 0) {
+        await this.db.send(new PutCommand(put));
+        return written;
+      }
       await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(call),
-          ConditionExpression: '#status = :expected',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':expected': expectedStatus },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.account(next.accountId),
+                // Every account that ever held a slot is listed for the reconciler's slot repair.
+                UpdateExpression: 'ADD activeCalls :change SET #wk = :slots, #wa = :account',
+                ...(slots > 0 ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' } : {}),
+                ExpressionAttributeNames: { '#wk': WATCHDOG_INDEX.partitionKey, '#wa': WATCHDOG_INDEX.sortKey },
+                ExpressionAttributeValues: {
+                  ':change': slots,
+                  ':slots': WATCHDOG_INDEX.slotCountersPartition,
+                  ':account': next.accountId,
+                },
+              },
+            },
+          ],
         }),
       );
+      return written;
     } catch (error) {
-      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError('Call', call.id);
+      const codes = transactionCancellationCodes(error);
+      if (isConditionalCheckFailure(error) || codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) {
+        throw new ConcurrentModificationError('Call', next.id);
+      }
+      if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
       throw error;
     }
   }
+
+  async listWatchdogDue(now: string, limit: number): Promise<StoredCall[]> {
+    const perShard = await Promise.all(
+      shards().map((shard) =>
+        this.query(
+          {
+            IndexName: WATCHDOG_INDEX.name,
+            KeyConditionExpression: '#pk = :pk AND #sk <= :now',
+            ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey, '#sk': WATCHDOG_INDEX.sortKey },
+            ExpressionAttributeValues: { ':pk': shard, ':now': now },
+          },
+          limit,
+        ),
+      ),
+    );
+    return perShard
+      .flat()
+      .map(fromItem)
+      .sort((a, b) => ((a.watchdogAt ?? '') < (b.watchdogAt ?? '') ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  async listUnfinished(): Promise<StoredCall[]> {
+    const perShard = await Promise.all(
+      shards().map((shard) =>
+        this.query({
+          IndexName: WATCHDOG_INDEX.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':pk': shard },
+        }),
+      ),
+    );
+    return perShard.flat().map(fromItem);
+  }
+
+  async listSlotCounters(): Promise<SlotCounter[]> {
+    const items = await this.query({
+      IndexName: WATCHDOG_INDEX.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': WATCHDOG_INDEX.slotCountersPartition },
+    });
+    return items.map((item) => ({ accountId: String(item.id), activeCalls: Number(item.activeCalls ?? 0) }));
+  }
+
+  async repairSlotCounter(accountId: string, expected: number, actual: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET activeCalls = :actual',
+          ConditionExpression: 'activeCalls = :expected',
+          ExpressionAttributeValues: { ':actual': actual, ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Runs a Query to the end, or until `atMost` items. */
+  private async query(input: Omit<QueryCommand['input'], 'TableName'>, atMost = Infinity): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey = input.ExclusiveStartKey;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ExclusiveStartKey: startKey,
+          Limit: Math.min(atMost - items.length, QUERY_PAGE_LIMIT),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < atMost);
+    return items;
+  }
 }
 
-function toItem(call: StoredCall): Record<string, unknown> {
-  return { ...keys.call(call.id), ...callIndexKeys(call), ...call };
+const shards = () => Array.from({ length: WATCHDOG_INDEX.shards }, (_, i) => `WATCHDOG#${i}`);
+
+function toItem(call: StoredCall): Item {
+  return {
+    ...keys.call(call.id),
+    ...callIndexKeys(call),
+    ...call,
+    // Only unfinished calls are in the reconciler's index.
+    ...(call.watchdogAt ? { [WATCHDOG_INDEX.partitionKey]: watchdogShard(call.id) } : { watchdogAt: undefined }),
+  };
 }
 
 /** Drops the key attributes: the schema keeps only the call's own fields. */
-function fromItem(item: Record<string, unknown>): StoredCall {
+function fromItem(item: Item): StoredCall {
   return StoredCallSchema.parse(item);
 }
 

@@ -19,6 +19,24 @@ export const CALL_INDEXES = {
 
 export type CallIndexName = keyof typeof CALL_INDEXES;
 
+/**
+ * A sparse index the reconciler reads: unfinished calls by the time it should look at them,
+ * spread over a few partitions, and (in one partition of its own) every account's slot counter.
+ */
+export const WATCHDOG_INDEX = {
+  name: 'byWatchdog',
+  partitionKey: 'watchdogKey',
+  sortKey: 'watchdogAt',
+  shards: 4,
+  slotCountersPartition: 'SLOTS',
+} as const;
+
+/** Every global secondary index of the table, for the CDK stack and the local stack. */
+export const ALL_INDEXES: Record<string, { partitionKey: string; sortKey: string }> = {
+  ...CALL_INDEXES,
+  [WATCHDOG_INDEX.name]: { partitionKey: WATCHDOG_INDEX.partitionKey, sortKey: WATCHDOG_INDEX.sortKey },
+};
+
 export const keys = {
   call: (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' }),
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
@@ -28,7 +46,12 @@ export const keys = {
   apiKeyHash: (hash: string) => ({ pk: `APIKEYHASH#${hash}`, sk: 'APIKEYHASH' }),
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
+  callRate: (bucket: string) => ({ pk: `CALLRATE#${bucket}`, sk: 'CALLRATE' }),
 };
+
+export function watchdogShard(callId: string): string {
+  return `WATCHDOG#${callId.charCodeAt(callId.length - 1) % WATCHDOG_INDEX.shards}`;
+}
 
 /** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */
 export const callIndexKeys = (call: { accountId: string; agentId: string; status: string; createdAt: string; id: string }) => ({

@@ -1,0 +1,201 @@
+import type { CallAttempt, EndReason, StoredCall } from '#schemas/call';
+import { transition, type CallEvent } from './call-status-machine.ts';
+import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
+
+/**
+ * What happens to a call after it is created, as pure functions of (call, what happened, now).
+ * Each returns the next call, or null when the event does not apply (a duplicate, a late or
+ * out-of-order report): callers drop those without error.
+ */
+
+export interface CallTimingLimits {
+  ringTimeoutSeconds: number;
+  maxCallDurationSeconds: number;
+  /** Seconds in one "minute" of retryDelayMinutes (60, except in fast local tests). */
+  retryDelayUnitSeconds: number;
+  /** How long past its expected next step a call waits before the reconciler looks at it. */
+  watchdogGraceSeconds: number;
+}
+
+export const DEFAULT_WATCHDOG_GRACE_SECONDS = 120;
+
+/** What the telephony provider reported about the current attempt. */
+export type ProviderEvent =
+  | { kind: 'ringing'; at: Date }
+  | { kind: 'answered'; at: Date; answeredBy: 'human' | 'machine' }
+  | { kind: 'completed'; at: Date; durationSeconds: number; answeredBy?: 'human' | 'machine' }
+  | { kind: 'no_answer'; at: Date }
+  | { kind: 'busy'; at: Date }
+  | { kind: 'failed'; at: Date; reason: 'invalid_number' | 'provider_error' };
+
+const plusSeconds = (timestamp: string, seconds: number) =>
+  toTimestamp(new Date(Date.parse(timestamp) + seconds * 1000));
+
+/** When the reconciler should look at a call that is still in its status by then. */
+export function watchdogAt(call: StoredCall, limits: CallTimingLimits): string | null {
+  const grace = limits.watchdogGraceSeconds;
+  switch (call.status) {
+    case 'scheduled':
+      return plusSeconds(call.scheduledFor ?? call.updatedAt, grace);
+    case 'queued':
+    case 'initiating':
+      return plusSeconds(call.updatedAt, grace);
+    case 'ringing':
+      return plusSeconds(call.initiatedAt ?? call.updatedAt, limits.ringTimeoutSeconds + grace);
+    case 'in_progress':
+      return plusSeconds(call.connectedAt ?? call.updatedAt, limits.maxCallDurationSeconds + grace);
+    default:
+      return null;
+  }
+}
+
+function move(call: StoredCall, event: CallEvent, now: Date, changes: Partial<StoredCall>, limits: CallTimingLimits): StoredCall | null {
+  const result = transition(call.status, event);
+  if (!result.allowed) return null;
+  const next = { ...call, ...changes, status: result.to, updatedAt: toTimestamp(now) };
+  const withAttempt = syncLatestAttempt(next);
+  return { ...withAttempt, watchdogAt: watchdogAt(withAttempt, limits) };
+}
+
+/** The latest attempt mirrors the call's top-level timing fields while it is the current one. */
+function syncLatestAttempt(call: StoredCall): StoredCall {
+  const last = call.attempts.at(-1);
+  if (!last || last.attempt !== call.retryCount + 1) return call;
+  const updated: CallAttempt = {
+    ...last,
+    initiatedAt: call.initiatedAt,
+    connectedAt: call.connectedAt,
+    endedAt: call.endedAt,
+    durationSeconds: call.durationSeconds,
+    status: call.status,
+    endReason: call.endReason,
+  };
+  return { ...call, attempts: [...call.attempts.slice(0, -1), updated] };
+}
+
+export function fireSchedule(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
+  return move(call, 'schedule_fired', now, {}, limits);
+}
+
+/** The dialer won the call: a new attempt begins, with the conversation id it will get if answered. */
+export function startDial(call: StoredCall, now: Date, conversationId: string, limits: CallTimingLimits): StoredCall | null {
+  if (transition(call.status, 'dial_started').allowed === false) return null;
+  const attempt: CallAttempt = {
+    attempt: call.retryCount + 1,
+    scheduledFor: call.scheduledFor,
+    initiatedAt: null,
+    connectedAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    status: call.status,
+    endReason: null,
+  };
+  return move(
+    { ...call, attempts: [...call.attempts, attempt] },
+    'dial_started',
+    now,
+    {
+      initiatedAt: toTimestamp(now),
+      providerCallId: null,
+      pendingConversationId: conversationId,
+      answeredBy: null,
+      agentEndedAt: null,
+    },
+    limits,
+  );
+}
+
+function ended(call: StoredCall, event: CallEvent, at: Date, now: Date, endReason: EndReason, limits: CallTimingLimits) {
+  const endedAt = toTimestamp(at);
+  return move(
+    call,
+    event,
+    now,
+    { endedAt, endReason, durationSeconds: call.connectedAt ? secondsBetween(call.connectedAt, endedAt) : 0 },
+    limits,
+  );
+}
+
+export function applyProviderEvent(
+  call: StoredCall,
+  event: ProviderEvent,
+  now: Date,
+  limits: CallTimingLimits,
+): StoredCall | null {
+  switch (event.kind) {
+    case 'ringing':
+      return move(call, 'provider_ringing', now, {}, limits);
+    case 'answered':
+      return move(
+        call,
+        'provider_answered',
+        now,
+        { connectedAt: toTimestamp(event.at), conversationId: call.pendingConversationId, answeredBy: event.answeredBy },
+        limits,
+      );
+    case 'completed': {
+      // "completed" means answered and ended; if the answered report was lost, infer it.
+      const connected =
+        call.status === 'in_progress'
+          ? call
+          : applyProviderEvent(
+              call,
+              { kind: 'answered', at: new Date(event.at.getTime() - event.durationSeconds * 1000), answeredBy: event.answeredBy ?? 'human' },
+              now,
+              limits,
+            );
+      if (!connected) return null;
+      if (connected.answeredBy === 'machine') {
+        return ended(connected, 'provider_voicemail_ended', event.at, now, 'voicemail_left', limits);
+      }
+      const reason: EndReason =
+        event.durationSeconds >= limits.maxCallDurationSeconds
+          ? 'max_duration'
+          : connected.agentEndedAt
+            ? 'agent_ended'
+            : 'customer_ended';
+      return ended(connected, 'provider_hung_up', event.at, now, reason, limits);
+    }
+    case 'busy':
+      return ended(call, 'provider_busy', event.at, now, 'busy', limits);
+    case 'failed':
+      return ended(call, 'provider_failed', event.at, now, event.reason, limits);
+    case 'no_answer':
+      return noAnswer(call, event.at, now, limits);
+  }
+}
+
+/** No answer: back to scheduled for another attempt while retries remain, else the end. */
+function noAnswer(call: StoredCall, at: Date, now: Date, limits: CallTimingLimits): StoredCall | null {
+  const final = ended(call, 'provider_no_answer', at, now, 'no_answer', limits);
+  if (!final || call.retryCount >= call.maxRetries) return final;
+  // The finished attempt keeps its outcome; the call's top level now describes the next attempt.
+  const retryAt = addMinutes(at, (call.retryDelayMinutes * limits.retryDelayUnitSeconds) / 60);
+  return move(
+    { ...call, attempts: final.attempts },
+    'retry_scheduled',
+    now,
+    {
+      retryCount: call.retryCount + 1,
+      scheduledFor: toTimestamp(retryAt),
+      initiatedAt: null,
+      connectedAt: null,
+      endedAt: null,
+      durationSeconds: null,
+      endReason: null,
+      providerCallId: null,
+      pendingConversationId: null,
+      answeredBy: null,
+    },
+    limits,
+  );
+}
+
+/**
+ * The reconciler gave up on an attempt the provider never finished reporting: a dial that never
+ * rang through is a dial_timeout; a connected call whose end was never reported is a provider_error.
+ */
+export function markLost(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
+  const reason: EndReason = call.status === 'in_progress' ? 'provider_error' : 'dial_timeout';
+  return ended(call, 'provider_lost', now, now, reason, limits);
+}

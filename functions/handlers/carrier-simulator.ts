@@ -1,0 +1,52 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DynamoDbSimulatedCallStore } from '#adapters/dynamodb/simulated-call-store';
+import { telephonyCredentials } from '#adapters/telephony/credentials';
+import { CarrierSimulator } from '#adapters/telephony/carrier-simulator';
+import { CarrierSimulatorEnvSchema, parseEnv } from '#schemas/env';
+
+/**
+ * The carrier simulator deployed in AWS, so test keys work there too. Its HTTP routes are the
+ * Calls API under /simulator; each call's scenario runs in an asynchronous invocation of this
+ * same function, which sleeps between the steps like a phone network would.
+ */
+const env = parseEnv(CarrierSimulatorEnvSchema, process.env);
+const credentials = telephonyCredentials(env);
+const lambda = new LambdaClient({});
+const store = new DynamoDbSimulatedCallStore(createDocumentClient(), env.TABLE_NAME);
+
+let simulator: CarrierSimulator | undefined;
+async function getSimulator(): Promise<CarrierSimulator> {
+  const { simulator: account } = await credentials();
+  simulator ??= new CarrierSimulator({
+    ...account,
+    store,
+    timeScale: env.SIMULATOR_TIME_SCALE,
+    startScenario: async (sid) => {
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ runScenario: sid })),
+        }),
+      );
+    },
+  });
+  return simulator;
+}
+
+type SimulatorEvent = APIGatewayProxyEventV2 | { runScenario: string };
+
+export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStructuredResultV2 | void> => {
+  const sim = await getSimulator();
+  if ('runScenario' in event) return sim.runScenario(event.runScenario);
+  const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+  const response = await sim.handle({
+    method: event.requestContext.http.method,
+    path: event.rawPath.replace(/^\/simulator/, ''),
+    authorization: event.headers.authorization,
+    body,
+  });
+  return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
+};

@@ -1,0 +1,43 @@
+import { ulid } from 'ulid';
+import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
+import { liveAccount, telephonyCredentials } from '#adapters/telephony/credentials';
+import { TwilioProvider } from '#adapters/telephony/twilio-provider';
+import type { CallTimingLimits } from '#domain/call-lifecycle';
+import type { TelephonyProviders } from '#ports/telephony';
+import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
+import { calls, clock, db, tableEnv } from './table.ts';
+import { dispatchDeps, dispatchEnv } from './dispatch.ts';
+
+/** Providers, pacing and timing, for the functions that dial and follow calls. */
+export const telephonyEnv = parseEnv(TelephonyEnvSchema, process.env);
+export const credentials = telephonyCredentials(process.env);
+
+const providerOptions = {
+  webhookBaseUrl: telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL,
+  ringTimeoutSeconds: telephonyEnv.RING_TIMEOUT_SECONDS,
+  maxCallDurationSeconds: telephonyEnv.MAX_CALL_DURATION_SECONDS,
+};
+
+/** Test keys' calls always go to the simulator; live keys' calls to Twilio. */
+export const providers: TelephonyProviders = {
+  live: new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.TWILIO_API_BASE_URL, account: () => liveAccount(credentials) }),
+  test: new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL, account: async () => (await credentials()).simulator }),
+};
+
+export const limits: CallTimingLimits = {
+  ringTimeoutSeconds: telephonyEnv.RING_TIMEOUT_SECONDS,
+  maxCallDurationSeconds: telephonyEnv.MAX_CALL_DURATION_SECONDS,
+  retryDelayUnitSeconds: dispatchEnv.RETRY_DELAY_UNIT_SECONDS,
+  watchdogGraceSeconds: telephonyEnv.WATCHDOG_GRACE_SECONDS,
+};
+
+export const callEventDeps = { ...dispatchDeps, calls, limits };
+
+export const dialDeps = {
+  ...callEventDeps,
+  providers,
+  rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
+  newConversationId: () => `conv_${ulid()}`,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  clock,
+};

@@ -1,0 +1,15 @@
+import type { DialMessage } from '#schemas/dial-message';
+
+/** The SQS dial queue. */
+export interface DialQueue {
+  /** Sends a message that becomes visible after `delaySeconds` (0–900). */
+  send(message: DialMessage, delaySeconds: number): Promise<void>;
+}
+
+/** One-time schedules that deliver a dial message to the dial queue (EventBridge Scheduler). */
+export interface CallScheduler {
+  /** Creates the schedule for the message's attempt; a repeat for the same attempt is harmless. */
+  schedule(message: DialMessage, fireAt: Date): Promise<void>;
+  /** Deletes the attempt's schedule; one already gone is fine. */
+  cancel(callId: string, attempt: number): Promise<void>;
+}

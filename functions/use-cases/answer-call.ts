@@ -1,0 +1,61 @@
+import { ConcurrentModificationError } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import type { Metadata } from '#schemas/call';
+import type { CallStore } from '#ports/call-store';
+import type { Clock } from '#ports/clock';
+import type { Directory } from '#ports/directory';
+
+/** What the agent runtime needs to take over an answered call. */
+export interface AgentSession {
+  callId: string;
+  agentId: string;
+  conversationId: string;
+  firstMessage: string;
+  metadata: Metadata;
+  /** A machine answered: the agent leaves a message instead of holding a conversation. */
+  leaveVoicemail: boolean;
+}
+
+/**
+ * The provider asks what to do with an answered call. Null means hang up: the call is unknown,
+ * or the request is about an attempt that is no longer the current one.
+ */
+export async function answerCall(
+  deps: { calls: CallStore; directory: Directory },
+  request: { callId: string; attempt: number; answeredBy: 'human' | 'machine' },
+): Promise<AgentSession | null> {
+  const call = await deps.calls.getById(request.callId);
+  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId) return null;
+  const agent = await deps.directory.getAgent(call.accountId, call.agentId);
+  if (!agent) return null;
+  return {
+    callId: call.id,
+    agentId: call.agentId,
+    conversationId: call.pendingConversationId,
+    firstMessage: call.overrideFirstMessage ?? agent.defaultFirstMessage,
+    metadata: call.metadata,
+    leaveVoicemail: request.answeredBy === 'machine',
+  };
+}
+
+/**
+ * The agent's media stream ended while the line was still up: the agent ended the conversation.
+ * Remembered so that the end of the call is reported as `agent_ended`.
+ */
+export async function recordAgentEnded(
+  deps: { calls: CallStore; clock: Clock },
+  request: { callId: string; attempt: number },
+): Promise<void> {
+  for (let round = 1; round <= 5; round++) {
+    const call = await deps.calls.getById(request.callId);
+    if (!call || call.retryCount + 1 !== request.attempt || call.agentEndedAt !== null) return;
+    if (call.status !== 'in_progress' && call.status !== 'ringing' && call.status !== 'initiating') return;
+    const now = toTimestamp(deps.clock.now());
+    try {
+      await deps.calls.update({ ...call, agentEndedAt: now, updatedAt: now }, call);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { applyProviderEvent, type CallTimingLimits, type ProviderEvent } from '#domain/call-lifecycle';
+import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
+import { ConcurrentModificationError } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import type { StoredCall } from '#schemas/call';
+import type { CallStore } from '#ports/call-store';
+import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
+
+export interface CallEventDeps extends DispatchDeps {
+  calls: CallStore;
+  limits: CallTimingLimits;
+}
+
+export interface CallEventReport {
+  callId: string;
+  /** The attempt the report is about; reports about an earlier attempt are stale. */
+  attempt: number;
+  /** Null for news that changes no status (the provider accepted the call, say). */
+  event: ProviderEvent | null;
+  providerCallId?: string;
+}
+
+/**
+ * Applies what the provider reported to the call, through the state machine. Duplicates,
+ * late reports and reports about an earlier attempt change nothing. A no-answer with retries
+ * left comes back scheduled, and is dispatched for its next attempt here.
+ */
+export async function applyCallEvent(deps: CallEventDeps, report: CallEventReport): Promise<'applied' | 'ignored'> {
+  for (let round = 1; ; round++) {
+    const call = await deps.calls.getById(report.callId);
+    if (!call || call.retryCount + 1 !== report.attempt) return 'ignored';
+    const next = nextState(call, report, deps.clock.now(), deps.limits);
+    if (!next) return 'ignored';
+    try {
+      const written = await deps.calls.update(next, call);
+      if (written.status === 'scheduled') await dispatchCall(deps, written);
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || round >= 5) throw error;
+    }
+  }
+}
+
+function nextState(call: StoredCall, report: CallEventReport, now: Date, limits: CallTimingLimits): StoredCall | null {
+  const learnsProviderId =
+    report.providerCallId !== undefined && call.providerCallId === null && SLOT_HOLDING_STATUSES.includes(call.status);
+  const moved = report.event ? applyProviderEvent(call, report.event, now, limits) : null;
+  if (moved) {
+    return learnsProviderId && SLOT_HOLDING_STATUSES.includes(moved.status) ? { ...moved, providerCallId: report.providerCallId ?? null } : moved;
+  }
+  return learnsProviderId ? { ...call, providerCallId: report.providerCallId ?? null, updatedAt: toTimestamp(now) } : null;
+}

@@ -1,0 +1,104 @@
+import { fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
+import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import type { StoredCall } from '#schemas/call';
+import type { DialMessage } from '#schemas/dial-message';
+import type { CallStore } from '#ports/call-store';
+import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
+import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+
+export interface DialDeps extends CallEventDeps {
+  calls: CallStore;
+  providers: TelephonyProviders;
+  rateLimiter: CallRateLimiter;
+  limits: CallTimingLimits;
+  newConversationId: () => string;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export type DialOutcome =
+  | { result: 'dialed'; providerCallId: string }
+  | { result: 'not_placed'; reason: string }
+  | { result: 'dropped'; reason: string }
+  /** Not yet: send `message` back to the queue, visible again after `delaySeconds`. */
+  | { result: 'later'; delaySeconds: number; message: DialMessage; reason: string };
+
+/** Longest the dialer waits in-process for a due time or a rate slot, rather than re-queueing. */
+const MAX_IN_PROCESS_WAIT_MS = 1500;
+const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/** Back-off for a call waiting for one of its account's telephony slots: 2, 4, 8 … 60 seconds. */
+export function slotBackoffSeconds(slotWaits: number): number {
+  return Math.min(60, 2 ** Math.min(slotWaits + 1, 6));
+}
+
+/**
+ * Handles one dial message. The `queued → initiating` conditional write is the gate: only its
+ * winner talks to the provider, so an attempt is dialed at most once however many messages,
+ * schedules and dialers race for it.
+ */
+export async function dialCall(deps: DialDeps, message: DialMessage): Promise<DialOutcome> {
+  // 1. Not due yet (a schedule fires up to a minute early): wait here if it is a moment, else re-queue.
+  const waitMs = Date.parse(message.dueAt) - deps.clock.now().getTime();
+  if (waitMs > MAX_IN_PROCESS_WAIT_MS) {
+    return later(message, Math.min(MAX_QUEUE_DELAY_SECONDS, Math.floor(waitMs / 1000)), 'not due yet');
+  }
+  if (waitMs > 0) await deps.sleep(waitMs);
+
+  for (let round = 1; round <= 5; round++) {
+    // 2. Only the attempt the message is for, of a call that still waits to be dialed.
+    let call = await deps.calls.getById(message.callId);
+    if (!call || call.accountId !== message.accountId) return { result: 'dropped', reason: 'no such call' };
+    if (call.retryCount + 1 !== message.attempt) return { result: 'dropped', reason: 'message for an earlier attempt' };
+    try {
+      if (call.status === 'scheduled') {
+        const fired = fireSchedule(call, deps.clock.now(), deps.limits);
+        if (fired) call = await deps.calls.update(fired, call);
+      }
+      if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
+
+      // 3. Respect the provider account's calls-per-second limit, shared by every dialer.
+      const slotAt = await deps.rateLimiter.reserve(call.keyMode, deps.clock.now());
+      if (!slotAt) return later(message, 1, 'calls-per-second limit reached');
+      const rateWait = slotAt.getTime() - deps.clock.now().getTime();
+      if (rateWait > 0) await deps.sleep(rateWait);
+
+      // 4. The gate: queued → initiating, taking a telephony slot in the same transaction.
+      const started = startDial(call, deps.clock.now(), deps.newConversationId(), deps.limits);
+      if (!started) return { result: 'dropped', reason: `call is ${call.status}` };
+      const dialing = await deps.calls.update(started, call);
+      return await placeCall(deps, dialing);
+    } catch (error) {
+      if (error instanceof SlotUnavailableError) {
+        return later({ ...message, slotWaits: message.slotWaits + 1 }, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+      }
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      // Someone else wrote the call first: read it again and judge afresh.
+    }
+  }
+  throw new Error(`Call ${message.callId} kept changing while being dialed`);
+}
+
+/** 5. Exactly one provider request for this attempt; whatever it answers is recorded. */
+async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
+  const attempt = call.retryCount + 1;
+  const result = await deps.providers[call.keyMode].placeCall({
+    callId: call.id,
+    attempt,
+    to: call.toNumber,
+    from: call.fromNumber,
+  });
+  if (result.placed) {
+    await applyCallEvent(deps, { callId: call.id, attempt, event: null, providerCallId: result.providerCallId });
+    return { result: 'dialed', providerCallId: result.providerCallId };
+  }
+  await applyCallEvent(deps, {
+    callId: call.id,
+    attempt,
+    event: { kind: 'failed', at: deps.clock.now(), reason: result.reason },
+  });
+  return { result: 'not_placed', reason: result.detail };
+}
+
+function later(message: DialMessage, delaySeconds: number, reason: string): DialOutcome {
+  return { result: 'later', delaySeconds, message, reason };
+}

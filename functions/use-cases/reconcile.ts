@@ -1,0 +1,95 @@
+import { markLost, watchdogAt } from '#domain/call-lifecycle';
+import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
+import { ConcurrentModificationError } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import type { StoredCall } from '#schemas/call';
+import type { TelephonyProviders } from '#ports/telephony';
+import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { dispatchCall } from './dispatch-call.ts';
+
+export interface ReconcileDeps extends CallEventDeps {
+  providers: TelephonyProviders;
+}
+
+export interface ReconcileReport {
+  redispatched: number;
+  resolvedByProvider: number;
+  markedLost: number;
+  stillRunning: number;
+  slotCountersRepaired: number;
+}
+
+/** Calls looked at per run; the rest wait for the next run a minute later. */
+const BATCH = 200;
+
+/**
+ * Finds calls that have not moved on when they should have and settles them, so no call is
+ * silently lost: a pending call whose dispatch was lost is dispatched again; an attempt whose
+ * end was never reported is asked about, and failed if the provider cannot say. Then it makes
+ * each account's slot counter match its calls.
+ */
+export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
+  const report: ReconcileReport = { redispatched: 0, resolvedByProvider: 0, markedLost: 0, stillRunning: 0, slotCountersRepaired: 0 };
+  const due = await deps.calls.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
+  for (const call of due) {
+    await settle(deps, call, report).catch((error: unknown) => {
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+    });
+  }
+  report.slotCountersRepaired = await repairSlotCounters(deps);
+  return report;
+}
+
+async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileReport): Promise<void> {
+  const attempt = call.retryCount + 1;
+  if (call.status === 'scheduled' || call.status === 'queued') {
+    // Its schedule or queue message went missing (or it waits for a slot): send it again.
+    await dispatchCall(deps, call);
+    await snooze(deps, call);
+    report.redispatched += 1;
+    return;
+  }
+  const outcome = call.providerCallId ? await deps.providers[call.keyMode].fetchOutcome(call.providerCallId) : null;
+  if (outcome) {
+    await applyCallEvent(deps, { callId: call.id, attempt, event: outcome });
+    report.resolvedByProvider += 1;
+    return;
+  }
+  const overdueSince = Date.parse(watchdogAt(call, deps.limits) ?? call.updatedAt);
+  const stillPlausible = call.providerCallId !== null && deps.clock.now().getTime() < overdueSince + deps.limits.watchdogGraceSeconds * 1000;
+  if (stillPlausible) {
+    await snooze(deps, call);
+    report.stillRunning += 1;
+    return;
+  }
+  const lost = markLost(call, deps.clock.now(), deps.limits);
+  if (lost) {
+    await deps.calls.update(lost, call);
+    report.markedLost += 1;
+  }
+}
+
+/** Looks again one grace period from now. */
+async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
+  const at = toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000));
+  await deps.calls.update({ ...call, watchdogAt: at }, call);
+}
+
+async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
+  // Counters first, then calls: a dial in between raises the counter, and the conditional
+  // repair below then refuses, instead of lowering a counter the index has not caught up with.
+  const counters = await deps.calls.listSlotCounters();
+  const unfinished = await deps.calls.listUnfinished();
+  // Accounts whose calls moved within a grace period are left alone: the index may lag the move.
+  const settled = deps.clock.now().getTime() - deps.limits.watchdogGraceSeconds * 1000;
+  let repaired = 0;
+  for (const counter of counters) {
+    const calls = unfinished.filter((call) => call.accountId === counter.accountId);
+    if (calls.some((call) => Date.parse(call.updatedAt) > settled)) continue;
+    const actual = calls.filter((call) => SLOT_HOLDING_STATUSES.includes(call.status)).length;
+    if (actual !== counter.activeCalls && (await deps.calls.repairSlotCounter(counter.accountId, counter.activeCalls, actual))) {
+      repaired += 1;
+    }
+  }
+  return repaired;
+}

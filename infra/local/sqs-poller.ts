@@ -1,0 +1,73 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * Plays Lambda's SQS event source: long-polls the queue, invokes the handler with a batch, and
+ * deletes only the messages the handler did not report as failed (ReportBatchItemFailures).
+ * Failed ones come back after the visibility timeout, and go to the DLQ after maxReceiveCount.
+ */
+export function startSqsPoller(options: { sqs: SQSClient; queueUrl: string; queueArn: string; handler: SqsHandler; functionName: string }): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const { Messages = [] } = await options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+          }),
+        );
+        if (!running || Messages.length === 0) continue;
+        const event: SQSEvent = {
+          Records: Messages.map((message) => ({
+            messageId: message.MessageId as string,
+            receiptHandle: message.ReceiptHandle as string,
+            body: message.Body ?? '',
+            attributes: {
+              ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+              SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+              SenderId: 'local',
+              ApproximateFirstReceiveTimestamp: String(Date.now()),
+            },
+            messageAttributes: {},
+            md5OfBody: message.MD5OfBody ?? '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: options.queueArn,
+            awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+          })),
+        };
+        let failed = new Set<string>();
+        try {
+          const result = await options.handler(event, lambdaContext(options.functionName));
+          failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
+        } catch (error) {
+          console.error(`${options.functionName} failed; the batch will be delivered again`, error);
+          continue;
+        }
+        const done = Messages.filter((message) => !failed.has(message.MessageId as string));
+        if (done.length > 0) {
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })),
+            }),
+          );
+        }
+      } catch (error) {
+        if (running) {
+          console.error(`Polling ${options.queueUrl} failed; retrying`, error);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
