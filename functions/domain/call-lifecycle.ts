@@ -1,5 +1,5 @@
 import type { CallAttempt, EndReason, StoredCall } from '#schemas/call';
-import { transition, type CallEvent } from './call-status-machine.ts';
+import { isTerminal, transition, type CallEvent } from './call-status-machine.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
 
 /**
@@ -31,22 +31,24 @@ export type ProviderEvent =
 const plusSeconds = (timestamp: string, seconds: number) =>
   toTimestamp(new Date(Date.parse(timestamp) + seconds * 1000));
 
-/** When the reconciler should look at a call that is still in its status by then. */
+/**
+ * When the reconciler should look at a call that is still in its status by then: one grace
+ * period after its last change (it then asks the provider, and looks again later if the call is
+ * still going), or for a scheduled call, one grace period after it was due.
+ */
 export function watchdogAt(call: StoredCall, limits: CallTimingLimits): string | null {
-  const grace = limits.watchdogGraceSeconds;
-  switch (call.status) {
-    case 'scheduled':
-      return plusSeconds(call.scheduledFor ?? call.updatedAt, grace);
-    case 'queued':
-    case 'initiating':
-      return plusSeconds(call.updatedAt, grace);
-    case 'ringing':
-      return plusSeconds(call.initiatedAt ?? call.updatedAt, limits.ringTimeoutSeconds + grace);
-    case 'in_progress':
-      return plusSeconds(call.connectedAt ?? call.updatedAt, limits.maxCallDurationSeconds + grace);
-    default:
-      return null;
-  }
+  if (call.status === 'scheduled') return plusSeconds(call.scheduledFor ?? call.updatedAt, limits.watchdogGraceSeconds);
+  return isTerminal(call.status) ? null : plusSeconds(call.updatedAt, limits.watchdogGraceSeconds);
+}
+
+/**
+ * The latest a provider may still legitimately report on the current attempt: past the ring
+ * timeout (or the longest call) by two grace periods, silence means the report was lost.
+ */
+export function reportDeadline(call: StoredCall, limits: CallTimingLimits): number {
+  const grace = 2 * limits.watchdogGraceSeconds * 1000;
+  if (call.status === 'in_progress' && call.connectedAt) return Date.parse(call.connectedAt) + limits.maxCallDurationSeconds * 1000 + grace;
+  return Date.parse(call.initiatedAt ?? call.updatedAt) + limits.ringTimeoutSeconds * 1000 + grace;
 }
 
 function move(call: StoredCall, event: CallEvent, now: Date, changes: Partial<StoredCall>, limits: CallTimingLimits): StoredCall | null {

@@ -56,6 +56,11 @@ export interface CallStore {
    * telephony slots in the same transaction (else SlotUnavailableError); leaving one gives it back.
    */
   update(next: StoredCall, previous: StoredCall): Promise<StoredCall>;
+  /**
+   * Moves a call's watchdog time without counting as a change: writers that read the call
+   * before still succeed. Does nothing if the call moved on meanwhile.
+   */
+  touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void>;
   /** Calls whose watchdog time has passed, oldest first. */
   listWatchdogDue(now: string, limit: number): Promise<StoredCall[]>;
   /** Every call not yet in a terminal status. */

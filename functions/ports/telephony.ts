@@ -29,8 +29,8 @@ export type TelephonyProviders = Record<KeyMode, TelephonyProvider>;
 /** The provider account's calls-per-second limit, shared by every dialer. */
 export interface CallRateLimiter {
   /**
-   * Reserves a moment to place one call at or after `now`, at most a few seconds ahead;
-   * null when none is free that soon.
+   * Reserves a moment to place one call, between `now` and `now + maxWaitMs`; null when none
+   * is free that soon.
    */
-  reserve(mode: KeyMode, now: Date): Promise<Date | null>;
+  reserve(mode: KeyMode, now: Date, maxWaitMs: number): Promise<Date | null>;
 }

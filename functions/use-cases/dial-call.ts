@@ -57,7 +57,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
 
       // 3. Respect the provider account's calls-per-second limit, shared by every dialer.
-      const slotAt = await deps.rateLimiter.reserve(call.keyMode, deps.clock.now());
+      const slotAt = await deps.rateLimiter.reserve(call.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
       if (!slotAt) return later(message, 1, 'calls-per-second limit reached');
       const rateWait = slotAt.getTime() - deps.clock.now().getTime();
       if (rateWait > 0) await deps.sleep(rateWait);

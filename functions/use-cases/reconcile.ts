@@ -1,4 +1,4 @@
-import { markLost, watchdogAt } from '#domain/call-lifecycle';
+import { markLost, reportDeadline } from '#domain/call-lifecycle';
 import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
@@ -55,9 +55,8 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
     report.resolvedByProvider += 1;
     return;
   }
-  const overdueSince = Date.parse(watchdogAt(call, deps.limits) ?? call.updatedAt);
-  const stillPlausible = call.providerCallId !== null && deps.clock.now().getTime() < overdueSince + deps.limits.watchdogGraceSeconds * 1000;
-  if (stillPlausible) {
+  // The provider has the call and it may still be going: look again later.
+  if (call.providerCallId !== null && deps.clock.now().getTime() < reportDeadline(call, deps.limits)) {
     await snooze(deps, call);
     report.stillRunning += 1;
     return;
@@ -69,10 +68,9 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
   }
 }
 
-/** Looks again one grace period from now. */
+/** Looks again one grace period from now, without disturbing a dialer or webhook mid-write. */
 async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
-  const at = toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000));
-  await deps.calls.update({ ...call, watchdogAt: at }, call);
+  await deps.calls.touchWatchdog(call, toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000)));
 }
 
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {

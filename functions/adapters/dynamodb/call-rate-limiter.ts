@@ -4,9 +4,6 @@ import type { CallRateLimiter } from '#ports/telephony';
 import { isConditionalCheckFailure } from './client.ts';
 import { TABLE, keys } from './table-design.ts';
 
-/** How far ahead a dialer may book a moment to dial, rather than handing the message back. */
-const LOOKAHEAD_WINDOWS = 5;
-
 /**
  * The provider account's calls-per-second limit as fixed windows in DynamoDB: one counter item
  * per window, incremented with a condition, so every dialer of every Lambda shares the budget.
@@ -25,9 +22,10 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
     this.callsPerWindow = Math.max(1, Math.floor(callsPerSecond));
   }
 
-  async reserve(mode: KeyMode, now: Date): Promise<Date | null> {
+  async reserve(mode: KeyMode, now: Date, maxWaitMs: number): Promise<Date | null> {
     const first = Math.floor(now.getTime() / this.windowMs);
-    for (let window = first; window < first + LOOKAHEAD_WINDOWS; window++) {
+    const last = Math.floor((now.getTime() + maxWaitMs) / this.windowMs);
+    for (let window = first; window <= last; window++) {
       try {
         await this.db.send(
           new UpdateCommand({

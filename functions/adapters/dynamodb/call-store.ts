@@ -165,6 +165,23 @@ export class DynamoDbCallStore implements CallStore {
     }
   }
 
+  async touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.call(call.id),
+          UpdateExpression: 'SET #at = :at',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#at': WATCHDOG_INDEX.sortKey, '#version': 'version' },
+          ExpressionAttributeValues: { ':at': watchdogAt, ':version': call.version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+
   async listWatchdogDue(now: string, limit: number): Promise<StoredCall[]> {
     const perShard = await Promise.all(
       shards().map((shard) =>

@@ -1,0 +1,70 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_ENVIRONMENT } from '../../bench/fake-environment.ts';
+import { HANDLER_BUNDLE, HANDLER_NAMES, HANDLER_NODE_OPTIONS, REPO_ROOT } from '../../infra/constructs/bundling.ts';
+import { findCycle, resourcesOfType, type CfnTemplate } from './stack-fixture.ts';
+
+/** Variables that would let the CDK reach an AWS account; `cdk synth` must not need any of them. */
+const AWS_ACCESS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION'];
+
+/**
+ * `npx cdk synth` exactly as an operator runs it (cdk.json, tsx, every function bundled by local
+ * esbuild), once for the file: no AWS credentials, and CDK_DOCKER pointing at a command that does
+ * not exist, so any attempt to bundle in Docker would fail the synth.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'outbound-calls-synth-'));
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_DOCKER: 'docker-is-not-used-here', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  for (const name of AWS_ACCESS) delete env[name];
+  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stage=prod', '-o', outdir], { cwd: REPO_ROOT, env });
+  template = JSON.parse(readFileSync(join(outdir, 'OutboundCalls-prod.template.json'), 'utf8'));
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('cdk synth of the whole app', () => {
+  const functionAssets = () =>
+    resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => ({
+      id,
+      dir: join(outdir, (template.Resources[id] as unknown as { Metadata: Record<string, string> }).Metadata['aws:asset:path'] as string),
+      handler: String(fn.Properties?.Description).replace('outbound-calls ', ''),
+    }));
+
+  it('produces an environment-agnostic template without a dependency cycle', () => {
+    expect(resourcesOfType(template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.Description).sort()).toEqual(
+      HANDLER_NAMES.map((name) => `outbound-calls ${name}`).sort(),
+    );
+    expect(findCycle(template)).toBeNull();
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.artifacts['OutboundCalls-prod'].environment).toBe('aws://unknown-account/unknown-region');
+  });
+
+  it('bundles each function into one minified ESM file with its source map, the AWS SDK inside', () => {
+    for (const { dir, handler } of functionAssets()) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(existsSync(join(dir, 'index.mjs.map')), handler).toBe(true);
+      expect(code.startsWith(HANDLER_BUNDLE.banner), handler).toBe(true);
+      // Minified: long lines (the few line breaks left are inside template literals).
+      expect(code.length / code.split('\n').length, handler).toBeGreaterThan(1000);
+      expect(code, handler).not.toMatch(/from\s*["']@(aws-sdk|smithy)\//);
+    }
+  });
+
+  it('loads every bundle in a fresh Node process, as Lambda will at cold start', () => {
+    for (const { dir, handler } of functionAssets()) {
+      const loaded = spawnSync(
+        process.execPath,
+        [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', 'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2);', pathToFileURL(join(dir, 'index.mjs')).href],
+        { env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT }, encoding: 'utf8' },
+      );
+      expect(loaded.status, `${handler}: ${loaded.stderr}`).toBe(0);
+    }
+  });
+});
