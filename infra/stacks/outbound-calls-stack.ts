@@ -1,0 +1,198 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import {
+  ApiFunctionEnvSchema,
+  AuthorizerEnvSchema,
+  CarrierSimulatorEnvSchema,
+  DialerEnvSchema,
+  ReconcilerEnvSchema,
+  TelephonyWebhookEnvSchema,
+} from '#schemas/env';
+import { HANDLER_NAMES } from '../constructs/bundling.ts';
+import { CallDispatch } from '../constructs/call-dispatch.ts';
+import { ServiceApi, type CustomDomain } from '../constructs/service-api.ts';
+import { ServiceFunction, type Binding, type ServiceFunctionProps } from '../constructs/service-function.ts';
+import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
+import { ServiceTable } from '../constructs/service-table.ts';
+import { TelephonySecret } from '../constructs/telephony-secret.ts';
+import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import type { StageConfig } from './stage-config.ts';
+import type * as z from 'zod/mini';
+
+export interface OutboundCallsStackProps extends StackProps {
+  stage: StageConfig;
+  /** The agent runtime's media stream (wss://…) that answered calls connect to. */
+  agentStreamUrl: string;
+  customDomain?: CustomDomain;
+  alarmEmail?: string;
+}
+
+/** Long enough for a batch of dial messages, each waiting at most a moment for its CPS slot. */
+const DIALER_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The Outbound Calls service (docs/deploy.md): the HTTP API, one function per handler, the
+ * table, the dispatch path (dial queue, schedules), the telephony secret, alarms and a dashboard.
+ */
+export class OutboundCallsStack extends Stack {
+  readonly functions: Record<string, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: OutboundCallsStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+
+    // 1. State: the table, the dispatch path and the provider credentials.
+    const data = new ServiceTable(this, 'Data', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
+    const dispatch = new CallDispatch(this, 'Dispatch', { dialerTimeout: DIALER_TIMEOUT });
+    const telephonySecret = new TelephonySecret(this, 'TelephonySecret', { removalPolicy: stage.removalPolicy });
+
+    // 2. The API without its routes: its URL is what the provider and the simulator call back.
+    const api = new ServiceApi(this, 'Api', {
+      throttle: stage.apiThrottle,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: stage.removalPolicy,
+      customDomain: props.customDomain,
+    });
+    const telephonyUrls = {
+      TELEPHONY_WEBHOOK_BASE_URL: api.publicUrl,
+      SIMULATOR_API_BASE_URL: `${api.publicUrl}/simulator`,
+    };
+
+    // 3. One function per handler, each with only the access its work needs.
+    const serviceFunction = <S extends z.ZodMiniObject, B extends readonly Binding[]>(
+      id: string,
+      options: Omit<ServiceFunctionProps<S, B>, 'logRetention' | 'logRemovalPolicy' | 'logLevel'>,
+    ) => new ServiceFunction(this, id, { ...options, logRetention: stage.logRetention, logRemovalPolicy: stage.removalPolicy, logLevel: stage.logLevel });
+    const API_TIMEOUT = Duration.seconds(10);
+    const placesCalls = [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules, telephonySecret.read] as const;
+
+    const functions = {
+      [AUTHORIZER_HANDLER]: serviceFunction('Authorizer', {
+        handler: AUTHORIZER_HANDLER,
+        environmentSchema: AuthorizerEnvSchema,
+        bindings: [data.access('read')],
+        environment: {},
+        timeout: API_TIMEOUT,
+      }),
+      'create-call': serviceFunction('CreateCall', {
+        handler: 'create-call',
+        environmentSchema: ApiFunctionEnvSchema,
+        bindings: [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules],
+        environment: {},
+        timeout: API_TIMEOUT,
+      }),
+      'get-call': serviceFunction('GetCall', {
+        handler: 'get-call',
+        environmentSchema: ApiFunctionEnvSchema,
+        bindings: [data.access('read')],
+        // The API functions share one composition root, which reads the dispatch settings too.
+        environment: dispatch.environment,
+        timeout: API_TIMEOUT,
+      }),
+      'list-calls': serviceFunction('ListCalls', {
+        handler: 'list-calls',
+        environmentSchema: ApiFunctionEnvSchema,
+        bindings: [data.access('read')],
+        environment: dispatch.environment,
+        timeout: API_TIMEOUT,
+      }),
+      'cancel-call': serviceFunction('CancelCall', {
+        handler: 'cancel-call',
+        environmentSchema: ApiFunctionEnvSchema,
+        bindings: [data.access('readWrite'), dispatch.manageSchedules],
+        environment: {},
+        timeout: API_TIMEOUT,
+      }),
+      [DEFAULT_ROUTE_HANDLER]: serviceFunction('RouteNotFound', {
+        handler: DEFAULT_ROUTE_HANDLER,
+        environmentSchema: ApiFunctionEnvSchema,
+        // Answers 404 and touches nothing, so it gets names but no access.
+        bindings: [],
+        environment: { TABLE_NAME: data.table.tableName, ...dispatch.environment },
+        timeout: Duration.seconds(3),
+      }),
+      'telephony-webhooks': serviceFunction('TelephonyWebhooks', {
+        handler: 'telephony-webhooks',
+        environmentSchema: TelephonyWebhookEnvSchema,
+        bindings: placesCalls,
+        environment: { ...telephonyUrls, AGENT_STREAM_URL: props.agentStreamUrl },
+        timeout: API_TIMEOUT,
+      }),
+      'carrier-simulator': serviceFunction('CarrierSimulator', {
+        handler: 'carrier-simulator',
+        environmentSchema: CarrierSimulatorEnvSchema,
+        bindings: [data.access('readWrite'), telephonySecret.read],
+        environment: {},
+        // It plays a call's whole scenario (ringing, talking: under a minute at time scale 1) in
+        // one asynchronous invocation.
+        timeout: Duration.minutes(3),
+      }),
+      [BACKGROUND_HANDLERS.dialer]: serviceFunction('Dialer', {
+        handler: BACKGROUND_HANDLERS.dialer,
+        environmentSchema: DialerEnvSchema,
+        bindings: placesCalls,
+        environment: telephonyUrls,
+        timeout: DIALER_TIMEOUT,
+      }),
+      [BACKGROUND_HANDLERS.reconciler]: serviceFunction('Reconciler', {
+        handler: BACKGROUND_HANDLERS.reconciler,
+        environmentSchema: ReconcilerEnvSchema,
+        bindings: placesCalls,
+        environment: telephonyUrls,
+        timeout: Duration.minutes(1),
+        // A missed run is made good by the next one, a minute later.
+        retryAttempts: 0,
+      }),
+    } satisfies Record<string, ServiceFunction>;
+    this.functions = functions;
+    const missing = HANDLER_NAMES.filter((name) => !(name in functions));
+    if (missing.length > 0) throw new Error(`routes.ts names handlers the stack does not deploy: ${missing.join(', ')}`);
+
+    // The simulator runs each call's scenario by invoking itself asynchronously (it knows its
+    // name from AWS_LAMBDA_FUNCTION_NAME). A separate policy, because the function's default
+    // policy naming the function would make the function depend on itself.
+    const simulator = functions['carrier-simulator'];
+    new iam.Policy(this, 'CarrierSimulatorSelfInvoke', {
+      roles: [simulator.role as iam.IRole],
+      statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [simulator.functionArn] })],
+    });
+
+    // 4. Wiring: routes, the dial queue's consumer, the reconciler's clock.
+    api.addServiceRoutes({
+      routes: API_ROUTES,
+      functionFor: (handler) => functions[handler as keyof typeof functions],
+      authorizer: functions.authorizer,
+      notFound: functions[DEFAULT_ROUTE_HANDLER],
+    });
+    dispatch.consumeWith(functions.dialer, stage.dialerMaxConcurrency);
+    new events.Rule(this, 'ReconcilerSchedule', {
+      description: 'Runs the reconciler every minute: stuck calls, overdue schedules, slot counts',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(functions.reconciler, { retryAttempts: 0 })],
+    });
+
+    // 5. Operations.
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      functions: Object.values(functions),
+      api,
+      dialQueue: dispatch.dialQueue,
+      deadLetterQueues: { DialDeadLetterQueue: dispatch.dialDeadLetterQueue, SchedulerDeadLetterQueue: dispatch.schedulerDeadLetterQueue },
+      thresholds: stage.alarms,
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.publicUrl, description: 'Base URL of the API: <ApiUrl>/api/v1/outbound-calls' });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName, description: 'For `npm run admin -- … --table <TableName>`' });
+    new CfnOutput(this, 'DialQueueUrl', { value: dispatch.dialQueue.queueUrl });
+    new CfnOutput(this, 'DialDeadLetterQueueUrl', { value: dispatch.dialDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: dispatch.schedulerDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'TelephonySecretArn', { value: telephonySecret.secret.secretArn, description: 'Put the Twilio credentials here (docs/deploy.md)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+    if (api.domain) {
+      new CfnOutput(this, 'CustomDomainTarget', { value: api.domain.regionalDomainName, description: 'Point a CNAME for the custom domain here' });
+    }
+  }
+}
