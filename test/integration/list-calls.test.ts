@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
-import { newCall, newCallId } from '#domain/call';
+import { aCall } from '../support/calls.ts';
 import { CALLS, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const AGENTS = ['agt_01HXK8Z3MNPQRS', 'agt_01HXK8Z3MNPQRT'] as const;
@@ -20,22 +20,7 @@ describe('listing calls', () => {
     const store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
     for (let i = 0; i < 30; i++) {
       const at = new Date(Date.UTC(2025, 5, 1 + Math.floor(i / 10), 9, i, 0));
-      const call = newCall(
-        {
-          id: newCallId(at),
-          accountId: 'acc_demo',
-          keyMode: 'test',
-          agentId: AGENTS[i % 2] as string,
-          fromNumber: '+14155550123',
-          toNumber: '+14155550199',
-          scheduledFor: null,
-          metadata: { i },
-          maxRetries: 0,
-          retryDelayMinutes: 15,
-          overrideFirstMessage: null,
-        },
-        at,
-      );
+      const call = aCall({ agentId: AGENTS[i % 2] as string, metadata: { i } }, at);
       const stored = i % 3 === 0 ? { ...call, status: 'cancelled' as const } : call;
       await store.create(stored);
       calls.push(stored);

@@ -7,7 +7,6 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
-import { newCall, newCallId } from '#domain/call';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import { systemClock } from '#ports/clock';
@@ -18,6 +17,7 @@ import { dialCall, type DialDeps } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
 import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../infra/local/tables.ts';
+import { aCall } from '../support/calls.ts';
 
 /**
  * The guarantee that matters most: an attempt reaches the provider at most once. Real
@@ -68,23 +68,7 @@ describe('no double dial', () => {
   async function createCalls(count: number, scheduledMask: boolean[]): Promise<StoredCall[]> {
     const calls: StoredCall[] = [];
     for (let i = 0; i < count; i++) {
-      const now = new Date();
-      const call = newCall(
-        {
-          id: newCallId(now),
-          accountId: 'acc_prop',
-          keyMode: 'test',
-          agentId: 'agt_prop',
-          fromNumber: '+14155550123',
-          toNumber: '+14155550199',
-          scheduledFor: null,
-          metadata: {},
-          maxRetries: 0,
-          retryDelayMinutes: 15,
-          overrideFirstMessage: null,
-        },
-        now,
-      );
+      const call = aCall({ accountId: 'acc_prop', agentId: 'agt_prop' });
       // A scheduled call whose time has come: the schedule and the reconciler may both deliver it.
       const stored = scheduledMask[i] ? { ...call, status: 'scheduled' as const, scheduledFor: call.createdAt } : call;
       await store.create(stored);

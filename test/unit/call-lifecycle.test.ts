@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyProviderEvent, markLost, reportDeadline, startDial, watchdogAt, type CallTimingLimits } from '#domain/call-lifecycle';
-import { newCall } from '#domain/call';
 import type { StoredCall } from '#schemas/call';
+import { aCall } from '../support/calls.ts';
 
 const limits: CallTimingLimits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 };
 const t = (iso: string) => new Date(`2025-06-16T${iso}Z`);
 
-function queued(overrides: Partial<Parameters<typeof newCall>[0]> = {}): StoredCall {
-  return newCall(
-    {
-      id: 'obc_01JXXXXXXXXXXXXXXXXXXXXXXX',
-      accountId: 'acc_1',
-      keyMode: 'test',
-      agentId: 'agt_1',
-      fromNumber: '+14155550123',
-      toNumber: '+14155550199',
-      scheduledFor: null,
-      metadata: {},
-      maxRetries: 0,
-      retryDelayMinutes: 15,
-      overrideFirstMessage: null,
-      ...overrides,
-    },
-    t('14:00:00'),
-  );
+function queued(overrides: Parameters<typeof aCall>[0] = {}): StoredCall {
+  return aCall({ id: 'obc_01JXXXXXXXXXXXXXXXXXXXXXXX', accountId: 'acc_1', agentId: 'agt_1', ...overrides }, t('14:00:00'));
 }
 
 function dialed(call = queued()): StoredCall {
