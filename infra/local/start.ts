@@ -3,12 +3,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { localConfig, type LocalStackState } from './config.ts';
 import { DEMO } from './demo-data.ts';
-import { assertPortFree, MissingPrerequisiteError } from './emulators.ts';
+import { assertPortFree, checkJava, checkMoto, MissingPrerequisiteError } from './emulators.ts';
 import { startLocalStack } from './stack.ts';
 
 /** `npm start`: the whole service on this machine. Ctrl-C stops everything it started. */
 async function main(): Promise<void> {
   const config = localConfig();
+  checkJava();
+  checkMoto();
   await assertPortFree(config.apiPort, 'the HTTP API, PORT');
   await assertPortFree(config.dynamodbPort, 'DynamoDB Local, LOCAL_DYNAMODB_PORT');
   await assertPortFree(config.motoPort, 'moto, LOCAL_MOTO_PORT');
