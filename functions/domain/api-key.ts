@@ -5,17 +5,22 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const SECRET_LENGTH = 32;
 const KEY_PATTERN = /^vsnp_(live|test)_[A-Za-z0-9]{32}$/;
 
+/** `length` random base-62 characters (5.95 bits each). */
+export function randomBase62(length: number): string {
+  let result = '';
+  while (result.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 × 62: rejecting larger bytes keeps every character equally likely.
+      if (byte < 248) result += ALPHABET[byte % 62];
+      if (result.length === length) break;
+    }
+  }
+  return result;
+}
+
 /** A new API key: `vsnp_live_` or `vsnp_test_` and 32 random base-62 characters (190 bits). */
 export function generateApiKey(mode: KeyMode): string {
-  const bytes = randomBytes(SECRET_LENGTH * 2);
-  let secret = '';
-  for (const byte of bytes) {
-    // 248 = 4 × 62: rejecting larger bytes keeps every character equally likely.
-    if (byte < 248) secret += ALPHABET[byte % 62];
-    if (secret.length === SECRET_LENGTH) break;
-  }
-  if (secret.length < SECRET_LENGTH) return generateApiKey(mode);
-  return `vsnp_${mode}_${secret}`;
+  return `vsnp_${mode}_${randomBase62(SECRET_LENGTH)}`;
 }
 
 /** The mode of a well-formed key, or null for anything that is not one. */

@@ -58,13 +58,34 @@ const dialing = {
   WATCHDOG_GRACE_SECONDS: positiveInt(120),
 };
 
+const flag = z._default(z.stringbool(), false);
+
+const webhooks = {
+  /** The SQS queue of webhook deliveries, and where events given up on are parked. */
+  DELIVERY_QUEUE_URL: url,
+  DELIVERY_DLQ_URL: url,
+  /** Lets endpoints be plain http to this machine: the local stack only, never in AWS. */
+  WEBHOOK_ALLOW_LOCAL_HTTP: flag,
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt(10),
+  /** How long failing deliveries are retried before the event is parked: over 24 hours. */
+  WEBHOOK_RETRY_WINDOW_SECONDS: positiveInt(90_000),
+  /** Scales the delivery backoff (30 s doubling to 15 min); 1 in AWS, a fraction in fast tests. */
+  WEBHOOK_BACKOFF_UNIT: positiveNumber(1),
+};
+
 /** The parts each composition root checks (functions/handlers/composition/). */
+export const WebhooksEnvSchema = z.object({ ...webhooks });
+export const EventBusEnvSchema = z.object({ EVENT_BUS_NAME: required });
 export const TableEnvSchema = z.object({ ...table });
 export const DispatchEnvSchema = z.object({ ...dispatch });
 export const TelephonyEnvSchema = z.object({ ...telephony, ...dialing });
 export const AgentRuntimeEnvSchema = z.object({ AGENT_STREAM_URL: url });
 
 export const AuthorizerEnvSchema = z.object({ ...table });
+/** get-call and list-calls: they only read the table. */
+export const ReadApiEnvSchema = z.object({ ...table });
+/** route-not-found and openapi-document read no variables. */
+export const NoEnvSchema = z.object({});
 export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });
 export const DialerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing });
 export const TelephonyWebhookEnvSchema = z.object({
@@ -83,6 +104,13 @@ export const CarrierSimulatorEnvSchema = z.object({
   /** Multiplies every simulated delay (ringing, talking); 1 is realistic, tests use less. */
   SIMULATOR_TIME_SCALE: positiveNumber(1),
 });
+
+/** The webhook endpoints API. */
+export const WebhookApiEnvSchema = z.object({ ...table, ...webhooks });
+/** The table stream's consumer: call changes into events. */
+export const EventsStreamEnvSchema = z.object({ ...table, ...webhooks, EVENT_BUS_NAME: required });
+/** The delivery queue's consumer. */
+export const WebhookDeliveryEnvSchema = z.object({ ...table, ...webhooks });
 
 export type AuthorizerEnv = z.infer<typeof AuthorizerEnvSchema>;
 export type ApiFunctionEnv = z.infer<typeof ApiFunctionEnvSchema>;

@@ -96,7 +96,8 @@ async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome>
     attempt,
     event: { kind: 'failed', at: deps.clock.now(), reason: result.reason },
   });
-  return { result: 'not_placed', reason: result.detail };
+  // The provider's detail can quote the phone number, so only its classification leaves here.
+  return { result: 'not_placed', reason: result.reason };
 }
 
 function later(message: DialMessage, delaySeconds: number, reason: string): DialOutcome {

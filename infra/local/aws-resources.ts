@@ -1,5 +1,6 @@
 import { CreateScheduleGroupCommand, ConflictException, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventBusCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 export interface LocalQueues {
   dialQueueUrl: string;
@@ -9,10 +10,14 @@ export interface LocalQueues {
   scheduleGroupName: string;
   /** A role ARN for Scheduler targets; the emulator does not assume it. */
   schedulerRoleArn: string;
+  deliveryQueueUrl: string;
+  deliveryQueueArn: string;
+  deliveryDlqUrl: string;
+  eventBusName: string;
 }
 
-/** The queues and schedule group the CDK stack defines, created in the emulator (idempotently). */
-export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, prefix: string): Promise<LocalQueues> {
+/** The queues, schedule group and event bus the CDK stack defines, created in the emulator (idempotently). */
+export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, eventBridge: EventBridgeClient, prefix: string): Promise<LocalQueues> {
   const queue = async (name: string, attributes: Record<string, string> = {}) => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -24,6 +29,17 @@ export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, p
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
   });
   const schedulerDlq = await queue(`${prefix}-schedule-dlq`);
+  const deliveryDlq = await queue(`${prefix}-delivery-dlq`);
+  const delivery = await queue(`${prefix}-delivery`, {
+    VisibilityTimeout: '60',
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deliveryDlq.arn, maxReceiveCount: 5 }),
+  });
+  const eventBusName = `${prefix}-events`;
+  try {
+    await eventBridge.send(new CreateEventBusCommand({ Name: eventBusName }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceAlreadyExistsException') throw error;
+  }
   const scheduleGroupName = `${prefix}-calls`;
   try {
     await scheduler.send(new CreateScheduleGroupCommand({ Name: scheduleGroupName }));
@@ -37,5 +53,9 @@ export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, p
     schedulerDlqArn: schedulerDlq.arn,
     scheduleGroupName,
     schedulerRoleArn: 'arn:aws:iam::123456789012:role/local-scheduler',
+    deliveryQueueUrl: delivery.url,
+    deliveryQueueArn: delivery.arn,
+    deliveryDlqUrl: deliveryDlq.url,
+    eventBusName,
   };
 }

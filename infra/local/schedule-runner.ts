@@ -19,27 +19,28 @@ export function startScheduleRunner(options: { scheduler: SchedulerClient; sqs: 
   };
 
   const tick = async () => {
+    // The whole list first: deleting while paging would invalidate the page token.
+    const names: string[] = [];
     let nextToken: string | undefined;
     do {
       const page = await options.scheduler.send(new ListSchedulesCommand({ GroupName: options.groupName, NextToken: nextToken }));
-      for (const summary of page.Schedules ?? []) {
-        const schedule = await options.scheduler
-          .send(new GetScheduleCommand({ Name: summary.Name, GroupName: options.groupName }))
-          .catch((error: unknown) => {
-            if (error instanceof ResourceNotFoundException) return null;
-            throw error;
-          });
-        const at = /^at\((.+)\)$/.exec(schedule?.ScheduleExpression ?? '')?.[1];
-        if (!schedule || !at || Date.parse(`${at}Z`) > Date.now() || !schedule.Target?.Arn) continue;
-        await options.sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(schedule.Target.Arn), MessageBody: schedule.Target.Input ?? '{}' }));
-        await options.scheduler
-          .send(new DeleteScheduleCommand({ Name: summary.Name, GroupName: options.groupName }))
-          .catch((error: unknown) => {
-            if (!(error instanceof ResourceNotFoundException)) throw error;
-          });
-      }
+      names.push(...(page.Schedules ?? []).map((summary) => summary.Name as string));
       nextToken = page.NextToken;
     } while (nextToken);
+    for (const name of names) {
+      const schedule = await options.scheduler
+        .send(new GetScheduleCommand({ Name: name, GroupName: options.groupName }))
+        .catch((error: unknown) => {
+          if (error instanceof ResourceNotFoundException) return null;
+          throw error;
+        });
+      const at = /^at\((.+)\)$/.exec(schedule?.ScheduleExpression ?? '')?.[1];
+      if (!schedule || !at || Date.parse(`${at}Z`) > Date.now() || !schedule.Target?.Arn) continue;
+      await options.sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(schedule.Target.Arn), MessageBody: schedule.Target.Input ?? '{}' }));
+      await options.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: options.groupName })).catch((error: unknown) => {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      });
+    }
   };
 
   const loop = (async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
@@ -16,6 +17,7 @@ import { createHttpFront } from './http-front.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { startScheduleRunner } from './schedule-runner.ts';
 import { startSqsPoller } from './sqs-poller.ts';
+import { startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './tables.ts';
 
 export interface LocalStackOptions {
@@ -94,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SQS: moto.endpoint,
       AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
       POWERTOOLS_SERVICE_NAME: 'outbound-calls',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
@@ -103,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // 4. The table, queues and schedule group as the CDK stack defines them; the demo data.
     await ensureTable(dynamo, options.tableName);
-    const queues = await ensureQueues(sqs, schedulerClient, options.tableName);
+    const queues = await ensureQueues(sqs, schedulerClient, new EventBridgeClient({}), options.tableName);
     await seedDemoData(
       { directory: new DynamoDbDirectory(createDocumentClient(dynamo), options.tableName), clock: systemClock },
       options.apiKey,
@@ -126,6 +130,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TWILIO_ACCOUNT_SID: LOCAL_SIMULATOR_ACCOUNT.accountSid,
       TWILIO_AUTH_TOKEN: LOCAL_SIMULATOR_ACCOUNT.authToken,
       AGENT_STREAM_URL: process.env.AGENT_STREAM_URL ?? 'wss://agent-runtime.invalid/stream',
+      DELIVERY_QUEUE_URL: queues.deliveryQueueUrl,
+      DELIVERY_DLQ_URL: queues.deliveryDlqUrl,
+      EVENT_BUS_NAME: queues.eventBusName,
+      // Webhooks may go to http://localhost here, so a developer can receive them on a laptop.
+      WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
       ...options.environment,
     });
 
@@ -156,6 +165,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // 8. What AWS does by itself: SQS invokes the dialer, Scheduler fires, EventBridge runs the reconciler.
     stops.push(startSqsPoller({ sqs, queueUrl: queues.dialQueueUrl, queueArn: queues.dialQueueArn, handler: await load(BACKGROUND_HANDLERS.dialer), functionName: 'dialer' }));
     stops.push(startScheduleRunner({ scheduler: schedulerClient, sqs, groupName: queues.scheduleGroupName }));
+    stops.push(startStreamPoller({ dynamodb: dynamo, tableName: options.tableName, handler: await load(BACKGROUND_HANDLERS.eventsStream), functionName: 'events-stream', from: 'LATEST' }));
+    stops.push(startSqsPoller({ sqs, queueUrl: queues.deliveryQueueUrl, queueArn: queues.deliveryQueueArn, handler: await load(BACKGROUND_HANDLERS.webhookDelivery), functionName: 'webhook-delivery' }));
     const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
     const reconcile = () => reconciler({}, lambdaContext('reconciler'));
     const timer = setInterval(() => void reconcile().catch((error: unknown) => console.error('Reconciler failed', error)), options.reconcileIntervalMs ?? 60_000);

@@ -47,6 +47,10 @@ export const keys = {
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
   callRate: (bucket: string) => ({ pk: `CALLRATE#${bucket}`, sk: 'CALLRATE' }),
+  accountWebhook: (accountId: string, endpointId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `WEBHOOK#${endpointId}` }),
+  webhookEvent: (accountId: string, eventId: string) => ({ pk: `WEBHOOKEVENT#${accountId}#${eventId}`, sk: 'WEBHOOKEVENT' }),
+  deliveryAttempt: (endpointId: string, attemptId: string) => ({ pk: `WEBHOOK#${endpointId}`, sk: `DELIVERY#${attemptId}` }),
+  delivered: (eventId: string, endpointId: string) => ({ pk: `DELIVERED#${eventId}#${endpointId}`, sk: 'DELIVERED' }),
 };
 
 export function watchdogShard(callId: string): string {

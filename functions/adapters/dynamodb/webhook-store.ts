@@ -1,0 +1,142 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeliveryAttemptSchema, StoredWebhookEndpointSchema, WebhookEventSchema, type DeliveryAttempt, type StoredWebhookEndpoint, type WebhookEvent } from '#schemas/webhooks';
+import type { WebhookStore } from '#ports/webhooks';
+import { isConditionalCheckFailure } from './client.ts';
+import { TABLE, keys } from './table-design.ts';
+
+/** Events, attempts and delivery marks are kept 30 days. */
+const RETENTION_SECONDS = 30 * 86_400;
+
+/**
+ * Webhook endpoints live in their account's partition; each endpoint's delivery attempts in a
+ * partition of their own, newest first by ULID; events and "delivered" marks are single items.
+ */
+export class DynamoDbWebhookStore implements WebhookStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private expiry = () => ({ [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + RETENTION_SECONDS });
+
+  async createEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...endpoint },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getEndpoint(accountId: string, endpointId: string): Promise<StoredWebhookEndpoint | null> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.accountWebhook(accountId, endpointId), ConsistentRead: true }));
+    return result.Item ? StoredWebhookEndpointSchema.parse(result.Item) : null;
+  }
+
+  async listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'WEBHOOK#' },
+      }),
+    );
+    return (result.Items ?? []).map((item) => StoredWebhookEndpointSchema.parse(item));
+  }
+
+  async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...endpoint },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+
+  async deleteEndpoint(accountId: string, endpointId: string): Promise<boolean> {
+    const result = await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.accountWebhook(accountId, endpointId), ReturnValues: 'ALL_OLD' }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  async saveEvent(accountId: string, event: WebhookEvent): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() } }),
+    );
+  }
+
+  async getEvent(accountId: string, eventId: string): Promise<WebhookEvent | null> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookEvent(accountId, eventId) }));
+    return result.Item ? WebhookEventSchema.parse(result.Item.event) : null;
+  }
+
+  async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.deliveryAttempt(attempt.endpointId, attempt.id), ...attempt, ...this.expiry() } }),
+    );
+  }
+
+  async listAttempts(endpointId: string, limit: number, after?: string) {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: after ? 'pk = :pk AND sk < :after' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.deliveryAttempt(endpointId, '').pk,
+          ...(after ? { ':after': keys.deliveryAttempt(endpointId, after).sk } : { ':prefix': 'DELIVERY#' }),
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const attempts = (result.Items ?? []).map((item) => DeliveryAttemptSchema.parse(item));
+    return { attempts, next: result.LastEvaluatedKey && attempts.length > 0 ? (attempts.at(-1) as DeliveryAttempt).id : null };
+  }
+
+  async claimDelivery(claim: { eventId: string; endpointId: string; chainId: string; leaseUntil: Date; now: Date; again: boolean }) {
+    const key = keys.delivered(claim.eventId, claim.endpointId);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #state = :sending, chainId = :chain, leaseUntil = :lease, #ttl = :ttl',
+          ConditionExpression: `attribute_not_exists(pk) OR chainId = :chain OR (#state = :sending AND leaseUntil < :now)${claim.again ? ' OR #state = :delivered' : ''}`,
+          ExpressionAttributeNames: { '#state': 'state', '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':chain': claim.chainId,
+            ':lease': claim.leaseUntil.getTime(),
+            ':now': claim.now.getTime(),
+            ':ttl': this.expiry()[TABLE.ttlAttribute],
+            ...(claim.again ? { ':delivered': 'delivered' } : {}),
+          },
+        }),
+      );
+      return 'claimed' as const;
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      const current = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      return current.Item?.state === 'delivered' ? ('delivered' as const) : ('held' as const);
+    }
+  }
+
+  async markDelivered(eventId: string, endpointId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.delivered(eventId, endpointId),
+        UpdateExpression: 'SET #state = :delivered REMOVE chainId, leaseUntil',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':delivered': 'delivered' },
+      }),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import type { DeliveryAttempt, DeliveryMessage, StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
+
+export interface WebhookStore {
+  createEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
+  getEndpoint(accountId: string, endpointId: string): Promise<StoredWebhookEndpoint | null>;
+  listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]>;
+  /** Replaces the endpoint if it still exists. */
+  saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
+  deleteEndpoint(accountId: string, endpointId: string): Promise<boolean>;
+
+  /** Keeps an event (30 days) so it can be delivered again on request; a repeat is harmless. */
+  saveEvent(accountId: string, event: WebhookEvent): Promise<void>;
+  getEvent(accountId: string, eventId: string): Promise<WebhookEvent | null>;
+
+  recordAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** Newest first. */
+  listAttempts(endpointId: string, limit: number, after?: string): Promise<{ attempts: DeliveryAttempt[]; next: string | null }>;
+  /**
+   * Takes (or, for the chain that holds it, extends) the right to deliver an event to an
+   * endpoint until `leaseUntil`: at most one chain of attempts per event and endpoint is alive,
+   * so duplicates of the event stop here. 'delivered' once it has been delivered, unless
+   * `again` (a redelivery asked for through the API).
+   */
+  claimDelivery(claim: { eventId: string; endpointId: string; chainId: string; leaseUntil: Date; now: Date; again: boolean }): Promise<'claimed' | 'delivered' | 'held'>;
+  markDelivered(eventId: string, endpointId: string): Promise<void>;
+}
+
+/** The SQS delivery queue, and its dead-letter queue for events given up on. */
+export interface DeliveryQueue {
+  send(message: DeliveryMessage, delaySeconds: number): Promise<void>;
+  park(message: DeliveryMessage): Promise<void>;
+}
+
+/** EventBridge: the same events, for AWS-native consumers. */
+export interface EventBus {
+  publish(accountId: string, events: WebhookEvent[]): Promise<void>;
+}
+
+export interface WebhookResponse {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** POSTs an event to a customer's URL. */
+export interface WebhookSender {
+  post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse>;
+}
+
+/** Whether a URL may receive webhooks: the reason it may not, or null. */
+export interface WebhookUrlPolicy {
+  check(url: string): Promise<string | null>;
+}

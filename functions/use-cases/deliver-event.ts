@@ -1,0 +1,98 @@
+import { ulid } from 'ulid';
+import { deliveryBackoffSeconds, signatureHeader } from '#domain/webhook-events';
+import { toTimestamp } from '#domain/time';
+import type { DeliveryMessage, StoredWebhookEndpoint } from '#schemas/webhooks';
+import type { Clock } from '#ports/clock';
+import type { DeliveryQueue, WebhookSender, WebhookStore, WebhookUrlPolicy } from '#ports/webhooks';
+
+export interface DeliveryDeps {
+  webhooks: WebhookStore;
+  queue: DeliveryQueue;
+  sender: WebhookSender;
+  urlPolicy: WebhookUrlPolicy;
+  clock: Clock;
+  random: () => number;
+  /** How long failed deliveries are retried before the event is parked (at least 24 hours). */
+  retryWindowSeconds: number;
+  /** Scales the backoff; 1 in AWS, a fraction in fast tests. */
+  backoffUnitSeconds: number;
+}
+
+export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'duplicate' | 'retry' | 'parked' | 'skipped';
+
+/** How long past its next attempt a chain keeps its claim, in case its message is late. */
+const CLAIM_MARGIN_MS = 15 * 60_000;
+
+/**
+ * One delivery attempt of one event to one endpoint: signed POST; a 2xx is success; anything
+ * else is tried again later with exponential backoff and jitter until the retry window closes,
+ * when the event is parked in the dead-letter queue and the endpoint is disabled with a reason.
+ */
+export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage): Promise<DeliveryOutcome> {
+  // 1. The endpoint as it is now: deleted or disabled endpoints get nothing.
+  const endpoint = await deps.webhooks.getEndpoint(message.accountId, message.endpointId);
+  if (!endpoint || !endpoint.enabled || !endpoint.events.includes(message.event.type)) return 'skipped';
+
+  // 2. One chain of attempts per event and endpoint: a duplicate of the event stops here.
+  const now = deps.clock.now();
+  const claim = (leaseUntil: Date) =>
+    deps.webhooks.claimDelivery({ eventId: message.event.id, endpointId: endpoint.id, chainId: message.chainId, leaseUntil, now, again: message.redelivery });
+  const claimed = await claim(new Date(now.getTime() + CLAIM_MARGIN_MS));
+  if (claimed === 'delivered') return 'already_delivered';
+  if (claimed === 'held') return 'duplicate';
+
+  // 3. The URL again (DNS may have changed since it was saved), then a signed POST.
+  const problem = await deps.urlPolicy.check(endpoint.url);
+  const body = JSON.stringify(message.event);
+  const response = problem
+    ? { statusCode: null, latencyMs: 0, error: problem }
+    : await deps.sender.post(endpoint.url, body, {
+        'voisnap-event-id': message.event.id,
+        'voisnap-event-type': message.event.type,
+        'voisnap-delivery-attempt': String(message.attempt),
+        'voisnap-signature': signatureHeader(signingSecrets(endpoint, now), Math.floor(now.getTime() / 1000), body),
+      });
+  const succeeded = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300;
+  const gaveUp = !succeeded && (now.getTime() - Date.parse(message.firstAttemptAt)) / 1000 >= deps.retryWindowSeconds;
+
+  // 4. Every attempt is recorded.
+  await deps.webhooks.recordAttempt({
+    id: `dlv_${ulid()}`,
+    endpointId: endpoint.id,
+    eventId: message.event.id,
+    eventType: message.event.type,
+    attempt: message.attempt,
+    attemptedAt: toTimestamp(now),
+    succeeded,
+    statusCode: response.statusCode,
+    latencyMs: response.latencyMs,
+    error: response.error,
+    gaveUp,
+  });
+
+  if (succeeded) {
+    await deps.webhooks.markDelivered(message.event.id, endpoint.id);
+    return 'delivered';
+  }
+  if (!gaveUp) {
+    const delay = deliveryBackoffSeconds(message.attempt, deps.random(), deps.backoffUnitSeconds);
+    await claim(new Date(now.getTime() + delay * 1000 + CLAIM_MARGIN_MS));
+    await deps.queue.send({ ...message, attempt: message.attempt + 1, redelivery: false }, delay);
+    return 'retry';
+  }
+  // 5. Past the retry window: park the event and stop sending to an endpoint that keeps failing.
+  await deps.queue.park(message);
+  await deps.webhooks.saveEndpoint({
+    ...endpoint,
+    enabled: false,
+    disabledReason: `Disabled at ${toTimestamp(now)}: event ${message.event.id} failed every delivery for ${Math.round(deps.retryWindowSeconds / 3600)} hours (last: ${response.statusCode ?? response.error}).`,
+    updatedAt: toTimestamp(now),
+  });
+  return 'parked';
+}
+
+/** The current secret, and a rotated-out one still in its grace period. */
+function signingSecrets(endpoint: StoredWebhookEndpoint, now: Date): string[] {
+  const at = toTimestamp(now);
+  return endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > at).map((s) => s.secret);
+}

@@ -1,0 +1,129 @@
+import { ulid } from 'ulid';
+import { randomBase62 } from '#domain/api-key';
+import { invalidRequest, notFound } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import {
+  WEBHOOK_LIMITS,
+  WebhookEndpointSchema,
+  type CreateWebhookRequest,
+  type DeliveryAttempt,
+  type StoredWebhookEndpoint,
+  type UpdateWebhookRequest,
+  type WebhookEndpoint,
+} from '#schemas/webhooks';
+import type { Clock } from '#ports/clock';
+import type { DeliveryQueue, WebhookStore, WebhookUrlPolicy } from '#ports/webhooks';
+
+export interface WebhookAdminDeps {
+  webhooks: WebhookStore;
+  urlPolicy: WebhookUrlPolicy;
+  queue: DeliveryQueue;
+  clock: Clock;
+}
+
+/** How long a rotated-out secret keeps signing beside the new one. */
+export const SECRET_ROTATION_GRACE_HOURS = 24;
+
+const newSecret = () => `whsec_${randomBase62(32)}`;
+const publicEndpoint = (endpoint: StoredWebhookEndpoint): WebhookEndpoint => WebhookEndpointSchema.parse(endpoint);
+
+async function checkUrl(deps: WebhookAdminDeps, url: string): Promise<void> {
+  const problem = await deps.urlPolicy.check(url);
+  if (problem) throw invalidRequest('invalid_webhook_url', problem, 'url');
+}
+
+async function endpointOf(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<StoredWebhookEndpoint> {
+  const endpoint = await deps.webhooks.getEndpoint(accountId, endpointId);
+  if (!endpoint) throw notFound('webhook_not_found', `No webhook endpoint ${endpointId} exists.`, 'webhookId');
+  return endpoint;
+}
+
+/** Registers an endpoint; the signing secret is in this response only. */
+export async function createWebhook(deps: WebhookAdminDeps, accountId: string, request: CreateWebhookRequest): Promise<WebhookEndpoint & { secret: string }> {
+  await checkUrl(deps, request.url);
+  if ((await deps.webhooks.listEndpoints(accountId)).length >= WEBHOOK_LIMITS.endpointsPerAccount) {
+    throw invalidRequest('too_many_webhooks', `An account may have at most ${WEBHOOK_LIMITS.endpointsPerAccount} webhook endpoints.`);
+  }
+  const now = toTimestamp(deps.clock.now());
+  const secret = newSecret();
+  const endpoint: StoredWebhookEndpoint = {
+    id: `whk_${ulid()}`,
+    accountId,
+    url: request.url,
+    events: request.events,
+    description: request.description ?? null,
+    enabled: true,
+    disabledReason: null,
+    createdAt: now,
+    updatedAt: now,
+    secrets: [{ secret, createdAt: now, expiresAt: null }],
+  };
+  await deps.webhooks.createEndpoint(endpoint);
+  return { ...publicEndpoint(endpoint), secret };
+}
+
+export async function listWebhooks(deps: WebhookAdminDeps, accountId: string): Promise<{ data: WebhookEndpoint[] }> {
+  const endpoints = await deps.webhooks.listEndpoints(accountId);
+  return { data: endpoints.map(publicEndpoint).sort((a, b) => (a.id < b.id ? 1 : -1)) };
+}
+
+export async function getWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<WebhookEndpoint> {
+  return publicEndpoint(await endpointOf(deps, accountId, endpointId));
+}
+
+/** Enabling an endpoint again clears the reason it was disabled. */
+export async function updateWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string, request: UpdateWebhookRequest): Promise<WebhookEndpoint> {
+  if (Object.keys(request).length === 0) throw invalidRequest('empty_update', 'Send at least one of url, events, description, enabled.');
+  const endpoint = await endpointOf(deps, accountId, endpointId);
+  if (request.url !== undefined) await checkUrl(deps, request.url);
+  const updated: StoredWebhookEndpoint = {
+    ...endpoint,
+    url: request.url ?? endpoint.url,
+    events: request.events ?? endpoint.events,
+    description: request.description === undefined ? endpoint.description : request.description,
+    enabled: request.enabled ?? endpoint.enabled,
+    // A person's choice replaces the service's: enabling or disabling clears its reason.
+    disabledReason: request.enabled === undefined ? endpoint.disabledReason : null,
+    updatedAt: toTimestamp(deps.clock.now()),
+  };
+  await deps.webhooks.saveEndpoint(updated);
+  return publicEndpoint(updated);
+}
+
+export async function deleteWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<void> {
+  if (!(await deps.webhooks.deleteEndpoint(accountId, endpointId))) {
+    throw notFound('webhook_not_found', `No webhook endpoint ${endpointId} exists.`, 'webhookId');
+  }
+}
+
+/** A new secret, shown once; the current one keeps signing beside it for 24 hours. */
+export async function rotateWebhookSecret(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<WebhookEndpoint & { secret: string; previousSecretExpiresAt: string }> {
+  const endpoint = await endpointOf(deps, accountId, endpointId);
+  const now = deps.clock.now();
+  const expiresAt = toTimestamp(new Date(now.getTime() + SECRET_ROTATION_GRACE_HOURS * 3_600_000));
+  const secret = newSecret();
+  const current = endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > toTimestamp(now)).map((s) => ({ ...s, expiresAt: s.expiresAt ?? expiresAt }));
+  const updated = { ...endpoint, secrets: [{ secret, createdAt: toTimestamp(now), expiresAt: null }, ...current], updatedAt: toTimestamp(now) };
+  await deps.webhooks.saveEndpoint(updated);
+  return { ...publicEndpoint(updated), secret, previousSecretExpiresAt: expiresAt };
+}
+
+export async function listDeliveries(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+  query: { pageSize?: number; cursor?: string },
+): Promise<{ data: DeliveryAttempt[]; nextCursor: string | null }> {
+  await endpointOf(deps, accountId, endpointId);
+  const { attempts, next } = await deps.webhooks.listAttempts(endpointId, query.pageSize ?? 20, query.cursor);
+  return { data: attempts, nextCursor: next };
+}
+
+/** Sends an event to the endpoint again, now, as a fresh series of attempts. */
+export async function redeliverEvent(deps: WebhookAdminDeps, accountId: string, endpointId: string, eventId: string): Promise<{ eventId: string; endpointId: string; status: 'queued' }> {
+  const endpoint = await endpointOf(deps, accountId, endpointId);
+  const event = await deps.webhooks.getEvent(accountId, eventId);
+  if (!event) throw notFound('event_not_found', `No event ${eventId} exists (events are kept 30 days).`, 'eventId');
+  await deps.queue.send({ accountId, endpointId: endpoint.id, event, attempt: 1, firstAttemptAt: toTimestamp(deps.clock.now()), chainId: ulid(), redelivery: true }, 0);
+  return { eventId, endpointId, status: 'queued' };
+}

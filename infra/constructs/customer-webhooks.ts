@@ -1,0 +1,93 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Binding } from './service-function.ts';
+
+export interface CustomerWebhooksProps {
+  /** The delivery function's timeout: the delivery queue hides a message six times as long. */
+  deliveryTimeout: Duration;
+}
+
+export type DeliveryEnvironment = { DELIVERY_QUEUE_URL: string; DELIVERY_DLQ_URL: string };
+export type EventBusEnvironment = { EVENT_BUS_NAME: string };
+
+/**
+ * Customer webhooks (docs/webhooks.md): the table's stream feeds the events function; events go to
+ * an EventBridge bus and, per endpoint, to the SQS delivery queue; the delivery function parks
+ * events it gave up on in a dead-letter queue. Stream records that keep failing land in a queue
+ * of their own.
+ */
+export class CustomerWebhooks extends Construct {
+  readonly deliveryQueue: sqs.Queue;
+  /** Events given up on after the retry window (the delivery function parks them here itself). */
+  readonly deliveryDeadLetterQueue: sqs.Queue;
+  /** Stream batches the events function failed on after every retry (their positions, for replay). */
+  readonly streamFailureQueue: sqs.Queue;
+  readonly bus: events.EventBus;
+
+  constructor(scope: Construct, id: string, props: CustomerWebhooksProps) {
+    super(scope, id);
+    const encryptedQueue = (name: string, extra: sqs.QueueProps = {}) =>
+      new sqs.Queue(this, name, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...extra });
+
+    this.deliveryDeadLetterQueue = encryptedQueue('DeliveryDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.deliveryQueue = encryptedQueue('DeliveryQueue', {
+      visibilityTimeout: Duration.seconds(props.deliveryTimeout.toSeconds() * 6),
+      // Failing endpoints are retried by the function itself with delays; this catches crashes.
+      deadLetterQueue: { queue: this.deliveryDeadLetterQueue, maxReceiveCount: 5 },
+    });
+    this.streamFailureQueue = encryptedQueue('StreamFailureQueue', { retentionPeriod: Duration.days(14) });
+    for (const queue of [this.deliveryDeadLetterQueue, this.streamFailureQueue]) {
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter destination (parked webhook events, failed stream batches).',
+      });
+    }
+    this.bus = new events.EventBus(this, 'Bus', { description: 'Outbound call events for AWS-native consumers (docs/webhooks.md)' });
+  }
+
+  get environment(): DeliveryEnvironment {
+    return { DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl, DELIVERY_DLQ_URL: this.deliveryDeadLetterQueue.queueUrl };
+  }
+
+  /** Putting deliveries on the queue (and parking the ones given up on). */
+  get enqueueDeliveries(): Binding<DeliveryEnvironment> {
+    return {
+      environment: this.environment,
+      grant: (fn) => {
+        this.deliveryQueue.grantSendMessages(fn);
+        this.deliveryDeadLetterQueue.grantSendMessages(fn);
+      },
+    };
+  }
+
+  get publishEvents(): Binding<EventBusEnvironment> {
+    return { environment: { EVENT_BUS_NAME: this.bus.eventBusName }, grant: (fn) => this.bus.grantPutEventsTo(fn) };
+  }
+
+  /**
+   * The events function reads the table's stream: only call items, in order, bisecting a batch
+   * that fails and reporting the first failed record, so one bad record cannot hold up the rest.
+   */
+  produceFrom(table: dynamodb.ITable, eventsFunction: lambda.Function): void {
+    eventsFunction.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        onFailure: new SqsDlq(this.streamFailureQueue),
+        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('CALL#') } } } })],
+      }),
+    );
+  }
+
+  deliverWith(deliveryFunction: lambda.Function, maxConcurrency: number): void {
+    deliveryFunction.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }));
+  }
+}
