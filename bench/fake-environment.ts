@@ -22,6 +22,9 @@ export const FAKE_ENVIRONMENT: Record<string, string> = {
   SIMULATOR_ACCOUNT_SID: 'AC00000000000000000000000000000000',
   SIMULATOR_AUTH_TOKEN: 'bench-token',
   AGENT_STREAM_URL: 'wss://agents.example.com/media-stream',
+  DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery-queue',
+  DELIVERY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery-dlq',
+  EVENT_BUS_NAME: 'outbound-calls-bench',
 };
 
 /** Fails loudly if a schema gained a variable this environment lacks. */

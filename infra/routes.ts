@@ -15,6 +15,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
   { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
   { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
+  // Customer webhook endpoints and their deliveries (docs/webhooks.md).
+  { method: 'POST', path: '/api/v1/webhooks', handler: 'webhook-endpoints', authorized: true },
+  { method: 'GET', path: '/api/v1/webhooks', handler: 'webhook-endpoints', authorized: true },
+  { method: 'GET', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
+  { method: 'PATCH', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
+  { method: 'DELETE', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
+  { method: 'POST', path: '/api/v1/webhooks/{webhookId}/rotate-secret', handler: 'webhook-endpoints', authorized: true },
+  { method: 'GET', path: '/api/v1/webhooks/{webhookId}/deliveries', handler: 'webhook-endpoints', authorized: true },
+  { method: 'POST', path: '/api/v1/webhooks/{webhookId}/events/{eventId}/redeliver', handler: 'webhook-endpoints', authorized: true },
+  // The OpenAPI document (docs/openapi.json): public, like the reference it describes.
+  { method: 'GET', path: '/api/v1/openapi.json', handler: 'openapi-document', authorized: false },
   // The telephony provider's webhooks (Twilio-signed): call status, answer instructions, stream end.
   { method: 'POST', path: '/telephony/twilio/status', handler: 'telephony-webhooks', authorized: false },
   { method: 'POST', path: '/telephony/twilio/answer', handler: 'telephony-webhooks', authorized: false },
@@ -35,4 +46,8 @@ export const BACKGROUND_HANDLERS = {
   dialer: 'dialer',
   /** Runs every minute: stuck calls, overdue schedules, slot counts. */
   reconciler: 'reconciler',
+  /** The table's stream consumer: call changes become events (bisect on error, partial batch failures). */
+  eventsStream: 'events-stream',
+  /** The webhook delivery queue's consumer. */
+  webhookDelivery: 'webhook-delivery',
 } as const;

@@ -31,8 +31,9 @@ export interface ServiceRoutes {
   notFound: lambda.IFunction;
 }
 
-/** Why a route has no authorizer, for each handler that checks its callers itself. */
-const SELF_AUTHENTICATED: Record<string, string> = {
+/** Why a route has no authorizer, for each handler that checks its callers itself or serves what is public. */
+const WITHOUT_AUTHORIZER: Record<string, string> = {
+  'openapi-document': 'The OpenAPI document is public, like the API reference it describes; the function reads and changes nothing.',
   'telephony-webhooks': 'Twilio signs every webhook (X-Twilio-Signature) and the handler rejects a request whose signature does not verify.',
   'carrier-simulator': 'The simulator speaks Twilio\'s REST API, so it checks HTTP Basic credentials (the simulator account in the telephony secret) itself.',
 };
@@ -119,7 +120,7 @@ export class ServiceApi extends Construct {
         authorizer: route.authorized ? apiKeyAuthorizer : undefined,
       });
       if (!route.authorized) {
-        const reason = SELF_AUTHENTICATED[route.handler];
+        const reason = WITHOUT_AUTHORIZER[route.handler];
         if (!reason) throw new Error(`Route ${route.method} ${route.path} has no authorizer and no stated reason why it needs none.`);
         Validations.of(created as apigw.HttpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       }

@@ -8,11 +8,17 @@ import {
   AuthorizerEnvSchema,
   CarrierSimulatorEnvSchema,
   DialerEnvSchema,
+  EventsStreamEnvSchema,
+  NoEnvSchema,
+  ReadApiEnvSchema,
   ReconcilerEnvSchema,
   TelephonyWebhookEnvSchema,
+  WebhookApiEnvSchema,
+  WebhookDeliveryEnvSchema,
 } from '#schemas/env';
 import { HANDLER_NAMES } from '../constructs/bundling.ts';
 import { CallDispatch } from '../constructs/call-dispatch.ts';
+import { CustomerWebhooks } from '../constructs/customer-webhooks.ts';
 import { ServiceApi, type CustomDomain } from '../constructs/service-api.ts';
 import { ServiceFunction, type Binding, type ServiceFunctionProps } from '../constructs/service-function.ts';
 import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
@@ -32,6 +38,8 @@ export interface OutboundCallsStackProps extends StackProps {
 
 /** Long enough for a batch of dial messages, each waiting at most a moment for its CPS slot. */
 const DIALER_TIMEOUT = Duration.seconds(30);
+/** A batch of webhook POSTs, each with a 10-second timeout, sent in parallel. */
+const DELIVERY_TIMEOUT = Duration.seconds(30);
 
 /**
  * The Outbound Calls service (docs/deploy.md): the HTTP API, one function per handler, the
@@ -48,6 +56,7 @@ export class OutboundCallsStack extends Stack {
     const data = new ServiceTable(this, 'Data', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
     const dispatch = new CallDispatch(this, 'Dispatch', { dialerTimeout: DIALER_TIMEOUT });
     const telephonySecret = new TelephonySecret(this, 'TelephonySecret', { removalPolicy: stage.removalPolicy });
+    const webhooks = new CustomerWebhooks(this, 'Webhooks', { deliveryTimeout: DELIVERY_TIMEOUT });
 
     // 2. The API without its routes: its URL is what the provider and the simulator call back.
     const api = new ServiceApi(this, 'Api', {
@@ -86,17 +95,16 @@ export class OutboundCallsStack extends Stack {
       }),
       'get-call': serviceFunction('GetCall', {
         handler: 'get-call',
-        environmentSchema: ApiFunctionEnvSchema,
+        environmentSchema: ReadApiEnvSchema,
         bindings: [data.access('read')],
-        // The API functions share one composition root, which reads the dispatch settings too.
-        environment: dispatch.environment,
+        environment: {},
         timeout: API_TIMEOUT,
       }),
       'list-calls': serviceFunction('ListCalls', {
         handler: 'list-calls',
-        environmentSchema: ApiFunctionEnvSchema,
+        environmentSchema: ReadApiEnvSchema,
         bindings: [data.access('read')],
-        environment: dispatch.environment,
+        environment: {},
         timeout: API_TIMEOUT,
       }),
       'cancel-call': serviceFunction('CancelCall', {
@@ -108,10 +116,18 @@ export class OutboundCallsStack extends Stack {
       }),
       [DEFAULT_ROUTE_HANDLER]: serviceFunction('RouteNotFound', {
         handler: DEFAULT_ROUTE_HANDLER,
-        environmentSchema: ApiFunctionEnvSchema,
-        // Answers 404 and touches nothing, so it gets names but no access.
+        // Answers 404 and touches nothing: no variables, no access.
+        environmentSchema: NoEnvSchema,
         bindings: [],
-        environment: { TABLE_NAME: data.table.tableName, ...dispatch.environment },
+        environment: {},
+        timeout: Duration.seconds(3),
+      }),
+      'openapi-document': serviceFunction('OpenApiDocument', {
+        handler: 'openapi-document',
+        // Serves the document bundled into it: no variables, no access.
+        environmentSchema: NoEnvSchema,
+        bindings: [],
+        environment: {},
         timeout: Duration.seconds(3),
       }),
       'telephony-webhooks': serviceFunction('TelephonyWebhooks', {
@@ -136,6 +152,27 @@ export class OutboundCallsStack extends Stack {
         bindings: placesCalls,
         environment: telephonyUrls,
         timeout: DIALER_TIMEOUT,
+      }),
+      'webhook-endpoints': serviceFunction('WebhookEndpoints', {
+        handler: 'webhook-endpoints',
+        environmentSchema: WebhookApiEnvSchema,
+        bindings: [data.access('readWrite'), webhooks.enqueueDeliveries],
+        environment: {},
+        timeout: API_TIMEOUT,
+      }),
+      [BACKGROUND_HANDLERS.eventsStream]: serviceFunction('EventsStream', {
+        handler: BACKGROUND_HANDLERS.eventsStream,
+        environmentSchema: EventsStreamEnvSchema,
+        bindings: [data.access('readWrite'), webhooks.enqueueDeliveries, webhooks.publishEvents],
+        environment: {},
+        timeout: Duration.minutes(1),
+      }),
+      [BACKGROUND_HANDLERS.webhookDelivery]: serviceFunction('WebhookDelivery', {
+        handler: BACKGROUND_HANDLERS.webhookDelivery,
+        environmentSchema: WebhookDeliveryEnvSchema,
+        bindings: [data.access('readWrite'), webhooks.enqueueDeliveries],
+        environment: {},
+        timeout: DELIVERY_TIMEOUT,
       }),
       [BACKGROUND_HANDLERS.reconciler]: serviceFunction('Reconciler', {
         handler: BACKGROUND_HANDLERS.reconciler,
@@ -168,6 +205,8 @@ export class OutboundCallsStack extends Stack {
       notFound: functions[DEFAULT_ROUTE_HANDLER],
     });
     dispatch.consumeWith(functions.dialer, stage.dialerMaxConcurrency);
+    webhooks.produceFrom(data.table, functions[BACKGROUND_HANDLERS.eventsStream]);
+    webhooks.deliverWith(functions[BACKGROUND_HANDLERS.webhookDelivery], stage.dialerMaxConcurrency);
     new events.Rule(this, 'ReconcilerSchedule', {
       description: 'Runs the reconciler every minute: stuck calls, overdue schedules, slot counts',
       schedule: events.Schedule.rate(Duration.minutes(1)),
@@ -179,7 +218,12 @@ export class OutboundCallsStack extends Stack {
       functions: Object.values(functions),
       api,
       dialQueue: dispatch.dialQueue,
-      deadLetterQueues: { DialDeadLetterQueue: dispatch.dialDeadLetterQueue, SchedulerDeadLetterQueue: dispatch.schedulerDeadLetterQueue },
+      deadLetterQueues: {
+        DialDeadLetterQueue: dispatch.dialDeadLetterQueue,
+        SchedulerDeadLetterQueue: dispatch.schedulerDeadLetterQueue,
+        WebhookDeadLetterQueue: webhooks.deliveryDeadLetterQueue,
+        EventsStreamFailureQueue: webhooks.streamFailureQueue,
+      },
       thresholds: stage.alarms,
       alarmEmail: props.alarmEmail,
     });
@@ -189,6 +233,8 @@ export class OutboundCallsStack extends Stack {
     new CfnOutput(this, 'DialQueueUrl', { value: dispatch.dialQueue.queueUrl });
     new CfnOutput(this, 'DialDeadLetterQueueUrl', { value: dispatch.dialDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: dispatch.schedulerDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'WebhookDeliveryQueueUrl', { value: webhooks.deliveryQueue.queueUrl });
+    new CfnOutput(this, 'EventBusName', { value: webhooks.bus.eventBusName, description: 'Call events for EventBridge rules (docs/webhooks.md)' });
     new CfnOutput(this, 'TelephonySecretArn', { value: telephonySecret.secret.secretArn, description: 'Put the Twilio credentials here (docs/deploy.md)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     if (api.domain) {

@@ -8,8 +8,13 @@ import {
   AuthorizerEnvSchema,
   CarrierSimulatorEnvSchema,
   DialerEnvSchema,
+  EventsStreamEnvSchema,
+  NoEnvSchema,
+  ReadApiEnvSchema,
   ReconcilerEnvSchema,
   TelephonyWebhookEnvSchema,
+  WebhookApiEnvSchema,
+  WebhookDeliveryEnvSchema,
 } from '#schemas/env';
 import { API_ROUTES, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../../infra/routes.ts';
 import { HANDLER_NAMES } from '../../infra/constructs/bundling.ts';
@@ -21,10 +26,15 @@ import { AGENT_STREAM_URL, buildStack, findCycle, resourcesOfType, templateOf, t
 const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   authorizer: AuthorizerEnvSchema,
   'create-call': ApiFunctionEnvSchema,
-  'get-call': ApiFunctionEnvSchema,
-  'list-calls': ApiFunctionEnvSchema,
+  'get-call': ReadApiEnvSchema,
+  'list-calls': ReadApiEnvSchema,
   'cancel-call': ApiFunctionEnvSchema,
-  [DEFAULT_ROUTE_HANDLER]: ApiFunctionEnvSchema,
+  [DEFAULT_ROUTE_HANDLER]: NoEnvSchema,
+  // Serves the OpenAPI document bundled into it; reads no variables.
+  'openapi-document': NoEnvSchema,
+  'webhook-endpoints': WebhookApiEnvSchema,
+  [BACKGROUND_HANDLERS.eventsStream]: EventsStreamEnvSchema,
+  [BACKGROUND_HANDLERS.webhookDelivery]: WebhookDeliveryEnvSchema,
   'telephony-webhooks': TelephonyWebhookEnvSchema,
   'carrier-simulator': CarrierSimulatorEnvSchema,
   [BACKGROUND_HANDLERS.dialer]: DialerEnvSchema,
@@ -42,7 +52,8 @@ const SCHEDULING_FUNCTIONS = ['create-call', 'cancel-call', 'telephony-webhooks'
 const SECRET_READERS = ['dialer', 'telephony-webhooks', 'reconciler', 'carrier-simulator'];
 const DIAL_QUEUE_SENDERS = ['create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
 /** AWS offers no resource-level permissions for these, so they alone may name Resource "*". */
-const ACTIONS_WITHOUT_RESOURCES = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+// X-Ray's actions, and dynamodb:ListStreams (the stream event source's), have no resource-level permissions.
+const ACTIONS_WITHOUT_RESOURCES = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -70,7 +81,17 @@ function inspect(stack: OutboundCallsStack) {
   const statementsOf = (handler: string) => statementsOfRole(roleId(handler));
   const handlersAllowed = (action: string) =>
     HANDLER_NAMES.filter((handler) => statementsOf(handler).some((statement) => list(statement.Action).includes(action))).sort();
-  return { template, json, logicalId, onlyOne, functionResource, statementsOf, statementsOfRole, handlersAllowed };
+  /** Handlers allowed `action` on the resource with this logical id (its ARN). */
+  const handlersAllowedOn = (action: string, resourceId: string) =>
+    HANDLER_NAMES.filter((handler) =>
+      statementsOf(handler).some(
+        (statement) => list(statement.Action).includes(action) && list(statement.Resource).some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [resourceId, 'Arn'] })),
+      ),
+    ).sort();
+  /** The event source mapping that feeds a handler. */
+  const mappingOf = (handler: string) =>
+    resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties?.FunctionName?.Ref === logicalId(handler))?.[1];
+  return { template, json, logicalId, onlyOne, functionResource, statementsOf, statementsOfRole, handlersAllowed, handlersAllowedOn, mappingOf };
 }
 
 let prod: ReturnType<typeof inspect>;
@@ -243,7 +264,14 @@ describe('dispatch', () => {
   const queues = () => Object.fromEntries(resourcesOfType(prod.json, 'AWS::SQS::Queue').map(([id, queue]) => [id.replace(/^Dispatch|[0-9A-F]{8}$/g, ''), { id, queue }]));
 
   it('encrypts every queue and refuses requests without TLS', () => {
-    expect(Object.keys(queues()).sort()).toEqual(['DialDeadLetterQueue', 'DialQueue', 'SchedulerDeadLetterQueue']);
+    expect(Object.keys(queues()).sort()).toEqual([
+      'DialDeadLetterQueue',
+      'DialQueue',
+      'SchedulerDeadLetterQueue',
+      'WebhooksDeliveryDeadLetterQueue',
+      'WebhooksDeliveryQueue',
+      'WebhooksStreamFailureQueue',
+    ]);
     for (const { id, queue } of Object.values(queues())) {
       expect(queue.Properties?.SqsManagedSseEnabled, id).toBe(true);
       prod.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -264,8 +292,8 @@ describe('dispatch', () => {
   });
 
   it('feeds the dialer with partial batch failures and a maximum concurrency', () => {
-    const [, mapping] = prod.onlyOne('AWS::Lambda::EventSourceMapping');
-    expect(mapping.Properties).toMatchObject({
+    const mapping = prod.mappingOf('dialer');
+    expect(mapping?.Properties).toMatchObject({
       FunctionName: { Ref: prod.logicalId('dialer') },
       EventSourceArn: { 'Fn::GetAtt': [queues().DialQueue?.id, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -312,7 +340,7 @@ describe('dispatch', () => {
   });
 
   it('lets only the functions that send calls on their way send to the dial queue', () => {
-    expect(prod.handlersAllowed('sqs:SendMessage')).toEqual([...DIAL_QUEUE_SENDERS].sort());
+    expect(prod.handlersAllowedOn('sqs:SendMessage', queues().DialQueue?.id as string)).toEqual([...DIAL_QUEUE_SENDERS].sort());
   });
 
   it('runs the reconciler every minute', () => {
@@ -343,6 +371,42 @@ describe('dispatch', () => {
   });
 });
 
+describe('customer webhooks', () => {
+  const queueId = (name: string) => resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(name))?.[0] as string;
+
+  it('feeds the events function from the table stream: calls only, bisecting failures, failed batches parked', () => {
+    const mapping = prod.mappingOf('events-stream');
+    expect(mapping?.Properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId('WebhooksStreamFailureQueue'), 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: 'CALL#' }] } } } }) }] },
+    });
+    expect(JSON.stringify(mapping?.Properties?.EventSourceArn)).toContain('StreamArn');
+  });
+
+  it('feeds the delivery function from the delivery queue, which parks in its dead-letter queue', () => {
+    const mapping = prod.mappingOf('webhook-delivery');
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId('WebhooksDeliveryQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const [, queue] = resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('WebhooksDeliveryQueue')) ?? [];
+    const timeout = prod.functionResource('webhook-delivery').Properties.Timeout as number;
+    expect(queue?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    expect(queue?.Properties?.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [queueId('WebhooksDeliveryDeadLetterQueue'), 'Arn'] });
+  });
+
+  it('lets only the webhook functions queue deliveries, and only the events function publish to the bus', () => {
+    expect(prod.handlersAllowedOn('sqs:SendMessage', queueId('WebhooksDeliveryQueue'))).toEqual(['events-stream', 'webhook-delivery', 'webhook-endpoints']);
+    expect(prod.handlersAllowed('events:PutEvents')).toEqual(['events-stream']);
+    const [busId] = prod.onlyOne('AWS::Events::EventBus');
+    const publish = prod.statementsOf('events-stream').find((s) => s.Action === 'events:PutEvents');
+    expect(publish?.Resource).toEqual({ 'Fn::GetAtt': [busId, 'Arn'] });
+  });
+});
+
 describe('least privilege', () => {
   it('names specific resources and actions in every identity policy statement ("*" only for X-Ray, which has no resources)', () => {
     const statements = [
@@ -360,14 +424,16 @@ describe('least privilege', () => {
 
   it('gives write access to the table only to the functions that write', () => {
     expect(prod.handlersAllowed('dynamodb:PutItem')).toEqual(
-      ['cancel-call', 'carrier-simulator', 'create-call', 'dialer', 'reconciler', 'telephony-webhooks'].sort(),
+      ['cancel-call', 'carrier-simulator', 'create-call', 'dialer', 'events-stream', 'reconciler', 'telephony-webhooks', 'webhook-delivery', 'webhook-endpoints'].sort(),
     );
     expect(prod.handlersAllowed('dynamodb:Query')).not.toContain(DEFAULT_ROUTE_HANDLER);
   });
 
-  it('gives route-not-found nothing but its own logs and traces', () => {
-    const actions = prod.statementsOf(DEFAULT_ROUTE_HANDLER).flatMap((s) => list(s.Action));
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  it('gives route-not-found and openapi-document nothing but their own logs and traces', () => {
+    for (const handler of [DEFAULT_ROUTE_HANDLER, 'openapi-document']) {
+      const actions = prod.statementsOf(handler).flatMap((s) => list(s.Action));
+      expect(actions.sort(), handler).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
   });
 });
 
@@ -375,8 +441,8 @@ describe('operations', () => {
   const alarms = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
 
   it('alarms on the depth of every dead-letter queue', () => {
-    const deadLetterQueues = resourcesOfType(prod.json, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    expect(deadLetterQueues).toHaveLength(2);
+    const deadLetterQueues = resourcesOfType(prod.json, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue') || id.includes('FailureQueue'));
+    expect(deadLetterQueues).toHaveLength(4);
     for (const [id] of deadLetterQueues) {
       expect(alarms(prod.template)).toContainEqual(
         expect.objectContaining({
@@ -430,8 +496,8 @@ describe('stages', () => {
       const retentions = new Set(resourcesOfType(inspected.json, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties?.RetentionInDays));
       expect([...retentions]).toEqual([config.logRetention]);
       expect(inspected.functionResource('dialer').Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(config.logLevel);
-      const [, mapping] = inspected.onlyOne('AWS::Lambda::EventSourceMapping');
-      expect(mapping.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
+      expect(inspected.mappingOf('dialer')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
+      expect(inspected.mappingOf('webhook-delivery')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
     }
     expect(STAGES.dev.removalPolicy).not.toBe(STAGES.prod.removalPolicy);
   });

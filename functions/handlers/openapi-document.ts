@@ -1,0 +1,11 @@
+import document from '../../docs/openapi.json' with { type: 'json' };
+
+/** Serialised once per container: the document is part of the bundle, so serving it reads nothing. */
+const body = JSON.stringify(document);
+
+/** GET /api/v1/openapi.json: the OpenAPI document of the API (`npm run openapi` writes it). No API key. */
+export const handler = async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+  body,
+});

@@ -1,0 +1,1 @@
+client.outbound_calls.cancel("obc_01HXMN8ZABC123")

@@ -1,0 +1,1083 @@
+/**
+ * The API's types, generated from docs/openapi.json by openapi-typescript (`npm run openapi`).
+ * Do not edit: change the zod schemas in functions/schemas/ and regenerate.
+ */
+
+export interface paths {
+    "/api/v1/outbound-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List outbound calls
+         * @description The account's calls, newest first, one page at a time. Follow `nextCursor` (as `cursor`) to page through every result.
+         */
+        get: operations["listCalls"];
+        put?: never;
+        /**
+         * Create an outbound call
+         * @description Places a call now, or schedules it for `scheduledFor`. A call due now is created `queued`; a later one `scheduled`.
+         */
+        post: operations["createCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbound-calls/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an outbound call */
+        get: operations["getCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbound-calls/{callId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an outbound call
+         * @description Only calls with status `scheduled` or `queued` can be cancelled; a pending schedule is deleted.
+         */
+        post: operations["cancelCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Returns the endpoint and its signing secret, which is shown only here. An account may have 20 endpoints.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook endpoint */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's signing secret
+         * @description The previous secret keeps signing beside the new one until previousSecretExpiresAt.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a webhook endpoint's delivery attempts */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhookId}/events/{eventId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event to a webhook endpoint again
+         * @description Events are kept 30 days.
+         */
+        post: operations["redeliverWebhookEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This OpenAPI document
+         * @description Needs no API key.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    SessionStarted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SessionStarted event */
+        post: operations["receiveSessionStarted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    SessionEnded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SessionEnded event */
+        post: operations["receiveSessionEnded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    OutboundCallStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OutboundCallStatusChanged event */
+        post: operations["receiveOutboundCallStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        /** @description Unknown fields are rejected (400 unknown_field), so a typo never silently changes what a request means. */
+        CreateCallRequest: {
+            /** @description Agent to handle the call: an agent of your account. */
+            agentId: string;
+            /** @description E.164 destination phone number, such as `+14155550199`. */
+            toNumber: string;
+            /** @description Caller ID: a provisioned number assigned to this agent. Default: the agent's default number. */
+            fromNumber?: string;
+            /** @description ISO 8601 date-time, with a zone (`Z` or an offset such as `+02:00`), to schedule the call. Absent or null: now. Up to 5 minutes in the past is accepted and means now. */
+            scheduledFor?: string | null;
+            /** @description Arbitrary key-value pairs passed to the agent session; nested values allowed, at most 8192 bytes as JSON. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description Auto-retry on no-answer (0–3, default 0). */
+            maxRetries?: number;
+            /** @description Minutes between retries (1–1440, default 15). */
+            retryDelayMinutes?: number;
+            /** @description Override the agent's default first message for this call. */
+            overrideFirstMessage?: string;
+        };
+        /**
+         * @description scheduled: waiting for scheduledFor. queued: ready to dial, pending a telephony slot. initiating: being placed. ringing. in_progress: connected, the conversation is active. completed: ended normally. failed: could not be connected. no_answer. busy. cancelled: cancelled before connecting. voicemail: voicemail detected and a message left.
+         * @enum {string}
+         */
+        CallStatus: "scheduled" | "queued" | "initiating" | "ringing" | "in_progress" | "completed" | "failed" | "no_answer" | "busy" | "cancelled" | "voicemail";
+        CreateWebhookRequest: {
+            /** @description Where to POST events: https, at most 2048 characters, not a private, loopback or link-local address. */
+            url: string;
+            /** @description The event types to receive, at least one. */
+            events: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged")[];
+            /** @description Your note about the endpoint, at most 500 characters. */
+            description?: string;
+        };
+        /** @description Any of the fields, at least one. */
+        UpdateWebhookRequest: {
+            /** @description A new URL, under the same rules as at creation. */
+            url?: string;
+            /** @description The event types to receive from now on. */
+            events?: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged")[];
+            /** @description A new note; null removes it. */
+            description?: string | null;
+            /** @description false stops deliveries; true resumes them and clears disabledReason. */
+            enabled?: boolean;
+        };
+        /**
+         * @description SessionStarted: the call was answered and the conversation begins. SessionEnded: the call reached a terminal status (a no-answer that will be retried has not). OutboundCallStatusChanged: any status change, creation included.
+         * @enum {string}
+         */
+        WebhookEventType: "SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged";
+        /** @description An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt. */
+        Call: {
+            /** @description `obc_` followed by a ULID, so ids sort by creation time. */
+            id: string;
+            /** @description The agent that handles the call. */
+            agentId: string;
+            /** @description Caller ID: the requested number, or the agent's default number. */
+            fromNumber: string;
+            /** @description E.164 destination phone number. */
+            toNumber: string;
+            /** @description Where the call is in its lifecycle. */
+            status: components["schemas"]["CallStatus"];
+            /**
+             * @description Always `outbound`.
+             * @constant
+             */
+            direction: "outbound";
+            /** @description When the current attempt is due (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null for an immediate call. */
+            scheduledFor: string | null;
+            /** @description When the current attempt was sent to the phone network (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null before that. */
+            initiatedAt: string | null;
+            /** @description When the current attempt was answered (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null if it has not been. */
+            connectedAt: string | null;
+            /** @description When the current attempt ended or the call was cancelled (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null before that. */
+            endedAt: string | null;
+            /** @description Seconds from `connectedAt` to `endedAt`; 0 if never connected; null until the call ends. */
+            durationSeconds: number | null;
+            /** @description The agent's conversation (`conv_` followed by a ULID), set when the call is answered. */
+            conversationId: string | null;
+            /** @description The key-value pairs given at creation, passed to the agent session. */
+            metadata: components["schemas"]["Metadata"];
+            /** @description Why the call (its latest attempt) ended; null until it ends. */
+            endReason: components["schemas"]["EndReason"] | null;
+            /** @description Retries made so far: 0 during the first attempt. */
+            retryCount: number;
+            /** @description Retries allowed after no answer. */
+            maxRetries: number;
+            /** @description Minutes between an unanswered attempt and its retry. */
+            retryDelayMinutes: number;
+            /** @description The agent's first message for this call, if it was overridden; else null. */
+            overrideFirstMessage: string | null;
+            /** @description One entry per dial attempt, oldest first; the top-level timing fields describe the latest. */
+            attempts: components["schemas"]["CallAttempt"][];
+            /** @description When the call was created (UTC ISO 8601, such as 2025-06-16T14:00:00Z). */
+            createdAt: string;
+            /** @description When the call last changed (UTC ISO 8601, such as 2025-06-16T14:00:00Z). */
+            updatedAt: string;
+        };
+        /** @description One dial attempt of a call. */
+        CallAttempt: {
+            /** @description Attempt number, from 1. */
+            attempt: number;
+            /** @description When this attempt was due (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null for an immediate first attempt. */
+            scheduledFor: string | null;
+            /** @description When this attempt was sent to the phone network (UTC ISO 8601, such as 2025-06-16T14:00:00Z). */
+            initiatedAt: string | null;
+            /** @description When this attempt was answered (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null if it was not. */
+            connectedAt: string | null;
+            /** @description When this attempt ended (UTC ISO 8601, such as 2025-06-16T14:00:00Z); null while it goes on. */
+            endedAt: string | null;
+            /** @description Seconds from `connectedAt` to `endedAt`; 0 if never connected; null while it goes on. */
+            durationSeconds: number | null;
+            /** @description This attempt's status: its outcome once it has ended. */
+            status: components["schemas"]["CallStatus"];
+            /** @description Why this attempt ended; null while it goes on. */
+            endReason: components["schemas"]["EndReason"] | null;
+        };
+        /**
+         * @description Why a call (or an attempt) ended.
+         * @enum {string}
+         */
+        EndReason: "agent_ended" | "customer_ended" | "voicemail_left" | "no_answer" | "busy" | "invalid_number" | "provider_error" | "cancelled" | "max_duration" | "dial_timeout";
+        /** @description Arbitrary key-value pairs (nested values allowed). */
+        Metadata: {
+            [key: string]: unknown;
+        };
+        /** @description One page of calls, newest first. */
+        CallList: {
+            /** @description The calls of this page, newest first. */
+            data: components["schemas"]["Call"][];
+            /** @description This page's number. */
+            page: number;
+            /** @description Items per page. */
+            pageSize: number;
+            /** @description Whether another page follows. */
+            hasMore: boolean;
+            /** @description Pass as `cursor` (with the same filters) to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description The one shape of every error the service answers. */
+        Error: {
+            /** @description What went wrong. */
+            error: {
+                /**
+                 * @description The kind of error; each kind has one HTTP status.
+                 * @enum {string}
+                 */
+                type: "invalid_request" | "authentication_failed" | "not_found" | "conflict" | "unprocessable" | "rate_limited" | "internal";
+                /** @description What exactly went wrong, for programs: such as `invalid_phone_number` or `call_not_cancellable`. */
+                code: string;
+                /** @description What went wrong, for people. */
+                message: string;
+                /** @description The field, query parameter or header at fault, when there is one. */
+                param?: string;
+            };
+        };
+        /** @description What API Gateway answers by itself, before the service sees the request. */
+        GatewayError: {
+            /** @description API Gateway's message, such as `Unauthorized` or `Too Many Requests`. */
+            message: string;
+        };
+        /** @description A webhook endpoint: never its signing secrets. */
+        WebhookEndpoint: {
+            /** @description The endpoint id. */
+            id: string;
+            /** @description Where events are POSTed. */
+            url: string;
+            /** @description The event types this endpoint receives. */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description Your note about the endpoint; null if none. */
+            description: string | null;
+            /** @description Whether events are sent to it. The service disables an endpoint that keeps failing. */
+            enabled: boolean;
+            /** @description Why the service disabled the endpoint, until it is enabled again; else null. */
+            disabledReason: string | null;
+            /** @description When the endpoint was registered (UTC ISO 8601). */
+            createdAt: string;
+            /** @description When it last changed (UTC ISO 8601). */
+            updatedAt: string;
+        };
+        /** @description The endpoint just registered, with its signing secret. */
+        CreatedWebhook: {
+            /** @description The endpoint id. */
+            id: string;
+            /** @description Where events are POSTed. */
+            url: string;
+            /** @description The event types this endpoint receives. */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description Your note about the endpoint; null if none. */
+            description: string | null;
+            /** @description Whether events are sent to it. The service disables an endpoint that keeps failing. */
+            enabled: boolean;
+            /** @description Why the service disabled the endpoint, until it is enabled again; else null. */
+            disabledReason: string | null;
+            /** @description When the endpoint was registered (UTC ISO 8601). */
+            createdAt: string;
+            /** @description When it last changed (UTC ISO 8601). */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_…`): shown only in this response. Verify each delivery's Voisnap-Signature with it. */
+            secret: string;
+        };
+        WebhookList: {
+            /** @description The account's webhook endpoints. */
+            data: components["schemas"]["WebhookEndpoint"][];
+        };
+        /** @description The endpoint with its new signing secret. */
+        RotatedWebhookSecret: {
+            /** @description The endpoint id. */
+            id: string;
+            /** @description Where events are POSTed. */
+            url: string;
+            /** @description The event types this endpoint receives. */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description Your note about the endpoint; null if none. */
+            description: string | null;
+            /** @description Whether events are sent to it. The service disables an endpoint that keeps failing. */
+            enabled: boolean;
+            /** @description Why the service disabled the endpoint, until it is enabled again; else null. */
+            disabledReason: string | null;
+            /** @description When the endpoint was registered (UTC ISO 8601). */
+            createdAt: string;
+            /** @description When it last changed (UTC ISO 8601). */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_…`): shown only in this response. Verify each delivery's Voisnap-Signature with it. */
+            secret: string;
+            /** @description Until then (UTC ISO 8601) deliveries are signed with the previous secret too, so receivers can switch over. */
+            previousSecretExpiresAt: string;
+        };
+        /** @description One attempt to deliver one event to one endpoint. */
+        DeliveryAttempt: {
+            /** @description The attempt id. */
+            id: string;
+            /** @description The endpoint it was sent to. */
+            endpointId: string;
+            /** @description The event sent (`evt_` followed by a ULID). */
+            eventId: string;
+            /** @description The event type. */
+            eventType: components["schemas"]["WebhookEventType"];
+            /** @description Attempt number of this event at this endpoint, from 1. */
+            attempt: number;
+            /** @description When it was sent (UTC ISO 8601). */
+            attemptedAt: string;
+            /** @description Whether the endpoint answered 2xx in time. */
+            succeeded: boolean;
+            /** @description The endpoint's HTTP status; null if it did not answer. */
+            statusCode: number | null;
+            /** @description How long the endpoint took to answer, or to fail. */
+            latencyMs: number;
+            /** @description What went wrong; null on success. */
+            error: string | null;
+            /** @description Set on the last attempt before the event was parked: it will not be retried by itself (redeliver it). */
+            gaveUp: boolean;
+        };
+        DeliveryList: {
+            /** @description Delivery attempts, newest first. */
+            data: components["schemas"]["DeliveryAttempt"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Redelivery: {
+            /** @description The event sent again. */
+            eventId: string;
+            /** @description The endpoint it goes to. */
+            endpointId: string;
+            /**
+             * @description Always `queued`: it is on its way.
+             * @constant
+             */
+            status: "queued";
+        };
+        /** @description What an endpoint receives: one event about one call. */
+        WebhookEvent: {
+            /** @description The event id (`evt_` followed by a ULID); the same on every delivery of this event, so deduplicate on it. */
+            id: string;
+            /** @description The event type. */
+            type: components["schemas"]["WebhookEventType"];
+            /** @description When the change happened (UTC ISO 8601). */
+            createdAt: string;
+            /** @description What happened. */
+            data: {
+                /** @description The call's status before this change; null when the change is the call's creation. */
+                previousStatus: string | null;
+                /** @description The call object at that moment, as GET /api/v1/outbound-calls/{callId} returns it. */
+                call: components["schemas"]["Call"];
+            };
+        };
+    };
+    responses: {
+        /** @description The request is invalid; `error.param` names the field, query parameter or header at fault, and nothing was changed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The API key is malformed, unknown or revoked. A request without an Authorization header is answered by API Gateway itself: `{"message": "Unauthorized"}`. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+            };
+        };
+        /** @description No such call in this account (a call of another account is not found either). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The call is past `scheduled` or `queued` (the message names its status), or changed while the request was handled (`concurrent_update`: retry). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The Idempotency-Key was already used with a different request body. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The stage's throttling limit was reached (API Gateway); retry with exponential backoff. */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GatewayError"];
+            };
+        };
+        /** @description Something failed on the service side; the response carries no internals. Retry the request. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listCalls: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Filter by agent.
+                 * @example agt_01HXK8Z3MNPQRS
+                 */
+                agentId?: string;
+                /**
+                 * @description Filter by call status.
+                 * @example scheduled
+                 */
+                status?: "scheduled" | "queued" | "initiating" | "ringing" | "in_progress" | "completed" | "failed" | "no_answer" | "busy" | "cancelled" | "voicemail";
+                /**
+                 * @description ISO 8601 start: calls created on or after this date (from 00:00 UTC) or date-time.
+                 * @example 2025-06-01
+                 */
+                dateFrom?: string;
+                /** @description ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second). */
+                dateTo?: string;
+                /** @description Page number, from 1 (default 1). page × pageSize may reach 10000 calls; follow nextCursor beyond that. */
+                page?: number;
+                /** @description Items per page (1–100, default 20). */
+                pageSize?: number;
+                /** @description `nextCursor` of the previous page, sent with the same filters: the next page, at the same cost at any depth. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of calls. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createCall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to retry: for 24 hours the same key with the same body answers with the first response (and header Idempotent-Replayed: true) and creates nothing; the same key with another body is a 422.
+                 * @example 5f0c6f7e-3b8a-4c1e-9f43-2b7d1a9c8e10
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCallRequest"];
+            };
+        };
+        responses: {
+            /** @description The call, created (or, for a repeated Idempotency-Key, the first response again). */
+            201: {
+                headers: {
+                    /** @description `true` when this answers a repeated Idempotency-Key with the first response, and nothing was created. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id (`obc_` followed by a ULID).
+                 * @example obc_01HXMN8ZABC123
+                 */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id (`obc_` followed by a ULID).
+                 * @example obc_01HXMN8ZABC123
+                 */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: it receives nothing more. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Attempts per page (1–100, default 20). */
+                pageSize?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delivery attempts, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id. */
+                webhookId: string;
+                /** @description The event id (`evt_` followed by a ULID). */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description On its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    receiveSessionStarted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id. */
+                "Voisnap-Event-Id": string;
+                /** @description The event type. */
+                "Voisnap-Event-Type": string;
+                /** @description Attempt number, from 1. */
+                "Voisnap-Delivery-Attempt": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way. */
+                "Voisnap-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveSessionEnded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id. */
+                "Voisnap-Event-Id": string;
+                /** @description The event type. */
+                "Voisnap-Event-Type": string;
+                /** @description Attempt number, from 1. */
+                "Voisnap-Delivery-Attempt": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way. */
+                "Voisnap-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveOutboundCallStatusChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id. */
+                "Voisnap-Event-Id": string;
+                /** @description The event type. */
+                "Voisnap-Event-Type": string;
+                /** @description Attempt number, from 1. */
+                "Voisnap-Delivery-Attempt": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way. */
+                "Voisnap-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}

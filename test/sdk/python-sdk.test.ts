@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/local-api.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLES_DIR = `${REPO_ROOT}sdk/python/tests/reference_examples`;
+/** The published reference, where the workspace has it beside the repository (shared/spec). */
+const REFERENCE = fileURLToPath(new URL('../../../shared/spec/outbound-calls-api.md', import.meta.url));
+
+/** The Python SDK's unittest suite (sdk/python/tests), run by `npm test` against the local stack. */
+describe('the Python SDK', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.stack.stop());
+
+  it('passes its unittest suite, including the reference examples against the local stack, with nothing skipped', async () => {
+    const { code, output } = await runPython(['-m', 'unittest', 'discover', '-s', 'sdk/python/tests', '-v'], {
+      VOISNAP_BASE_URL: api.stack.url,
+      VOISNAP_API_KEY: api.stack.apiKey,
+    });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^OK$/m);
+    expect(output).not.toMatch(/skipped/);
+    expect(output).toMatch(/test_batch_scheduling_script .* ok$/m);
+  }, 120_000);
+
+  it("keeps the reference's Python examples verbatim", () => {
+    const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.py'));
+    expect(files.sort()).toEqual(['batch_scheduling.py', 'cancel.py', 'immediate.py', 'list_calls.py', 'scheduled.py']);
+    if (!existsSync(REFERENCE)) return;
+    const reference = normalise(readFileSync(REFERENCE, 'utf8'));
+    for (const file of files) expect(reference, file).toContain(normalise(readFileSync(`${EXAMPLES_DIR}/${file}`, 'utf8')).trim());
+  });
+});
+
+/** The reference pads its blank code lines with a space. */
+const normalise = (text: string) => text.split('\n').map((line) => line.trimEnd()).join('\n');
+
+function runPython(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', args, { cwd: REPO_ROOT, env: { ...process.env, ...env, PYTHONDONTWRITEBYTECODE: '1' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
