@@ -5,6 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { encryptedQueue } from './encrypted-queue.ts';
 import type { Binding } from './service-function.ts';
 
 export interface CallDispatchProps {
@@ -40,15 +41,13 @@ export class CallDispatch extends Construct {
 
   constructor(scope: Construct, id: string, props: CallDispatchProps) {
     super(scope, id);
-    const encryptedQueue = (name: string, extra: sqs.QueueProps = {}) =>
-      new sqs.Queue(this, name, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...extra });
 
-    this.dialDeadLetterQueue = encryptedQueue('DialDeadLetterQueue', { retentionPeriod: Duration.days(14) });
-    this.dialQueue = encryptedQueue('DialQueue', {
+    this.dialDeadLetterQueue = encryptedQueue(this, 'DialDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.dialQueue = encryptedQueue(this, 'DialQueue', {
       visibilityTimeout: Duration.seconds(props.dialerTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.dialDeadLetterQueue, maxReceiveCount: DIAL_MAX_RECEIVES },
     });
-    this.schedulerDeadLetterQueue = encryptedQueue('SchedulerDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.schedulerDeadLetterQueue = encryptedQueue(this, 'SchedulerDeadLetterQueue', { retentionPeriod: Duration.days(14) });
     Validations.of(this.schedulerDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This is a dead-letter queue: each schedule names it as its DeadLetterConfig at run time, which the rule cannot see.',

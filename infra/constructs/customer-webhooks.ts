@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { encryptedQueue } from './encrypted-queue.ts';
 import type { Binding } from './service-function.ts';
 
 export interface CustomerWebhooksProps {
@@ -31,16 +32,14 @@ export class CustomerWebhooks extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomerWebhooksProps) {
     super(scope, id);
-    const encryptedQueue = (name: string, extra: sqs.QueueProps = {}) =>
-      new sqs.Queue(this, name, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...extra });
 
-    this.deliveryDeadLetterQueue = encryptedQueue('DeliveryDeadLetterQueue', { retentionPeriod: Duration.days(14) });
-    this.deliveryQueue = encryptedQueue('DeliveryQueue', {
+    this.deliveryDeadLetterQueue = encryptedQueue(this, 'DeliveryDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.deliveryQueue = encryptedQueue(this, 'DeliveryQueue', {
       visibilityTimeout: Duration.seconds(props.deliveryTimeout.toSeconds() * 6),
       // Failing endpoints are retried by the function itself with delays; this catches crashes.
       deadLetterQueue: { queue: this.deliveryDeadLetterQueue, maxReceiveCount: 5 },
     });
-    this.streamFailureQueue = encryptedQueue('StreamFailureQueue', { retentionPeriod: Duration.days(14) });
+    this.streamFailureQueue = encryptedQueue(this, 'StreamFailureQueue', { retentionPeriod: Duration.days(14) });
     for (const queue of [this.deliveryDeadLetterQueue, this.streamFailureQueue]) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',

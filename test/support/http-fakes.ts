@@ -6,6 +6,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** Set by the tampering proxy once the server behind it has answered this request. */
+  forwarded?: boolean;
 }
 
 /** What the server does with the n-th request: answer, drop the connection, or never answer. */
@@ -60,6 +62,7 @@ export async function startTamperingProxy(
     const action = tamper(recorded, requests.length - 1);
     if (action === 'hold') return;
     const upstream = await forward(target, recorded);
+    recorded.forwarded = true;
     if (action === 'never-answer') return;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (action === 'drop-connection') {

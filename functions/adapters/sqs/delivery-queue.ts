@@ -1,6 +1,7 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage } from '#schemas/webhooks';
 import type { DeliveryQueue } from '#ports/webhooks';
+import { sendJson } from './send-json.ts';
 
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
@@ -9,17 +10,11 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     private readonly deadLetterQueueUrl: string,
   ) {}
 
-  async send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
-      }),
-    );
+  send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
+    return sendJson(this.sqs, this.queueUrl, message, delaySeconds);
   }
 
-  async park(message: DeliveryMessage): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
+  park(message: DeliveryMessage): Promise<void> {
+    return sendJson(this.sqs, this.deadLetterQueueUrl, message);
   }
 }

@@ -1,6 +1,7 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DialMessage } from '#schemas/dial-message';
 import type { DialQueue } from '#ports/dispatch';
+import { sendJson } from './send-json.ts';
 
 export class SqsDialQueue implements DialQueue {
   constructor(
@@ -8,13 +9,7 @@ export class SqsDialQueue implements DialQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(message: DialMessage, delaySeconds: number): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
-      }),
-    );
+  send(message: DialMessage, delaySeconds: number): Promise<void> {
+    return sendJson(this.sqs, this.queueUrl, message, delaySeconds);
   }
 }
