@@ -3,10 +3,14 @@ import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/creat
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
 import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
+import { logger } from './http/logger.ts';
 import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const onDispatchFailed = (callId: string, error: unknown) =>
+  logger.error('A created call could not be dispatched; the reconciler will dispatch it', { callId, error: error as Error });
 
 /** POST /api/v1/outbound-calls */
 export const handler = apiHandler(async ({ event, caller }) => {
@@ -16,6 +20,6 @@ export const handler = apiHandler(async ({ event, caller }) => {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw invalidRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.', 'Idempotency-Key');
   }
-  const result = await createCall({ calls, directory, ...dispatchDeps }, { caller, request, rawRequest, idempotencyKey });
+  const result = await createCall({ calls, directory, ...dispatchDeps, onDispatchFailed }, { caller, request, rawRequest, idempotencyKey });
   return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
 });

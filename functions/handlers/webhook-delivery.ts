@@ -1,4 +1,4 @@
-import { FetchWebhookSender } from '#adapters/http/fetch-webhook-sender';
+import { GuardedWebhookSender } from '#adapters/http/guarded-webhook-sender';
 import { DeliveryMessageSchema } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './http/logger.ts';
@@ -9,7 +9,7 @@ import { deliveryQueue, urlPolicy, webhooks, webhooksEnv } from './composition/w
 const deps = {
   webhooks,
   queue: deliveryQueue,
-  sender: new FetchWebhookSender(webhooksEnv.WEBHOOK_TIMEOUT_SECONDS * 1000),
+  sender: new GuardedWebhookSender({ timeoutMs: webhooksEnv.WEBHOOK_TIMEOUT_SECONDS * 1000, allowLocalHttp: webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP }),
   urlPolicy,
   clock,
   random: Math.random,

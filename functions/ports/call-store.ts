@@ -61,6 +61,8 @@ export interface CallStore {
    * before still succeed. Does nothing if the call moved on meanwhile.
    */
   touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void>;
+  /** Whether the account has a telephony slot free right now (a consistent read; not a reservation). */
+  hasFreeSlot(accountId: string): Promise<boolean>;
   /** Calls whose watchdog time has passed, oldest first. */
   listWatchdogDue(now: string, limit: number): Promise<StoredCall[]>;
   /** Every call not yet in a terminal status. */

@@ -7,6 +7,8 @@ export interface WebhookStore {
   /** Replaces the endpoint if it still exists. */
   saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
   deleteEndpoint(accountId: string, endpointId: string): Promise<boolean>;
+  /** Disables the endpoint with a reason, touching nothing else a person may have changed meanwhile. */
+  disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void>;
 
   /** Keeps an event (30 days) so it can be delivered again on request; a repeat is harmless. */
   saveEvent(accountId: string, event: WebhookEvent): Promise<void>;

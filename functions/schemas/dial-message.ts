@@ -8,7 +8,7 @@ export const DialMessageSchema = z.object({
   attempt: z.int().check(z.gte(1)),
   /** When to dial: a schedule may fire up to a minute early, and the dialer waits until then. */
   dueAt: z.iso.datetime({ offset: true }),
-  /** How many times the dialer has put this message back for want of a telephony slot. */
+  /** How many times the dialer has put this message back for want of a telephony slot or a rate slot. */
   slotWaits: z._default(z.int(), 0),
 });
 export type DialMessage = z.infer<typeof DialMessageSchema>;

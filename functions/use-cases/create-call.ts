@@ -15,6 +15,12 @@ export interface CreateCallDeps extends DispatchDeps {
   calls: CallStore;
   directory: Directory;
   clock: Clock;
+  /**
+   * Told when a stored call could not be sent on its way. The create still succeeds: the call's
+   * watchdog makes the reconciler dispatch it within minutes, whereas a 500 would invite the
+   * client to retry and create (and dial) a second call.
+   */
+  onDispatchFailed: (callId: string, error: unknown) => void;
 }
 
 export interface CreateCallCommand {
@@ -101,7 +107,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
   const result = await deps.calls.create(call, idempotency);
   if (result.created) {
     // 6. Send it on its way: to the dial queue now, or to a schedule for later.
-    await dispatchCall(deps, call);
+    await dispatchCall(deps, call).catch((error: unknown) => deps.onDispatchFailed(call.id, error));
     return { call: response, replayed: false };
   }
 
@@ -113,7 +119,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
   }
   // A retry may follow a first attempt that stored the call but failed to dispatch it.
   const stored = await deps.calls.getById(result.existing.callId);
-  if (stored) await dispatchCall(deps, stored);
+  if (stored) await dispatchCall(deps, stored).catch((error: unknown) => deps.onDispatchFailed(stored.id, error));
   return { call: result.existing.response as Call, replayed: true };
 }
 

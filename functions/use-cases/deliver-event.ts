@@ -82,12 +82,12 @@ export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage)
   }
   // 5. Past the retry window: park the event and stop sending to an endpoint that keeps failing.
   await deps.queue.park(message);
-  await deps.webhooks.saveEndpoint({
-    ...endpoint,
-    enabled: false,
-    disabledReason: `Disabled at ${toTimestamp(now)}: event ${message.event.id} failed every delivery for ${Math.round(deps.retryWindowSeconds / 3600)} hours (last: ${response.statusCode ?? response.error}).`,
-    updatedAt: toTimestamp(now),
-  });
+  await deps.webhooks.disableEndpoint(
+    endpoint.accountId,
+    endpoint.id,
+    `Disabled at ${toTimestamp(now)}: event ${message.event.id} failed every delivery for ${Math.round(deps.retryWindowSeconds / 3600)} hours (last: ${response.statusCode ?? response.error}).`,
+    toTimestamp(now),
+  );
   return 'parked';
 }
 

@@ -1,4 +1,5 @@
 import { fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
+import { toTimestamp } from '#domain/time';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
@@ -27,8 +28,13 @@ const MAX_IN_PROCESS_WAIT_MS = 1500;
 const MAX_QUEUE_DELAY_SECONDS = 900;
 
 /** Back-off for a call waiting for one of its account's telephony slots: 2, 4, 8 … 60 seconds. */
-export function slotBackoffSeconds(slotWaits: number): number {
-  return Math.min(60, 2 ** Math.min(slotWaits + 1, 6));
+export function slotBackoffSeconds(waits: number): number {
+  return Math.min(60, 2 ** Math.min(waits + 1, 6));
+}
+
+/** Back-off for a call that found the provider's calls-per-second budget spent: 1, 2 … 5 seconds. */
+export function rateBackoffSeconds(waits: number): number {
+  return Math.min(5, 1 + waits);
 }
 
 /**
@@ -55,22 +61,31 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
         if (fired) call = await deps.calls.update(fired, call);
       }
       if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
+      const queued = call;
 
-      // 3. Respect the provider account's calls-per-second limit, shared by every dialer.
-      const slotAt = await deps.rateLimiter.reserve(call.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
-      if (!slotAt) return later(message, 1, 'calls-per-second limit reached');
+      // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
+      if (!(await deps.calls.hasFreeSlot(queued.accountId))) {
+        return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+      }
+
+      // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
+      const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
+      if (!slotAt) return await wait(deps, queued, message, rateBackoffSeconds(message.slotWaits), 'calls-per-second limit reached');
       const rateWait = slotAt.getTime() - deps.clock.now().getTime();
       if (rateWait > 0) await deps.sleep(rateWait);
 
-      // 4. The gate: queued → initiating, taking a telephony slot in the same transaction.
-      const started = startDial(call, deps.clock.now(), deps.newConversationId(), deps.limits);
-      if (!started) return { result: 'dropped', reason: `call is ${call.status}` };
-      const dialing = await deps.calls.update(started, call);
-      return await placeCall(deps, dialing);
-    } catch (error) {
-      if (error instanceof SlotUnavailableError) {
-        return later({ ...message, slotWaits: message.slotWaits + 1 }, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+      // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
+      const started = startDial(queued, deps.clock.now(), deps.newConversationId(), deps.limits);
+      if (!started) return { result: 'dropped', reason: `call is ${queued.status}` };
+      try {
+        const dialing = await deps.calls.update(started, queued);
+        return await placeCall(deps, dialing);
+      } catch (error) {
+        // Another call of the account took the last slot between the check and the gate.
+        if (error instanceof SlotUnavailableError) return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+        throw error;
       }
+    } catch (error) {
       if (!(error instanceof ConcurrentModificationError)) throw error;
       // Someone else wrote the call first: read it again and judge afresh.
     }
@@ -78,7 +93,17 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   throw new Error(`Call ${message.callId} kept changing while being dialed`);
 }
 
-/** 5. Exactly one provider request for this attempt; whatever it answers is recorded. */
+/**
+ * The call stays queued and its message comes back later. Its watchdog moves past that time, so
+ * the reconciler does not take a call that is merely waiting for one whose message was lost.
+ */
+async function wait(deps: DialDeps, call: StoredCall, message: DialMessage, delaySeconds: number, reason: string): Promise<DialOutcome> {
+  const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
+  await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
+  return later({ ...message, slotWaits: message.slotWaits + 1 }, delaySeconds, reason);
+}
+
+/** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */
 async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
   const attempt = call.retryCount + 1;
   const result = await deps.providers[call.keyMode].placeCall({

@@ -9,6 +9,10 @@ import { dispatchCall } from './dispatch-call.ts';
 
 export interface ReconcileDeps extends CallEventDeps {
   providers: TelephonyProviders;
+  /** Told about a call that could not be settled this run (it is looked at again later). */
+  onCallError: (callId: string, error: unknown) => void;
+  /** When this run must stop taking new calls, to end well within its function's timeout. */
+  deadline: Date;
 }
 
 export interface ReconcileReport {
@@ -16,6 +20,9 @@ export interface ReconcileReport {
   resolvedByProvider: number;
   markedLost: number;
   stillRunning: number;
+  failed: number;
+  /** Due calls left for the next run because this one ran out of time. */
+  deferred: number;
   slotCountersRepaired: number;
 }
 
@@ -29,14 +36,30 @@ const BATCH = 200;
  * each account's slot counter match its calls.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { redispatched: 0, resolvedByProvider: 0, markedLost: 0, stillRunning: 0, slotCountersRepaired: 0 };
+  const report: ReconcileReport = { redispatched: 0, resolvedByProvider: 0, markedLost: 0, stillRunning: 0, failed: 0, deferred: 0, slotCountersRepaired: 0 };
   const due = await deps.calls.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
-  for (const call of due) {
-    await settle(deps, call, report).catch((error: unknown) => {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-    });
+  for (const [i, call] of due.entries()) {
+    if (deps.clock.now() >= deps.deadline) {
+      report.deferred = due.length - i;
+      break;
+    }
+    try {
+      await settle(deps, call, report);
+    } catch (error) {
+      // Someone else moved the call meanwhile: nothing to settle.
+      if (error instanceof ConcurrentModificationError) continue;
+      // One call the provider cannot answer about (a wrong token, an outage) must not stop the
+      // run: it is looked at again a grace period later, and the other calls are settled now.
+      deps.onCallError(call.id, error);
+      report.failed += 1;
+      await snooze(deps, call).catch(() => undefined);
+    }
   }
-  report.slotCountersRepaired = await repairSlotCounters(deps);
+  try {
+    report.slotCountersRepaired = await repairSlotCounters(deps);
+  } catch (error) {
+    deps.onCallError('(slot counters)', error);
+  }
   return report;
 }
 

@@ -182,6 +182,19 @@ export class DynamoDbCallStore implements CallStore {
     }
   }
 
+  async hasFreeSlot(accountId: string): Promise<boolean> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.account(accountId),
+        ConsistentRead: true,
+        ProjectionExpression: 'activeCalls, concurrentCallLimit',
+      }),
+    );
+    const item = result.Item;
+    return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
+  }
+
   async listWatchdogDue(now: string, limit: number): Promise<StoredCall[]> {
     const perShard = await Promise.all(
       shards().map((shard) =>

@@ -66,6 +66,22 @@ export class DynamoDbWebhookStore implements WebhookStore {
     return result.Attributes !== undefined;
   }
 
+  async disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.accountWebhook(accountId, endpointId),
+          UpdateExpression: 'SET enabled = :false, disabledReason = :reason, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':false': false, ':reason': reason, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+
   async saveEvent(accountId: string, event: WebhookEvent): Promise<void> {
     await this.db.send(
       new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() } }),

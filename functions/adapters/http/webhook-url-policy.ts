@@ -2,7 +2,8 @@ import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import type { WebhookUrlPolicy } from '#ports/webhooks';
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The names of this machine that the local stack may deliver to over plain http. */
+export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Only ordinary public unicast addresses: not this host, private networks, link-local (cloud
@@ -13,8 +14,9 @@ export function isPublicAddress(address: string): boolean {
 }
 
 /**
- * Production: https only, and every address the host name resolves to must be public (checked
- * when the endpoint is saved and again at each delivery, against DNS rebinding). The local stack
+ * Production: https only, and every address the host name resolves to must be public: checked
+ * when the endpoint is saved and before each delivery here, and at connect time by the sender
+ * (GuardedWebhookSender), which is what stops DNS rebinding. The local stack
  * also allows plain http to this machine, so a developer can receive webhooks on a laptop.
  */
 export class DnsWebhookUrlPolicy implements WebhookUrlPolicy {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import spec from '../../../reference/twilio-calls-openapi.json' with { type: 'json' };
 import {
   encodeForm,
@@ -134,8 +134,9 @@ export class CarrierSimulator {
   }
 
   private authorized(header: string | undefined, accountSid: string | undefined): boolean {
-    const expected = `Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`;
-    return header === expected && accountSid === this.options.accountSid;
+    const expected = Buffer.from(`Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`);
+    const given = Buffer.from(header ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected) && accountSid === this.options.accountSid;
   }
 
   private async create(accountSid: string, params: FormParams): Promise<SimulatorResponse> {

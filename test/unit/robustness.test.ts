@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderEvent } from '#domain/call-lifecycle';
+import type { StoredCall } from '#schemas/call';
+import type { CallStore } from '#ports/call-store';
+import { createCall } from '#use-cases/create-call';
+import { reconcile } from '#use-cases/reconcile';
+import { aCall } from '../support/calls.ts';
+
+const limits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 3600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 };
+const clock = { now: () => new Date() };
+
+/** A store that keeps calls in a map: enough for the use cases' own logic. */
+function memoryStore(calls: StoredCall[]) {
+  const byId = new Map(calls.map((call) => [call.id, call]));
+  const touched: string[] = [];
+  const store = {
+    create: async (call: StoredCall) => {
+      byId.set(call.id, call);
+      return { created: true as const };
+    },
+    get: async (_account: string, id: string) => byId.get(id) ?? null,
+    getById: async (id: string) => byId.get(id) ?? null,
+    update: async (next: StoredCall) => {
+      byId.set(next.id, next);
+      return next;
+    },
+    touchWatchdog: async (call: StoredCall) => void touched.push(call.id),
+    listWatchdogDue: async () => [...byId.values()].filter((call) => call.watchdogAt !== null),
+    listUnfinished: async () => [...byId.values()],
+    listSlotCounters: async () => [],
+    repairSlotCounter: async () => false,
+    hasFreeSlot: async () => true,
+    list: async () => ({ calls: [], hasMore: false }),
+  } as unknown as CallStore;
+  return { store, byId, touched };
+}
+
+describe('a failing dependency never costs a call', () => {
+  it('create answers with the stored call when its dispatch fails, and says so, so the client does not retry into a second call', async () => {
+    const { store, byId } = memoryStore([]);
+    const failures: string[] = [];
+    const failing = { send: async () => Promise.reject(new Error('SQS throttled')) };
+    const result = await createCall(
+      {
+        calls: store,
+        directory: { getAgent: async () => ({ id: 'agt_1', accountId: 'acc_1', name: 'A', defaultFirstMessage: 'Hi', numbers: ['+14155550123'], defaultFromNumber: '+14155550123', createdAt: '' }) } as never,
+        clock,
+        queue: failing,
+        scheduler: { schedule: failing.send, cancel: failing.send },
+        onDispatchFailed: (callId) => failures.push(callId),
+      },
+      { caller: { accountId: 'acc_1', keyMode: 'test', keyId: 'key_1' }, request: { agentId: 'agt_1', toNumber: '+14155550199' }, rawRequest: {} },
+    );
+    expect(result.call.status).toBe('queued');
+    expect(failures).toEqual([result.call.id]);
+    // The call is kept, with a watchdog time: the reconciler dispatches it.
+    expect(byId.get(result.call.id)?.watchdogAt).not.toBeNull();
+  });
+
+  it('the reconciler settles the other calls when the provider fails on one, and looks at that one again later', async () => {
+    const old = new Date(Date.now() - 3_600_000);
+    const answering = { ...aCall({}, old), status: 'ringing' as const, providerCallId: 'CA_ok', initiatedAt: old.toISOString() };
+    const broken = { ...aCall({}, old), status: 'ringing' as const, providerCallId: 'CA_broken', initiatedAt: old.toISOString() };
+    const { store, byId, touched } = memoryStore([broken, answering]);
+    const errors: string[] = [];
+    const provider = {
+      placeCall: async () => ({ placed: false as const, reason: 'provider_error' as const, detail: '' }),
+      fetchOutcome: async (sid: string): Promise<ProviderEvent | null> => {
+        if (sid === 'CA_broken') throw new Error('HTTP 401 from Twilio');
+        return { kind: 'busy', at: new Date() };
+      },
+    };
+    const report = await reconcile({
+      calls: store,
+      queue: { send: async () => undefined },
+      scheduler: { schedule: async () => undefined, cancel: async () => undefined },
+      clock,
+      limits,
+      providers: { live: provider, test: provider },
+      onCallError: (callId) => errors.push(callId),
+      deadline: new Date(Date.now() + 60_000),
+    });
+    expect(report).toMatchObject({ resolvedByProvider: 1, failed: 1 });
+    expect(errors).toEqual([broken.id]);
+    expect(touched).toContain(broken.id);
+    expect(byId.get(answering.id)?.status).toBe('busy');
+  });
+
+  it('the reconciler leaves what it has no time for to its next run', async () => {
+    const { store } = memoryStore([aCall(), aCall()]);
+    const report = await reconcile({
+      calls: store,
+      queue: { send: async () => undefined },
+      scheduler: { schedule: async () => undefined, cancel: async () => undefined },
+      clock,
+      limits,
+      providers: {} as never,
+      onCallError: () => undefined,
+      deadline: new Date(Date.now() - 1),
+    });
+    expect(report).toMatchObject({ deferred: 2, redispatched: 0 });
+  });
+});
