@@ -4,8 +4,11 @@ export interface WebhookStore {
   createEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
   getEndpoint(accountId: string, endpointId: string): Promise<StoredWebhookEndpoint | null>;
   listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]>;
-  /** Replaces the endpoint if it still exists. */
-  saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<void>;
+  /**
+   * Replaces the endpoint if it is still at the revision it was read at (else
+   * ConcurrentModificationError, or NotFound if it was deleted), and bumps the revision.
+   */
+  saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint>;
   deleteEndpoint(accountId: string, endpointId: string): Promise<boolean>;
   /** Disables the endpoint with a reason, touching nothing else a person may have changed meanwhile. */
   disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void>;

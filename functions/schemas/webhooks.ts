@@ -64,6 +64,8 @@ export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export const StoredWebhookEndpointSchema = z.extend(WebhookEndpointSchema, {
   accountId: z.string(),
   secrets: z.array(SigningSecretSchema),
+  /** Bumped by every change through the API; each change is conditional on the revision it read. */
+  revision: z._default(z.int(), 0),
 });
 export type StoredWebhookEndpoint = z.infer<typeof StoredWebhookEndpointSchema>;
 

@@ -20,6 +20,9 @@ export interface DeliveryDeps {
 
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'duplicate' | 'retry' | 'parked' | 'skipped';
 
+/** How long a requested redelivery waits for a chain that holds the event to let go. */
+const REDELIVERY_WAIT_SECONDS = 60;
+
 /** How long past its next attempt a chain keeps its claim, in case its message is late. */
 const CLAIM_MARGIN_MS = 15 * 60_000;
 
@@ -39,6 +42,11 @@ export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage)
     deps.webhooks.claimDelivery({ eventId: message.event.id, endpointId: endpoint.id, chainId: message.chainId, leaseUntil, now, again: message.redelivery });
   const claimed = await claim(new Date(now.getTime() + CLAIM_MARGIN_MS));
   if (claimed === 'delivered') return 'already_delivered';
+  if (claimed === 'held' && message.redelivery) {
+    // Asked for by a person while another chain is busy with the event: try again shortly.
+    await deps.queue.send(message, REDELIVERY_WAIT_SECONDS);
+    return 'retry';
+  }
   if (claimed === 'held') return 'duplicate';
 
   // 3. The URL again (DNS may have changed since it was saved), then a signed POST.

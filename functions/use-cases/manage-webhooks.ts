@@ -57,6 +57,7 @@ export async function createWebhook(deps: WebhookAdminDeps, accountId: string, r
     createdAt: now,
     updatedAt: now,
     secrets: [{ secret, createdAt: now, expiresAt: null }],
+    revision: 0,
   };
   await deps.webhooks.createEndpoint(endpoint);
   return { ...publicEndpoint(endpoint), secret };
@@ -86,8 +87,7 @@ export async function updateWebhook(deps: WebhookAdminDeps, accountId: string, e
     disabledReason: request.enabled === undefined ? endpoint.disabledReason : null,
     updatedAt: toTimestamp(deps.clock.now()),
   };
-  await deps.webhooks.saveEndpoint(updated);
-  return publicEndpoint(updated);
+  return publicEndpoint(await deps.webhooks.saveEndpoint(updated));
 }
 
 export async function deleteWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<void> {
@@ -104,8 +104,7 @@ export async function rotateWebhookSecret(deps: WebhookAdminDeps, accountId: str
   const secret = newSecret();
   const current = endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > toTimestamp(now)).map((s) => ({ ...s, expiresAt: s.expiresAt ?? expiresAt }));
   const updated = { ...endpoint, secrets: [{ secret, createdAt: toTimestamp(now), expiresAt: null }, ...current], updatedAt: toTimestamp(now) };
-  await deps.webhooks.saveEndpoint(updated);
-  return { ...publicEndpoint(updated), secret, previousSecretExpiresAt: expiresAt };
+  return { ...publicEndpoint(await deps.webhooks.saveEndpoint(updated)), secret, previousSecretExpiresAt: expiresAt };
 }
 
 export async function listDeliveries(

@@ -62,6 +62,18 @@ describe('customer webhooks', () => {
     }
   });
 
+  it('never lets two concurrent edits both win: the loser gets 409 and changes nothing', async () => {
+    const edits = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api.request('PATCH', `${HOOKS}/${endpointId}`, { body: { description: `edit ${i}` } })),
+    );
+    const winners = edits.filter((r) => r.status === 200);
+    expect(winners.length).toBeGreaterThanOrEqual(1);
+    for (const lost of edits.filter((r) => r.status !== 200)) expect(lost.body.error).toMatchObject({ type: 'conflict', code: 'concurrent_update' });
+    const final = (await api.request('GET', `${HOOKS}/${endpointId}`)).body;
+    expect(winners.map((r) => r.body.description)).toContain(final.description);
+    await api.request('PATCH', `${HOOKS}/${endpointId}`, { body: { description: 'test receiver' } });
+  });
+
   it('keeps endpoints private to their account', async () => {
     const other = await api.createOtherAccount();
     for (const [method, path] of [['GET', `${HOOKS}/${endpointId}`], ['PATCH', `${HOOKS}/${endpointId}`], ['DELETE', `${HOOKS}/${endpointId}`], ['GET', `${HOOKS}/${endpointId}/deliveries`]] as const) {

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveryAttemptSchema, StoredWebhookEndpointSchema, WebhookEventSchema, type DeliveryAttempt, type StoredWebhookEndpoint, type WebhookEvent } from '#schemas/webhooks';
 import type { WebhookStore } from '#ports/webhooks';
+import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure } from './client.ts';
 import { TABLE, keys } from './table-design.ts';
 
@@ -45,17 +46,21 @@ export class DynamoDbWebhookStore implements WebhookStore {
     return (result.Items ?? []).map((item) => StoredWebhookEndpointSchema.parse(item));
   }
 
-  async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> {
+  async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> {
+    const saved = { ...endpoint, revision: endpoint.revision + 1 };
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...endpoint },
-          ConditionExpression: 'attribute_exists(pk)',
+          Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...saved },
+          ConditionExpression: 'attribute_exists(pk) AND (revision = :read OR (attribute_not_exists(revision) AND :read = :zero))',
+          ExpressionAttributeValues: { ':read': endpoint.revision, ':zero': 0 },
         }),
       );
+      return saved;
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
+      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError('Webhook endpoint', endpoint.id);
+      throw error;
     }
   }
 
@@ -72,9 +77,9 @@ export class DynamoDbWebhookStore implements WebhookStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.accountWebhook(accountId, endpointId),
-          UpdateExpression: 'SET enabled = :false, disabledReason = :reason, updatedAt = :at',
+          UpdateExpression: 'SET enabled = :false, disabledReason = :reason, updatedAt = :at ADD revision :one',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':false': false, ':reason': reason, ':at': at },
+          ExpressionAttributeValues: { ':false': false, ':reason': reason, ':at': at, ':one': 1 },
         }),
       );
     } catch (error) {

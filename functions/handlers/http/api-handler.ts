@@ -68,7 +68,7 @@ export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
       } catch (error) {
         if (error instanceof ServiceError) return errorResponse(error);
         if (error instanceof ConcurrentModificationError) {
-          return errorResponse(new ServiceError('conflict', 'concurrent_update', 'The call changed while this request was being handled; retry the request.'));
+          return errorResponse(new ServiceError('conflict', 'concurrent_update', 'What this request changes was changed by another request at the same moment; retry the request.'));
         }
         logger.error('Unhandled error', { error: error as Error, route: event.routeKey });
         return json(500, { error: { type: 'internal', code: 'internal_error', message: 'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.' } } satisfies ErrorBody);
