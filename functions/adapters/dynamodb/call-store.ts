@@ -5,14 +5,11 @@ import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import type { CallListQuery, CallPage, CallStore, CreateResult, IdempotencyRecord, SlotCounter } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
+import { queryAll, type Item } from './query.ts';
 import { CALL_INDEXES, TABLE, WATCHDOG_INDEX, callIndexKeys, keys, watchdogShard, type CallIndexName } from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
-/** DynamoDB returns at most this many items per Query page that we ask for. */
-const QUERY_PAGE_LIMIT = 1000;
-
-type Item = Record<string, unknown>;
 
 export class DynamoDbCallStore implements CallStore {
   constructor(
@@ -258,23 +255,8 @@ export class DynamoDbCallStore implements CallStore {
     }
   }
 
-  /** Runs a Query to the end, or until `atMost` items. */
-  private async query(input: Omit<QueryCommand['input'], 'TableName'>, atMost = Infinity): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey = input.ExclusiveStartKey;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          ExclusiveStartKey: startKey,
-          Limit: Math.min(atMost - items.length, QUERY_PAGE_LIMIT),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < atMost);
-    return items;
+  private query(input: Omit<QueryCommand['input'], 'TableName'>, atMost = Infinity): Promise<Item[]> {
+    return queryAll(this.db, { ...input, TableName: this.tableName }, atMost);
   }
 }
 

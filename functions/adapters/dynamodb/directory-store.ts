@@ -1,9 +1,4 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest, notFound } from '#domain/errors';
 import {
   AccountSchema,
@@ -17,6 +12,7 @@ import {
 } from '#schemas/directory';
 import type { Directory } from '#ports/directory';
 import { transactionCancellationCodes } from './client.ts';
+import { queryAccountItems } from './query.ts';
 import { keys } from './table-design.ts';
 
 /**
@@ -148,7 +144,7 @@ export class DynamoDbDirectory implements Directory {
       if (!codes) throw error;
       const failed = items[codes.indexOf('ConditionalCheckFailed')];
       if (failed && 'ConditionCheck' in failed && failed.ConditionCheck) {
-        throw notFound('account_not_found', `No account ${failed.ConditionCheck.Key?.pk?.toString().slice(8)} exists.`);
+        throw notFound('account_not_found', `No account ${String(failed.ConditionCheck.Key?.pk).replace(/^ACCOUNT#/, '')} exists.`);
       }
       throw invalidRequest('already_exists', `${entity} ${id} already exists or belongs to another account.`);
     }
@@ -159,22 +155,8 @@ export class DynamoDbDirectory implements Directory {
     return result.Item;
   }
 
-  private async queryAccount(accountId: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': prefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAccount(accountId: string, prefix: string) {
+    return queryAccountItems(this.db, this.tableName, accountId, prefix);
   }
 }
 

@@ -3,6 +3,7 @@ import { DeliveryAttemptSchema, StoredWebhookEndpointSchema, WebhookEventSchema,
 import type { WebhookStore } from '#ports/webhooks';
 import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure } from './client.ts';
+import { queryAccountItems } from './query.ts';
 import { TABLE, keys } from './table-design.ts';
 
 /** Events, attempts and delivery marks are kept 30 days. */
@@ -36,14 +37,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
   }
 
   async listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'WEBHOOK#' },
-      }),
-    );
-    return (result.Items ?? []).map((item) => StoredWebhookEndpointSchema.parse(item));
+    const items = await queryAccountItems(this.db, this.tableName, accountId, 'WEBHOOK#');
+    return items.map((item) => StoredWebhookEndpointSchema.parse(item));
   }
 
   async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> {

@@ -1,0 +1,34 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './table-design.ts';
+
+export type Item = Record<string, unknown>;
+
+/** DynamoDB returns at most this many items per Query page that we ask for. */
+const QUERY_PAGE_LIMIT = 1000;
+
+/** Runs a Query page after page to its end, or until `atMost` items. */
+export async function queryAll(
+  db: DynamoDBDocumentClient,
+  input: QueryCommand['input'],
+  atMost = Infinity,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const page = await db.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: Math.min(atMost - items.length, QUERY_PAGE_LIMIT) }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length < atMost);
+  return items;
+}
+
+/** The items of one kind in an account's partition: its agents, numbers, keys or webhook endpoints. */
+export function queryAccountItems(db: DynamoDBDocumentClient, tableName: string, accountId: string, skPrefix: string): Promise<Item[]> {
+  return queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': skPrefix },
+  });
+}
