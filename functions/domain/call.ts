@@ -12,8 +12,6 @@ export function newCallId(now: Date): string {
   return `obc_${nextUlid(now.getTime())}`;
 }
 
-export const CALL_ID_PATTERN = /^obc_[0-9A-HJKMNP-TV-Z]{26}$/;
-
 export interface NewCall {
   id: string;
   accountId: string;

@@ -8,6 +8,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  | 'request_too_large'
+  | 'uri_too_long'
   | 'rate_limited';
 
 export class ServiceError extends Error {
@@ -33,6 +35,10 @@ export const conflict = (code: string, message: string, param?: string) =>
 
 export const unprocessable = (code: string, message: string, param?: string) =>
   new ServiceError('unprocessable', code, message, param);
+
+export const requestTooLarge = (code: string, message: string) => new ServiceError('request_too_large', code, message);
+
+export const uriTooLong = (code: string, message: string) => new ServiceError('uri_too_long', code, message);
 
 export const authenticationFailed = (code: string, message: string) =>
   new ServiceError('authentication_failed', code, message);

@@ -1,18 +1,18 @@
 import * as z from 'zod/mini';
-import { MetadataSchema } from './call.ts';
+import { DIRECTORY_ID_PATTERN } from '#domain/ids';
+import { METADATA_LIMITS, RequestMetadataSchema } from './metadata.ts';
 import { phoneNumberSchema } from './phone-number.ts';
+import { idField, textField } from './text-field.ts';
 
 export const LIMITS = {
   maxRetries: { min: 0, max: 3, default: 0 },
   retryDelayMinutes: { min: 1, max: 1440, default: 15 },
-  metadataBytes: 8192,
+  metadataBytes: METADATA_LIMITS.bytes,
   overrideFirstMessageLength: 4000,
   agentIdLength: 64,
   /** How far in the past `scheduledFor` may be and still be accepted (as "due now"). */
   scheduledForSkewToleranceMinutes: 5,
 } as const;
-
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 const integerBetween = (field: string, min: number, max: number) => {
   const error = `${field} must be an integer from ${min} to ${max}.`;
@@ -21,10 +21,7 @@ const integerBetween = (field: string, min: number, max: number) => {
 
 /** Body of POST /api/v1/outbound-calls. Unknown fields are rejected, so a typo never changes meaning. */
 export const CreateCallRequestSchema = z.strictObject({
-  agentId: z.string({ error: 'agentId must be a string.' }).check(
-    z.minLength(1, { error: 'agentId must not be empty.' }),
-    z.maxLength(LIMITS.agentIdLength, { error: `agentId must be at most ${LIMITS.agentIdLength} characters.` }),
-  ),
+  agentId: idField('agentId', DIRECTORY_ID_PATTERN, `an agent id: letters, digits, _ and -, at most ${LIMITS.agentIdLength} characters`),
   toNumber: phoneNumberSchema('toNumber'),
   fromNumber: z.optional(phoneNumberSchema('fromNumber')),
   scheduledFor: z.optional(
@@ -35,25 +32,12 @@ export const CreateCallRequestSchema = z.strictObject({
       }),
     ),
   ),
-  metadata: z.optional(
-    MetadataSchema.check(
-      z.refine((value) => jsonBytes(value) <= LIMITS.metadataBytes, {
-        error: `metadata must be at most ${LIMITS.metadataBytes} bytes when encoded as JSON.`,
-      }),
-    ),
-  ),
+  metadata: z.optional(RequestMetadataSchema),
   maxRetries: z.optional(integerBetween('maxRetries', LIMITS.maxRetries.min, LIMITS.maxRetries.max)),
   retryDelayMinutes: z.optional(
     integerBetween('retryDelayMinutes', LIMITS.retryDelayMinutes.min, LIMITS.retryDelayMinutes.max),
   ),
-  overrideFirstMessage: z.optional(
-    z.string({ error: 'overrideFirstMessage must be a string.' }).check(
-      z.minLength(1, { error: 'overrideFirstMessage must not be empty.' }),
-      z.maxLength(LIMITS.overrideFirstMessageLength, {
-        error: `overrideFirstMessage must be at most ${LIMITS.overrideFirstMessageLength} characters.`,
-      }),
-    ),
-  ),
+  overrideFirstMessage: z.optional(textField('overrideFirstMessage', { min: 1, max: LIMITS.overrideFirstMessageLength })),
 });
 export type CreateCallRequest = z.infer<typeof CreateCallRequestSchema>;
 

@@ -1,10 +1,14 @@
 import * as z from 'zod/mini';
+import { DIRECTORY_ID_PATTERN } from '#domain/ids';
 import { CALL_STATUSES } from './call.ts';
+import { idField } from './text-field.ts';
 
 export const LIST_LIMITS = {
   pageSize: { min: 1, max: 100, default: 20 },
   /** Page numbers reach this many calls deep; past it, follow `nextCursor`, which costs the same at any depth. */
   maxOffset: 10_000,
+  /** Characters in a cursor; the ones the service issues are far shorter. */
+  cursorLength: 1024,
 } as const;
 
 const integerAtLeast = (field: string, min: number, max?: number) => {
@@ -13,21 +17,42 @@ const integerAtLeast = (field: string, min: number, max?: number) => {
   return z.coerce.number({ error }).check(...checks);
 };
 
-const dateOrDateTime = (field: string) =>
-  z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: `${field} must be an ISO 8601 date (2025-06-01) or date-time with a time zone (2025-06-01T00:00:00Z).`,
-  });
+const isDateOnly = (value: string) => value.length === 10;
+
+/** Where a `dateFrom` (a date or a date-time) begins, in milliseconds since the epoch (UTC). */
+export const rangeStart = (value: string) => Date.parse(isDateOnly(value) ? `${value}T00:00:00Z` : value);
+
+/** Where a `dateTo` ends, exclusive, in milliseconds (UTC): after the whole day of a date, the whole second of a date-time. */
+export const rangeEnd = (value: string) => rangeStart(value) + (isDateOnly(value) ? 86_400_000 : 1000);
+
+const dateOrDateTime = (field: string) => {
+  const error = `${field} must be an ISO 8601 date (2025-06-01) or date-time with a time zone (2025-06-01T00:00:00Z).`;
+  return z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error }).check(z.refine((value) => !Number.isNaN(rangeStart(value)), { error }));
+};
+
 
 /** Query string of GET /api/v1/outbound-calls. Unknown parameters are rejected, like unknown body fields. */
-export const ListCallsQuerySchema = z.strictObject({
-  agentId: z.optional(z.string().check(z.minLength(1, { error: 'agentId must not be empty.' }))),
-  status: z.optional(
-    z.enum(CALL_STATUSES, { error: `status must be one of: ${CALL_STATUSES.join(', ')}.` }),
-  ),
-  dateFrom: z.optional(dateOrDateTime('dateFrom')),
-  dateTo: z.optional(dateOrDateTime('dateTo')),
-  page: z.optional(integerAtLeast('page', 1)),
-  pageSize: z.optional(integerAtLeast('pageSize', LIST_LIMITS.pageSize.min, LIST_LIMITS.pageSize.max)),
-  cursor: z.optional(z.string().check(z.minLength(1, { error: 'cursor must not be empty.' }))),
-});
+export const ListCallsQuerySchema = z
+  .strictObject({
+    agentId: z.optional(idField('agentId', DIRECTORY_ID_PATTERN, 'an agent id: letters, digits, _ and -, at most 64 characters')),
+    status: z.optional(
+      z.enum(CALL_STATUSES, { error: `status must be one of: ${CALL_STATUSES.join(', ')}.` }),
+    ),
+    dateFrom: z.optional(dateOrDateTime('dateFrom')),
+    dateTo: z.optional(dateOrDateTime('dateTo')),
+    page: z.optional(integerAtLeast('page', 1)),
+    pageSize: z.optional(integerAtLeast('pageSize', LIST_LIMITS.pageSize.min, LIST_LIMITS.pageSize.max)),
+    cursor: z.optional(
+      z.string().check(
+        z.minLength(1, { error: 'cursor must not be empty.' }),
+        z.maxLength(LIST_LIMITS.cursorLength, { error: 'cursor is not one this listing issued; pass nextCursor unchanged.' }),
+      ),
+    ),
+  })
+  .check(
+    z.refine((query) => !query.dateFrom || !query.dateTo || rangeStart(query.dateFrom) < rangeEnd(query.dateTo), {
+      error: 'dateFrom must not be after dateTo.',
+      path: ['dateFrom'],
+    }),
+  );
 export type ListCallsQuery = z.infer<typeof ListCallsQuerySchema>;

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { DELIVERY_ID_PATTERN } from '#domain/ids';
 import { CallSchema } from './call.ts';
+import { idField, textField } from './text-field.ts';
 
 /** The events a customer can subscribe an endpoint to (docs/webhooks.md). */
 export const WEBHOOK_EVENT_TYPES = ['SessionStarted', 'SessionEnded', 'OutboundCallStatusChanged'] as const;
@@ -14,13 +16,8 @@ const eventsField = z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: `events must co
   z.minLength(1, { error: 'events must name at least one event type.' }),
   z.refine((events) => new Set(events).size === events.length, { error: 'events must not repeat an event type.' }),
 );
-const urlField = z.string({ error: 'url must be a string.' }).check(
-  z.minLength(1, { error: 'url must not be empty.' }),
-  z.maxLength(WEBHOOK_LIMITS.urlLength, { error: `url must be at most ${WEBHOOK_LIMITS.urlLength} characters.` }),
-);
-const descriptionField = z.string({ error: 'description must be a string.' }).check(
-  z.maxLength(WEBHOOK_LIMITS.descriptionLength, { error: `description must be at most ${WEBHOOK_LIMITS.descriptionLength} characters.` }),
-);
+const urlField = textField('url', { min: 1, max: WEBHOOK_LIMITS.urlLength });
+const descriptionField = textField('description', { min: 0, max: WEBHOOK_LIMITS.descriptionLength });
 
 /** Body of POST /api/v1/webhooks. */
 export const CreateWebhookRequestSchema = z.strictObject({
@@ -121,5 +118,5 @@ export const ListDeliveriesQuerySchema = z.strictObject({
       z.lte(100, { error: 'pageSize must be an integer from 1 to 100.' }),
     ),
   ),
-  cursor: z.optional(z.string()),
+  cursor: z.optional(idField('cursor', DELIVERY_ID_PATTERN, 'the nextCursor of the previous page, unchanged')),
 });

@@ -4,6 +4,7 @@ import type { Call } from '#schemas/call';
 import type { CallStore } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import type { CallScheduler } from '#ports/dispatch';
+import { afterWrite } from './after-write.ts';
 import { getCall } from './get-call.ts';
 
 export interface CancelCallDeps {
@@ -22,9 +23,11 @@ export async function cancelCall(deps: CancelCallDeps, accountId: string, callId
     try {
       // 2. Write only if nobody moved it meanwhile (a dialer may have just taken it).
       const written = await deps.calls.update(next, call);
-      // 3. A pending schedule would only deliver a message the dialer drops; delete it anyway.
+      // 3. A pending schedule would only deliver a message the dialer drops: delete it, but never
+      //    let that turn the answer for a call already cancelled into a 5xx.
       if (call.status === 'scheduled') {
-        await deps.scheduler.cancel(call.id, call.retryCount + 1).catch((error: unknown) => deps.onScheduleLeftBehind?.(call.id, error));
+        const failure = await afterWrite(() => deps.scheduler.cancel(call.id, call.retryCount + 1));
+        if (failure !== null) deps.onScheduleLeftBehind?.(call.id, failure);
       }
       return toPublicCall(written);
     } catch (error) {

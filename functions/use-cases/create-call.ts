@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import { invalidRequest, unprocessable } from '#domain/errors';
-import { addMinutes } from '#domain/time';
-import type { Call } from '#schemas/call';
+import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
+import { addMinutes, toTimestamp } from '#domain/time';
+import type { Call, StoredCall } from '#schemas/call';
 import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
 import type { Caller } from '#schemas/directory';
 import type { CallStore } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
+import { afterWrite } from './after-write.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
 export interface CreateCallDeps extends DispatchDeps {
@@ -16,9 +18,9 @@ export interface CreateCallDeps extends DispatchDeps {
   directory: Directory;
   clock: Clock;
   /**
-   * Told when a stored call could not be sent on its way. The create still succeeds: the call's
-   * watchdog makes the reconciler dispatch it within minutes, whereas a 500 would invite the
-   * client to retry and create (and dial) a second call.
+   * Told when a stored call could not be sent on its way in time (after-write.ts). The create still
+   * succeeds: the call's watchdog makes the reconciler dispatch it within minutes, whereas a 500
+   * would invite the client to retry and create (and dial) a second call.
    */
   onDispatchFailed: (callId: string, error: unknown) => void;
 }
@@ -106,8 +108,8 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     : undefined;
   const result = await deps.calls.create(call, idempotency);
   if (result.created) {
-    // 6. Send it on its way: to the dial queue now, or to a schedule for later.
-    await dispatchCall(deps, call).catch((error: unknown) => deps.onDispatchFailed(call.id, error));
+    // 6. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
+    await dispatchOrLeaveToReconciler(deps, call);
     return { call: response, replayed: false };
   }
 
@@ -118,9 +120,28 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     );
   }
   // A retry may follow a first attempt that stored the call but failed to dispatch it.
-  const stored = await deps.calls.getById(result.existing.callId);
-  if (stored) await dispatchCall(deps, stored).catch((error: unknown) => deps.onDispatchFailed(stored.id, error));
+  const stored = await afterWrite(async () => {
+    const call = await deps.calls.getById(result.existing.callId);
+    if (call) await dispatchOrLeaveToReconciler(deps, call);
+  });
+  if (stored !== null) deps.onDispatchFailed(result.existing.callId, stored);
   return { call: result.existing.response as Call, replayed: true };
+}
+
+/**
+ * Dispatches a stored call within the after-write deadline. If that fails, a scheduled call's
+ * watchdog is brought forward (also within the deadline) so that the reconciler dispatches it
+ * within minutes rather than only once it is overdue; a queued call's watchdog is already that near.
+ */
+async function dispatchOrLeaveToReconciler(deps: CreateCallDeps, call: StoredCall): Promise<void> {
+  const failure = await afterWrite(() => dispatchCall(deps, call));
+  if (failure === null) return;
+  deps.onDispatchFailed(call.id, failure);
+  if (call.status === 'scheduled') {
+    const soon = toTimestamp(new Date(deps.clock.now().getTime() + DEFAULT_WATCHDOG_GRACE_SECONDS * 1000));
+    const notMoved = await afterWrite(() => deps.calls.touchWatchdog(call, soon));
+    if (notMoved !== null) deps.onDispatchFailed(call.id, notMoved);
+  }
 }
 
 function requestHash(rawRequest: unknown): string {

@@ -1,9 +1,10 @@
 import stringify from 'safe-stable-stringify';
 import { toPublicCall } from '#domain/call';
+import { CALL_ID_PATTERN } from '#domain/ids';
 import { invalidRequest } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { Call } from '#schemas/call';
-import { LIST_LIMITS, type ListCallsQuery } from '#schemas/list-calls-query';
+import { LIST_LIMITS, rangeEnd, rangeStart, type ListCallsQuery } from '#schemas/list-calls-query';
 import type { CallPosition, CallStore } from '#ports/call-store';
 
 export interface CallList {
@@ -24,7 +25,11 @@ export async function listCalls(deps: { calls: CallStore }, accountId: string, q
   // 1. Filters and page size; a cursor only continues the listing it came from.
   const pageSize = query.pageSize ?? LIST_LIMITS.pageSize.default;
   const filters = stringify({ ...query, page: undefined, cursor: undefined, pageSize }) ?? '';
-  const cursor = query.cursor ? decodeCursor(query.cursor, filters) : null;
+  const range = {
+    createdFrom: query.dateFrom ? toTimestamp(new Date(rangeStart(query.dateFrom))) : undefined,
+    createdBefore: query.dateTo ? toTimestamp(new Date(Math.floor(rangeEnd(query.dateTo) / 1000) * 1000)) : undefined,
+  };
+  const cursor = query.cursor ? decodeCursor(query.cursor, filters, range) : null;
   if (cursor && query.page !== undefined && query.page !== cursor.page) {
     throw invalidRequest('invalid_cursor', 'page and cursor disagree; send one or the other.', 'page');
   }
@@ -43,8 +48,7 @@ export async function listCalls(deps: { calls: CallStore }, accountId: string, q
     accountId,
     agentId: query.agentId,
     status: query.status,
-    createdFrom: query.dateFrom ? toTimestamp(startOf(query.dateFrom)) : undefined,
-    createdBefore: query.dateTo ? exclusiveEnd(query.dateTo) : undefined,
+    ...range,
     offset,
     limit: pageSize,
     after: cursor?.after,
@@ -64,24 +68,18 @@ export async function listCalls(deps: { calls: CallStore }, accountId: string, q
   };
 }
 
-const isDateOnly = (value: string) => value.length === 10;
-
-function startOf(value: string): Date {
-  return new Date(isDateOnly(value) ? `${value}T00:00:00Z` : value);
-}
-
-/** dateTo includes the whole day for a date, and the whole second for a date-time. */
-function exclusiveEnd(value: string): string {
-  const start = startOf(value);
-  const end = new Date(start.getTime() + (isDateOnly(value) ? 86_400_000 : 1000));
-  return toTimestamp(new Date(Math.floor(end.getTime() / 1000) * 1000));
-}
-
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(value: string, filters: string): Cursor {
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * The cursor a previous page issued. It is the client's to send back, so it is checked as hostile
+ * input: a call id and a timestamp of the right shape, inside the listing's date range (DynamoDB
+ * refuses a start key outside the query's bounds).
+ */
+function decodeCursor(value: string, filters: string, range: { createdFrom?: string; createdBefore?: string }): Cursor {
   const invalid = invalidRequest(
     'invalid_cursor',
     'cursor is not one this listing issued; pass nextCursor from the previous page unchanged, with the same filters.',
@@ -96,7 +94,10 @@ function decodeCursor(value: string, filters: string): Cursor {
   const valid =
     typeof cursor === 'object' && cursor !== null &&
     Number.isInteger(cursor.page) && cursor.page > 1 &&
-    typeof cursor.after?.createdAt === 'string' && typeof cursor.after?.id === 'string' &&
+    typeof cursor.after?.createdAt === 'string' && TIMESTAMP.test(cursor.after.createdAt) &&
+    typeof cursor.after.id === 'string' && CALL_ID_PATTERN.test(cursor.after.id) &&
+    (range.createdFrom === undefined || cursor.after.createdAt >= range.createdFrom) &&
+    (range.createdBefore === undefined || cursor.after.createdAt < range.createdBefore) &&
     cursor.filters === filters;
   if (!valid) throw invalid;
   return cursor;

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { randomBase62 } from '#domain/api-key';
 import { invalidRequest, notFound } from '#domain/errors';
+import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '#domain/ids';
 import { toTimestamp } from '#domain/time';
 import {
   WEBHOOK_LIMITS,
@@ -32,9 +33,13 @@ async function checkUrl(deps: WebhookAdminDeps, url: string): Promise<void> {
   if (problem) throw invalidRequest('invalid_webhook_url', problem, 'url');
 }
 
+/** An id that cannot be one of ours is unknown without asking the store (ids come from the path). */
+const webhookNotFound = (endpointId: string) =>
+  notFound('webhook_not_found', `No webhook endpoint ${endpointId.slice(0, 64)} exists.`, 'webhookId');
+
 async function endpointOf(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<StoredWebhookEndpoint> {
-  const endpoint = await deps.webhooks.getEndpoint(accountId, endpointId);
-  if (!endpoint) throw notFound('webhook_not_found', `No webhook endpoint ${endpointId} exists.`, 'webhookId');
+  const endpoint = WEBHOOK_ID_PATTERN.test(endpointId) ? await deps.webhooks.getEndpoint(accountId, endpointId) : null;
+  if (!endpoint) throw webhookNotFound(endpointId);
   return endpoint;
 }
 
@@ -91,8 +96,8 @@ export async function updateWebhook(deps: WebhookAdminDeps, accountId: string, e
 }
 
 export async function deleteWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<void> {
-  if (!(await deps.webhooks.deleteEndpoint(accountId, endpointId))) {
-    throw notFound('webhook_not_found', `No webhook endpoint ${endpointId} exists.`, 'webhookId');
+  if (!WEBHOOK_ID_PATTERN.test(endpointId) || !(await deps.webhooks.deleteEndpoint(accountId, endpointId))) {
+    throw webhookNotFound(endpointId);
   }
 }
 
@@ -121,8 +126,8 @@ export async function listDeliveries(
 /** Sends an event to the endpoint again, now, as a fresh series of attempts. */
 export async function redeliverEvent(deps: WebhookAdminDeps, accountId: string, endpointId: string, eventId: string): Promise<{ eventId: string; endpointId: string; status: 'queued' }> {
   const endpoint = await endpointOf(deps, accountId, endpointId);
-  const event = await deps.webhooks.getEvent(accountId, eventId);
-  if (!event) throw notFound('event_not_found', `No event ${eventId} exists (events are kept 30 days).`, 'eventId');
+  const event = EVENT_ID_PATTERN.test(eventId) ? await deps.webhooks.getEvent(accountId, eventId) : null;
+  if (!event) throw notFound('event_not_found', `No event ${eventId.slice(0, 64)} exists (events are kept 30 days).`, 'eventId');
   await deps.queue.send({ accountId, endpointId: endpoint.id, event, attempt: 1, firstAttemptAt: toTimestamp(deps.clock.now()), chainId: ulid(), redelivery: true }, 0);
   return { eventId, endpointId, status: 'queued' };
 }

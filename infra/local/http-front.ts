@@ -20,7 +20,7 @@ export interface HttpFrontOptions {
   routes: ReadonlyArray<ApiRoute & { invoke: HttpHandler }>;
   defaultRoute: HttpHandler;
   authorizer: Authorizer;
-  /** Most a request body may be; API Gateway's limit is 10 MB, the service needs far less. */
+  /** Most a request body may be: API Gateway's 10 MB by default (the handlers' own limit is far lower). */
   maxBodyBytes?: number;
 }
 
@@ -30,7 +30,9 @@ export interface HttpFrontOptions {
  */
 export function createHttpFront(options: HttpFrontOptions): Server {
   const compiled = options.routes.map((route) => ({ route, ...compilePath(route.path) }));
-  return createServer((request, response) => {
+  // Long URLs must reach the handlers, which answer 414 in the service's shape, rather than be cut
+  // off by Node's 16 KB default for the request line and headers.
+  return createServer({ maxHeaderSize: 65_536 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('Local HTTP front failed to handle a request', error);
       send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
@@ -40,8 +42,9 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
-    const body = await readBody(request, options.maxBodyBytes ?? 1_048_576);
+    const body = await readBody(request, options.maxBodyBytes ?? 10_485_760);
     if (body === null) {
+      // API Gateway's own answer to a payload over its quota.
       send(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
       return;
     }
@@ -81,20 +84,36 @@ function compilePath(path: string): { match: (pathname: string) => Record<string
     match(pathname) {
       const found = regex.exec(pathname);
       if (!found) return null;
-      return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
+      try {
+        return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
+      } catch {
+        // A malformed percent-escape (`%E0%A4%A`) names no resource: the request falls to $default.
+        return null;
+      }
     },
   };
 }
 
+/**
+ * The request body, or null when it is over `limit` bytes. An oversized body is still read to its
+ * end (and dropped), so that the client gets the 413 instead of a reset connection.
+ */
 async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limit) return null;
-    chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > limit ? null : Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Sets `name` as an own, enumerable property, as JSON.parse of API Gateway's event would: a plain
+ * assignment of `__proto__` would set the object's prototype and the name would vanish.
+ */
+function setOwn(target: Record<string, string>, name: string, value: string): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function toEvent(
@@ -106,10 +125,10 @@ function toEvent(
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined) setOwn(headers, name.toLowerCase(), Array.isArray(value) ? value.join(',') : value);
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams) setOwn(query, name, Object.hasOwn(query, name) ? `${query[name]},${value}` : value);
   const now = new Date();
   return {
     version: '2.0',

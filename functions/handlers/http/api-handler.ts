@@ -1,7 +1,15 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ServiceError, authenticationFailed, invalidRequest, ConcurrentModificationError, type ErrorKind } from '#domain/errors';
+import {
+  ConcurrentModificationError,
+  ServiceError,
+  authenticationFailed,
+  invalidRequest,
+  requestTooLarge,
+  uriTooLong,
+  type ErrorKind,
+} from '#domain/errors';
 import { CallerSchema, type Caller } from '#schemas/directory';
 import { logger } from './logger.ts';
 
@@ -16,6 +24,8 @@ export const HTTP_STATUS: Record<ErrorKind | 'internal', number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  request_too_large: 413,
+  uri_too_long: 414,
   rate_limited: 429,
   internal: 500,
 };
@@ -56,14 +66,47 @@ export interface ApiRequest {
 }
 
 /**
- * Wraps an API route: every route is authenticated, every error leaves in one JSON shape, and
- * nothing internal leaks from a 500.
+ * Bounds on every API request, checked before anything else. Each is far below API Gateway's own
+ * (a 10 MB payload, https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html)
+ * and far above what any valid request needs (a create with 8 KB of metadata and a 4,000-character
+ * first message is under 30 KB).
+ */
+export const REQUEST_LIMITS = {
+  /** The body, in bytes as received (after base64 decoding). */
+  bodyBytes: 65_536,
+  /** The path and query string, in bytes as received. */
+  urlBytes: 8192,
+  /** Levels of objects and arrays in a JSON body. */
+  jsonDepth: 32,
+} as const;
+
+/** The request's body as UTF-8 text; '' when there is none. */
+export function rawBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** A 413 or 414, in the service's error shape, for a request over REQUEST_LIMITS; else nothing. */
+function checkRequestSize(event: ApiEvent): void {
+  const urlBytes = Buffer.byteLength(event.rawPath ?? '') + Buffer.byteLength(event.rawQueryString ?? '');
+  if (urlBytes > REQUEST_LIMITS.urlBytes) {
+    throw uriTooLong('uri_too_long', `The URL's path and query may be at most ${REQUEST_LIMITS.urlBytes} bytes.`);
+  }
+  if (Buffer.byteLength(rawBody(event)) > REQUEST_LIMITS.bodyBytes) {
+    throw requestTooLarge('request_too_large', `The request body may be at most ${REQUEST_LIMITS.bodyBytes} bytes.`);
+  }
+}
+
+/**
+ * Wraps an API route: every request is bounded and authenticated, every error leaves in one JSON
+ * shape, and nothing internal leaks from a 500.
  */
 export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       try {
+        checkRequestSize(event);
         return await route({ event, caller: callerOf(event) });
       } catch (error) {
         if (error instanceof ServiceError) return errorResponse(error);
@@ -76,17 +119,48 @@ export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
     });
 }
 
-/** The JSON body as sent; an empty or non-JSON body is a 400 that says so. */
+/**
+ * The JSON body as sent. An empty or non-JSON body, one nested deeper than REQUEST_LIMITS.jsonDepth,
+ * or one that uses `__proto__` as a key (a copy of the object would silently drop it, or worse) is
+ * a 400 that says so.
+ */
 export function jsonBody(event: ApiEvent): unknown {
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (!raw || raw.trim() === '') {
+  const raw = rawBody(event);
+  if (raw.trim() === '') {
     throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
   }
+  if (jsonDepth(raw) > REQUEST_LIMITS.jsonDepth) {
+    throw invalidRequest('invalid_json', `The request body nests objects and arrays more than ${REQUEST_LIMITS.jsonDepth} levels deep.`);
+  }
+  let prototypeKey = false;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw, (key, value: unknown) => {
+      if (key === '__proto__') prototypeKey = true;
+      return value;
+    });
   } catch {
     throw invalidRequest('invalid_json', 'The request body is not valid JSON.');
   }
+  if (prototypeKey) throw invalidRequest('invalid_json', 'The request body may not use "__proto__" as a key.');
+  return parsed;
+}
+
+/** The deepest nesting of objects and arrays in JSON text, counted without parsing it. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (char === 0x7d || char === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 export function header(event: ApiEvent, name: string): string | undefined {
