@@ -13,7 +13,11 @@ const context = (key: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-const stage = stageConfig(context('stage'));
+const stageDefaults = stageConfig(context('stage'));
+// Whether the carrier simulator is deployed: the stage's default unless -c carrierSimulator=true|false says.
+const carrierSimulator = context('carrierSimulator') ?? String(stageDefaults.carrierSimulator);
+if (carrierSimulator !== 'true' && carrierSimulator !== 'false') throw new Error('carrierSimulator must be true or false (-c carrierSimulator=…).');
+const stage = { ...stageDefaults, carrierSimulator: carrierSimulator === 'true' };
 const domainName = context('domainName');
 const certificateArn = context('certificateArn');
 if (Boolean(domainName) !== Boolean(certificateArn)) {

@@ -42,8 +42,11 @@ const telephony = {
   TELEPHONY_WEBHOOK_BASE_URL: url,
   /** Twilio's REST API, for calls made with live keys. */
   TWILIO_API_BASE_URL: z._default(url, 'https://api.twilio.com'),
-  /** The carrier simulator, which speaks Twilio's protocol: calls made with test keys, always. */
-  SIMULATOR_API_BASE_URL: url,
+  /**
+   * The carrier simulator, which speaks Twilio's protocol: calls made with test keys, always.
+   * Absent where the stage deploys no simulator (infra/stacks/stage-config.ts): those calls fail.
+   */
+  SIMULATOR_API_BASE_URL: z.optional(url),
   ...credentials,
 };
 
@@ -81,7 +84,15 @@ export const DispatchEnvSchema = z.object({ ...dispatch });
 export const TelephonyEnvSchema = z.object({ ...telephony, ...dialing });
 export const AgentRuntimeEnvSchema = z.object({ AGENT_STREAM_URL: url });
 
-export const AuthorizerEnvSchema = z.object({ ...table });
+export const AuthorizerEnvSchema = z.object({
+  ...table,
+  /**
+   * Seconds an authorizer instance remembers an API key's lookup, found or not (part of how long
+   * a revoked key may still work). 0, the default, remembers nothing: the local stack, which
+   * has no API Gateway cache either, so a revoke there takes effect at once.
+   */
+  API_KEY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
+});
 /** get-call and list-calls: they only read the table. */
 export const ReadApiEnvSchema = z.object({ ...table });
 /** route-not-found and openapi-document read no variables. */

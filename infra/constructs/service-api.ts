@@ -7,7 +7,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiRoute } from '../routes.ts';
+import { DEFAULT_ROUTE_HANDLER, type ApiRoute } from '../routes.ts';
+import type { PublicHandler, Throttle } from '../stacks/stage-config.ts';
 
 export interface CustomDomain {
   /** e.g. calls.example.com; point a CNAME at the stack's CustomDomainTarget output. */
@@ -17,7 +18,10 @@ export interface CustomDomain {
 }
 
 export interface ServiceApiProps {
-  throttle: { rateLimit: number; burstLimit: number };
+  /** The stage's limit: every route without one of its own. */
+  throttle: Throttle;
+  /** The limit of each route without an API key, by the handler behind it ($default: route-not-found). */
+  publicRouteThrottles: Record<PublicHandler, Throttle>;
   logRetention: logs.RetentionDays;
   logRemovalPolicy: RemovalPolicy;
   customDomain?: CustomDomain;
@@ -30,6 +34,15 @@ export interface ServiceRoutes {
   /** Answers every request that matches no route ($default). */
   notFound: lambda.IFunction;
 }
+
+/**
+ * How long a revoked API key may still be accepted, at most (docs/deploy.md): API Gateway caches
+ * the authorizer's answer per Authorization header, and an authorizer instance remembers a key's
+ * lookup for API_KEY_CACHE_SECONDS (functions/use-cases/authenticate.ts). The two add up.
+ */
+export const KEY_REVOCATION_DELAY = Duration.minutes(5);
+/** The authorizer instance's share of KEY_REVOCATION_DELAY; the rest is API Gateway's cache. */
+export const AUTHORIZER_INSTANCE_CACHE = Duration.minutes(1);
 
 /** Why a route has no authorizer, for each handler that checks its callers itself or serves what is public. */
 const WITHOUT_AUTHORIZER: Record<string, string> = {
@@ -65,12 +78,15 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
  */
 export class ServiceApi extends Construct {
   readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  private readonly publicRouteThrottles: Record<PublicHandler, Throttle>;
   readonly domain?: apigw.DomainName;
   /** The URL callers and Twilio use: the custom domain if there is one. */
   readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
+    this.publicRouteThrottles = props.publicRouteThrottles;
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Outbound Calls service',
       // The stage is made below, with throttling and access logs, which the default stage lacks.
@@ -86,7 +102,7 @@ export class ServiceApi extends Construct {
         certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
       });
     }
-    new apigw.HttpStage(this, 'DefaultStage', {
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
       throttle: props.throttle,
@@ -99,13 +115,23 @@ export class ServiceApi extends Construct {
   addServiceRoutes({ routes, functionFor, authorizer, notFound }: ServiceRoutes): void {
     // The authorizer passes every request on with the caller or the reason there is none, and
     // the route answers 401 in the service's error shape, which a denial could not. The header
-    // is the cache key, so a revoked key works for up to five minutes more, and API Gateway
-    // itself answers a request without the header (401 {"message":"Unauthorized"}).
+    // is the cache key (so a repeated bad key costs no authorizer run), a revoked key works for
+    // up to KEY_REVOCATION_DELAY more, and API Gateway itself answers a request without the
+    // header (401 {"message":"Unauthorized"}).
     const apiKeyAuthorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizer, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      resultsCacheTtl: KEY_REVOCATION_DELAY.minus(AUTHORIZER_INSTANCE_CACHE),
     });
+    // RouteSettings is untyped JSON to CDK, so it is written as CloudFormation spells it.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const throttleRoute = (route: apigw.HttpRoute, routeKey: string, handler: string) => {
+      const throttle = this.publicRouteThrottles[handler as PublicHandler];
+      if (!throttle) throw new Error(`Route ${routeKey} has no API key and no throttle of its own (stage-config.ts publicRouteThrottles).`);
+      routeSettings[routeKey] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+      // CloudFormation refuses route settings for a route that does not exist yet.
+      this.stage.node.addDependency(route);
+    };
     const integrations = new Map<string, HttpLambdaIntegration>();
     const integrationFor = (handler: string) => {
       if (!integrations.has(handler)) integrations.set(handler, new HttpLambdaIntegration(`${handler}-integration`, functionFor(handler)));
@@ -123,6 +149,7 @@ export class ServiceApi extends Construct {
         const reason = WITHOUT_AUTHORIZER[route.handler];
         if (!reason) throw new Error(`Route ${route.method} ${route.path} has no authorizer and no stated reason why it needs none.`);
         Validations.of(created as apigw.HttpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        throttleRoute(created as apigw.HttpRoute, `${route.method} ${route.path}`, route.handler);
       }
     }
     const defaultRoute = new apigw.HttpRoute(this, 'DefaultRoute', {
@@ -134,5 +161,7 @@ export class ServiceApi extends Construct {
       id: 'AwsSolutions-APIG4',
       reason: 'The $default route only answers 404 "route_not_found" in the service\'s error shape; it reads and changes nothing.',
     });
+    throttleRoute(defaultRoute, '$default', DEFAULT_ROUTE_HANDLER);
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
   }
 }

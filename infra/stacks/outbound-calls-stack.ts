@@ -19,7 +19,7 @@ import {
 import { HANDLER_NAMES } from '../constructs/bundling.ts';
 import { CallDispatch } from '../constructs/call-dispatch.ts';
 import { CustomerWebhooks } from '../constructs/customer-webhooks.ts';
-import { ServiceApi, type CustomDomain } from '../constructs/service-api.ts';
+import { AUTHORIZER_INSTANCE_CACHE, ServiceApi, type CustomDomain } from '../constructs/service-api.ts';
 import { ServiceFunction, type Binding, type ServiceFunctionProps } from '../constructs/service-function.ts';
 import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
 import { ServiceTable } from '../constructs/service-table.ts';
@@ -36,10 +36,18 @@ export interface OutboundCallsStackProps extends StackProps {
   alarmEmail?: string;
 }
 
+/** A function with the stage's log settings. */
+type ServiceFunctionFactory = <S extends z.ZodMiniObject, B extends readonly Binding[]>(
+  id: string,
+  options: Omit<ServiceFunctionProps<S, B>, 'logRetention' | 'logRemovalPolicy' | 'logLevel'>,
+) => ServiceFunction<S, B>;
+
 /** Long enough for a batch of dial messages, each waiting at most a moment for its CPS slot. */
 const DIALER_TIMEOUT = Duration.seconds(30);
 /** A batch of webhook POSTs, each with a 10-second timeout, sent in parallel. */
 const DELIVERY_TIMEOUT = Duration.seconds(30);
+/** The carrier simulator's handler: deployed only where the stage asks for it (stage-config.ts). */
+const SIMULATOR = 'carrier-simulator';
 
 /**
  * The Outbound Calls service (docs/deploy.md): the HTTP API, one function per handler, the
@@ -61,20 +69,19 @@ export class OutboundCallsStack extends Stack {
     // 2. The API without its routes: its URL is what the provider and the simulator call back.
     const api = new ServiceApi(this, 'Api', {
       throttle: stage.apiThrottle,
+      publicRouteThrottles: stage.publicRouteThrottles,
       logRetention: stage.logRetention,
       logRemovalPolicy: stage.removalPolicy,
       customDomain: props.customDomain,
     });
+    // Without the simulator, test keys' calls have nowhere to go: the functions are not told one.
     const telephonyUrls = {
       TELEPHONY_WEBHOOK_BASE_URL: api.publicUrl,
-      SIMULATOR_API_BASE_URL: `${api.publicUrl}/simulator`,
+      ...(stage.carrierSimulator ? { SIMULATOR_API_BASE_URL: `${api.publicUrl}/simulator` } : {}),
     };
 
     // 3. One function per handler, each with only the access its work needs.
-    const serviceFunction = <S extends z.ZodMiniObject, B extends readonly Binding[]>(
-      id: string,
-      options: Omit<ServiceFunctionProps<S, B>, 'logRetention' | 'logRemovalPolicy' | 'logLevel'>,
-    ) => new ServiceFunction(this, id, { ...options, logRetention: stage.logRetention, logRemovalPolicy: stage.removalPolicy, logLevel: stage.logLevel });
+    const serviceFunction: ServiceFunctionFactory = (id, options) => new ServiceFunction(this, id, { ...options, logRetention: stage.logRetention, logRemovalPolicy: stage.removalPolicy, logLevel: stage.logLevel });
     const API_TIMEOUT = Duration.seconds(10);
     const placesCalls = [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules, telephonySecret.read] as const;
 
@@ -83,7 +90,7 @@ export class OutboundCallsStack extends Stack {
         handler: AUTHORIZER_HANDLER,
         environmentSchema: AuthorizerEnvSchema,
         bindings: [data.access('read')],
-        environment: {},
+        environment: { API_KEY_CACHE_SECONDS: String(AUTHORIZER_INSTANCE_CACHE.toSeconds()) },
         timeout: API_TIMEOUT,
       }),
       'create-call': serviceFunction('CreateCall', {
@@ -137,15 +144,6 @@ export class OutboundCallsStack extends Stack {
         environment: { ...telephonyUrls, AGENT_STREAM_URL: props.agentStreamUrl },
         timeout: API_TIMEOUT,
       }),
-      'carrier-simulator': serviceFunction('CarrierSimulator', {
-        handler: 'carrier-simulator',
-        environmentSchema: CarrierSimulatorEnvSchema,
-        bindings: [data.access('readWrite'), telephonySecret.read],
-        environment: {},
-        // It plays a call's whole scenario (ringing, talking: under a minute at time scale 1) in
-        // one asynchronous invocation.
-        timeout: Duration.minutes(3),
-      }),
       [BACKGROUND_HANDLERS.dialer]: serviceFunction('Dialer', {
         handler: BACKGROUND_HANDLERS.dialer,
         environmentSchema: DialerEnvSchema,
@@ -184,23 +182,16 @@ export class OutboundCallsStack extends Stack {
         retryAttempts: 0,
       }),
     } satisfies Record<string, ServiceFunction>;
-    this.functions = functions;
-    const missing = HANDLER_NAMES.filter((name) => !(name in functions));
+    const deployed: Record<string, ServiceFunction> = { ...functions };
+    if (stage.carrierSimulator) deployed[SIMULATOR] = this.carrierSimulator(serviceFunction, data, telephonySecret);
+    this.functions = deployed;
+    const missing = HANDLER_NAMES.filter((name) => !(name in deployed) && name !== SIMULATOR);
     if (missing.length > 0) throw new Error(`routes.ts names handlers the stack does not deploy: ${missing.join(', ')}`);
-
-    // The simulator runs each call's scenario by invoking itself asynchronously (it knows its
-    // name from AWS_LAMBDA_FUNCTION_NAME). A separate policy, because the function's default
-    // policy naming the function would make the function depend on itself.
-    const simulator = functions['carrier-simulator'];
-    new iam.Policy(this, 'CarrierSimulatorSelfInvoke', {
-      roles: [simulator.role as iam.IRole],
-      statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [simulator.functionArn] })],
-    });
 
     // 4. Wiring: routes, the dial queue's consumer, the reconciler's clock.
     api.addServiceRoutes({
-      routes: API_ROUTES,
-      functionFor: (handler) => functions[handler as keyof typeof functions],
+      routes: API_ROUTES.filter((route) => route.handler !== SIMULATOR || stage.carrierSimulator),
+      functionFor: (handler) => deployed[handler] as ServiceFunction,
       authorizer: functions.authorizer,
       notFound: functions[DEFAULT_ROUTE_HANDLER],
     });
@@ -215,7 +206,7 @@ export class OutboundCallsStack extends Stack {
 
     // 5. Operations.
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
-      functions: Object.values(functions),
+      functions: Object.values(deployed),
       api,
       dialQueue: dispatch.dialQueue,
       deadLetterQueues: {
@@ -240,5 +231,26 @@ export class OutboundCallsStack extends Stack {
     if (api.domain) {
       new CfnOutput(this, 'CustomDomainTarget', { value: api.domain.regionalDomainName, description: 'Point a CNAME for the custom domain here' });
     }
+  }
+
+  /** The carrier simulator, for stages that deploy it: test keys' calls go there. */
+  private carrierSimulator(serviceFunction: ServiceFunctionFactory, data: ServiceTable, telephonySecret: TelephonySecret): ServiceFunction {
+    const simulator = serviceFunction('CarrierSimulator', {
+      handler: SIMULATOR,
+      environmentSchema: CarrierSimulatorEnvSchema,
+      bindings: [data.access('readWrite'), telephonySecret.read],
+      environment: {},
+      // It plays a call's whole scenario (ringing, talking: under a minute at time scale 1) in
+      // one asynchronous invocation.
+      timeout: Duration.minutes(3),
+    });
+    // It runs each call's scenario by invoking itself asynchronously (it knows its name from
+    // AWS_LAMBDA_FUNCTION_NAME). A separate policy, because the function's default policy naming
+    // the function would make the function depend on itself.
+    new iam.Policy(this, 'CarrierSimulatorSelfInvoke', {
+      roles: [simulator.role as iam.IRole],
+      statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [simulator.functionArn] })],
+    });
+    return simulator;
   }
 }

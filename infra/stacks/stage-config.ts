@@ -3,6 +3,18 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export type StageName = 'dev' | 'prod';
 
+/** An API Gateway token bucket: steady requests per second, and the burst it may absorb at once. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * The handlers behind the routes that take no API key (infra/routes.ts), and route-not-found
+ * behind `$default`. Each of their routes gets its own throttle (ServiceApi).
+ */
+export type PublicHandler = 'telephony-webhooks' | 'carrier-simulator' | 'openapi-document' | 'route-not-found';
+
 /** Everything that differs between stages, and nothing else: the rest of the stack is the same. */
 export interface StageConfig {
   name: StageName;
@@ -13,8 +25,23 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** POWERTOOLS_LOG_LEVEL of every function. */
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
-  /** API Gateway stage throttling for the whole API (steady requests per second, burst). */
-  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** API Gateway stage throttling: the limit of every route that has none of its own below. */
+  apiThrottle: Throttle;
+  /**
+   * Each route without an API key gets its own, smaller limit (API Gateway stage RouteSettings,
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html), so
+   * that a flood of anonymous requests is refused with 429 on its own route while it can take
+   * only a bounded share of what every route shares: the account's API Gateway request budget
+   * and its Lambda concurrency. Twilio's callbacks need room: about six requests per call
+   * (answer, four status callbacks, stream end), so at least 6 × PROVIDER_CALLS_PER_SECOND.
+   */
+  publicRouteThrottles: Record<PublicHandler, Throttle>;
+  /**
+   * Deploys the carrier simulator (route /simulator/{proxy+}, function carrier-simulator), which
+   * test keys' calls go to. Without it nothing listens there, and calls made with test keys fail
+   * with `provider_error` (docs/deploy.md). Overridden with `-c carrierSimulator=true|false`.
+   */
+  carrierSimulator: boolean;
   /** Dialer instances reading the dial queue at most; the telephony CPS limit is the real pace. */
   dialerMaxConcurrency: number;
   alarms: {
@@ -35,6 +62,13 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetention: RetentionDays.ONE_WEEK,
     logLevel: 'DEBUG',
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    publicRouteThrottles: {
+      'telephony-webhooks': { rateLimit: 10, burstLimit: 20 },
+      'carrier-simulator': { rateLimit: 5, burstLimit: 10 },
+      'openapi-document': { rateLimit: 2, burstLimit: 5 },
+      'route-not-found': { rateLimit: 2, burstLimit: 5 },
+    },
+    carrierSimulator: true,
     dialerMaxConcurrency: 2,
     alarms: { functionErrors: 5, api5xxPercent: 5, oldestDialMessage: Duration.minutes(15) },
   },
@@ -45,6 +79,13 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetention: RetentionDays.THREE_MONTHS,
     logLevel: 'INFO',
     apiThrottle: { rateLimit: 200, burstLimit: 400 },
+    publicRouteThrottles: {
+      'telephony-webhooks': { rateLimit: 50, burstLimit: 100 },
+      'carrier-simulator': { rateLimit: 10, burstLimit: 20 },
+      'openapi-document': { rateLimit: 5, burstLimit: 10 },
+      'route-not-found': { rateLimit: 5, burstLimit: 10 },
+    },
+    carrierSimulator: false,
     dialerMaxConcurrency: 10,
     alarms: { functionErrors: 1, api5xxPercent: 1, oldestDialMessage: Duration.minutes(5) },
   },

@@ -18,8 +18,9 @@ import {
 } from '#schemas/env';
 import { API_ROUTES, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../../infra/routes.ts';
 import { HANDLER_NAMES } from '../../infra/constructs/bundling.ts';
+import { AUTHORIZER_INSTANCE_CACHE, KEY_REVOCATION_DELAY } from '../../infra/constructs/service-api.ts';
 import type { OutboundCallsStack } from '../../infra/stacks/outbound-calls-stack.ts';
-import { STAGES } from '../../infra/stacks/stage-config.ts';
+import { STAGES, type StageConfig } from '../../infra/stacks/stage-config.ts';
 import { AGENT_STREAM_URL, buildStack, findCycle, resourcesOfType, templateOf, type CfnTemplate } from './stack-fixture.ts';
 
 /** The schema each handler checks its environment with (functions/schemas/env.ts). */
@@ -49,7 +50,12 @@ const SHARED_VARIABLES = [
   'NODE_OPTIONS',
 ];
 const SCHEDULING_FUNCTIONS = ['create-call', 'cancel-call', 'telephony-webhooks', 'reconciler', 'dialer'];
-const SECRET_READERS = ['dialer', 'telephony-webhooks', 'reconciler', 'carrier-simulator'];
+const SECRET_READERS = ['dialer', 'telephony-webhooks', 'reconciler'];
+const SIMULATOR = 'carrier-simulator';
+/** The handlers a stage deploys: all of routes.ts, the carrier simulator only where the stage asks for it. */
+const handlersOf = (stage: StageConfig) => HANDLER_NAMES.filter((name) => name !== SIMULATOR || stage.carrierSimulator);
+/** prod's settings with the carrier simulator deployed (-c carrierSimulator=true). */
+const PROD_WITH_SIMULATOR: StageConfig = { ...STAGES.prod, carrierSimulator: true };
 const DIAL_QUEUE_SENDERS = ['create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
 /** AWS offers no resource-level permissions for these, so they alone may name Resource "*". */
 // X-Ray's actions, and dynamodb:ListStreams (the stream event source's), have no resource-level permissions.
@@ -58,7 +64,7 @@ const ACTIONS_WITHOUT_RESOURCES = new Set(['xray:PutTraceSegments', 'xray:PutTel
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-function inspect(stack: OutboundCallsStack) {
+function inspect(stack: OutboundCallsStack, handlers: readonly string[]) {
   const template = templateOf(stack);
   const json = template.toJSON() as CfnTemplate;
   const logicalId = (handler: string) => {
@@ -80,10 +86,10 @@ function inspect(stack: OutboundCallsStack) {
       .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as Statement[]);
   const statementsOf = (handler: string) => statementsOfRole(roleId(handler));
   const handlersAllowed = (action: string) =>
-    HANDLER_NAMES.filter((handler) => statementsOf(handler).some((statement) => list(statement.Action).includes(action))).sort();
+    handlers.filter((handler) => statementsOf(handler).some((statement) => list(statement.Action).includes(action))).sort();
   /** Handlers allowed `action` on the resource with this logical id (its ARN). */
   const handlersAllowedOn = (action: string, resourceId: string) =>
-    HANDLER_NAMES.filter((handler) =>
+    handlers.filter((handler) =>
       statementsOf(handler).some(
         (statement) => list(statement.Action).includes(action) && list(statement.Resource).some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [resourceId, 'Arn'] })),
       ),
@@ -91,31 +97,34 @@ function inspect(stack: OutboundCallsStack) {
   /** The event source mapping that feeds a handler. */
   const mappingOf = (handler: string) =>
     resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties?.FunctionName?.Ref === logicalId(handler))?.[1];
-  return { template, json, logicalId, onlyOne, functionResource, statementsOf, statementsOfRole, handlersAllowed, handlersAllowedOn, mappingOf };
+  return { handlers, template, json, logicalId, onlyOne, functionResource, statementsOf, statementsOfRole, handlersAllowed, handlersAllowedOn, mappingOf };
 }
 
 let prod: ReturnType<typeof inspect>;
 let dev: ReturnType<typeof inspect>;
 
 beforeAll(() => {
-  prod = inspect(buildStack('prod').stack);
-  dev = inspect(buildStack('dev').stack);
+  prod = inspect(buildStack('prod').stack, handlersOf(STAGES.prod));
+  dev = inspect(buildStack('dev').stack, handlersOf(STAGES.dev));
 });
 
 describe('HTTP API', () => {
-  it('serves every route of routes.ts, with the API-key authorizer exactly where it says', () => {
-    const [authorizerId] = prod.onlyOne('AWS::ApiGatewayV2::Authorizer');
-    for (const route of API_ROUTES) {
-      const [, resource] = resourcesOfType(prod.json, 'AWS::ApiGatewayV2::Route').find(
-        ([, r]) => r.Properties?.RouteKey === `${route.method} ${route.path}`,
-      ) ?? [undefined, undefined];
-      expect(resource, `${route.method} ${route.path}`).toBeDefined();
-      expect(resource?.Properties?.AuthorizationType).toBe(route.authorized ? 'CUSTOM' : 'NONE');
-      if (route.authorized) expect(resource?.Properties?.AuthorizerId).toEqual({ Ref: authorizerId });
-      const integrationId = resource?.Properties?.Target['Fn::Join'][1][1].Ref as string;
-      expect(prod.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({ 'Fn::GetAtt': [prod.logicalId(route.handler), 'Arn'] });
+  it('serves every route of routes.ts whose handler the stage deploys, with the API-key authorizer exactly where it says', () => {
+    for (const inspected of [prod, dev]) {
+      const [authorizerId] = inspected.onlyOne('AWS::ApiGatewayV2::Authorizer');
+      const routes = API_ROUTES.filter((route) => inspected.handlers.includes(route.handler));
+      for (const route of routes) {
+        const [, resource] = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route').find(
+          ([, r]) => r.Properties?.RouteKey === `${route.method} ${route.path}`,
+        ) ?? [undefined, undefined];
+        expect(resource, `${route.method} ${route.path}`).toBeDefined();
+        expect(resource?.Properties?.AuthorizationType).toBe(route.authorized ? 'CUSTOM' : 'NONE');
+        if (route.authorized) expect(resource?.Properties?.AuthorizerId).toEqual({ Ref: authorizerId });
+        const integrationId = resource?.Properties?.Target['Fn::Join'][1][1].Ref as string;
+        expect(inspected.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({ 'Fn::GetAtt': [inspected.logicalId(route.handler), 'Arn'] });
+      }
+      expect(resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route')).toHaveLength(routes.length + 1);
     }
-    expect(resourcesOfType(prod.json, 'AWS::ApiGatewayV2::Route')).toHaveLength(API_ROUTES.length + 1);
   });
 
   it('sends every other request to route-not-found ($default)', () => {
@@ -125,15 +134,22 @@ describe('HTTP API', () => {
     expect(prod.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({ 'Fn::GetAtt': [prod.logicalId(DEFAULT_ROUTE_HANDLER), 'Arn'] });
   });
 
-  it('has a Lambda authorizer with simple responses, cached for five minutes on the Authorization header', () => {
+  it('has a Lambda authorizer with simple responses, cached on the Authorization header so that a revoked key works five minutes at most', () => {
+    const [, authorizer] = prod.onlyOne('AWS::ApiGatewayV2::Authorizer');
     prod.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
       IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 300,
       AuthorizerUri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [prod.logicalId('authorizer'), 'Arn'] }])] }),
     });
+    // API Gateway's cache, then the authorizer instance's own: together the documented delay (docs/deploy.md).
+    const gatewaySeconds = authorizer.Properties?.AuthorizerResultTtlInSeconds as number;
+    const instanceSeconds = Number(prod.functionResource('authorizer').Properties.Environment.Variables.API_KEY_CACHE_SECONDS);
+    expect(instanceSeconds).toBe(AUTHORIZER_INSTANCE_CACHE.toSeconds());
+    expect(instanceSeconds).toBeGreaterThan(0);
+    expect(gatewaySeconds + instanceSeconds).toBe(KEY_REVOCATION_DELAY.toSeconds());
+    expect(KEY_REVOCATION_DELAY.toMinutes()).toBe(5);
   });
 
   it('has one auto-deployed stage with the stage throttling and JSON access logs to a log group with retention', () => {
@@ -149,11 +165,42 @@ describe('HTTP API', () => {
     expect(prod.json.Resources[logGroupId]?.Properties?.RetentionInDays).toBe(STAGES.prod.logRetention);
   });
 
+  it('gives every route without an API key, $default included, its own throttle from the stage config', () => {
+    for (const [name, inspected] of [['prod', prod], ['dev', dev]] as const) {
+      const config = STAGES[name];
+      const [, stage] = inspected.onlyOne('AWS::ApiGatewayV2::Stage');
+      const publicRoutes = API_ROUTES.filter((route) => !route.authorized && inspected.handlers.includes(route.handler));
+      const expected = Object.fromEntries([
+        ...publicRoutes.map((route) => [`${route.method} ${route.path}`, route.handler] as const),
+        ['$default', DEFAULT_ROUTE_HANDLER] as const,
+      ].map(([routeKey, handler]) => {
+        const throttle = config.publicRouteThrottles[handler as keyof typeof config.publicRouteThrottles];
+        return [routeKey, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
+      }));
+      expect(stage.Properties?.RouteSettings, name).toEqual(expected);
+      // Below the stage's own limit, which every authenticated route keeps.
+      for (const settings of Object.values(expected)) expect(settings.ThrottlingRateLimit).toBeLessThan(config.apiThrottle.rateLimit);
+      // CloudFormation creates the routes before the stage that names them.
+      const routeIds = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route')
+        .filter(([, route]) => route.Properties?.RouteKey in expected)
+        .map(([id]) => id);
+      expect(routeIds).toHaveLength(Object.keys(expected).length);
+      expect(stage.DependsOn, name).toEqual(expect.arrayContaining(routeIds));
+    }
+  });
+
+  it('refuses to build a route without an API key that has no throttle of its own', () => {
+    const { 'openapi-document': _omitted, ...others } = STAGES.prod.publicRouteThrottles;
+    const stage = { ...STAGES.prod, publicRouteThrottles: others } as unknown as StageConfig;
+    expect(() => buildStack('prod', { stage })).toThrow(/GET \/api\/v1\/openapi.json has no API key and no throttle/);
+  });
+
   it('serves a custom domain from context, and tells Twilio and the simulator that URL', () => {
     const { stack } = buildStack('prod', {
+      stage: PROD_WITH_SIMULATOR,
       customDomain: { domainName: 'calls.example.com', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc' },
     });
-    const withDomain = inspect(stack);
+    const withDomain = inspect(stack, handlersOf(PROD_WITH_SIMULATOR));
     withDomain.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'calls.example.com' });
     withDomain.template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     withDomain.template.hasOutput('ApiUrl', { Value: 'https://calls.example.com' });
@@ -167,12 +214,15 @@ describe('HTTP API', () => {
 
 describe('functions', () => {
   it('deploys one function per handler that routes.ts names, and no other', () => {
-    expect(Object.keys(prod.template.findResources('AWS::Lambda::Function'))).toHaveLength(HANDLER_NAMES.length);
+    for (const inspected of [prod, dev]) {
+      const descriptions = Object.values(inspected.template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Description);
+      expect(descriptions.sort()).toEqual(inspected.handlers.map((name) => `outbound-calls ${name}`).sort());
+    }
     expect(Object.keys(ENV_SCHEMAS).sort()).toEqual([...HANDLER_NAMES].sort());
   });
 
   it('runs each on Node.js 22, arm64, as an ESM bundle, with tracing and its own log group', () => {
-    for (const handler of HANDLER_NAMES) {
+    for (const handler of prod.handlers) {
       const { Properties: fn } = prod.functionResource(handler);
       expect(fn, handler).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
       const logGroupId = fn.LoggingConfig.LogGroup.Ref as string;
@@ -181,9 +231,9 @@ describe('functions', () => {
   });
 
   it("gives each every variable its environment schema requires, and none the schema does not read", () => {
-    for (const handler of HANDLER_NAMES) {
+    for (const [inspected, handler] of [prod, dev].flatMap((i) => i.handlers.map((h) => [i, h] as const))) {
       const schema = ENV_SCHEMAS[handler] as z.ZodMiniObject;
-      const variables = Object.keys(prod.functionResource(handler).Properties.Environment.Variables);
+      const variables = Object.keys(inspected.functionResource(handler).Properties.Environment.Variables);
       const required = Object.entries(schema.shape)
         .filter(([, field]) => !(field as z.ZodMiniType).safeParse(undefined).success)
         .map(([name]) => name);
@@ -219,10 +269,13 @@ describe('functions', () => {
         SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^DispatchSchedulerRole/), 'Arn'] },
         TELEPHONY_SECRET_ARN: { Ref: secretId },
         TELEPHONY_WEBHOOK_BASE_URL: apiEndpoint,
-        SIMULATOR_API_BASE_URL: { 'Fn::Join': ['', [apiEndpoint, '/simulator']] },
         AGENT_STREAM_URL,
       }),
     );
+    const [devApiId] = dev.onlyOne('AWS::ApiGatewayV2::Api');
+    expect(dev.functionResource('telephony-webhooks').Properties.Environment.Variables.SIMULATOR_API_BASE_URL).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [devApiId, 'ApiEndpoint'] }, '/simulator']],
+    });
   });
 });
 
@@ -352,22 +405,26 @@ describe('dispatch', () => {
   });
 
   it('keeps the provider credentials in a secret with generated simulator credentials, readable only where needed', () => {
-    const [secretId, secret] = prod.onlyOne('AWS::SecretsManager::Secret');
-    const generate = secret.Properties?.GenerateSecretString;
-    expect(generate.GenerateStringKey).toBe('simulatorAuthToken');
-    const template = JSON.stringify(generate.SecretStringTemplate);
-    for (const key of ['twilioAccountSid', 'twilioAuthToken', 'simulatorAccountSid']) expect(template).toContain(key);
-    expect(prod.handlersAllowed('secretsmanager:GetSecretValue')).toEqual([...SECRET_READERS].sort());
-    for (const handler of SECRET_READERS) {
-      const read = prod.statementsOf(handler).find((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
-      expect(read?.Resource, handler).toEqual({ Ref: secretId });
+    for (const inspected of [prod, dev]) {
+      const readers = inspected.handlers.includes(SIMULATOR) ? [...SECRET_READERS, SIMULATOR] : SECRET_READERS;
+      const [secretId, secret] = inspected.onlyOne('AWS::SecretsManager::Secret');
+      const generate = secret.Properties?.GenerateSecretString;
+      expect(generate.GenerateStringKey).toBe('simulatorAuthToken');
+      const template = JSON.stringify(generate.SecretStringTemplate);
+      for (const key of ['twilioAccountSid', 'twilioAuthToken', 'simulatorAccountSid']) expect(template).toContain(key);
+      expect(inspected.handlersAllowed('secretsmanager:GetSecretValue')).toEqual([...readers].sort());
+      for (const handler of readers) {
+        const read = inspected.statementsOf(handler).find((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
+        expect(read?.Resource, handler).toEqual({ Ref: secretId });
+      }
     }
   });
 
-  it('lets the carrier simulator invoke itself, and nothing else invoke functions', () => {
-    expect(prod.handlersAllowed('lambda:InvokeFunction')).toEqual(['carrier-simulator']);
-    const invoke = prod.statementsOf('carrier-simulator').find((s) => s.Action === 'lambda:InvokeFunction');
-    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [prod.logicalId('carrier-simulator'), 'Arn'] });
+  it('lets the carrier simulator invoke itself, where it is deployed, and nothing else invoke functions', () => {
+    expect(dev.handlersAllowed('lambda:InvokeFunction')).toEqual([SIMULATOR]);
+    const invoke = dev.statementsOf(SIMULATOR).find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [dev.logicalId(SIMULATOR), 'Arn'] });
+    expect(prod.handlersAllowed('lambda:InvokeFunction')).toEqual([]);
   });
 });
 
@@ -423,7 +480,7 @@ describe('least privilege', () => {
   });
 
   it('gives write access to the table only to the functions that write', () => {
-    expect(prod.handlersAllowed('dynamodb:PutItem')).toEqual(
+    expect(dev.handlersAllowed('dynamodb:PutItem')).toEqual(
       ['cancel-call', 'carrier-simulator', 'create-call', 'dialer', 'events-stream', 'reconciler', 'telephony-webhooks', 'webhook-delivery', 'webhook-endpoints'].sort(),
     );
     expect(prod.handlersAllowed('dynamodb:Query')).not.toContain(DEFAULT_ROUTE_HANDLER);
@@ -456,7 +513,7 @@ describe('operations', () => {
   });
 
   it("alarms on each function's errors and throttles", () => {
-    for (const handler of HANDLER_NAMES) {
+    for (const handler of prod.handlers) {
       const ofFunction = alarms(prod.template).filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: prod.logicalId(handler) } }]));
       expect(ofFunction.map((a) => a.MetricName).sort(), handler).toEqual(['Errors', 'Throttles']);
       expect(ofFunction.find((a) => a.MetricName === 'Errors')?.Threshold).toBe(STAGES.prod.alarms.functionErrors);
@@ -476,7 +533,7 @@ describe('operations', () => {
     for (const alarm of alarms(prod.template)) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     prod.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(resourcesOfType(prod.json, 'AWS::SNS::Subscription')).toHaveLength(0);
-    const withEmail = inspect(buildStack('dev', { alarmEmail: 'oncall@example.com' }).stack);
+    const withEmail = inspect(buildStack('dev', { alarmEmail: 'oncall@example.com' }).stack, handlersOf(STAGES.dev));
     withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 
@@ -500,6 +557,23 @@ describe('stages', () => {
       expect(inspected.mappingOf('webhook-delivery')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
     }
     expect(STAGES.dev.removalPolicy).not.toBe(STAGES.prod.removalPolicy);
+  });
+
+  it('deploys the carrier simulator only where the stage asks for it: dev, not prod unless -c carrierSimulator=true', () => {
+    expect(STAGES.dev.carrierSimulator).toBe(true);
+    expect(STAGES.prod.carrierSimulator).toBe(false);
+    const prodWithSimulator = inspect(buildStack('prod', { stage: PROD_WITH_SIMULATOR }).stack, handlersOf(PROD_WITH_SIMULATOR));
+    for (const [inspected, deployed] of [[prod, false], [dev, true], [prodWithSimulator, true]] as const) {
+      const routeKeys = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey as string);
+      expect(routeKeys.filter((key) => key.includes('/simulator/'))).toHaveLength(deployed ? 2 : 0);
+      const descriptions = resourcesOfType(inspected.json, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.Description);
+      expect(descriptions.includes(`outbound-calls ${SIMULATOR}`)).toBe(deployed);
+      // Test keys' calls are sent to the simulator only where there is one: no function is told of a missing one.
+      for (const handler of ['dialer', 'reconciler', 'telephony-webhooks']) {
+        expect('SIMULATOR_API_BASE_URL' in inspected.functionResource(handler).Properties.Environment.Variables, handler).toBe(deployed);
+      }
+      expect(inspected.handlersAllowed('lambda:InvokeFunction')).toEqual(deployed ? [SIMULATOR] : []);
+    }
   });
 
   it('has no dependency cycle (functions need the API URL, the API needs the functions)', () => {

@@ -15,7 +15,9 @@ const AWS_ACCESS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_T
 /**
  * `npx cdk synth` exactly as an operator runs it (cdk.json, tsx, every function bundled by local
  * esbuild), once for the file: no AWS credentials, and CDK_DOCKER pointing at a command that does
- * not exist, so any attempt to bundle in Docker would fail the synth.
+ * not exist, so any attempt to bundle in Docker would fail the synth. prod with the carrier
+ * simulator asked for (it is off in prod by default), so every handler's bundle is built and
+ * loaded, and the context setting is seen to work; stack.test.ts checks prod without it.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'outbound-calls-synth-'));
 let template: CfnTemplate;
@@ -23,7 +25,7 @@ let template: CfnTemplate;
 beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, CDK_DOCKER: 'docker-is-not-used-here', CDK_DISABLE_CLI_TELEMETRY: 'true' };
   for (const name of AWS_ACCESS) delete env[name];
-  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stage=prod', '-o', outdir], { cwd: REPO_ROOT, env });
+  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stage=prod', '-c', 'carrierSimulator=true', '-o', outdir], { cwd: REPO_ROOT, env });
   template = JSON.parse(readFileSync(join(outdir, 'OutboundCalls-prod.template.json'), 'utf8'));
 });
 

@@ -3,7 +3,7 @@ import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { liveAccount, telephonyCredentials } from '#adapters/telephony/credentials';
 import { TwilioProvider } from '#adapters/telephony/twilio-provider';
 import type { CallTimingLimits } from '#domain/call-lifecycle';
-import type { TelephonyProviders } from '#ports/telephony';
+import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
 import { calls, clock, db, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
@@ -18,10 +18,22 @@ const providerOptions = {
   maxCallDurationSeconds: telephonyEnv.MAX_CALL_DURATION_SECONDS,
 };
 
+/** Where the stage deploys no carrier simulator: test keys' calls are not placed, and say why. */
+const noSimulator: TelephonyProvider = {
+  placeCall: async () => ({
+    placed: false,
+    reason: 'provider_error',
+    detail: 'This deployment has no carrier simulator (stage setting carrierSimulator), so calls made with test keys cannot be placed',
+  }),
+  fetchOutcome: async () => null,
+};
+
 /** Test keys' calls always go to the simulator; live keys' calls to Twilio. */
 export const providers: TelephonyProviders = {
   live: new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.TWILIO_API_BASE_URL, account: () => liveAccount(credentials) }),
-  test: new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL, account: async () => (await credentials()).simulator }),
+  test: telephonyEnv.SIMULATOR_API_BASE_URL
+    ? new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL, account: async () => (await credentials()).simulator })
+    : noSimulator,
 };
 
 export const limits: CallTimingLimits = {
