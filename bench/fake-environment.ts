@@ -24,6 +24,8 @@ export const FAKE_ENVIRONMENT: Record<string, string> = {
   AGENT_STREAM_URL: 'wss://agents.example.com/media-stream',
   DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery-queue',
   DELIVERY_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery-dlq',
+  DIAL_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/dial-dlq',
+  STREAM_FAILURE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/stream-failures',
   EVENT_BUS_NAME: 'outbound-calls-bench',
 };
 

@@ -1,13 +1,23 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DialMessageSchema } from '#schemas/dial-message';
+import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
 import { dialCall } from '#use-cases/dial-call';
 import { logger } from './http/logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { queue } from './composition/dispatch.ts';
 import { dialDeps } from './composition/telephony.ts';
 
+const deadLetters = new SqsDeadLetterQueue(new SQSClient({}), parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL);
+
 /** The dial queue's consumer: each message is one attempt of one call, dialed at most once. */
-export const handler = sqsBatchHandler('dial', DialMessageSchema, async (message) => {
-  const outcome = await dialCall(dialDeps, message);
-  if (outcome.result === 'later') await queue.send(outcome.message, outcome.delaySeconds);
-  logger.info('Dial message handled', { callId: message.callId, attempt: message.attempt, result: outcome.result, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
-});
+export const handler = sqsBatchHandler(
+  'dial',
+  DialMessageSchema,
+  async (message) => {
+    const outcome = await dialCall(dialDeps, message);
+    if (outcome.result === 'later') await queue.send(outcome.message, outcome.delaySeconds);
+    logger.info('Dial message handled', { callId: message.callId, attempt: message.attempt, result: outcome.result, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+  },
+  deadLetters,
+);

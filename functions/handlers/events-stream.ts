@@ -1,18 +1,24 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
+import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
-import { EventBusEnvSchema, parseEnv } from '#schemas/env';
+import { EventBusEnvSchema, StreamFailureEnvSchema, parseEnv } from '#schemas/env';
+import type { ParkedStreamRecord } from '#schemas/stream-failure';
 import type { StoredWebhookEndpoint } from '#schemas/webhooks';
-import { produceEvents } from '#use-cases/produce-events';
+import { produceEvents, type CallChange } from '#use-cases/produce-events';
+import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './http/logger.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
 
 const { EVENT_BUS_NAME } = parseEnv(EventBusEnvSchema, process.env);
+const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.env);
 const deps = { webhooks, queue: deliveryQueue, bus: new EventBridgeEventBus(new EventBridgeClient({}), EVENT_BUS_NAME), clock };
+const failureQueue = new SqsDeadLetterQueue(new SQSClient({}), STREAM_FAILURE_QUEUE_URL);
 
 const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall | null => {
   if (!image) return null;
@@ -20,12 +26,48 @@ const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall |
   return typeof item.pk === 'string' && item.pk.startsWith('CALL#') ? StoredCallSchema.parse(item) : null;
 };
 
+/** The write a record describes, or null if it is not about a call; throws if it cannot be read. */
+function readChange(record: DynamoDBRecord): CallChange | null {
+  const after = asCall(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
+  return after && { before: asCall(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined), after };
+}
+
+/** Puts where a record is, its key and why in the failure queue; false if that failed too. */
+async function park(record: DynamoDBRecord, error: unknown, context: Context | undefined): Promise<boolean> {
+  const failure = describeFailure(error);
+  const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+  const keys = record.dynamodb?.Keys;
+  const parked: ParkedStreamRecord = {
+    requestContext: { requestId: context?.awsRequestId ?? '', functionArn: context?.invokedFunctionArn ?? '', condition: 'PermanentFailure' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    failure,
+    eventID: typeof record.eventID === 'string' ? record.eventID : undefined,
+    eventName: typeof record.eventName === 'string' ? record.eventName : undefined,
+    // A real key is at most a few KB; a hostile record's "key" is left out rather than copied.
+    keys: keys && JSON.stringify(keys).length <= 4096 ? keys : undefined,
+    DDBStreamBatchInfo: { startSequenceNumber: sequenceNumber, endSequenceNumber: sequenceNumber, batchSize: 1, streamArn: record.eventSourceARN ?? '' },
+  };
+  try {
+    await failureQueue.park(JSON.stringify(parked), { reason: 'permanent failure', ...failure, sequenceNumber });
+    logger.error('Parked a stream record that can never become events', { sequenceNumber, eventID: record.eventID, ...failure });
+    return true;
+  } catch (parkError) {
+    logger.error('Could not park a stream record; the stream will deliver it again', { sequenceNumber, ...failure, parkError: describeFailure(parkError) });
+    return false;
+  }
+}
+
 /**
  * The table's stream: every write of a call becomes its events (a transactional outbox: a status
- * written is an event produced). Records are handled in order; the first failure and everything
- * after it is reported back, and Lambda retries from there (partial batch failures).
+ * written is an event produced). Records are handled in order. One that can never become events
+ * (unreadable, or refused by DynamoDB, SQS or EventBridge: batch-failures.ts) is parked in the
+ * failure queue and the batch goes on; any other failure is reported back with everything after
+ * it (partial batch response), and Lambda retries from there, bisecting, then gives the record to
+ * the same queue (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
+ * Log lines carry ids and masked failures, never a phone number or metadata.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
   const endpointsByAccount = new Map<string, Promise<StoredWebhookEndpoint[]>>();
   const endpointsOf = (accountId: string) => {
     let endpoints = endpointsByAccount.get(accountId);
@@ -33,15 +75,23 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     return endpoints;
   };
   for (const record of event.Records) {
+    const retryFromHere = { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    let change: CallChange | null;
     try {
-      const after = asCall(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
-      if (!after) continue;
-      const before = asCall(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined);
-      const produced = await produceEvents(deps, { before, after }, endpointsOf);
-      if (produced.length > 0) logger.info('Events produced', { callId: after.id, events: produced.map((e) => e.type) });
+      change = readChange(record);
     } catch (error) {
-      logger.error('Producing events failed; the stream will deliver the record again', { error: error as Error });
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+      if (await park(record, error, context)) continue;
+      return retryFromHere;
+    }
+    if (!change) continue;
+    try {
+      const produced = await produceEvents(deps, change, endpointsOf);
+      if (produced.length > 0) logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
+    } catch (error) {
+      if (isPermanentFailure(error) && (await park(record, error, context))) continue;
+      endpointsByAccount.delete(change.after.accountId);
+      logger.error('Producing events failed; the stream will deliver the record again', { callId: change.after.id, ...describeFailure(error) });
+      return retryFromHere;
     }
   }
   return { batchItemFailures: [] };

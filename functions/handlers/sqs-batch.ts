@@ -1,32 +1,55 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './http/logger.ts';
 
+/** Where a consumer parks a message that can never be handled (its queue's dead-letter queue). */
+export interface DeadLetters {
+  park(body: string, why: Record<string, string>): Promise<void>;
+}
+
 /**
- * An SQS consumer that handles each message on its own: a message that cannot be read is logged
- * and dropped (it would only come back forever), one whose handling throws is reported back
- * (partial batch failure) for SQS to deliver again, and the rest are acknowledged.
+ * An SQS consumer that handles each message on its own (partial batch response,
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html):
+ * - a message that cannot be read (not JSON, not the schema), or whose handling fails for a
+ *   reason retrying cannot fix (batch-failures.ts), is parked in the queue's dead-letter queue
+ *   at once, with the reason as attributes, and acknowledged: it costs no retries and holds up
+ *   nothing;
+ * - any other failure is reported back (batchItemFailures), so SQS delivers the message again
+ *   after the visibility timeout and moves it to the same dead-letter queue after
+ *   maxReceiveCount receives (the redrive policy); so is a message whose parking failed;
+ * - the rest are acknowledged.
+ * Log lines carry the message id and the failure's masked description, never the body.
  */
-export function sqsBatchHandler<S extends z.ZodMiniType>(name: string, schema: S, handle: (message: z.infer<S>) => Promise<void>) {
+export function sqsBatchHandler<S extends z.ZodMiniType>(name: string, schema: S, handle: (message: z.infer<S>) => Promise<void>, deadLetters: DeadLetters) {
+  const park = async (record: SQSRecord, reason: string, error: unknown): Promise<boolean> => {
+    const failure = describeFailure(error);
+    try {
+      await deadLetters.park(record.body, { reason, ...failure, sourceMessageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount ?? '' });
+      logger.error(`Parked a ${name} message in the dead-letter queue: ${reason}`, { messageId: record.messageId, ...failure });
+      return true;
+    } catch (parkError) {
+      logger.error(`Could not park a ${name} message; SQS will deliver it again`, { messageId: record.messageId, ...failure, parkError: describeFailure(parkError) });
+      return false;
+    }
+  };
+
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(
       event.Records.map(async (record) => {
-        let body: unknown;
+        let message: z.infer<S>;
         try {
-          body = JSON.parse(record.body);
-        } catch {
-          body = undefined;
-        }
-        const parsed = schema.safeParse(body);
-        if (!parsed.success) {
-          logger.error(`Dropping an unreadable ${name} message`, { messageId: record.messageId });
+          message = schema.parse(JSON.parse(record.body)) as z.infer<S>;
+        } catch (error) {
+          if (!(await park(record, 'unreadable', error))) failures.push({ itemIdentifier: record.messageId });
           return;
         }
         try {
-          await handle(parsed.data);
+          await handle(message);
         } catch (error) {
-          logger.error(`A ${name} message failed; SQS will deliver it again`, { messageId: record.messageId, error: error as Error });
+          if (isPermanentFailure(error) && (await park(record, 'permanent failure', error))) return;
+          logger.error(`A ${name} message failed; SQS will deliver it again`, { messageId: record.messageId, ...describeFailure(error) });
           failures.push({ itemIdentifier: record.messageId });
         }
       }),

@@ -1,4 +1,6 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { GuardedWebhookSender } from '#adapters/http/guarded-webhook-sender';
+import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DeliveryMessageSchema } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './http/logger.ts';
@@ -17,8 +19,13 @@ const deps = {
   backoffUnitSeconds: webhooksEnv.WEBHOOK_BACKOFF_UNIT,
 };
 
-/** The delivery queue's consumer: one signed POST per message. */
-export const handler = sqsBatchHandler('webhook delivery', DeliveryMessageSchema, async (message) => {
-  const outcome = await deliverEvent(deps, message);
-  logger.info('Webhook delivery', { eventId: message.event.id, endpointId: message.endpointId, callId: message.event.data.call.id, attempt: message.attempt, outcome });
-});
+/** The delivery queue's consumer: one signed POST per message; what it can never send is parked in the dead-letter queue. */
+export const handler = sqsBatchHandler(
+  'webhook delivery',
+  DeliveryMessageSchema,
+  async (message) => {
+    const outcome = await deliverEvent(deps, message);
+    logger.info('Webhook delivery', { eventId: message.event.id, endpointId: message.endpointId, callId: message.event.data.call.id, attempt: message.attempt, outcome });
+  },
+  new SqsDeadLetterQueue(new SQSClient({}), webhooksEnv.DELIVERY_DLQ_URL),
+);

@@ -98,7 +98,14 @@ export const ReadApiEnvSchema = z.object({ ...table });
 /** route-not-found and openapi-document read no variables. */
 export const NoEnvSchema = z.object({});
 export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });
-export const DialerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing });
+/** The dial queue's dead-letter queue: the dialer parks a message it can never handle there itself. */
+export const DialDeadLetterEnvSchema = z.object({ DIAL_DLQ_URL: url });
+/**
+ * DIAL_DLQ_URL is set with the dial queue's event source (CallDispatch.consumeWith), not by a
+ * binding the dialer shares with other functions, so it is optional here; the dialer itself
+ * requires it (DialDeadLetterEnvSchema) when it starts.
+ */
+export const DialerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing, DIAL_DLQ_URL: z.optional(url) });
 export const TelephonyWebhookEnvSchema = z.object({
   ...table,
   ...dispatch,
@@ -107,7 +114,7 @@ export const TelephonyWebhookEnvSchema = z.object({
   /** The agent runtime's media stream endpoint that answered calls connect to (wss://…). */
   AGENT_STREAM_URL: url,
 });
-export const ReconcilerEnvSchema = DialerEnvSchema;
+export const ReconcilerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing });
 /** The carrier simulator, deployed so test keys work in AWS too; it keeps its calls in the table. */
 export const CarrierSimulatorEnvSchema = z.object({
   ...table,
@@ -118,8 +125,13 @@ export const CarrierSimulatorEnvSchema = z.object({
 
 /** The webhook endpoints API. */
 export const WebhookApiEnvSchema = z.object({ ...table, ...webhooks });
+/**
+ * The stream's failure queue (its on-failure destination): the events function parks a record
+ * it can never process there itself, as Lambda does with records past their retries.
+ */
+export const StreamFailureEnvSchema = z.object({ STREAM_FAILURE_QUEUE_URL: url });
 /** The table stream's consumer: call changes into events. */
-export const EventsStreamEnvSchema = z.object({ ...table, ...webhooks, EVENT_BUS_NAME: required });
+export const EventsStreamEnvSchema = z.object({ ...table, ...webhooks, EVENT_BUS_NAME: required, ...StreamFailureEnvSchema.shape });
 /** The delivery queue's consumer. */
 export const WebhookDeliveryEnvSchema = z.object({ ...table, ...webhooks });
 

@@ -118,8 +118,15 @@ export class CallDispatch extends Construct {
     };
   }
 
-  /** The dialer reads the queue, reporting which messages of a batch failed. */
+  /**
+   * The dialer reads the queue, reporting which messages of a batch failed (partial batch
+   * response; SQS moves a message to the dead-letter queue after DIAL_MAX_RECEIVES receives). A
+   * message it can never handle (unreadable, say) it parks in the dead-letter queue itself, so it
+   * is told where that is and may send there.
+   */
   consumeWith(dialer: lambda.Function, maxConcurrency: number): void {
+    dialer.addEnvironment('DIAL_DLQ_URL', this.dialDeadLetterQueue.queueUrl);
+    this.dialDeadLetterQueue.grantSendMessages(dialer);
     dialer.addEventSource(
       new SqsEventSource(this.dialQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
     );

@@ -8,13 +8,16 @@ import { Construct } from 'constructs';
 import { encryptedQueue } from './encrypted-queue.ts';
 import type { Binding } from './service-function.ts';
 
+/** The stream event source's error handling, shared with the local stream poller. */
+export const STREAM_EVENT_SOURCE = { bisectBatchOnError: true, retryAttempts: 10 } as const;
+
 export interface CustomerWebhooksProps {
   /** The delivery function's timeout: the delivery queue hides a message six times as long. */
   deliveryTimeout: Duration;
 }
 
 export type DeliveryEnvironment = { DELIVERY_QUEUE_URL: string; DELIVERY_DLQ_URL: string };
-export type EventBusEnvironment = { EVENT_BUS_NAME: string };
+export type EventBusEnvironment = { EVENT_BUS_NAME: string; STREAM_FAILURE_QUEUE_URL: string };
 
 /**
  * Customer webhooks (docs/webhooks.md): the table's stream feeds the events function; events go to
@@ -64,22 +67,39 @@ export class CustomerWebhooks extends Construct {
     };
   }
 
+  /**
+   * What the events function puts out: events on the bus, and stream records it can never turn
+   * into events, parked by itself in the stream's failure queue (where Lambda also puts records
+   * past their retries).
+   */
   get publishEvents(): Binding<EventBusEnvironment> {
-    return { environment: { EVENT_BUS_NAME: this.bus.eventBusName }, grant: (fn) => this.bus.grantPutEventsTo(fn) };
+    return {
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName, STREAM_FAILURE_QUEUE_URL: this.streamFailureQueue.queueUrl },
+      grant: (fn) => {
+        this.bus.grantPutEventsTo(fn);
+        this.streamFailureQueue.grantSendMessages(fn);
+      },
+    };
   }
 
   /**
-   * The events function reads the table's stream: only call items, in order, bisecting a batch
-   * that fails and reporting the first failed record, so one bad record cannot hold up the rest.
+   * The events function reads the table's stream: only call items, in order, reporting the first
+   * failed record (partial batch response). A record it can never process it parks itself and
+   * goes on; one that keeps failing otherwise (throttling, an outage) is retried, with the batch
+   * bisected down to it, ten times, then Lambda puts its position in the failure queue (on-failure
+   * destination) and the shard moves on: one bad record holds up the rest for minutes, never for
+   * the stream's 24 hours
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
+   * infra/local/stream-poller.ts plays the same settings (STREAM_EVENT_SOURCE).
    */
   produceFrom(table: dynamodb.ITable, eventsFunction: lambda.Function): void {
     eventsFunction.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
-        bisectBatchOnError: true,
+        bisectBatchOnError: STREAM_EVENT_SOURCE.bisectBatchOnError,
         reportBatchItemFailures: true,
-        retryAttempts: 10,
+        retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
         onFailure: new SqsDlq(this.streamFailureQueue),
         filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('CALL#') } } } })],
       }),

@@ -13,6 +13,8 @@ export interface LocalQueues {
   deliveryQueueUrl: string;
   deliveryQueueArn: string;
   deliveryDlqUrl: string;
+  /** The events function's on-failure destination, where it also parks records itself. */
+  streamFailureQueueUrl: string;
   eventBusName: string;
 }
 
@@ -34,6 +36,7 @@ export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, e
     VisibilityTimeout: '60',
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deliveryDlq.arn, maxReceiveCount: 5 }),
   });
+  const streamFailures = await queue(`${prefix}-stream-failures`);
   const eventBusName = `${prefix}-events`;
   try {
     await eventBridge.send(new CreateEventBusCommand({ Name: eventBusName }));
@@ -56,6 +59,7 @@ export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, e
     deliveryQueueUrl: delivery.url,
     deliveryQueueArn: delivery.arn,
     deliveryDlqUrl: deliveryDlq.url,
+    streamFailureQueueUrl: streamFailures.url,
     eventBusName,
   };
 }

@@ -10,6 +10,7 @@ import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { CarrierSimulator, InMemorySimulatedCallStore } from '#adapters/telephony/carrier-simulator';
 import { systemClock } from '#ports/clock';
 import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import { STREAM_EVENT_SOURCE } from '../constructs/customer-webhooks.ts';
 import { ensureQueues, type LocalQueues } from './aws-resources.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startDynamoDbLocal, startMoto, type Emulator } from './emulators.ts';
@@ -29,8 +30,11 @@ export interface LocalStackOptions {
   moto: { endpoint: string } | { port: number };
   tableName: string;
   apiKey: string;
-  /** Simulated phone network: 1 is realistic timing; tests compress it. */
-  simulator?: { timeScale?: number; dropStatusCallbacks?: number };
+  /**
+   * Simulated phone network: 1 is realistic timing; tests compress it, drop status callbacks, or
+   * turn on chaos (the network at its worst: docs/test-numbers.md).
+   */
+  simulator?: { timeScale?: number; dropStatusCallbacks?: number; chaos?: boolean };
   /** Overrides of the functions' timing variables (RETRY_DELAY_UNIT_SECONDS and friends). */
   environment?: Record<string, string>;
   /** How often the reconciler runs; every minute in AWS. */
@@ -118,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME: options.tableName,
       DIAL_QUEUE_URL: queues.dialQueueUrl,
       DIAL_QUEUE_ARN: queues.dialQueueArn,
+      DIAL_DLQ_URL: queues.dialDlqUrl,
       SCHEDULER_DLQ_ARN: queues.schedulerDlqArn,
       SCHEDULE_GROUP_NAME: queues.scheduleGroupName,
       SCHEDULER_ROLE_ARN: queues.schedulerRoleArn,
@@ -132,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AGENT_STREAM_URL: process.env.AGENT_STREAM_URL ?? 'wss://agent-runtime.invalid/stream',
       DELIVERY_QUEUE_URL: queues.deliveryQueueUrl,
       DELIVERY_DLQ_URL: queues.deliveryDlqUrl,
+      STREAM_FAILURE_QUEUE_URL: queues.streamFailureQueueUrl,
       EVENT_BUS_NAME: queues.eventBusName,
       // Webhooks may go to http://localhost here, so a developer can receive them on a laptop.
       WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
@@ -145,6 +151,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: simulatedCalls,
       timeScale: options.simulator?.timeScale ?? 1,
       dropStatusCallbacks: options.simulator?.dropStatusCallbacks ?? 0,
+      chaos: options.simulator?.chaos ?? false,
+      // Its requests may go only to this service's telephony webhooks.
+      webhookBaseUrl: url,
       startScenario: async (sid) => {
         const scenario = simulator.runScenario(sid).catch((error: unknown) => console.error('Simulated call failed', error));
         scenarios.add(scenario);
@@ -165,7 +174,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // 8. What AWS does by itself: SQS invokes the dialer, Scheduler fires, EventBridge runs the reconciler.
     stops.push(startSqsPoller({ sqs, queueUrl: queues.dialQueueUrl, queueArn: queues.dialQueueArn, handler: await load(BACKGROUND_HANDLERS.dialer), functionName: 'dialer' }));
     stops.push(startScheduleRunner({ scheduler: schedulerClient, sqs, groupName: queues.scheduleGroupName }));
-    stops.push(startStreamPoller({ dynamodb: dynamo, tableName: options.tableName, handler: await load(BACKGROUND_HANDLERS.eventsStream), functionName: 'events-stream', from: 'LATEST' }));
+    stops.push(
+      startStreamPoller({
+        dynamodb: dynamo,
+        tableName: options.tableName,
+        handler: await load(BACKGROUND_HANDLERS.eventsStream),
+        functionName: 'events-stream',
+        from: 'LATEST',
+        ...STREAM_EVENT_SOURCE,
+        onFailure: { sqs, queueUrl: queues.streamFailureQueueUrl },
+      }),
+    );
     stops.push(startSqsPoller({ sqs, queueUrl: queues.deliveryQueueUrl, queueArn: queues.deliveryQueueArn, handler: await load(BACKGROUND_HANDLERS.webhookDelivery), functionName: 'webhook-delivery' }));
     const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
     const reconcile = () => reconciler({}, lambdaContext('reconciler'));

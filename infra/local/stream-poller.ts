@@ -1,14 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamFailureRecord } from '#schemas/stream-failure';
+import { describeFailure } from '../../functions/handlers/batch-failures.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
 
+/** Records per invocation, as the CDK event source's batchSize. */
+const BATCH_SIZE = 100;
+
+interface Shard {
+  iterator: string | undefined;
+  /** Read from the stream and not yet done with, in order. */
+  pending: _Record[];
+  /** The batch size after bisecting; BATCH_SIZE again once a batch succeeds. */
+  size: number;
+  /** Failed invocations of a batch that can be split no further. */
+  failures: number;
+}
+
 /**
- * Plays Lambda's DynamoDB Streams event source against DynamoDB Local: reads every shard in
- * order and invokes the handler with Lambda-shaped batches. On a partial batch
- * failure it retries from the failed record, as Lambda does with ReportBatchItemFailures.
+ * Plays Lambda's DynamoDB Streams event source mapping against DynamoDB Local, with the error
+ * handling the CDK stack configures (infra/constructs/customer-webhooks.ts, STREAM_EVENT_SOURCE;
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html and
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html): reads
+ * every shard in order and invokes the handler with Lambda-shaped batches of up to 100 records.
+ * - Partial batch response: the records before the first reported one are done; the batch is
+ *   retried from it.
+ * - A batch that fails from its first record (or throws) is bisected, which costs no retry,
+ *   until it is one record; that record is then retried `retryAttempts` times (-1: until it
+ *   succeeds, Lambda's default).
+ * - Past its retries, the record's position goes to the on-failure destination, in Lambda's
+ *   format, and the shard moves on: one bad record never stalls the others.
  */
 export function startStreamPoller(options: {
   dynamodb: DynamoDBClient;
@@ -20,11 +46,68 @@ export function startStreamPoller(options: {
    * poller has no place to keep, so it does not replay history at every start) or TRIM_HORIZON.
    */
   from: 'LATEST' | 'TRIM_HORIZON';
+  bisectBatchOnError?: boolean;
+  retryAttempts?: number;
+  /** The on-failure destination: an SQS queue. Without one, records past their retries are dropped, as Lambda does. */
+  onFailure?: { sqs: SQSClient; queueUrl: string };
 }): () => Promise<void> {
   const streams = new DynamoDBStreamsClient({});
+  const { bisectBatchOnError = false, retryAttempts = -1 } = options;
   let running = true;
-  const iterators = new Map<string, string | undefined>();
-  const pending = new Map<string, _Record[]>();
+  const shards = new Map<string, Shard>();
+
+  /** Lambda's on-failure record for a batch given up on. */
+  const giveUp = async (streamArn: string, shardId: string, batch: _Record[], invocations: number) => {
+    const first = batch[0]?.dynamodb;
+    const last = batch.at(-1)?.dynamodb;
+    const record: StreamFailureRecord = {
+      requestContext: { requestId: randomUUID(), functionArn: lambdaContext(options.functionName).invokedFunctionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: invocations },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId,
+        startSequenceNumber: first?.SequenceNumber ?? '',
+        endSequenceNumber: last?.SequenceNumber ?? '',
+        approximateArrivalOfFirstRecord: first?.ApproximateCreationDateTime?.toISOString(),
+        approximateArrivalOfLastRecord: last?.ApproximateCreationDateTime?.toISOString(),
+        batchSize: batch.length,
+        streamArn,
+      },
+    };
+    if (options.onFailure) await options.onFailure.sqs.send(new SendMessageCommand({ QueueUrl: options.onFailure.queueUrl, MessageBody: JSON.stringify(record) }));
+    console.error(`${options.functionName}: gave up on stream records ${record.DDBStreamBatchInfo.startSequenceNumber}…${record.DDBStreamBatchInfo.endSequenceNumber} after ${invocations} invocations`);
+  };
+
+  /** Invokes the handler with the shard's next batch and moves the shard on as Lambda would. */
+  const invoke = async (streamArn: string, shardId: string, shard: Shard) => {
+    const batch = shard.pending.slice(0, shard.size);
+    const event = { Records: batch.map((record) => ({ ...restoreEmptyMaps(record), eventSourceARN: streamArn })) } as unknown as DynamoDBStreamEvent;
+    const result = await options.handler(event, lambdaContext(options.functionName)).catch((error: unknown) => {
+      console.error(`${options.functionName} failed`, describeFailure(error));
+      return null;
+    });
+    const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+    const from = !result ? -1 : failed === undefined ? batch.length : batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+    if (from > 0) {
+      // Progress: what came before the failed record is done; a success resets the batch size.
+      shard.pending = shard.pending.slice(from);
+      shard.failures = 0;
+      if (from === batch.length) shard.size = BATCH_SIZE;
+      return;
+    }
+    // No progress (a thrown error, an unknown identifier, or the first record failed).
+    if (bisectBatchOnError && batch.length > 1) {
+      shard.size = Math.ceil(batch.length / 2);
+      return;
+    }
+    shard.failures += 1;
+    if (retryAttempts < 0 || shard.failures <= retryAttempts) return;
+    await giveUp(streamArn, shardId, batch, shard.failures);
+    shard.pending = shard.pending.slice(batch.length);
+    shard.failures = 0;
+    shard.size = BATCH_SIZE;
+  };
 
   const loop = (async () => {
     const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
@@ -32,31 +115,22 @@ export function startStreamPoller(options: {
     while (running) {
       try {
         const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-        for (const shard of StreamDescription?.Shards ?? []) {
-          const shardId = shard.ShardId as string;
-          if (!iterators.has(shardId)) {
+        for (const { ShardId } of StreamDescription?.Shards ?? []) {
+          const shardId = ShardId as string;
+          let shard = shards.get(shardId);
+          if (!shard) {
             const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: options.from }));
-            iterators.set(shardId, ShardIterator);
+            shards.set(shardId, (shard = { iterator: ShardIterator, pending: [], size: BATCH_SIZE, failures: 0 }));
           }
-          const iterator = iterators.get(shardId);
-          let records = pending.get(shardId) ?? [];
-          if (records.length === 0 && iterator) {
-            const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-            iterators.set(shardId, page.NextShardIterator);
-            records = page.Records ?? [];
+          if (shard.pending.length === 0 && shard.iterator) {
+            const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }));
+            shard.iterator = page.NextShardIterator;
+            shard.pending = page.Records ?? [];
           }
-          if (records.length === 0) continue;
-          const event = { Records: records.map((record) => ({ ...restoreEmptyMaps(record), eventSourceARN: streamArn })) } as unknown as DynamoDBStreamEvent;
-          const result = await options.handler(event, lambdaContext(options.functionName)).catch((error: unknown) => {
-            console.error(`${options.functionName} failed; retrying the batch`, error);
-            return { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? '' }] };
-          });
-          const failed = result.batchItemFailures[0]?.itemIdentifier;
-          const from = failed ? records.findIndex((record) => record.dynamodb?.SequenceNumber === failed) : -1;
-          pending.set(shardId, from >= 0 ? records.slice(from) : []);
+          if (shard.pending.length > 0) await invoke(streamArn, shardId, shard);
         }
       } catch (error) {
-        if (running) console.error('Reading the table stream failed; retrying', error);
+        if (running) console.error('Reading the table stream failed; retrying', describeFailure(error));
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

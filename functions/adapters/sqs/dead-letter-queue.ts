@@ -1,0 +1,29 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * A dead-letter queue (or a stream's failure queue) that a consumer parks a record in itself,
+ * when retrying could never help: the body as it was, and why as message attributes (strings;
+ * SQS allows 10 per message, and they count toward the message size:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html).
+ */
+export class SqsDeadLetterQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async park(body: string, why: Record<string, string>): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(why)
+            .filter(([, value]) => value !== '')
+            .slice(0, 10)
+            .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        ),
+      }),
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * How the stream and queue consumers judge a failure: one that retrying can never fix (the
+ * record itself is the problem) is set aside at once, in a dead-letter queue or the stream's
+ * failure queue, and the rest of the batch flows on; any other failure is reported back so the
+ * event source delivers the record again (partial batch response), and after its retry budget
+ * the platform parks it too (SQS redrive by maxReceiveCount; the stream's on-failure
+ * destination).
+ */
+
+/**
+ * Error names that say the request itself can never succeed, whatever the moment:
+ * - `ValidationException`: DynamoDB refusing an item (over 400 KB, nesting past 32 levels, an
+ *   empty key, a bad number) and EventBridge refusing entries (over the size limit)
+ *   (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html,
+ *   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html);
+ * - SQS refusing a message body (too long, characters outside the allowed set)
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html);
+ * - zod's `$ZodError` (the record does not have the shape of what it claims to be),
+ *   `SyntaxError` (not JSON), `RangeError` (nesting so deep a recursive reader overflows).
+ * Throttling, timeouts, network errors, 5xx and conditional-write races are absent: retrying
+ * fixes them (and the use cases settle races themselves).
+ */
+const PERMANENT = new Set([
+  'ValidationException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidMessageContents',
+  'InvalidMessageContentsException',
+  '$ZodError',
+  'ZodError',
+  'SyntaxError',
+  'RangeError',
+]);
+
+/** Whether retrying can never fix this failure. */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof Error && PERMANENT.has(error.name);
+}
+
+/** What a log line or a parked record may say about a failure. */
+export interface FailureDescription {
+  errorType: string;
+  errorMessage: string;
+}
+
+/**
+ * A failure, safe to log and to park: its name and its message up to the first quote (messages
+ * such as JSON.parse's and util-dynamodb's quote the input they choke on), with every run of
+ * digits (a phone number, say) masked, at most 300 characters. zod's messages list the issues:
+ * only their codes and top-level field names are kept.
+ */
+export function describeFailure(error: unknown): FailureDescription {
+  if (!(error instanceof Error)) return { errorType: typeof error, errorMessage: '' };
+  const issues = (error as { issues?: Array<{ code?: unknown; path?: unknown[] }> }).issues;
+  const message = Array.isArray(issues)
+    ? issues.slice(0, 5).map((issue) => `${String(issue.code)} at ${typeof issue.path?.[0] === 'string' ? issue.path[0] : '(root)'}`).join('; ')
+    : error.message;
+  return { errorType: error.name, errorMessage: mask(message).slice(0, 300) };
+}
+
+function mask(text: string): string {
+  const quote = text.search(/["'`]/);
+  return (quote >= 0 ? `${text.slice(0, quote)}…` : text).replace(/\+?\d[\d\s().-]{4,}\d/g, '#');
+}
