@@ -1,4 +1,4 @@
-import type { CallAttempt, EndReason, StoredCall } from '#schemas/call';
+import type { AnsweredBy, CallAttempt, EndReason, StoredCall } from '#schemas/call';
 import { isTerminal, transition, type CallEvent } from './call-status-machine.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
 
@@ -19,14 +19,39 @@ export interface CallTimingLimits {
 
 export const DEFAULT_WATCHDOG_GRACE_SECONDS = 120;
 
-/** What the telephony provider reported about the current attempt. */
+/**
+ * What the telephony provider reported about the current attempt. `at` is the provider's clock
+ * and `durationSeconds` its count (Twilio `CallDuration`): both are only hints, sanity-checked
+ * against the attempt's own window here. `answeredBy` is absent when the report carried no verdict.
+ */
 export type ProviderEvent =
   | { kind: 'ringing'; at: Date }
-  | { kind: 'answered'; at: Date; answeredBy: 'human' | 'machine' }
-  | { kind: 'completed'; at: Date; durationSeconds: number; answeredBy?: 'human' | 'machine' }
+  | { kind: 'answered'; at: Date; answeredBy?: AnsweredBy }
+  | { kind: 'completed'; at: Date; durationSeconds?: number; answeredBy?: AnsweredBy }
   | { kind: 'no_answer'; at: Date }
   | { kind: 'busy'; at: Date }
   | { kind: 'failed'; at: Date; reason: 'invalid_number' | 'provider_error' };
+
+/**
+ * Who answered, as the call's outcome needs it. Twilio's `unknown` means detection could not
+ * decide (https://www.twilio.com/docs/voice/answering-machine-detection): the agent talks, as to
+ * a person. No verdict at all (detection off, or every report lost) also counts as a person.
+ */
+export function answererOf(answeredBy: AnsweredBy | null | undefined): 'person' | 'machine' | 'fax' {
+  if (answeredBy === 'fax') return 'fax';
+  return answeredBy?.startsWith('machine_') ? 'machine' : 'person';
+}
+
+/**
+ * A provider's timestamp, clamped to the attempt's own window: never before the attempt began
+ * (initiatedAt, or when the call was last written if it never began), never after `now`. The
+ * provider's clock may be skewed, or the report forged by someone holding the auth token.
+ */
+export function clampToAttempt(call: StoredCall, at: Date, now: Date): Date {
+  const earliest = Date.parse(call.initiatedAt ?? call.updatedAt);
+  const time = Number.isNaN(at.getTime()) ? now.getTime() : at.getTime();
+  return new Date(Math.max(earliest, Math.min(time, now.getTime())));
+}
 
 const plusSeconds = (timestamp: string, seconds: number) =>
   toTimestamp(new Date(Date.parse(timestamp) + seconds * 1000));
@@ -43,12 +68,15 @@ export function watchdogAt(call: StoredCall, limits: CallTimingLimits): string |
 
 /**
  * The latest a provider may still legitimately report on the current attempt: past the ring
- * timeout (or the longest call) by two grace periods, silence means the report was lost.
+ * timeout (or the longest call) by two grace periods, silence means the report was lost. While
+ * the provider's call id is not known yet (the dialer has not saved it, and no report carried it),
+ * the call may have been answered unseen, so the longest call counts from the dial.
  */
 export function reportDeadline(call: StoredCall, limits: CallTimingLimits): number {
   const grace = 2 * limits.watchdogGraceSeconds * 1000;
   if (call.status === 'in_progress' && call.connectedAt) return Date.parse(call.connectedAt) + limits.maxCallDurationSeconds * 1000 + grace;
-  return Date.parse(call.initiatedAt ?? call.updatedAt) + limits.ringTimeoutSeconds * 1000 + grace;
+  const unseen = call.providerCallId === null ? limits.maxCallDurationSeconds * 1000 : 0;
+  return Date.parse(call.initiatedAt ?? call.updatedAt) + limits.ringTimeoutSeconds * 1000 + unseen + grace;
 }
 
 function move(call: StoredCall, event: CallEvent, now: Date, changes: Partial<StoredCall>, limits: CallTimingLimits): StoredCall | null {
@@ -107,8 +135,10 @@ export function startDial(call: StoredCall, now: Date, conversationId: string, l
   );
 }
 
+/** Ends the attempt at `at` (already clamped), never before it connected. */
 function ended(call: StoredCall, event: CallEvent, at: Date, now: Date, endReason: EndReason, limits: CallTimingLimits) {
-  const endedAt = toTimestamp(at);
+  const connected = call.connectedAt ? Date.parse(call.connectedAt) : 0;
+  const endedAt = toTimestamp(new Date(Math.max(at.getTime(), connected)));
   return move(
     call,
     event,
@@ -118,12 +148,17 @@ function ended(call: StoredCall, event: CallEvent, at: Date, now: Date, endReaso
   );
 }
 
+/**
+ * The next state of the call after a provider report, or null when the report does not apply.
+ * Every time the report carries is clamped to the attempt's window first (clampToAttempt).
+ */
 export function applyProviderEvent(
   call: StoredCall,
   event: ProviderEvent,
   now: Date,
   limits: CallTimingLimits,
 ): StoredCall | null {
+  const at = clampToAttempt(call, event.at, now);
   switch (event.kind) {
     case 'ringing':
       return move(call, 'provider_ringing', now, {}, limits);
@@ -132,7 +167,8 @@ export function applyProviderEvent(
         call,
         'provider_answered',
         now,
-        { connectedAt: toTimestamp(event.at), conversationId: call.pendingConversationId, answeredBy: event.answeredBy },
+        // A verdict once known is kept: a later report without one says nothing about who answered.
+        { connectedAt: toTimestamp(at), conversationId: call.pendingConversationId, answeredBy: call.answeredBy ?? event.answeredBy ?? null },
         limits,
       );
     case 'completed': {
@@ -142,29 +178,40 @@ export function applyProviderEvent(
           ? call
           : applyProviderEvent(
               call,
-              { kind: 'answered', at: new Date(event.at.getTime() - event.durationSeconds * 1000), answeredBy: event.answeredBy ?? 'human' },
+              { kind: 'answered', at: new Date(at.getTime() - (event.durationSeconds ?? 0) * 1000), answeredBy: event.answeredBy },
               now,
               limits,
             );
       if (!connected) return null;
-      if (connected.answeredBy === 'machine') {
-        return ended(connected, 'provider_voicemail_ended', event.at, now, 'voicemail_left', limits);
-      }
+      const verdict = connected.answeredBy ?? event.answeredBy ?? null;
+      const withVerdict = { ...connected, answeredBy: verdict };
+      const answerer = answererOf(verdict);
+      if (answerer === 'fax') return ended(withVerdict, 'provider_fax_detected', at, now, 'fax_detected', limits);
+      if (answerer === 'machine') return ended(withVerdict, 'provider_voicemail_ended', at, now, 'voicemail_left', limits);
+      // The length of the call by the service's own (clamped) times; a second of rounding allowed.
+      const seconds = secondsBetween(withVerdict.connectedAt ?? toTimestamp(at), toTimestamp(at));
       const reason: EndReason =
-        event.durationSeconds >= limits.maxCallDurationSeconds
-          ? 'max_duration'
-          : connected.agentEndedAt
-            ? 'agent_ended'
-            : 'customer_ended';
-      return ended(connected, 'provider_hung_up', event.at, now, reason, limits);
+        seconds >= limits.maxCallDurationSeconds - 1 ? 'max_duration' : withVerdict.agentEndedAt ? 'agent_ended' : 'customer_ended';
+      return ended(withVerdict, 'provider_hung_up', at, now, reason, limits);
     }
     case 'busy':
-      return ended(call, 'provider_busy', event.at, now, 'busy', limits);
+      return ended(call, 'provider_busy', at, now, 'busy', limits);
     case 'failed':
-      return ended(call, 'provider_failed', event.at, now, event.reason, limits);
+      return ended(call, 'provider_failed', at, now, event.reason, limits);
     case 'no_answer':
-      return noAnswer(call, event.at, now, limits);
+      return noAnswer(call, at, now, limits);
   }
+}
+
+/**
+ * The answer request's (or the asynchronous AMD callback's) verdict on who answered, kept on the
+ * current attempt unless one is already known. Null when nothing changes: a verdict is already
+ * stored, or the attempt has ended.
+ */
+export function recordAnsweredBy(call: StoredCall, answeredBy: AnsweredBy): StoredCall | null {
+  if (call.answeredBy !== null || isTerminal(call.status) || call.status === 'scheduled' || call.status === 'queued') return null;
+  // Internal bookkeeping only: the call as the API shows it does not change, so neither does updatedAt.
+  return { ...call, answeredBy };
 }
 
 /** No answer: back to scheduled for another attempt while retries remain, else the end. */

@@ -47,6 +47,8 @@ export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStr
     path: event.rawPath.replace(/^\/simulator/, ''),
     authorization: event.headers.authorization,
     body,
+    // The simulator is served by the service's own API: its webhooks are on the same origin.
+    origin: `https://${event.requestContext.domainName}`,
   });
   return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
 };

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { StoredCall } from '#schemas/call';
 import { AgentRuntimeEnvSchema, parseEnv } from '#schemas/env';
 import { answerCall, recordAgentEnded } from '#use-cases/answer-call';
 import { applyCallEvent } from '#use-cases/apply-call-event';
@@ -8,10 +9,12 @@ import {
   SIGNATURE_HEADER,
   answeredByOf,
   connectStreamTwiml,
+  countOf,
   isValidTwilioSignature,
   parseForm,
   providerEventOf,
   single,
+  type FormParams,
 } from '#adapters/telephony/twilio-protocol';
 import { logger } from './http/logger.ts';
 import { calls, clock, directory } from './composition/table.ts';
@@ -19,47 +22,82 @@ import { callEventDeps, credentials, telephonyEnv } from './composition/telephon
 
 const { AGENT_STREAM_URL } = parseEnv(AgentRuntimeEnvSchema, process.env);
 
-const twiml = (body: string): APIGatewayProxyStructuredResultV2 => ({ statusCode: 200, headers: { 'content-type': 'text/xml' }, body });
-const plain = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: { 'content-type': 'text/plain' }, body });
+type Result = APIGatewayProxyStructuredResultV2;
+const twiml = (body: string): Result => ({ statusCode: 200, headers: { 'content-type': 'text/xml' }, body });
+const plain = (statusCode: number, body: string): Result => ({ statusCode, headers: { 'content-type': 'text/plain' }, body });
+
+/** A provider request that passed every check of twilioWebhook, about a call the service knows. */
+interface TwilioWebhookRequest {
+  params: FormParams;
+  call: StoredCall;
+  callId: string;
+  attempt: number;
+}
 
 /**
- * Twilio's webhooks: status callbacks, the answer URL, and the <Connect> action when the agent's
- * stream ends. Each request must carry a valid X-Twilio-Signature from the account that owns the
- * call (the simulator's for test calls); anything else is a 401 and changes nothing.
+ * The one way in for every telephony route: before any route code runs, the request must carry
+ * a valid X-Twilio-Signature (checked at every spelling of the configured webhook URL that
+ * Twilio's helper libraries accept, over the form body) from the provider account that carries
+ * the call (the simulator's for test calls), and name a known call and attempt. Anything else is
+ * a 4xx and changes nothing.
  */
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-  const params = parseForm(raw);
-  const url = `${new URL(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL).origin}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
-  const signature = event.headers[SIGNATURE_HEADER];
-  const accounts = await credentials();
-  const signedBy = (account: { accountSid: string; authToken: string } | null) =>
-    account !== null && single(params, 'AccountSid') === account.accountSid && isValidTwilioSignature(account.authToken, url, params, signature);
-  const signedModes = { live: signedBy(accounts.twilio), test: signedBy(accounts.simulator) };
-  if (!signedModes.live && !signedModes.test) return plain(401, 'Invalid or missing X-Twilio-Signature');
+function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>) {
+  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+    const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+    const params = parseForm(raw);
+    const url = `${new URL(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL).origin}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+    const signature = event.headers[SIGNATURE_HEADER];
+    const accounts = await credentials();
+    const signedBy = (account: { accountSid: string; authToken: string } | null) =>
+      account !== null && single(params, 'AccountSid') === account.accountSid && isValidTwilioSignature(account.authToken, url, params, signature);
+    const signedModes = { live: signedBy(accounts.twilio), test: signedBy(accounts.simulator) };
+    if (!signedModes.live && !signedModes.test) return plain(401, 'Invalid or missing X-Twilio-Signature');
 
-  const callId = event.queryStringParameters?.callId ?? '';
-  const attempt = Number(event.queryStringParameters?.attempt);
-  const call = await calls.getById(callId);
-  if (!call || !Number.isInteger(attempt)) return plain(404, 'Unknown call');
-  // Only the provider account that carries the call may report on it (test calls: the simulator's).
-  if (!signedModes[call.keyMode]) return plain(401, 'Signed by an account that does not carry this call');
+    const callId = event.queryStringParameters?.callId ?? '';
+    const attempt = Number(event.queryStringParameters?.attempt);
+    const call = callId ? await calls.getById(callId) : null;
+    if (!call || !Number.isInteger(attempt)) return plain(404, 'Unknown call');
+    // Only the provider account that carries the call may report on it (test calls: the simulator's).
+    if (!signedModes[call.keyMode]) return plain(401, 'Signed by an account that does not carry this call');
+    return route({ params, call, callId, attempt });
+  };
+}
 
-  const hook = event.rawPath.split('/').at(-1);
-  if (hook === 'status') {
+/**
+ * Reads the facts a report may carry, and warns about (then ignores) any that is not what
+ * Twilio documents: a timestamp that does not parse, a count that is not a whole number, an
+ * unknown AnsweredBy. A bad fact never fails the request.
+ */
+function reportedFacts(params: FormParams, callId: string) {
+  const warn = (field: string) => logger.warn('Ignoring a provider field that is not what Twilio documents', { callId, field });
+  const timestamp = single(params, 'Timestamp');
+  const parsed = timestamp === undefined ? NaN : Date.parse(timestamp);
+  if (timestamp !== undefined && Number.isNaN(parsed)) warn('Timestamp');
+  const duration = single(params, 'CallDuration');
+  const durationSeconds = countOf(duration);
+  if (duration !== undefined && durationSeconds === undefined) warn('CallDuration');
+  const verdict = single(params, 'AnsweredBy');
+  const answeredBy = answeredByOf(verdict);
+  if (verdict !== undefined && answeredBy === undefined) warn('AnsweredBy');
+  return { at: Number.isNaN(parsed) ? clock.now() : new Date(parsed), durationSeconds, answeredBy };
+}
+
+const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>> = {
+  /** Status callbacks: https://www.twilio.com/docs/voice/api/call-resource#statuscallback */
+  async status({ params, callId, attempt }) {
     const status = single(params, 'CallStatus') ?? '';
-    const timestamp = single(params, 'Timestamp');
-    const at = timestamp && !Number.isNaN(Date.parse(timestamp)) ? new Date(timestamp) : clock.now();
-    const providerEvent = providerEventOf(status, at, {
-      durationSeconds: Number(single(params, 'CallDuration') ?? 0),
-      answeredBy: single(params, 'AnsweredBy'),
-    });
-    const result = await applyCallEvent(callEventDeps, { callId, attempt, event: providerEvent, providerCallId: single(params, 'CallSid') });
-    logger.info('Status callback', { callId, attempt, providerStatus: status, result });
+    const { at, durationSeconds, answeredBy } = reportedFacts(params, callId);
+    const event = providerEventOf(status, at, { durationSeconds, answeredBy });
+    const result = await applyCallEvent(callEventDeps, { callId, attempt, event, providerCallId: single(params, 'CallSid') });
+    if (result === 'late') logger.warn('A final report arrived after the call was given up on; the call keeps its outcome', { callId, attempt, providerStatus: status });
+    else logger.info('Status callback', { callId, attempt, providerStatus: status, result });
     return plain(204, '');
-  }
-  if (hook === 'answer') {
-    const session = await answerCall({ calls, directory }, { callId, attempt, answeredBy: answeredByOf(single(params, 'AnsweredBy')) ?? 'human' });
+  },
+
+  /** The answer URL: TwiML for an answered call (the request carries AnsweredBy with synchronous AMD). */
+  async answer({ params, callId, attempt }) {
+    const { answeredBy } = reportedFacts(params, callId);
+    const session = await answerCall({ ...callEventDeps, directory }, { callId, attempt, answeredBy, providerCallId: single(params, 'CallSid') });
     if (!session) return twiml(HANGUP_TWIML);
     logger.info('Connecting answered call to the agent', { callId, attempt, conversationId: session.conversationId });
     return twiml(
@@ -72,10 +110,18 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
         mode: session.leaveVoicemail ? 'voicemail' : 'conversation',
       }),
     );
-  }
-  if (hook === 'stream-ended') {
+  },
+
+  /** The <Connect> action: the agent's stream ended while the line was up. */
+  async 'stream-ended'({ callId, attempt }) {
     await recordAgentEnded({ calls, clock }, { callId, attempt });
     return twiml(HANGUP_TWIML);
-  }
-  return plain(404, 'Unknown webhook');
+  },
+};
+
+/** Twilio's webhooks: status callbacks, the answer URL, and the <Connect> action when the agent's stream ends. */
+export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const hook = event.rawPath.split('/').at(-1) ?? '';
+  if (!Object.hasOwn(routes, hook) || !event.rawPath.startsWith('/telephony/twilio/')) return plain(404, 'Unknown webhook');
+  return twilioWebhook(routes[hook] as (request: TwilioWebhookRequest) => Promise<Result>)(event);
 };

@@ -19,8 +19,11 @@ export interface TelephonyProvider {
    * reported as not placed, never retried, because a retry could ring the person twice.
    */
   placeCall(request: PlaceCallRequest): Promise<PlaceCallResult>;
-  /** The provider's final word on a call, or null while it is still going (or unknown to it). */
-  fetchOutcome(providerCallId: string): Promise<ProviderEvent | null>;
+  /**
+   * The provider's final word on a call; `ongoing` while the provider still has it (it will
+   * report again); null when the provider does not know the call.
+   */
+  fetchOutcome(providerCallId: string): Promise<ProviderEvent | 'ongoing' | null>;
 }
 
 /** Live keys' calls go to the real provider; test keys' calls always go to the simulator. */

@@ -29,9 +29,20 @@ export const END_REASONS = [
   'cancelled',
   'max_duration',
   'dial_timeout',
+  'fax_detected',
 ] as const;
 export const EndReasonSchema = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReasonSchema>;
+
+/**
+ * Who answered, as Twilio's answering machine detection reports it in `AnsweredBy`
+ * (https://www.twilio.com/docs/voice/answering-machine-detection): `machine_start` with
+ * MachineDetection=Enable; the `machine_end_*` values with DetectMessageEnd; `human`, `fax` and
+ * `unknown` with either.
+ */
+export const ANSWERED_BY = ['human', 'unknown', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax'] as const;
+export const AnsweredBySchema = z.enum(ANSWERED_BY);
+export type AnsweredBy = z.infer<typeof AnsweredBySchema>;
 
 /** Whether a call was placed with a live key (real carrier) or a test key (carrier simulator). */
 export const KeyModeSchema = z.enum(['live', 'test']);
@@ -82,6 +93,9 @@ export const CallSchema = z.object({
 });
 export type Call = z.infer<typeof CallSchema>;
 
+/** Calls stored before the verdict was kept verbatim say only "machine": read as a machine's verdict. */
+const legacyMachineVerdict = z.pipe(z.literal('machine'), z.transform((): AnsweredBy => 'machine_start'));
+
 const internal = <T extends z.ZodMiniType>(schema: T) => z._default(z.nullable(schema), null);
 
 /**
@@ -95,8 +109,12 @@ export const StoredCallSchema = z.extend(CallSchema, {
   providerCallId: internal(z.string()),
   /** The conversation id the current attempt gets if it is answered. */
   pendingConversationId: internal(z.string()),
-  /** Who answered the current attempt: a person, or an answering machine. */
-  answeredBy: internal(z.enum(['human', 'machine'])),
+  /**
+   * Who answered the current attempt, verbatim from the first report that carried a verdict (the
+   * answer request, a status callback or the asynchronous AMD callback); never cleared by a later
+   * report without one.
+   */
+  answeredBy: internal(z.union([AnsweredBySchema, legacyMachineVerdict])),
   /** When the agent ended the conversation (its media stream closed) before the line dropped. */
   agentEndedAt: internal(z.string()),
   /** When the reconciler should look at the call if it has not moved on by then; null once terminal. */

@@ -1,9 +1,12 @@
+import { answererOf } from '#domain/call-lifecycle';
+import { isTerminal } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
-import type { Metadata } from '#schemas/call';
+import type { AnsweredBy, Metadata } from '#schemas/call';
 import type { CallStore } from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
+import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 
 /** What the agent runtime needs to take over an answered call. */
 export interface AgentSession {
@@ -17,15 +20,26 @@ export interface AgentSession {
 }
 
 /**
- * The provider asks what to do with an answered call. Null means hang up: the call is unknown,
- * or the request is about an attempt that is no longer the current one.
+ * The provider asks what to do with an answered call. The request is itself news: the call was
+ * answered (if its "answered" report was lost or is late, the call moves to in_progress now),
+ * and with synchronous answering machine detection it carries the verdict on who answered, which
+ * is kept on the attempt. Null means hang up: the call is unknown, the request is about an attempt
+ * that is no longer the current one, or a fax machine answered.
  */
 export async function answerCall(
-  deps: { calls: CallStore; directory: Directory },
-  request: { callId: string; attempt: number; answeredBy: 'human' | 'machine' },
+  deps: CallEventDeps & { directory: Directory },
+  request: { callId: string; attempt: number; answeredBy: AnsweredBy | undefined; providerCallId?: string },
 ): Promise<AgentSession | null> {
+  await applyCallEvent(deps, {
+    callId: request.callId,
+    attempt: request.attempt,
+    event: { kind: 'answered', at: deps.clock.now(), ...(request.answeredBy ? { answeredBy: request.answeredBy } : {}) },
+    providerCallId: request.providerCallId,
+  });
   const call = await deps.calls.getById(request.callId);
-  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId) return null;
+  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId || isTerminal(call.status)) return null;
+  const answerer = answererOf(call.answeredBy ?? request.answeredBy);
+  if (answerer === 'fax') return null;
   const agent = await deps.directory.getAgent(call.accountId, call.agentId);
   if (!agent) return null;
   return {
@@ -34,7 +48,7 @@ export async function answerCall(
     conversationId: call.pendingConversationId,
     firstMessage: call.overrideFirstMessage ?? agent.defaultFirstMessage,
     metadata: call.metadata,
-    leaveVoicemail: request.answeredBy === 'machine',
+    leaveVoicemail: answerer === 'machine',
   };
 }
 

@@ -1,5 +1,5 @@
-import { applyProviderEvent, type CallTimingLimits, type ProviderEvent } from '#domain/call-lifecycle';
-import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
+import { applyProviderEvent, recordAnsweredBy, type CallTimingLimits, type ProviderEvent } from '#domain/call-lifecycle';
+import { SLOT_HOLDING_STATUSES, isTerminal } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
@@ -23,14 +23,16 @@ export interface CallEventReport {
 /**
  * Applies what the provider reported to the call, through the state machine. Duplicates,
  * late reports and reports about an earlier attempt change nothing. A no-answer with retries
- * left comes back scheduled, and is dispatched for its next attempt here.
+ * left comes back scheduled, and is dispatched for its next attempt here. `late` is a final
+ * report about an attempt the reconciler already gave up on (dial_timeout, provider_error):
+ * the call keeps its outcome, and the caller must say so loudly rather than drop it.
  */
-export async function applyCallEvent(deps: CallEventDeps, report: CallEventReport): Promise<'applied' | 'ignored'> {
+export async function applyCallEvent(deps: CallEventDeps, report: CallEventReport): Promise<'applied' | 'ignored' | 'late'> {
   for (let round = 1; ; round++) {
     const call = await deps.calls.getById(report.callId);
     if (!call || call.retryCount + 1 !== report.attempt) return 'ignored';
     const next = nextState(call, report, deps.clock.now(), deps.limits);
-    if (!next) return 'ignored';
+    if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
     try {
       const written = await deps.calls.update(next, call);
       if (written.status === 'scheduled') await dispatchCall(deps, written);
@@ -48,5 +50,17 @@ function nextState(call: StoredCall, report: CallEventReport, now: Date, limits:
   if (moved) {
     return learnsProviderId && SLOT_HOLDING_STATUSES.includes(moved.status) ? { ...moved, providerCallId: report.providerCallId ?? null } : moved;
   }
-  return learnsProviderId ? { ...call, providerCallId: report.providerCallId ?? null, updatedAt: toTimestamp(now) } : null;
+  // A report that moves nothing (an "answered" after the answer request) may still carry the verdict.
+  const verdict = report.event && 'answeredBy' in report.event && report.event.answeredBy ? recordAnsweredBy(call, report.event.answeredBy) : null;
+  const learned = verdict ?? call;
+  return learnsProviderId ? { ...learned, providerCallId: report.providerCallId ?? null, updatedAt: toTimestamp(now) } : verdict;
+}
+
+/** A final report about an attempt that ended because the reconciler stopped waiting for it. */
+function isLateFinalReport(call: StoredCall, event: ProviderEvent | null): boolean {
+  const final = event !== null && event.kind !== 'ringing' && event.kind !== 'answered';
+  // The reconciler's verdicts: a dial never reported (dial_timeout), or a connected call whose end
+  // was never reported (provider_error after connecting; the provider's own failures come before).
+  const givenUp = call.endReason === 'dial_timeout' || (call.endReason === 'provider_error' && call.connectedAt !== null);
+  return final && isTerminal(call.status) && givenUp;
 }

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { apiKeyHint, generateApiKey, hashApiKey } from '#domain/api-key';
 import { invalidRequest } from '#domain/errors';
+import { disallowedCharacter } from '#domain/text';
 import { toTimestamp } from '#domain/time';
 import type { KeyMode } from '#schemas/call';
 import { ACCOUNT_DEFAULTS, type Account, type Agent, type ApiKey } from '#schemas/directory';
@@ -68,6 +69,15 @@ export async function createAgent(
 ): Promise<Agent> {
   if (input.defaultFirstMessage.trim() === '') {
     throw invalidRequest('invalid_first_message', 'The default first message must not be empty.', 'defaultFirstMessage');
+  }
+  // The same rule as a call's overrideFirstMessage: the text reaches TwiML, which cannot carry it.
+  const character = disallowedCharacter(input.defaultFirstMessage);
+  if (character) {
+    throw invalidRequest(
+      'invalid_first_message',
+      `The default first message contains ${character}, a character that a call's instructions to the phone network (TwiML) cannot carry; remove it.`,
+      'defaultFirstMessage',
+    );
   }
   const agent: Agent = {
     id: checkId(input.id ?? `agt_${ulid()}`, 'agentId'),

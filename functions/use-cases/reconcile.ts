@@ -73,13 +73,14 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
     return;
   }
   const outcome = call.providerCallId ? await deps.providers[call.keyMode].fetchOutcome(call.providerCallId) : null;
-  if (outcome) {
+  if (outcome && outcome !== 'ongoing') {
     await applyCallEvent(deps, { callId: call.id, attempt, event: outcome });
     report.resolvedByProvider += 1;
     return;
   }
-  // The provider has the call and it may still be going: look again later.
-  if (call.providerCallId !== null && deps.clock.now().getTime() < reportDeadline(call, deps.limits)) {
+  // The provider still has the call, or may still report on it (reportDeadline: until then a
+  // call whose id was never saved may have been placed): look again later, never give up early.
+  if (outcome === 'ongoing' || deps.clock.now().getTime() < reportDeadline(call, deps.limits)) {
     await snooze(deps, call);
     report.stillRunning += 1;
     return;

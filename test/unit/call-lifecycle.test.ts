@@ -1,6 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyProviderEvent, markLost, reportDeadline, startDial, watchdogAt, type CallTimingLimits } from '#domain/call-lifecycle';
-import type { StoredCall } from '#schemas/call';
+import {
+  applyProviderEvent,
+  markLost,
+  recordAnsweredBy,
+  reportDeadline,
+  startDial,
+  watchdogAt,
+  type CallTimingLimits,
+  type ProviderEvent,
+} from '#domain/call-lifecycle';
+import { secondsBetween } from '#domain/time';
+import { ANSWERED_BY, type AnsweredBy, type StoredCall } from '#schemas/call';
 import { aCall } from '../support/calls.ts';
 
 const limits: CallTimingLimits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 };
@@ -14,8 +25,9 @@ function dialed(call = queued()): StoredCall {
   return startDial(call, t('14:00:00'), 'conv_1', limits) as StoredCall;
 }
 
-function answered(call = dialed(), answeredBy: 'human' | 'machine' = 'human'): StoredCall {
-  return applyProviderEvent(call, { kind: 'answered', at: t('14:00:08'), answeredBy }, t('14:00:08'), limits) as StoredCall;
+/** The answered report; `null` for one without AnsweredBy. */
+function answered(call = dialed(), answeredBy: AnsweredBy | null = 'human'): StoredCall {
+  return applyProviderEvent(call, { kind: 'answered', at: t('14:00:08'), ...(answeredBy ? { answeredBy } : {}) }, t('14:00:08'), limits) as StoredCall;
 }
 
 describe('call lifecycle', () => {
@@ -38,8 +50,8 @@ describe('call lifecycle', () => {
   it('tells who ended the call, a voicemail, and a call cut at the time limit', () => {
     const at = { kind: 'completed' as const, at: t('14:01:00'), durationSeconds: 52 };
     expect(applyProviderEvent(answered(), at, t('14:01:00'), limits)?.endReason).toBe('customer_ended');
-    expect(applyProviderEvent(answered(dialed(), 'machine'), at, t('14:01:00'), limits)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
-    expect(applyProviderEvent(answered(), { ...at, durationSeconds: 600 }, t('14:10:08'), limits)?.endReason).toBe('max_duration');
+    expect(applyProviderEvent(answered(dialed(), 'machine_end_beep'), at, t('14:01:00'), limits)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
+    expect(applyProviderEvent(answered(), { ...at, at: t('14:10:08'), durationSeconds: 600 }, t('14:10:08'), limits)?.endReason).toBe('max_duration');
   });
 
   it('infers the answer when its report was lost', () => {
@@ -89,7 +101,112 @@ describe('call lifecycle', () => {
   it('watches unfinished calls, and knows when silence means a lost report', () => {
     expect(watchdogAt(queued(), limits)).toBe('2025-06-16T14:02:00Z');
     expect(watchdogAt(queued({ scheduledFor: t('18:00:00') }), limits)).toBe('2025-06-16T18:02:00Z');
-    expect(reportDeadline(dialed(), limits)).toBe(Date.parse('2025-06-16T14:04:30Z'));
+    expect(reportDeadline({ ...dialed(), providerCallId: 'CA1' }, limits)).toBe(Date.parse('2025-06-16T14:04:30Z'));
     expect(reportDeadline(answered(), limits)).toBe(Date.parse('2025-06-16T14:14:08Z'));
+  });
+
+  it('waits for the longest call before giving up on a dial whose provider call id was never saved', () => {
+    // Before: such a dial was marked lost at once, while the provider was still reporting on it.
+    expect(reportDeadline(dialed(), limits)).toBe(Date.parse('2025-06-16T14:14:30Z'));
+  });
+});
+
+describe('who answered', () => {
+  const completed = (at: string, extra: Partial<Extract<ProviderEvent, { kind: 'completed' }>> = {}): ProviderEvent => ({ kind: 'completed', at: t(at), ...extra });
+
+  it('keeps the answer request’s verdict when later reports lack one (the issue’s sequence)', () => {
+    // in-progress without AnsweredBy; the answer request with machine_end_beep; completed without AnsweredBy.
+    const inProgress = answered(dialed(), null);
+    expect(inProgress.answeredBy).toBeNull();
+    const withVerdict = recordAnsweredBy(inProgress, 'machine_end_beep') as StoredCall;
+    expect(withVerdict.answeredBy).toBe('machine_end_beep');
+    expect(applyProviderEvent(withVerdict, completed('14:00:30'), t('14:00:30'), limits)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
+  });
+
+  it('never lets a later report overwrite a verdict', () => {
+    const machine = answered(dialed(), 'machine_end_silence');
+    expect(recordAnsweredBy(machine, 'human')).toBeNull();
+    expect(applyProviderEvent(machine, completed('14:00:30', { answeredBy: 'human' }), t('14:00:30'), limits)).toMatchObject({ status: 'voicemail', answeredBy: 'machine_end_silence' });
+    const dialedWithVerdict = recordAnsweredBy(dialed(), 'machine_start') as StoredCall;
+    expect(applyProviderEvent(dialedWithVerdict, { kind: 'answered', at: t('14:00:05') }, t('14:00:05'), limits)?.answeredBy).toBe('machine_start');
+  });
+
+  it.each(ANSWERED_BY.map((value) => [value]))('ends a call answered by %s with its documented outcome', (value) => {
+    const expected: Record<AnsweredBy, [string, string]> = {
+      human: ['completed', 'customer_ended'],
+      unknown: ['completed', 'customer_ended'],
+      machine_start: ['voicemail', 'voicemail_left'],
+      machine_end_beep: ['voicemail', 'voicemail_left'],
+      machine_end_silence: ['voicemail', 'voicemail_left'],
+      machine_end_other: ['voicemail', 'voicemail_left'],
+      // Before: a fax was recorded as a voicemail.
+      fax: ['failed', 'fax_detected'],
+    };
+    for (const call of [answered(dialed(), value), recordAnsweredBy(answered(dialed(), null), value) as StoredCall]) {
+      const ended = applyProviderEvent(call, completed('14:00:30'), t('14:00:30'), limits);
+      expect([ended?.status, ended?.endReason]).toEqual(expected[value]);
+      expect(ended?.attempts[0]).toMatchObject({ status: expected[value][0], endReason: expected[value][1] });
+    }
+    // The verdict may also come only with the final report, after the answered report was lost.
+    const ringing = applyProviderEvent(dialed(), { kind: 'ringing', at: t('14:00:02') }, t('14:00:02'), limits) as StoredCall;
+    expect(applyProviderEvent(ringing, completed('14:00:30', { answeredBy: value, durationSeconds: 20 }), t('14:00:30'), limits)?.endReason).toBe(expected[value][1]);
+  });
+
+  it('a fax is never retried, whatever retries remain', () => {
+    const fax = applyProviderEvent(answered(dialed(queued({ maxRetries: 3 })), 'fax'), completed('14:00:30'), t('14:00:30'), limits);
+    expect(fax).toMatchObject({ status: 'failed', endReason: 'fax_detected', retryCount: 0, watchdogAt: null });
+  });
+});
+
+describe('the provider’s clock and counts', () => {
+  it('clamps a timestamp from the far future to now (before: durationSeconds 2,306,427,791)', () => {
+    const ended = applyProviderEvent(answered(), { kind: 'completed', at: new Date('2100-01-01T00:00:00Z'), durationSeconds: 2_306_427_791 }, t('14:01:00'), limits);
+    expect(ended).toMatchObject({ status: 'completed', endedAt: '2025-06-16T14:01:00Z', durationSeconds: 52, endReason: 'customer_ended' });
+  });
+
+  it('clamps a timestamp from before the dial to the dial', () => {
+    const call = applyProviderEvent(dialed(), { kind: 'answered', at: new Date('1999-01-01T00:00:00Z') }, t('14:00:05'), limits) as StoredCall;
+    expect(call.connectedAt).toBe('2025-06-16T14:00:00Z');
+  });
+
+  it('never ends an attempt before it connected (before: out-of-order reports left connectedAt after endedAt)', () => {
+    const call = applyProviderEvent(dialed(), { kind: 'answered', at: t('14:00:40') }, t('14:00:41'), limits) as StoredCall;
+    const ended = applyProviderEvent(call, { kind: 'completed', at: t('14:00:20'), durationSeconds: 0 }, t('14:00:42'), limits);
+    expect(ended).toMatchObject({ connectedAt: '2025-06-16T14:00:40Z', endedAt: '2025-06-16T14:00:40Z', durationSeconds: 0 });
+  });
+
+  it('keeps initiatedAt <= connectedAt <= endedAt <= now and durationSeconds from those times, whatever the reports say and in whatever order', () => {
+    const anyTime = fc.oneof(
+      fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }),
+      fc.integer({ min: -600, max: 600 }).map((s) => new Date(t('14:00:30').getTime() + s * 1000)),
+      fc.constant(new Date(NaN)),
+    );
+    const verdict = fc.option(fc.constantFrom(...ANSWERED_BY), { nil: undefined });
+    const event: fc.Arbitrary<ProviderEvent> = fc.oneof(
+      fc.record({ kind: fc.constant('ringing' as const), at: anyTime }),
+      fc.record({ kind: fc.constant('answered' as const), at: anyTime, answeredBy: verdict }, { requiredKeys: ['kind', 'at'] }),
+      fc.record({ kind: fc.constant('completed' as const), at: anyTime, durationSeconds: fc.option(fc.nat(), { nil: undefined }), answeredBy: verdict }, { requiredKeys: ['kind', 'at'] }),
+      fc.record({ kind: fc.constant('busy' as const), at: anyTime }),
+      fc.record({ kind: fc.constant('no_answer' as const), at: anyTime }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(event, fc.integer({ min: 1, max: 60 })), { maxLength: 8 }), (reports) => {
+        let call = dialed(queued({ maxRetries: 1 }));
+        let now = t('14:00:00');
+        for (const [report, later] of reports) {
+          now = new Date(now.getTime() + later * 1000);
+          call = applyProviderEvent(call, report, now, limits) ?? call;
+          for (const attempt of call.attempts) {
+            const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt].filter((x): x is string => x !== null).map(Date.parse);
+            expect(times).toEqual([...times].sort((a, b) => a - b));
+            for (const time of times) expect(time).toBeLessThanOrEqual(now.getTime());
+            if (attempt.endedAt) {
+              expect(attempt.durationSeconds).toBe(attempt.connectedAt ? secondsBetween(attempt.connectedAt, attempt.endedAt) : 0);
+            }
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -10,6 +10,7 @@ const DOCUMENTED: Array<[CallEvent, CallStatus[], CallStatus]> = [
   ['provider_answered', ['initiating', 'ringing'], 'in_progress'],
   ['provider_hung_up', ['in_progress'], 'completed'],
   ['provider_voicemail_ended', ['in_progress'], 'voicemail'],
+  ['provider_fax_detected', ['in_progress'], 'failed'],
   ['provider_no_answer', ['initiating', 'ringing'], 'no_answer'],
   ['retry_scheduled', ['initiating', 'ringing'], 'scheduled'],
   ['provider_busy', ['initiating', 'ringing'], 'busy'],

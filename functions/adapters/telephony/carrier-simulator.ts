@@ -5,8 +5,10 @@ import {
   parseForm,
   single,
   twilioSignature,
+  urlWithoutPort,
   type FormParams,
 } from './twilio-protocol.ts';
+import { TwimlParseError, findElement, parseTwiml } from './twiml-parser.ts';
 
 /**
  * A phone network in a box that speaks Twilio's Calls API: it accepts exactly the requests
@@ -15,7 +17,16 @@ import {
  * Test numbers decide each call's fate (docs/test-numbers.md).
  */
 
-export type Scenario = 'agent_ends' | 'customer_ends' | 'no_answer' | 'busy' | 'voicemail' | 'invalid_number' | 'provider_error';
+export type Scenario =
+  | 'agent_ends'
+  | 'customer_ends'
+  | 'no_answer'
+  | 'busy'
+  | 'voicemail'
+  | 'invalid_number'
+  | 'provider_error'
+  | 'fax'
+  | 'voicemail_verdict_on_answer_only';
 
 export const TEST_NUMBERS: Record<string, Scenario> = {
   '+15005550100': 'agent_ends',
@@ -25,6 +36,8 @@ export const TEST_NUMBERS: Record<string, Scenario> = {
   '+15005550104': 'voicemail',
   '+15005550105': 'invalid_number',
   '+15005550106': 'provider_error',
+  '+15005550107': 'fax',
+  '+15005550108': 'voicemail_verdict_on_answer_only',
 };
 /** Every other number answers, talks, and the agent ends the call. */
 export const DEFAULT_SCENARIO: Scenario = 'agent_ends';
@@ -49,6 +62,15 @@ export interface SimulatedCall {
   /** Set by a hang-up request (POST Calls/{Sid}.json Status=completed). */
   hangUpRequested: boolean;
   sequence: number;
+  /** Where this call's webhooks may go: the service's telephony webhook URL prefix. */
+  webhookPrefix: string;
+  /**
+   * Twilio's error for what went wrong with the call's instructions, as its debugger would show
+   * it: 11200 (the URL could not be fetched, or may not be), 12100 (the TwiML does not parse).
+   */
+  errorCode: number | null;
+  /** This call's clock error in seconds, in chaos mode (Timestamp is off by this much). */
+  clockSkewSeconds: number;
 }
 
 /** Where the simulator keeps its calls: memory on a laptop, the table in AWS. */
@@ -78,6 +100,18 @@ export interface CarrierSimulatorOptions {
   startScenario: (sid: string) => Promise<void>;
   /** Share of status callbacks silently lost (0–1), to prove the service copes. */
   dropStatusCallbacks?: number;
+  /**
+   * The network at its worst, for tests: status callbacks duplicated, delayed and so reordered;
+   * the answering machine verdict only on the answer request; URLs signed without their port;
+   * no CallDuration; each call's clock skewed by up to ten minutes either way.
+   */
+  chaos?: boolean;
+  /**
+   * The service's public origin (or base URL): the simulator's requests go only to its telephony
+   * webhooks (origin + /telephony/twilio/); any other URL is refused like an unreachable one.
+   * Without it, the origin the Calls API was reached at is used (in AWS, the same API).
+   */
+  webhookBaseUrl?: string;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -88,6 +122,8 @@ export interface SimulatorRequest {
   path: string;
   authorization: string | undefined;
   body: string;
+  /** The public origin the request reached the simulator at (https://api.example.com). */
+  origin?: string;
 }
 
 export interface SimulatorResponse {
@@ -124,7 +160,7 @@ export class CarrierSimulator {
     const [, accountSid, sid] = match;
     if (!this.authorized(request.authorization, accountSid)) return twilioError(401, 20003, 'Authenticate');
 
-    if (!sid && request.method === 'POST') return this.create(accountSid as string, parseForm(request.body));
+    if (!sid && request.method === 'POST') return this.create(accountSid as string, parseForm(request.body), request.origin);
     if (sid && request.method === 'GET') {
       const call = await this.options.store.get(sid);
       return call ? { status: 200, body: JSON.stringify(this.resource(call)) } : twilioError(404, 20404, `Call ${sid} was not found`);
@@ -139,7 +175,9 @@ export class CarrierSimulator {
     return given.length === expected.length && timingSafeEqual(given, expected) && accountSid === this.options.accountSid;
   }
 
-  private async create(accountSid: string, params: FormParams): Promise<SimulatorResponse> {
+  private async create(accountSid: string, params: FormParams, origin: string | undefined): Promise<SimulatorResponse> {
+    const base = this.options.webhookBaseUrl ?? origin;
+    if (!base) return twilioError(500, 20500, 'The simulator does not know where the service receives webhooks');
     const invalid = validate(params, createSchema);
     if (invalid) return invalid;
     if (!params.Url && !params.Twiml && !params.ApplicationSid) {
@@ -176,6 +214,9 @@ export class CarrierSimulator {
       answerTwiml: null,
       hangUpRequested: false,
       sequence: 0,
+      webhookPrefix: `${new URL(base).origin}/telephony/twilio/`,
+      errorCode: null,
+      clockSkewSeconds: this.options.chaos ? Math.round((this.random() * 2 - 1) * 600) : 0,
     };
     await this.options.store.save(call);
     await this.options.startScenario(call.sid);
@@ -197,6 +238,18 @@ export class CarrierSimulator {
 
   /** Plays a call's scenario to its end: the calls the network makes back to the service. */
   async runScenario(sid: string): Promise<void> {
+    try {
+      await this.playScenario(sid);
+    } finally {
+      // Delayed (chaos) deliveries belong to the scenario: it ends when they have been made.
+      await Promise.allSettled(this.deliveries.get(sid) ?? []);
+      this.deliveries.delete(sid);
+    }
+  }
+
+  private readonly deliveries = new Map<string, Promise<unknown>[]>();
+
+  private async playScenario(sid: string): Promise<void> {
     const call = await this.options.store.get(sid);
     if (!call) return;
     const scenario = scenarioOf(call.to);
@@ -221,35 +274,56 @@ export class CarrierSimulator {
     }
     await wait(Math.min(TIMING.answer, ringTimeout));
 
-    // Answered. With answering machine detection on, Twilio first decides who answered.
-    const machine = scenario === 'voicemail';
+    // Answered. With answering machine detection on, Twilio first decides who answered
+    // (https://www.twilio.com/docs/voice/answering-machine-detection): DetectMessageEnd waits
+    // for a machine's greeting to end.
+    const machine = scenario === 'voicemail' || scenario === 'voicemail_verdict_on_answer_only';
     const detection = single(call.params, 'MachineDetection');
     if (machine && detection === 'DetectMessageEnd') await wait(TIMING.voicemailGreeting);
     call.startTime = new Date().toUTCString();
-    call.answeredBy = detection ? (machine ? 'machine_end_beep' : 'human') : null;
+    call.answeredBy = detection ? verdictOf(scenario, detection) : null;
     call.status = 'in-progress';
     await this.options.store.save(call);
-    const twiml = await this.fetchAnswerUrl(call);
-    call.answerTwiml = twiml;
+    const instructions = await this.fetchAnswerUrl(call);
     await this.options.store.save(call);
     await this.progress(call, 'answered', 'in-progress');
 
-    const connected = twiml !== null && /<Connect[\s>]/.test(twiml) && /<Stream[^>]+url="wss?:\/\//.test(twiml);
+    const connect = instructions ? findElement(instructions, 'Connect') : undefined;
+    const stream = connect ? findElement(connect, 'Stream') : undefined;
+    const connected = /^wss?:\/\//.test(stream?.attributes.url ?? '');
     if (connected) await wait(machine ? TIMING.voicemailMessage : TIMING.conversation);
     // A hang-up request (POST Calls/{Sid}.json Status=completed) ends the call where it stands.
     if ((await this.options.store.get(call.sid))?.hangUpRequested) return this.finish(call, 'completed');
-    const action = twiml ? /<Connect[^>]*\saction="([^"]+)"/.exec(twiml)?.[1]?.replace(/&amp;/g, '&') : undefined;
+    const action = connect?.attributes.action;
     // The agent hanging up closes its stream, and Twilio then asks the <Connect> action what next.
-    if (connected && (scenario === 'agent_ends' || machine) && action) await this.postSigned(action, this.baseParams(call));
+    if (connected && (scenario === 'agent_ends' || machine) && action) await this.postSigned(call, action, this.baseParams(call));
     return this.finish(call, 'completed');
   }
 
-  private async fetchAnswerUrl(call: SimulatedCall): Promise<string | null> {
+  /**
+   * Fetches and reads the call's instructions as strictly as Twilio: a URL that may not be
+   * reached or does not answer 2xx is error 11200, TwiML that does not parse is 12100; either way
+   * Twilio plays its application error and hangs up, so the call ends without instructions.
+   */
+  private async fetchAnswerUrl(call: SimulatedCall): Promise<ReturnType<typeof parseTwiml> | null> {
     const url = single(call.params, 'Url');
-    if (!url) return single(call.params, 'Twiml') ?? null;
     const params = { ...this.baseParams(call), ...(call.answeredBy ? { AnsweredBy: call.answeredBy } : {}) };
-    const response = await this.postSigned(url, params);
-    return response && response.ok ? await response.text() : null;
+    const response = url ? await this.postSigned(call, url, params) : null;
+    const twiml = url ? (response?.ok ? await response.text().catch(() => null) : null) : (single(call.params, 'Twiml') ?? null);
+    call.answerTwiml = twiml;
+    if (twiml === null) {
+      call.errorCode = 11200;
+      return null;
+    }
+    try {
+      const root = parseTwiml(twiml);
+      if (root.name !== 'Response') throw new TwimlParseError(`the root element is <${root.name}>, not <Response>`);
+      return root;
+    } catch (error) {
+      if (!(error instanceof TwimlParseError)) throw error;
+      call.errorCode = error.code;
+      return null;
+    }
   }
 
   private async progress(call: SimulatedCall, event: string, status: SimulatedCall['status']): Promise<void> {
@@ -276,15 +350,32 @@ export class CarrierSimulator {
     if (this.random() < (this.options.dropStatusCallbacks ?? 0)) return;
     call.sequence += 1;
     await this.options.store.save(call);
-    await this.postSigned(url, {
+    const chaos = this.options.chaos ?? false;
+    // Twilio's status callback parameters (https://www.twilio.com/docs/voice/api/call-resource#statuscallback).
+    const verdictOnStatus = !chaos && scenarioOf(call.to) !== 'voicemail_verdict_on_answer_only';
+    const params = {
       ...this.baseParams(call),
       CallStatus: callStatus,
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(call.sequence - 1),
-      Timestamp: new Date().toUTCString(),
-      ...(callStatus === 'completed' || call.duration !== null ? { CallDuration: String(call.duration ?? 0), Duration: String(Math.ceil((call.duration ?? 0) / 60)) } : {}),
-      ...(call.answeredBy ? { AnsweredBy: call.answeredBy } : {}),
-    });
+      Timestamp: new Date(Date.now() + call.clockSkewSeconds * 1000).toUTCString(),
+      ...(!chaos && (callStatus === 'completed' || call.duration !== null)
+        ? { CallDuration: String(call.duration ?? 0), Duration: String(Math.ceil((call.duration ?? 0) / 60)) }
+        : {}),
+      ...(call.answeredBy && verdictOnStatus ? { AnsweredBy: call.answeredBy } : {}),
+    };
+    if (!chaos) {
+      await this.postSigned(call, url, params);
+      return;
+    }
+    // Chaos: each report is delayed (so reports overtake each other), and some arrive twice.
+    const copies = this.random() < 0.3 ? 2 : 1;
+    const pending = this.deliveries.get(call.sid) ?? [];
+    for (let copy = 0; copy < copies; copy++) {
+      const delayMs = this.random() * 5000 * this.options.timeScale;
+      pending.push(this.sleep(delayMs).then(() => this.postSigned(call, url, params)));
+    }
+    this.deliveries.set(call.sid, pending);
   }
 
   private baseParams(call: SimulatedCall): Record<string, string> {
@@ -299,16 +390,24 @@ export class CarrierSimulator {
     };
   }
 
-  /** Twilio retries nothing here: a webhook that fails is simply a lost report. */
-  private async postSigned(url: string, params: Record<string, string>): Promise<Response | null> {
+  /**
+   * Posts a signed webhook, only to the service's own telephony webhooks (call.webhookPrefix):
+   * any other URL is refused, like an unreachable one (null). Twilio retries nothing here: a
+   * webhook that fails is simply a lost report. In chaos mode half the requests are signed over
+   * the URL without its port, as a proxy in front of the service would make Twilio sign it.
+   */
+  private async postSigned(call: SimulatedCall, url: string, params: Record<string, string>): Promise<Response | null> {
+    if (!url.startsWith(call.webhookPrefix)) return null;
+    const signedUrl = this.options.chaos && this.random() < 0.5 ? urlWithoutPort(url) : url;
     try {
       return await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilioSignature(this.options.authToken, url, params),
+          'x-twilio-signature': twilioSignature(this.options.authToken, signedUrl, params),
         },
         body: encodeForm(params),
+        redirect: 'manual',
         signal: AbortSignal.timeout(15_000),
       });
     } catch {
@@ -351,6 +450,13 @@ export class CarrierSimulator {
 
 export function scenarioOf(number: string): Scenario {
   return TEST_NUMBERS[number] ?? DEFAULT_SCENARIO;
+}
+
+/** What answering machine detection reports for the scenario, per its mode (Enable or DetectMessageEnd). */
+function verdictOf(scenario: Scenario, detection: string): string {
+  if (scenario === 'fax') return 'fax';
+  if (scenario === 'voicemail' || scenario === 'voicemail_verdict_on_answer_only') return detection === 'Enable' ? 'machine_start' : 'machine_end_beep';
+  return 'human';
 }
 
 /** Checks form parameters against the operation's published schema: names, required, types. */

@@ -1,6 +1,6 @@
 import type { ProviderEvent } from '#domain/call-lifecycle';
 import type { PlaceCallRequest, PlaceCallResult, TelephonyProvider } from '#ports/telephony';
-import { INVALID_NUMBER_ERROR_CODES, encodeForm, providerEventOf } from './twilio-protocol.ts';
+import { INVALID_NUMBER_ERROR_CODES, answeredByOf, countOf, encodeForm, providerEventOf } from './twilio-protocol.ts';
 
 export interface TwilioAccount {
   accountSid: string;
@@ -52,18 +52,19 @@ export class TwilioProvider implements TelephonyProvider {
     }
   }
 
-  async fetchOutcome(providerCallId: string): Promise<ProviderEvent | null> {
+  /** GET Calls/{Sid}.json (https://www.twilio.com/docs/voice/api/call-resource#fetch-a-call-resource). */
+  async fetchOutcome(providerCallId: string): Promise<ProviderEvent | 'ongoing' | null> {
     const response = await this.request('GET', `Calls/${encodeURIComponent(providerCallId)}.json`);
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status} for call ${providerCallId}`);
     const call = (await response.json()) as { status: string; end_time: string | null; duration: string | null; answered_by: string | null };
     const at = call.end_time ? new Date(call.end_time) : new Date();
     const event = providerEventOf(call.status, at, {
-      durationSeconds: call.duration ? Number(call.duration) : 0,
-      answeredBy: call.answered_by ?? undefined,
+      durationSeconds: countOf(call.duration ?? undefined),
+      answeredBy: answeredByOf(call.answered_by ?? undefined),
     });
-    // Only final statuses settle a call; ringing or in-progress means it is still going.
-    return event && event.kind !== 'ringing' && event.kind !== 'answered' ? event : null;
+    // Only final statuses settle a call; queued, ringing or in-progress mean it is still going.
+    return event && event.kind !== 'ringing' && event.kind !== 'answered' ? event : 'ongoing';
   }
 
   private async request(method: 'GET' | 'POST', resource: string, form?: string): Promise<Response> {

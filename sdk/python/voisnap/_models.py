@@ -30,6 +30,7 @@ EndReason = Literal[
     "cancelled",
     "max_duration",
     "dial_timeout",
+    "fax_detected",
 ]
 
 

@@ -359,7 +359,7 @@ export interface components {
          * @description Why a call (or an attempt) ended.
          * @enum {string}
          */
-        EndReason: "agent_ended" | "customer_ended" | "voicemail_left" | "no_answer" | "busy" | "invalid_number" | "provider_error" | "cancelled" | "max_duration" | "dial_timeout";
+        EndReason: "agent_ended" | "customer_ended" | "voicemail_left" | "no_answer" | "busy" | "invalid_number" | "provider_error" | "cancelled" | "max_duration" | "dial_timeout" | "fax_detected";
         /** @description Arbitrary key-value pairs (nested values allowed). */
         Metadata: {
             [key: string]: unknown;
