@@ -40,7 +40,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export function errorResponse(error: ServiceError): ApiResult {
   const body: ErrorBody = {
-    error: { type: error.kind, code: error.code, message: error.message, ...(error.param ? { param: error.param } : {}) },
+    error: { type: error.kind, code: error.code, message: error.message, ...(error.param !== undefined ? { param: error.param } : {}) },
   };
   return json(HTTP_STATUS[error.kind], body);
 }
