@@ -1,5 +1,6 @@
 import { invalidRequest } from '#domain/errors';
 import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/create-call-request';
+import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
 import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
@@ -8,6 +9,8 @@ import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Test keys' calls go to the carrier simulator; a deployment without one does not set its URL. */
+const testCallsPlaceable = parseEnv(CreateCallEnvSchema, process.env).SIMULATOR_API_BASE_URL !== undefined;
 
 const onDispatchFailed = (callId: string, error: unknown) =>
   logger.error('A created call could not be dispatched; the reconciler will dispatch it', { callId, error: error as Error });
@@ -20,6 +23,6 @@ export const handler = apiHandler(async ({ event, caller }) => {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw invalidRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.', 'Idempotency-Key');
   }
-  const result = await createCall({ calls, directory, ...dispatchDeps, onDispatchFailed }, { caller, request, rawRequest, idempotencyKey });
+  const result = await createCall({ calls, directory, ...dispatchDeps, onDispatchFailed, testCallsPlaceable }, { caller, request, rawRequest, idempotencyKey });
   return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
 });

@@ -98,6 +98,8 @@ export const ReadApiEnvSchema = z.object({ ...table });
 /** route-not-found and openapi-document read no variables. */
 export const NoEnvSchema = z.object({});
 export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });
+/** create-call also learns whether the deployment has a carrier simulator: absent, test keys' calls are refused. */
+export const CreateCallEnvSchema = z.object({ ...table, ...dispatch, SIMULATOR_API_BASE_URL: z.optional(url) });
 /** The dial queue's dead-letter queue: the dialer parks a message it can never handle there itself. */
 export const DialDeadLetterEnvSchema = z.object({ DIAL_DLQ_URL: url });
 /**

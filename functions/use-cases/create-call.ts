@@ -23,6 +23,11 @@ export interface CreateCallDeps extends DispatchDeps {
    * would invite the client to retry and create (and dial) a second call.
    */
   onDispatchFailed: (callId: string, error: unknown) => void;
+  /**
+   * False where the deployment has no carrier simulator (a stage setting): test keys' calls
+   * would have nowhere to go, so they are refused here rather than failed later. Default true.
+   */
+  testCallsPlaceable?: boolean;
 }
 
 export interface CreateCallCommand {
@@ -42,6 +47,14 @@ export interface CreateCallResult {
 export async function createCall(deps: CreateCallDeps, command: CreateCallCommand): Promise<CreateCallResult> {
   const { caller, request } = command;
   const now = deps.clock.now();
+
+  // 0. A test key's call goes to the carrier simulator; without one it could only fail.
+  if (caller.keyMode === 'test' && deps.testCallsPlaceable === false) {
+    throw unprocessable(
+      'test_calls_unavailable',
+      'This deployment has no carrier simulator, so calls cannot be made with a test key here; use a live key, or a deployment with the simulator.',
+    );
+  }
 
   // 1. The agent must be one of the caller's; another account's agent is indistinguishable from none.
   const agent = await deps.directory.getAgent(caller.accountId, request.agentId);

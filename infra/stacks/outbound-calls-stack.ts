@@ -7,6 +7,7 @@ import {
   ApiFunctionEnvSchema,
   AuthorizerEnvSchema,
   CarrierSimulatorEnvSchema,
+  CreateCallEnvSchema,
   DialerEnvSchema,
   EventsStreamEnvSchema,
   NoEnvSchema,
@@ -75,10 +76,8 @@ export class OutboundCallsStack extends Stack {
       customDomain: props.customDomain,
     });
     // Without the simulator, test keys' calls have nowhere to go: the functions are not told one.
-    const telephonyUrls = {
-      TELEPHONY_WEBHOOK_BASE_URL: api.publicUrl,
-      ...(stage.carrierSimulator ? { SIMULATOR_API_BASE_URL: `${api.publicUrl}/simulator` } : {}),
-    };
+    const simulatorUrl = stage.carrierSimulator ? `${api.publicUrl}/simulator` : undefined;
+    const telephonyUrls = { TELEPHONY_WEBHOOK_BASE_URL: api.publicUrl, SIMULATOR_API_BASE_URL: simulatorUrl };
 
     // 3. One function per handler, each with only the access its work needs.
     const serviceFunction: ServiceFunctionFactory = (id, options) => new ServiceFunction(this, id, { ...options, logRetention: stage.logRetention, logRemovalPolicy: stage.removalPolicy, logLevel: stage.logLevel });
@@ -95,9 +94,10 @@ export class OutboundCallsStack extends Stack {
       }),
       'create-call': serviceFunction('CreateCall', {
         handler: 'create-call',
-        environmentSchema: ApiFunctionEnvSchema,
+        environmentSchema: CreateCallEnvSchema,
         bindings: [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules],
-        environment: {},
+        // Where test keys' calls go, if anywhere: without it, create refuses them (422).
+        environment: { SIMULATOR_API_BASE_URL: simulatorUrl },
         timeout: API_TIMEOUT,
       }),
       'get-call': serviceFunction('GetCall', {

@@ -7,6 +7,7 @@ import {
   ApiFunctionEnvSchema,
   AuthorizerEnvSchema,
   CarrierSimulatorEnvSchema,
+  CreateCallEnvSchema,
   DialerEnvSchema,
   EventsStreamEnvSchema,
   NoEnvSchema,
@@ -26,7 +27,7 @@ import { AGENT_STREAM_URL, buildStack, findCycle, resourcesOfType, templateOf, t
 /** The schema each handler checks its environment with (functions/schemas/env.ts). */
 const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   authorizer: AuthorizerEnvSchema,
-  'create-call': ApiFunctionEnvSchema,
+  'create-call': CreateCallEnvSchema,
   'get-call': ReadApiEnvSchema,
   'list-calls': ReadApiEnvSchema,
   'cancel-call': ApiFunctionEnvSchema,
@@ -569,7 +570,8 @@ describe('stages', () => {
       const descriptions = resourcesOfType(inspected.json, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.Description);
       expect(descriptions.includes(`outbound-calls ${SIMULATOR}`)).toBe(deployed);
       // Test keys' calls are sent to the simulator only where there is one: no function is told of a missing one.
-      for (const handler of ['dialer', 'reconciler', 'telephony-webhooks']) {
+      // create-call refuses test keys' calls without it (422 test_calls_unavailable).
+      for (const handler of ['create-call', 'dialer', 'reconciler', 'telephony-webhooks']) {
         expect('SIMULATOR_API_BASE_URL' in inspected.functionResource(handler).Properties.Environment.Variables, handler).toBe(deployed);
       }
       expect(inspected.handlersAllowed('lambda:InvokeFunction')).toEqual(deployed ? [SIMULATOR] : []);
