@@ -38,8 +38,9 @@ export interface StageConfig {
   publicRouteThrottles: Record<PublicHandler, Throttle>;
   /**
    * Deploys the carrier simulator (route /simulator/{proxy+}, function carrier-simulator), which
-   * test keys' calls go to. Without it nothing listens there, and calls made with test keys fail
-   * with `provider_error` (docs/deploy.md). Overridden with `-c carrierSimulator=true|false`.
+   * test keys' calls go to. Without it no function is given its URL: creating a call with a test
+   * key is refused (422 test_calls_unavailable), and a test call already waiting fails with
+   * `provider_error` (docs/deploy.md). Overridden with `-c carrierSimulator=true|false`.
    */
   carrierSimulator: boolean;
   /** Dialer instances reading the dial queue at most; the telephony CPS limit is the real pace. */
