@@ -37,8 +37,11 @@ export interface ServiceRoutes {
 
 /**
  * How long a revoked API key may still be accepted, at most (docs/deploy.md): API Gateway caches
- * the authorizer's answer per Authorization header, and an authorizer instance remembers a key's
- * lookup for API_KEY_CACHE_SECONDS (functions/use-cases/authenticate.ts). The two add up.
+ * the authorizer's answer keyed on its identity sources, here the Authorization header, for the
+ * authorizer's TTL (up to 3600 s; https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html),
+ * and an authorizer instance remembers a key's lookup for API_KEY_CACHE_SECONDS
+ * (functions/use-cases/authenticate.ts). An answer the instance remembered can then be cached by
+ * API Gateway afresh, so the two add up.
  */
 export const KEY_REVOCATION_DELAY = Duration.minutes(5);
 /** The authorizer instance's share of KEY_REVOCATION_DELAY; the rest is API Gateway's cache. */
@@ -129,7 +132,8 @@ export class ServiceApi extends Construct {
       const throttle = this.publicRouteThrottles[handler as PublicHandler];
       if (!throttle) throw new Error(`Route ${routeKey} has no API key and no throttle of its own (stage-config.ts publicRouteThrottles).`);
       routeSettings[routeKey] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
-      // CloudFormation refuses route settings for a route that does not exist yet.
+      // API Gateway refuses settings for a route that does not exist yet ("Unable to find Route by
+      // key … within the provided RouteSettings"), so the stage waits for its routes.
       this.stage.node.addDependency(route);
     };
     const integrations = new Map<string, HttpLambdaIntegration>();
