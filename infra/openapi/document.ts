@@ -276,6 +276,15 @@ const ERROR_RESPONSES: Record<string, Json> = {
     description: 'The Idempotency-Key was already used with a different request body.',
     content: json(ref('Error'), { idempotencyKeyReused: { summary: 'A reused key', value: ERROR_EXAMPLES.idempotencyKeyReused } }),
   },
+  PayloadTooLarge: {
+    description:
+      'The body is over 64 KiB (`request_too_large`). A body over API Gateway\'s own 10 MB quota is answered by API Gateway: `{"message": "Request Entity Too Large"}`.',
+    content: json({ anyOf: [ref('Error'), ref('GatewayError')] }),
+  },
+  UriTooLong: {
+    description: 'The path and query string are over 8 KiB together (`uri_too_long`).',
+    content: json(ref('Error')),
+  },
   TooManyRequests: {
     description: "The stage's throttling limit was reached (API Gateway); retry with exponential backoff.",
     content: json(ref('GatewayError'), { throttled: { summary: 'Throttled', value: GATEWAY_EXAMPLES.tooManyRequests } }),
@@ -344,6 +353,7 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
       },
       400: responseRef('BadRequest'),
       401: responseRef('Unauthorized'),
+      413: responseRef('PayloadTooLarge'),
       422: responseRef('Unprocessable'),
       429: responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
@@ -361,6 +371,7 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
       },
       400: responseRef('BadRequest'),
       401: responseRef('Unauthorized'),
+      414: responseRef('UriTooLong'),
       429: responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
     },
