@@ -28,11 +28,13 @@ export const CALLS = '/api/v1/outbound-calls';
  * The local stack on DynamoDB Local and moto, in this test file's own table and queues, through
  * real HTTP, with the phone network's and the retries' time compressed.
  */
-export async function startTestApi(options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> & { motoEndpoint?: string } = {},
+): Promise<TestApi> {
   const stack = await startLocalStack({
     apiPort: 0,
     dynamodb: { endpoint: inject('dynamodbEndpoint') },
-    moto: { endpoint: inject('motoEndpoint') },
+    moto: { endpoint: options.motoEndpoint ?? inject('motoEndpoint') },
     tableName: `test-${randomUUID().slice(0, 8)}`,
     apiKey: DEMO.apiKey,
     simulator: { timeScale: 0.05, ...options.simulator },
