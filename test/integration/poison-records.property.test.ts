@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
 import { keys } from '#adapters/dynamodb/table-design';
@@ -17,16 +17,19 @@ import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import { DialMessageSchema } from '#schemas/dial-message';
 import { ParkedStreamRecordSchema, StreamFailureRecordSchema } from '#schemas/stream-failure';
 import { DeliveryMessageSchema } from '#schemas/webhooks';
+import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DEMO } from '../../infra/local/demo-data.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { startSqsPoller } from '../../infra/local/sqs-poller.ts';
 import { startStreamPoller } from '../../infra/local/stream-poller.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
+import { sqsBatchHandler } from '../../functions/handlers/sqs-batch.ts';
 import { aCall } from '../support/calls.ts';
 import { CALLS, callReaches, eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const HOOKS = '/api/v1/webhooks';
+const JudgedMessageSchema = z.object({ n: z.number() });
 type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 type StreamHandler = (event: DynamoDBStreamEvent, context?: unknown) => Promise<DynamoDBBatchResponse>;
@@ -301,10 +304,48 @@ describe('a poison record never blocks a pipeline', () => {
       // The poisoned account's own pipeline flows too.
       const mine = await place({});
       await eventually(async () => receiver.delivered().filter((d) => d.event.data.call.id === mine.id), (events) => events.length === 1, 30_000, "the poisoned account's next SessionEnded");
+
+      // The runbook's redrive past the stream's 24 hours: a record built from `get-item`'s output.
+      const { Item } = await dynamo.send(new GetItemCommand({ TableName: api.stack.tableName, Key: marshall(keys.call(mine.id)) }));
+      const { handler } = (await import('../../functions/handlers/events-stream.ts')) as { handler: StreamHandler };
+      const redriven = await handler(JSON.parse(JSON.stringify({ Records: [{ eventName: 'MODIFY', dynamodb: { SequenceNumber: 'redrive', NewImage: Item } }] })));
+      expect(redriven).toEqual({ batchItemFailures: [] });
     } finally {
       await otherReceiver.stop();
     }
   }, 120_000);
+
+  it('a queue consumer parks at once only what retrying cannot fix, reports the rest for another delivery, and loses nothing when parking fails', async () => {
+    const { QueueUrl: deadLetterQueue } = await sqs().send(new CreateQueueCommand({ QueueName: `${api.stack.tableName}-judged` }));
+    const parkedHere = drained(() => deadLetterQueue as string);
+    const permanent = ['ValidationException', 'InvalidParameterValue', '$ZodError', 'SyntaxError', 'RangeError'];
+    const transient = ['ThrottlingException', 'ProvisionedThroughputExceededException', 'ConditionalCheckFailedException', 'TimeoutError', 'TypeError', 'Error'];
+    const failingOnOne = (name: string) => async (message: z.infer<typeof JudgedMessageSchema>) => {
+      if (message.n === 1) throw Object.assign(new Error('failed on "+14155550199" with 14155550199'), { name });
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...permanent, ...transient), fc.boolean(), async (name, parkingWorks) => {
+        const deadLetters = new SqsDeadLetterQueue(sqs(), parkingWorks ? (deadLetterQueue as string) : `${deadLetterQueue}-missing`);
+        const handler = sqsBatchHandler('test', JudgedMessageSchema, failingOnOne(name), deadLetters);
+        const failed = sqsRecord('{"n": 1}');
+        const unreadable = sqsRecord('{"n": "one"}');
+        const fine = sqsRecord('{"n": 2}');
+
+        const result = await handler({ Records: [failed, unreadable, fine] });
+
+        const parked = new Map((await parkedHere()).map((m) => [attribute(m, 'sourceMessageId'), m]));
+        const reported = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+        const parksFailed = parkingWorks && permanent.includes(name);
+        expect(parked.has(failed.messageId)).toBe(parksFailed);
+        expect(reported.has(failed.messageId)).toBe(!parksFailed);
+        expect(parked.has(unreadable.messageId)).toBe(parkingWorks);
+        expect(reported.has(unreadable.messageId)).toBe(!parkingWorks);
+        expect(parked.has(fine.messageId) || reported.has(fine.messageId)).toBe(false);
+        for (const message of parked.values()) expect(JSON.stringify(message.MessageAttributes)).not.toContain('14155550199');
+      }),
+      { numRuns: 30 },
+    );
+  });
 
   describe("the local pollers play Lambda's event sources", () => {
     it('stream: retries a transient failure until it passes; bisects to a record that keeps failing, parks its position after the retries, and goes on', async () => {

@@ -2,7 +2,20 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import type { WebhookEvent } from '#schemas/webhooks';
 import type { EventBus } from '#ports/webhooks';
 
-/** Publishes call events to the service's EventBridge bus (source `voisnap.outbound-calls`). */
+/**
+ * Entry error codes that no retry can fix, because the entry itself is refused (an invalid
+ * argument, a detail that is not valid JSON or nests past 1,100 levels). Throttling and internal
+ * failures are retryable; so, for this service, are permission errors, which are the deployment's
+ * fault, not the event's
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
+ */
+const REFUSED_FOR_CONTENT = new Set(['InvalidArgument', 'MalformedDetail']);
+
+/**
+ * Publishes call events to the service's EventBridge bus (source `voisnap.outbound-calls`). A
+ * refused entry throws: named ValidationException when the entries themselves were refused (the
+ * events stream parks such a record), otherwise EventBridgeEntriesFailed (retried).
+ */
 export class EventBridgeEventBus implements EventBus {
   constructor(
     private readonly client: EventBridgeClient,
@@ -23,7 +36,14 @@ export class EventBridgeEventBus implements EventBus {
           })),
         }),
       );
-      if (result.FailedEntryCount) throw new Error(`EventBridge refused ${result.FailedEntryCount} events`);
+      const failed = (result.Entries ?? []).filter((entry) => entry.ErrorCode);
+      if (result.FailedEntryCount || failed.length > 0) {
+        const codes = [...new Set(failed.map((entry) => entry.ErrorCode))];
+        const error = new Error(`EventBridge refused ${result.FailedEntryCount ?? failed.length} events (${codes.join(', ')})`);
+        // Refused for what the entries hold: as permanent as the API's own ValidationException.
+        error.name = codes.length > 0 && codes.every((code) => REFUSED_FOR_CONTENT.has(code as string)) ? 'ValidationException' : 'EventBridgeEntriesFailed';
+        throw error;
+      }
     }
   }
 }
