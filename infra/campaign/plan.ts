@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { toTimestamp } from '#domain/time';
 import { CreateCallRequestSchema, LIMITS } from '#schemas/create-call-request';
+import { metadataProblem } from '#schemas/metadata';
 import type { CreateCallParams } from '../../sdk/typescript/src/index.ts';
 import type { Contact, Problem } from './contacts.ts';
 
@@ -40,9 +41,11 @@ export function planCampaign(contacts: Contact[], settings: CampaignSettings): {
       metadata: { campaignId: settings.campaign, customerId: contact.id, customerName: contact.name, ...contact.extra },
     };
     // The API's own request schema: whatever it would refuse is reported now, before any call exists.
+    // (zod copies metadata, which drops a `__proto__` column: the bounds are checked on the original too.)
     const parsed = CreateCallRequestSchema.safeParse(request);
-    if (parsed.success) calls.push({ contact, index, request, idempotencyKey: idempotencyKeyFor(settings.campaign, contact.id) });
-    else problems.push({ line: contact.line, message: parsed.error.issues.map((issue) => issue.message).join('; ') });
+    const keyProblem = metadataProblem(request.metadata ?? {});
+    if (parsed.success && !keyProblem) calls.push({ contact, index, request, idempotencyKey: idempotencyKeyFor(settings.campaign, contact.id) });
+    else problems.push({ line: contact.line, message: keyProblem?.message ?? parsed.error?.issues.map((issue) => issue.message).join('; ') ?? '' });
   });
   return { calls, problems };
 }
