@@ -1,13 +1,17 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { describeFailure } from '../../functions/handlers/batch-failures.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
  * Plays Lambda's SQS event source: long-polls the queue, invokes the handler with a batch, and
- * deletes only the messages the handler did not report as failed (ReportBatchItemFailures).
- * Failed ones come back after the visibility timeout, and go to the DLQ after maxReceiveCount.
+ * deletes only the messages the handler did not report as failed (ReportBatchItemFailures); a
+ * handler that throws fails the whole batch. Failed ones come back after the visibility timeout,
+ * and moto moves one to the dead-letter queue once it has been received maxReceiveCount times
+ * (the queue's redrive policy, created as the CDK stack does in aws-resources.ts), as SQS does
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
  */
 export function startSqsPoller(options: { sqs: SQSClient; queueUrl: string; queueArn: string; handler: SqsHandler; functionName: string }): () => Promise<void> {
   let running = true;
@@ -46,7 +50,7 @@ export function startSqsPoller(options: { sqs: SQSClient; queueUrl: string; queu
           const result = await options.handler(event, lambdaContext(options.functionName));
           failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
         } catch (error) {
-          console.error(`${options.functionName} failed; the batch will be delivered again`, error);
+          console.error(`${options.functionName} failed; the batch will be delivered again`, describeFailure(error));
           continue;
         }
         const done = Messages.filter((message) => !failed.has(message.MessageId as string));
