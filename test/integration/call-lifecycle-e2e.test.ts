@@ -30,6 +30,10 @@ describe('calls through the local pipeline', () => {
     ['+15005550104', 'voicemail', 'voicemail_left'],
     ['+15005550105', 'failed', 'invalid_number'],
     ['+15005550106', 'failed', 'provider_error'],
+    // A fax machine: its own end reason, not a voicemail (before: voicemail/voicemail_left).
+    ['+15005550107', 'failed', 'fax_detected'],
+    // An answering machine whose verdict comes only with the answer request (before: completed/customer_ended).
+    ['+15005550108', 'voicemail', 'voicemail_left'],
   ])('a call to %s ends %s with endReason %s', async (toNumber, status, endReason) => {
     const { id } = await create({ toNumber });
     const call = await callReaches(api, id, TERMINAL);
@@ -37,7 +41,7 @@ describe('calls through the local pipeline', () => {
     expect(call.endedAt).not.toBeNull();
     expect(call.attempts).toHaveLength(1);
     expect(call.attempts[0]).toMatchObject({ attempt: 1, status, endReason });
-    if (status === 'completed' || status === 'voicemail') {
+    if (status === 'completed' || status === 'voicemail' || endReason === 'fax_detected') {
       expect(call.conversationId).toMatch(/^conv_/);
       expect(call.connectedAt).not.toBeNull();
       expect(call.durationSeconds).toBe(Math.round((Date.parse(call.endedAt) - Date.parse(call.connectedAt)) / 1000));
@@ -69,6 +73,8 @@ describe('calls through the local pipeline', () => {
     const { id } = await create({ toNumber: '+15005550100', metadata: { customerId: 'cust_9' }, overrideFirstMessage: 'Hi Jane!' });
     const call = await callReaches(api, id, TERMINAL);
     const simulated = [...api.stack.simulatedCalls.calls.values()].find((c) => String(c.params.Url).includes(id));
+    // The simulator read the TwiML as strictly as Twilio, and found nothing wrong with it.
+    expect(simulated?.errorCode).toBeNull();
     expect(simulated?.answerTwiml).toContain('<Connect action="');
     expect(simulated?.answerTwiml).toContain('<Stream url="wss://');
     for (const [name, value] of [['callId', id], ['agentId', AGENT], ['conversationId', call.conversationId], ['firstMessage', 'Hi Jane!'], ['metadata', '{&quot;customerId&quot;:&quot;cust_9&quot;}']]) {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { SqsDialQueue } from '#adapters/sqs/dial-queue';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
@@ -18,6 +20,7 @@ import { dialMessageFor } from '#use-cases/dispatch-call';
 import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { aCall } from '../support/calls.ts';
+import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
 
 /**
  * The guarantee that matters most: an attempt reaches the provider at most once. Real
@@ -133,4 +136,49 @@ describe('no double dial', () => {
       { numRuns: 30 },
     );
   }, 120_000);
+});
+
+/**
+ * The same guarantee through the whole local pipeline, against the carrier simulator in chaos
+ * mode (duplicated, delayed, reordered callbacks; skewed clocks; verdicts only on the answer
+ * request): every dial message is delivered again, up to three more times, while the network
+ * misbehaves and the reconciler runs every half second. Each attempt reaches the network once.
+ */
+describe('no double dial on a network at its worst', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({
+      simulator: { timeScale: 0.05, chaos: true },
+      environment: { WATCHDOG_GRACE_SECONDS: '1', RING_TIMEOUT_SECONDS: '2' },
+      reconcileIntervalMs: 500,
+    });
+  });
+  afterAll(() => api.stack.stop());
+
+  it('dials every attempt exactly once however often its dial message arrives', async () => {
+    const queue = new SqsDialQueue(new SQSClient({}), api.stack.queues.dialQueueUrl);
+    const numbers = ['+15005550100', '+15005550101', '+15005550102', '+15005550104', '+15005550107', '+15005550108'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ toNumber: fc.constantFrom(...numbers), copies: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+        async (plan) => {
+          const created = await Promise.all(
+            plan.map(async ({ toNumber, copies }) => {
+              const { body } = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 } });
+              const message: DialMessage = { callId: body.id, accountId: 'acc_demo', attempt: 1, dueAt: body.createdAt, slotWaits: 0 };
+              await Promise.all(Array.from({ length: copies }, () => queue.send(message, 0)));
+              return body.id as string;
+            }),
+          );
+          for (const id of created) {
+            const call = await callReaches(api, id, ['completed', 'failed', 'no_answer', 'busy', 'voicemail'], 60_000);
+            const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) => String(c.params.Url).includes(`callId=${id}&`));
+            const attempts = dials.map((c) => Number(String(c.params.Url).split('attempt=')[1]));
+            expect({ id, attempts: attempts.sort() }).toEqual({ id, attempts: call.attempts.map((a: { attempt: number }) => a.attempt) });
+          }
+        },
+      ),
+      { numRuns: 4 },
+    );
+  }, 300_000);
 });

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+
+const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
+
+/** Each test number's true outcome (docs/test-numbers.md). */
+const OUTCOMES: Record<string, [string, string]> = {
+  '+15005550100': ['completed', 'agent_ended'],
+  '+15005550101': ['completed', 'customer_ended'],
+  '+15005550102': ['no_answer', 'no_answer'],
+  '+15005550103': ['busy', 'busy'],
+  '+15005550104': ['voicemail', 'voicemail_left'],
+  '+15005550105': ['failed', 'invalid_number'],
+  '+15005550106': ['failed', 'provider_error'],
+  '+15005550107': ['failed', 'fax_detected'],
+  '+15005550108': ['voicemail', 'voicemail_left'],
+};
+
+/**
+ * The call lifecycle, end to end, against the simulator in chaos mode: status callbacks
+ * duplicated, delayed and reordered, the answering machine verdict only on the answer request,
+ * URLs signed without their port, no CallDuration, every call's clock skewed by up to ten
+ * minutes. fast-check picks the mix of calls. Every call must still reach its true outcome, with
+ * sane times, each attempt dialed exactly once.
+ */
+describe('the call lifecycle on a network at its worst', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({
+      simulator: { timeScale: 0.05, chaos: true },
+      environment: { WATCHDOG_GRACE_SECONDS: '1', RING_TIMEOUT_SECONDS: '2' },
+      reconcileIntervalMs: 500,
+    });
+  });
+  afterAll(() => api.stack.stop());
+
+  it('brings every call to its true outcome, with connectedAt <= endedAt and each attempt dialed once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...Object.keys(OUTCOMES)), { minLength: 1, maxLength: 6 }), async (numbers) => {
+        const created = await Promise.all(
+          numbers.map(async (toNumber) => {
+            const response = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 } });
+            expect(response.status).toBe(201);
+            return { id: response.body.id as string, toNumber };
+          }),
+        );
+        for (const { id, toNumber } of created) {
+          const call = await callReaches(api, id, TERMINAL, 60_000);
+          const [status, endReason] = OUTCOMES[toNumber] as [string, string];
+          expect({ toNumber, status: call.status, endReason: call.endReason }).toEqual({ toNumber, status, endReason });
+          expect(call.attempts).toHaveLength(toNumber === '+15005550102' ? 2 : 1);
+          for (const attempt of call.attempts) {
+            const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt].filter((t: string | null) => t !== null).map((t: string) => Date.parse(t));
+            expect(times).toEqual([...times].sort((a, b) => a - b));
+            expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
+            const duration = attempt.connectedAt ? Math.round((Date.parse(attempt.endedAt) - Date.parse(attempt.connectedAt)) / 1000) : 0;
+            expect(attempt.durationSeconds).toBe(duration);
+          }
+          // No double dial: one simulated call per attempt (the invalid number is refused at dial).
+          const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) => String(c.params.Url).includes(`callId=${id}&`));
+          expect(dials.map((c) => String(c.params.Url).split('attempt=')[1])).toEqual(
+            toNumber === '+15005550105' ? [] : call.attempts.map((a: { attempt: number }) => String(a.attempt)),
+          );
+          // The service's TwiML survived the simulator's strict reading.
+          for (const dial of dials) expect(dial.errorCode).toBeNull();
+        }
+      }),
+      { numRuns: 4 },
+    );
+  }, 300_000);
+});
