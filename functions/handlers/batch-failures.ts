@@ -32,9 +32,16 @@ const PERMANENT = new Set([
   'RangeError',
 ]);
 
-/** Whether retrying can never fix this failure. */
+/**
+ * Whether retrying can never fix this failure. A DynamoDB transaction cancelled because one of
+ * its items was invalid (cancellation reason `ValidationError`) is as permanent as a
+ * ValidationException; cancelled for a condition, a conflict or throttling, it is not
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+ */
 export function isPermanentFailure(error: unknown): boolean {
-  return error instanceof Error && PERMANENT.has(error.name);
+  if (!(error instanceof Error)) return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  return PERMANENT.has(error.name) || (error.name === 'TransactionCanceledException' && (reasons ?? []).some((reason) => reason.Code === 'ValidationError'));
 }
 
 /** What a log line or a parked record may say about a failure. */

@@ -23,6 +23,10 @@ describe('judging a failure of a stream or queue consumer', () => {
       expect(isPermanentFailure(named(name)), name).toBe(false);
     }
     expect(isPermanentFailure('a string')).toBe(false);
+    const cancelled = (...codes: string[]) => Object.assign(named('TransactionCanceledException'), { CancellationReasons: codes.map((Code) => ({ Code })) });
+    expect(isPermanentFailure(cancelled('None', 'ValidationError'))).toBe(true);
+    expect(isPermanentFailure(cancelled('ConditionalCheckFailed', 'None'))).toBe(false);
+    expect(isPermanentFailure(cancelled('TransactionConflict'))).toBe(false);
     expect(isPermanentFailure(failureOf(() => JSON.parse('{')))).toBe(true);
     expect(isPermanentFailure(failureOf(() => StoredCallSchema.parse({})))).toBe(true);
   });
