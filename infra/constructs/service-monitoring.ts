@@ -35,7 +35,7 @@ export class ServiceMonitoring extends Construct {
 
     const { api, dialQueue, thresholds } = props;
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      this.alarm(`${name}NotEmpty`, `${name}: messages were given up on; inspect and redrive them.`, {
+      this.alarm(`${name}NotEmpty`, `${name}: messages were set aside (a poison record, or one past its retries); docs/runbook.md (${name}NotEmpty) says how to inspect and redrive them.`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
