@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CALL_ID_PATTERN } from '#domain/ids';
 import type { StoredCall } from '#schemas/call';
 import { AgentRuntimeEnvSchema, parseEnv } from '#schemas/env';
 import { answerCall, recordAgentEnded } from '#use-cases/answer-call';
@@ -55,7 +56,7 @@ function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>
 
     const callId = event.queryStringParameters?.callId ?? '';
     const attempt = Number(event.queryStringParameters?.attempt);
-    const call = callId ? await calls.getById(callId) : null;
+    const call = CALL_ID_PATTERN.test(callId) ? await calls.getById(callId) : null;
     if (!call || !Number.isInteger(attempt)) return plain(404, 'Unknown call');
     // Only the provider account that carries the call may report on it (test calls: the simulator's).
     if (!signedModes[call.keyMode]) return plain(401, 'Signed by an account that does not carry this call');

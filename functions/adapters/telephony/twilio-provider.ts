@@ -35,7 +35,10 @@ export class TwilioProvider implements TelephonyProvider {
       StatusCallback: telephonyWebhookUrl(base, 'status', request.callId, request.attempt),
       StatusCallbackMethod: 'POST',
       StatusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-      // Waits for the greeting's end, so the agent's voicemail is recorded whole.
+      // Synchronous answering machine detection, waiting for a greeting's end so the agent's
+      // voicemail is recorded whole. The verdict comes with the answer request (and may come with
+      // status callbacks); AsyncAmd is not used, so there is no separate AMD callback
+      // (https://www.twilio.com/docs/voice/answering-machine-detection).
       MachineDetection: 'DetectMessageEnd',
       Timeout: String(this.options.ringTimeoutSeconds),
       TimeLimit: String(this.options.maxCallDurationSeconds),
