@@ -8,8 +8,8 @@ import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import { EventBusEnvSchema, StreamFailureEnvSchema, parseEnv } from '#schemas/env';
 import type { ParkedStreamRecord } from '#schemas/stream-failure';
-import type { StoredWebhookEndpoint } from '#schemas/webhooks';
-import { produceEvents, type CallChange } from '#use-cases/produce-events';
+import type { StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
+import { eventsOfChange, produceEvents, type CallChange } from '#use-cases/produce-events';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './http/logger.ts';
 import { clock } from './composition/table.ts';
@@ -26,10 +26,15 @@ const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall |
   return typeof item.pk === 'string' && item.pk.startsWith('CALL#') ? StoredCallSchema.parse(item) : null;
 };
 
-/** The write a record describes, or null if it is not about a call; throws if it cannot be read. */
-function readChange(record: DynamoDBRecord): CallChange | null {
+/**
+ * The write a record describes and the events it makes, or null if it is not about a call. All of
+ * it depends on the record alone, so whatever it throws, retrying could never fix.
+ */
+function readChange(record: DynamoDBRecord): { change: CallChange; events: WebhookEvent[] } | null {
   const after = asCall(record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined);
-  return after && { before: asCall(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined), after };
+  if (!after) return null;
+  const change = { before: asCall(record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined), after };
+  return { change, events: eventsOfChange(change) };
 }
 
 /** Puts where a record is, its key and why in the failure queue; false if that failed too. */
@@ -61,10 +66,11 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
 /**
  * The table's stream: every write of a call becomes its events (a transactional outbox: a status
  * written is an event produced). Records are handled in order. One that can never become events
- * (unreadable, or refused by DynamoDB, SQS or EventBridge: batch-failures.ts) is parked in the
- * failure queue and the batch goes on; any other failure is reported back with everything after
- * it (partial batch response), and Lambda retries from there, bisecting, then gives the record to
- * the same queue (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
+ * (it cannot be read, its events cannot be made, or DynamoDB, SQS or EventBridge refuse them:
+ * batch-failures.ts) is parked in the failure queue and the batch goes on; any other failure is
+ * reported back with everything after it (partial batch response), and Lambda retries from there,
+ * bisecting, then gives the record to the same queue
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
  * Log lines carry ids and masked failures, never a phone number or metadata.
  */
 export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
@@ -76,16 +82,17 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
   };
   for (const record of event.Records) {
     const retryFromHere = { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
-    let change: CallChange | null;
+    let read: ReturnType<typeof readChange>;
     try {
-      change = readChange(record);
+      read = readChange(record);
     } catch (error) {
       if (await park(record, error, context)) continue;
       return retryFromHere;
     }
-    if (!change) continue;
+    if (!read) continue;
+    const { change, events } = read;
     try {
-      const produced = await produceEvents(deps, change, endpointsOf);
+      const produced = await produceEvents(deps, change, endpointsOf, events);
       if (produced.length > 0) logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
     } catch (error) {
       if (isPermanentFailure(error) && (await park(record, error, context))) continue;

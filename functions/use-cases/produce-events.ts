@@ -19,13 +19,25 @@ export interface CallChange {
 }
 
 /**
+ * The events one write of a call makes: a pure function of the write, so if it throws, the write
+ * itself is at fault and no retry can help (the events function parks such a record).
+ */
+export function eventsOfChange(change: CallChange): WebhookEvent[] {
+  return eventsForChange(change.before, change.after);
+}
+
+/**
  * Turns one write of a call (a table stream record) into events: kept for redelivery, put on the
  * delivery queue once per subscribed, enabled endpoint of the call's account, and published to
  * the event bus. Event ids are derived from the change, so a stream record seen twice produces
  * the same events, and delivery recognises them.
  */
-export async function produceEvents(deps: ProduceEventsDeps, change: CallChange, endpointsOf: (accountId: string) => Promise<StoredWebhookEndpoint[]>): Promise<WebhookEvent[]> {
-  const events = eventsForChange(change.before, change.after);
+export async function produceEvents(
+  deps: ProduceEventsDeps,
+  change: CallChange,
+  endpointsOf: (accountId: string) => Promise<StoredWebhookEndpoint[]>,
+  events: WebhookEvent[] = eventsOfChange(change),
+): Promise<WebhookEvent[]> {
   if (events.length === 0) return [];
   const accountId = change.after.accountId;
   const endpoints = (await endpointsOf(accountId)).filter((endpoint) => endpoint.enabled);
