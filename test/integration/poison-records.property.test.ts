@@ -148,6 +148,25 @@ describe('a poison record never blocks a pipeline', () => {
     );
   }, 120_000);
 
+  it('the dialer handles or parks every well-formed message, whatever its values: a batch never fails for its content', async () => {
+    const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
+    const message = fc.record({
+      callId: fc.oneof(fc.string(), fc.constant(`obc_${ulid()}`), fc.string({ minLength: 2100, maxLength: 3000 })),
+      accountId: fc.oneof(fc.string(), fc.constant(DEMO.accountId)),
+      attempt: fc.integer({ min: 1 }),
+      dueAt: fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date() }).map((date) => date.toISOString()),
+      slotWaits: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 5 }), async (messages) => {
+        const records = messages.map((m) => sqsRecord(JSON.stringify(m)));
+        const result = await handler({ Records: records });
+        expect(result.batchItemFailures).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
+
   it('the delivery function parks every unreadable message in its dead-letter queue and delivers the good one in the same batch', async () => {
     const call = await place({});
     await callReaches(api, call.id, ['completed']);
