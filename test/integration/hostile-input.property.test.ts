@@ -226,7 +226,7 @@ describe('hostile input on every route', () => {
   }, 300_000);
 
   it('webhook routes: any body, id, event id and cursor answers 2xx or a 4xx that changed nothing', async () => {
-    const route = fc.oneof(
+    const route: fc.Arbitrary<Sent> = fc.oneof(
       webhookBody.map((body) => ({ method: 'POST', path: HOOKS, rawBody: body })),
       fc.tuple(segment, webhookBody).map(([id, body]) => ({ method: 'PATCH', path: `${HOOKS}/${id}`, rawBody: body })),
       webhookBody.map((body) => ({ method: 'PATCH', path: `${HOOKS}/ENDPOINT`, rawBody: body })),
