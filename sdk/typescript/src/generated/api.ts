@@ -385,7 +385,7 @@ export interface components {
                  * @description The kind of error; each kind has one HTTP status.
                  * @enum {string}
                  */
-                type: "invalid_request" | "authentication_failed" | "not_found" | "conflict" | "unprocessable" | "rate_limited" | "internal";
+                type: "invalid_request" | "authentication_failed" | "not_found" | "conflict" | "unprocessable" | "request_too_large" | "uri_too_long" | "rate_limited" | "internal";
                 /** @description What exactly went wrong, for programs: such as `invalid_phone_number` or `call_not_cancellable`. */
                 code: string;
                 /** @description What went wrong, for people. */
@@ -571,6 +571,24 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The body is over 64 KiB (`request_too_large`). A body over API Gateway's own 10 MB quota is answered by API Gateway: `{"message": "Request Entity Too Large"}`. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+            };
+        };
+        /** @description The path and query string are over 8 KiB together (`uri_too_long`). */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The stage's throttling limit was reached (API Gateway); retry with exponential backoff. */
         TooManyRequests: {
             headers: {
@@ -641,6 +659,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -677,6 +696,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
