@@ -55,7 +55,7 @@ interface Bundle {
   initMs: number[];
 }
 
-const packageOf = (input: string) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split('/')[0] + '/';
+const packageOf = (input: string) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `${input.split('/')[0]}/`;
 
 async function bundleAll(outDir: string): Promise<Bundle[]> {
   const entries: Array<[string, string]> = [

@@ -14,6 +14,7 @@
  * expression a well-formed surrogate pair is one code point, so the surrogate range matches only
  * lone surrogates.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching these control characters is this rule's whole job.
 const DISALLOWED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
 /**

@@ -38,9 +38,12 @@ async function getSimulator(): Promise<CarrierSimulator> {
 
 type SimulatorEvent = APIGatewayProxyEventV2 | { runScenario: string };
 
-export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStructuredResultV2 | void> => {
+export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStructuredResultV2 | undefined> => {
   const sim = await getSimulator();
-  if ('runScenario' in event) return sim.runScenario(event.runScenario);
+  if ('runScenario' in event) {
+    await sim.runScenario(event.runScenario);
+    return undefined;
+  }
   const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
   const response = await sim.handle({
     method: event.requestContext.http.method,

@@ -77,7 +77,10 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
   const endpointsByAccount = new Map<string, Promise<StoredWebhookEndpoint[]>>();
   const endpointsOf = (accountId: string) => {
     let endpoints = endpointsByAccount.get(accountId);
-    if (!endpoints) endpointsByAccount.set(accountId, (endpoints = webhooks.listEndpoints(accountId)));
+    if (!endpoints) {
+      endpoints = webhooks.listEndpoints(accountId);
+      endpointsByAccount.set(accountId, endpoints);
+    }
     return endpoints;
   };
   for (const record of event.Records) {

@@ -34,7 +34,7 @@ const CLAIM_MARGIN_MS = 15 * 60_000;
 export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage): Promise<DeliveryOutcome> {
   // 1. The endpoint as it is now: deleted or disabled endpoints get nothing.
   const endpoint = await deps.webhooks.getEndpoint(message.accountId, message.endpointId);
-  if (!endpoint || !endpoint.enabled || !endpoint.events.includes(message.event.type)) return 'skipped';
+  if (!endpoint?.enabled || !endpoint.events.includes(message.event.type)) return 'skipped';
 
   // 2. One chain of attempts per event and endpoint: a duplicate of the event stops here.
   const now = deps.clock.now();

@@ -60,7 +60,7 @@ const LOCAL_SIMULATOR_ACCOUNT = { accountSid: `AC${'10ca1'.padEnd(32, '0')}`, au
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 /** A handler module's export, whatever its event: the front and pollers give each its own kind. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each handler takes its own event type; the front and pollers build the right one.
 type AnyHandler = (event: any, context: Context) => Promise<any>;
 
 /**

@@ -120,7 +120,8 @@ export function startStreamPoller(options: {
           let shard = shards.get(shardId);
           if (!shard) {
             const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: options.from }));
-            shards.set(shardId, (shard = { iterator: ShardIterator, pending: [], size: BATCH_SIZE, failures: 0 }));
+            shard = { iterator: ShardIterator, pending: [], size: BATCH_SIZE, failures: 0 };
+            shards.set(shardId, shard);
           }
           if (shard.pending.length === 0 && shard.iterator) {
             const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }));

@@ -105,8 +105,8 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     retryDelayMinutes: 'Minutes between an unanswered attempt and its retry.',
     overrideFirstMessage: "The agent's first message for this call, if it was overridden; else null.",
     attempts: 'One entry per dial attempt, oldest first; the top-level timing fields describe the latest.',
-    createdAt: timestamp('When the call was created') + '.',
-    updatedAt: timestamp('When the call last changed') + '.',
+    createdAt: `${timestamp('When the call was created')}.`,
+    updatedAt: `${timestamp('When the call last changed')}.`,
   },
   CallAttempt: {
     attempt: 'Attempt number, from 1.',

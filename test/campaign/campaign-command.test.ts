@@ -65,7 +65,7 @@ describe('npm run campaign', () => {
     dir = mkdtempSync(join(tmpdir(), 'campaign-'));
     contactsFile = join(dir, 'contacts.csv');
     const rows = Array.from({ length: CONTACTS }, (_, i) => `+1415555${String(1000 + i)},cust_${String(i).padStart(3, '0')},"Customer, No. ${i}",${i % 2 ? 'gold' : 'silver'}`);
-    writeFileSync(contactsFile, ['phone,id,name,tier', ...rows].join('\n') + '\n');
+    writeFileSync(contactsFile, `${['phone,id,name,tier', ...rows].join('\n')}\n`);
     // Minutes ahead, so every call stays scheduled while the test looks at it.
     start = minutesFromNow(30);
   });

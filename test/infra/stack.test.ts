@@ -293,8 +293,9 @@ describe('data', () => {
       TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
+    const declared = table.Properties?.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string }>; Projection: unknown }>;
     const indexes = Object.fromEntries(
-      (table.Properties?.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string }>; Projection: unknown }>).map(
+      declared.map(
         (index) => [index.IndexName, { partitionKey: index.KeySchema[0]?.AttributeName, sortKey: index.KeySchema[1]?.AttributeName, projection: index.Projection }],
       ),
     );

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';

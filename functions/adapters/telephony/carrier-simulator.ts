@@ -133,8 +133,14 @@ export interface SimulatorResponse {
 
 type ParamSpec = { type?: string; enum?: string[]; items?: { type?: string } };
 const paths = spec.paths as Record<string, { post: { requestBody: { content: Record<string, { schema: { required?: string[]; properties: Record<string, ParamSpec> } }> } } }>;
-const createSchema = paths['/2010-04-01/Accounts/{AccountSid}/Calls.json']!.post.requestBody.content['application/x-www-form-urlencoded']!.schema;
-const updateSchema = paths['/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json']!.post.requestBody.content['application/x-www-form-urlencoded']!.schema;
+/** The form parameters of one operation in Twilio's published description. */
+function formSchemaOf(path: string): { required?: string[]; properties: Record<string, ParamSpec> } {
+  const schema = paths[path]?.post.requestBody.content['application/x-www-form-urlencoded']?.schema;
+  if (!schema) throw new Error(`reference/twilio-calls-openapi.json has no form body for POST ${path}`);
+  return schema;
+}
+const createSchema = formSchemaOf('/2010-04-01/Accounts/{AccountSid}/Calls.json');
+const updateSchema = formSchemaOf('/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json');
 const STATUS_CALLBACK_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
 const MACHINE_DETECTION = ['Enable', 'DetectMessageEnd'];
 const HTTP_METHODS = ['GET', 'POST'];
