@@ -33,7 +33,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { HANDLER_NAMES, HANDLER_NODE_OPTIONS, REPO_ROOT, esbuildOptions, handlerEntry } from '../infra/constructs/bundling.ts';
+import {
+  HANDLER_NAMES,
+  HANDLER_NODE_OPTIONS,
+  REPO_ROOT,
+  esbuildOptions,
+  handlerEntry,
+} from '../infra/constructs/bundling.ts';
 import { FAKE_ENVIRONMENT, checkFakeEnvironment } from './fake-environment.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -55,7 +61,8 @@ interface Bundle {
   initMs: number[];
 }
 
-const packageOf = (input: string) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `${input.split('/')[0]}/`;
+const packageOf = (input: string) =>
+  input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `${input.split('/')[0]}/`;
 
 async function bundleAll(outDir: string): Promise<Bundle[]> {
   const entries: Array<[string, string]> = [
@@ -79,10 +86,14 @@ async function bundleAll(outDir: string): Promise<Bundle[]> {
 }
 
 function measureInit(file: string): number {
-  const result = spawnSync(process.execPath, [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', MEASURE_IMPORT, pathToFileURL(file).href], {
-    env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', MEASURE_IMPORT, pathToFileURL(file).href],
+    {
+      env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT },
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`Importing ${file} failed:\n${result.stderr}`);
   return Number(result.stdout);
 }
@@ -101,7 +112,9 @@ function additionsOverBaseline(bundle: Bundle, baseline: Bundle): string {
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
 async function main(): Promise<void> {
@@ -121,7 +134,9 @@ async function main(): Promise<void> {
     });
     const width = Math.max(...rows.map((row) => row.name.length), 'function'.length) + 2;
     console.log(`Node ${process.version}, ${RUNS} runs each, ${HANDLER_NODE_OPTIONS}\n`);
-    console.log(`${'function'.padEnd(width)}${'bundle (bytes)'.padStart(16)}${'init median (ms)'.padStart(19)}${'× baseline'.padStart(13)}`);
+    console.log(
+      `${'function'.padEnd(width)}${'bundle (bytes)'.padStart(16)}${'init median (ms)'.padStart(19)}${'× baseline'.padStart(13)}`,
+    );
     for (const row of rows) {
       const flag = row.ratio > FLAG_RATIO ? `  ⚠ over ${FLAG_RATIO}×` : '';
       console.log(

@@ -21,9 +21,19 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
   { method: 'PATCH', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
   { method: 'DELETE', path: '/api/v1/webhooks/{webhookId}', handler: 'webhook-endpoints', authorized: true },
-  { method: 'POST', path: '/api/v1/webhooks/{webhookId}/rotate-secret', handler: 'webhook-endpoints', authorized: true },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{webhookId}/rotate-secret',
+    handler: 'webhook-endpoints',
+    authorized: true,
+  },
   { method: 'GET', path: '/api/v1/webhooks/{webhookId}/deliveries', handler: 'webhook-endpoints', authorized: true },
-  { method: 'POST', path: '/api/v1/webhooks/{webhookId}/events/{eventId}/redeliver', handler: 'webhook-endpoints', authorized: true },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{webhookId}/events/{eventId}/redeliver',
+    handler: 'webhook-endpoints',
+    authorized: true,
+  },
   // The OpenAPI document (docs/openapi.json): public, like the reference it describes.
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'openapi-document', authorized: false },
   // The telephony provider's webhooks (Twilio-signed): call status, answer instructions, stream end.

@@ -74,12 +74,19 @@ export function watchdogAt(call: StoredCall, limits: CallTimingLimits): string |
  */
 export function reportDeadline(call: StoredCall, limits: CallTimingLimits): number {
   const grace = 2 * limits.watchdogGraceSeconds * 1000;
-  if (call.status === 'in_progress' && call.connectedAt) return Date.parse(call.connectedAt) + limits.maxCallDurationSeconds * 1000 + grace;
+  if (call.status === 'in_progress' && call.connectedAt)
+    return Date.parse(call.connectedAt) + limits.maxCallDurationSeconds * 1000 + grace;
   const unseen = call.providerCallId === null ? limits.maxCallDurationSeconds * 1000 : 0;
   return Date.parse(call.initiatedAt ?? call.updatedAt) + limits.ringTimeoutSeconds * 1000 + unseen + grace;
 }
 
-function move(call: StoredCall, event: CallEvent, now: Date, changes: Partial<StoredCall>, limits: CallTimingLimits): StoredCall | null {
+function move(
+  call: StoredCall,
+  event: CallEvent,
+  now: Date,
+  changes: Partial<StoredCall>,
+  limits: CallTimingLimits,
+): StoredCall | null {
   const result = transition(call.status, event);
   if (!result.allowed) return null;
   const next = { ...call, ...changes, status: result.to, updatedAt: toTimestamp(now) };
@@ -108,7 +115,12 @@ export function fireSchedule(call: StoredCall, now: Date, limits: CallTimingLimi
 }
 
 /** The dialer won the call: a new attempt begins, with the conversation id it will get if answered. */
-export function startDial(call: StoredCall, now: Date, conversationId: string, limits: CallTimingLimits): StoredCall | null {
+export function startDial(
+  call: StoredCall,
+  now: Date,
+  conversationId: string,
+  limits: CallTimingLimits,
+): StoredCall | null {
   if (transition(call.status, 'dial_started').allowed === false) return null;
   const attempt: CallAttempt = {
     attempt: call.retryCount + 1,
@@ -136,7 +148,14 @@ export function startDial(call: StoredCall, now: Date, conversationId: string, l
 }
 
 /** Ends the attempt at `at` (already clamped), never before it connected. */
-function ended(call: StoredCall, event: CallEvent, at: Date, now: Date, endReason: EndReason, limits: CallTimingLimits) {
+function ended(
+  call: StoredCall,
+  event: CallEvent,
+  at: Date,
+  now: Date,
+  endReason: EndReason,
+  limits: CallTimingLimits,
+) {
   const connected = call.connectedAt ? Date.parse(call.connectedAt) : 0;
   const endedAt = toTimestamp(new Date(Math.max(at.getTime(), connected)));
   return move(
@@ -168,7 +187,11 @@ export function applyProviderEvent(
         'provider_answered',
         now,
         // A verdict once known is kept: a later report without one says nothing about who answered.
-        { connectedAt: toTimestamp(at), conversationId: call.pendingConversationId, answeredBy: call.answeredBy ?? event.answeredBy ?? null },
+        {
+          connectedAt: toTimestamp(at),
+          conversationId: call.pendingConversationId,
+          answeredBy: call.answeredBy ?? event.answeredBy ?? null,
+        },
         limits,
       );
     case 'completed': {
@@ -178,7 +201,11 @@ export function applyProviderEvent(
           ? call
           : applyProviderEvent(
               call,
-              { kind: 'answered', at: new Date(at.getTime() - (event.durationSeconds ?? 0) * 1000), answeredBy: event.answeredBy },
+              {
+                kind: 'answered',
+                at: new Date(at.getTime() - (event.durationSeconds ?? 0) * 1000),
+                answeredBy: event.answeredBy,
+              },
               now,
               limits,
             );
@@ -187,11 +214,16 @@ export function applyProviderEvent(
       const withVerdict = { ...connected, answeredBy: verdict };
       const answerer = answererOf(verdict);
       if (answerer === 'fax') return ended(withVerdict, 'provider_fax_detected', at, now, 'fax_detected', limits);
-      if (answerer === 'machine') return ended(withVerdict, 'provider_voicemail_ended', at, now, 'voicemail_left', limits);
+      if (answerer === 'machine')
+        return ended(withVerdict, 'provider_voicemail_ended', at, now, 'voicemail_left', limits);
       // The length of the call by the service's own (clamped) times; a second of rounding allowed.
       const seconds = secondsBetween(withVerdict.connectedAt ?? toTimestamp(at), toTimestamp(at));
       const reason: EndReason =
-        seconds >= limits.maxCallDurationSeconds - 1 ? 'max_duration' : withVerdict.agentEndedAt ? 'agent_ended' : 'customer_ended';
+        seconds >= limits.maxCallDurationSeconds - 1
+          ? 'max_duration'
+          : withVerdict.agentEndedAt
+            ? 'agent_ended'
+            : 'customer_ended';
       return ended(withVerdict, 'provider_hung_up', at, now, reason, limits);
     }
     case 'busy':
@@ -209,7 +241,8 @@ export function applyProviderEvent(
  * stored, or the attempt has ended.
  */
 export function recordAnsweredBy(call: StoredCall, answeredBy: AnsweredBy): StoredCall | null {
-  if (call.answeredBy !== null || isTerminal(call.status) || call.status === 'scheduled' || call.status === 'queued') return null;
+  if (call.answeredBy !== null || isTerminal(call.status) || call.status === 'scheduled' || call.status === 'queued')
+    return null;
   // Internal bookkeeping only: the call as the API shows it does not change, so neither does updatedAt.
   return { ...call, answeredBy };
 }

@@ -62,7 +62,15 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     version: 0,
   };
   // Scheduled and queued calls are watched from the start, in case a dispatch is ever lost.
-  return { ...call, watchdogAt: watchdogAt(call, { ringTimeoutSeconds: 0, maxCallDurationSeconds: 0, retryDelayUnitSeconds: 60, watchdogGraceSeconds: DEFAULT_WATCHDOG_GRACE_SECONDS }) };
+  return {
+    ...call,
+    watchdogAt: watchdogAt(call, {
+      ringTimeoutSeconds: 0,
+      maxCallDurationSeconds: 0,
+      retryDelayUnitSeconds: 60,
+      watchdogGraceSeconds: DEFAULT_WATCHDOG_GRACE_SECONDS,
+    }),
+  };
 }
 
 /** The cancelled call, or a 409 that names the status that prevents it. */

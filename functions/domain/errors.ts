@@ -45,7 +45,10 @@ export const authenticationFailed = (code: string, message: string) =>
 
 /** A conditional write lost: the item changed since it was read. Internal; use cases decide what it means. */
 export class ConcurrentModificationError extends Error {
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} changed while it was being updated`);
     this.name = 'ConcurrentModificationError';
   }

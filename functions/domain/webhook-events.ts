@@ -31,7 +31,12 @@ export function eventsForChange(before: StoredCall | null, after: StoredCall): W
   if (after.status === 'in_progress') types.push('SessionStarted');
   if (isTerminal(after.status)) types.push('SessionEnded');
   const call = toPublicCall(after);
-  return types.map((type) => ({ id: eventId(after, type), type, createdAt: after.updatedAt, data: { previousStatus, call } }));
+  return types.map((type) => ({
+    id: eventId(after, type),
+    type,
+    createdAt: after.updatedAt,
+    data: { previousStatus, call },
+  }));
 }
 
 /**
@@ -39,7 +44,9 @@ export function eventsForChange(before: StoredCall | null, after: StoredCall): W
  * one `v1` per signing secret in use (two while a rotated secret is in its grace period).
  */
 export function signatureHeader(secrets: string[], timestamp: number, body: string): string {
-  const signatures = secrets.map((secret) => `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`);
+  const signatures = secrets.map(
+    (secret) => `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+  );
   return [`t=${timestamp}`, ...signatures].join(',');
 }
 

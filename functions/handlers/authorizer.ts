@@ -8,7 +8,11 @@ import { clock, directory } from './composition/table.ts';
 const REMEMBERED_KEYS = 5_000;
 
 const env = parseEnv(AuthorizerEnvSchema, process.env);
-const keys = rememberedKeyLookups(directory, { ttlSeconds: env.API_KEY_CACHE_SECONDS, maxEntries: REMEMBERED_KEYS, clock });
+const keys = rememberedKeyLookups(directory, {
+  ttlSeconds: env.API_KEY_CACHE_SECONDS,
+  maxEntries: REMEMBERED_KEYS,
+  clock,
+});
 
 /**
  * API Gateway Lambda authorizer (payload 2.0, simple responses). It lets every request through

@@ -41,7 +41,11 @@ const PERMANENT = new Set([
 export function isPermanentFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  return PERMANENT.has(error.name) || (error.name === 'TransactionCanceledException' && (reasons ?? []).some((reason) => reason.Code === 'ValidationError'));
+  return (
+    PERMANENT.has(error.name) ||
+    (error.name === 'TransactionCanceledException' &&
+      (reasons ?? []).some((reason) => reason.Code === 'ValidationError'))
+  );
 }
 
 /** What a log line or a parked record may say about a failure. */
@@ -60,7 +64,10 @@ export function describeFailure(error: unknown): FailureDescription {
   if (!(error instanceof Error)) return { errorType: typeof error, errorMessage: '' };
   const issues = (error as { issues?: Array<{ code?: unknown; path?: unknown[] }> }).issues;
   const message = Array.isArray(issues)
-    ? issues.slice(0, 5).map((issue) => `${String(issue.code)} at ${typeof issue.path?.[0] === 'string' ? issue.path[0] : '(root)'}`).join('; ')
+    ? issues
+        .slice(0, 5)
+        .map((issue) => `${String(issue.code)} at ${typeof issue.path?.[0] === 'string' ? issue.path[0] : '(root)'}`)
+        .join('; ')
     : error.message;
   return { errorType: error.name, errorMessage: mask(message).slice(0, 300) };
 }

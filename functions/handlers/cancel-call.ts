@@ -5,9 +5,19 @@ import { calls, clock } from './composition/table.ts';
 import { scheduler } from './composition/dispatch.ts';
 
 const onScheduleLeftBehind = (callId: string, error: unknown) =>
-  logger.warn('Could not delete the schedule of a cancelled call; its message will be dropped', { callId, error: error as Error });
+  logger.warn('Could not delete the schedule of a cancelled call; its message will be dropped', {
+    callId,
+    error: error as Error,
+  });
 
 /** POST /api/v1/outbound-calls/{callId}/cancel */
 export const handler = apiHandler(async ({ event, caller }) => {
-  return json(200, await cancelCall({ calls, clock, scheduler, onScheduleLeftBehind }, caller.accountId, pathParameter(event, 'callId')));
+  return json(
+    200,
+    await cancelCall(
+      { calls, clock, scheduler, onScheduleLeftBehind },
+      caller.accountId,
+      pathParameter(event, 'callId'),
+    ),
+  );
 });

@@ -44,7 +44,8 @@ export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStr
     await sim.runScenario(event.runScenario);
     return undefined;
   }
-  const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+  const body =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
   const response = await sim.handle({
     method: event.requestContext.http.method,
     path: event.rawPath.replace(/^\/simulator/, ''),

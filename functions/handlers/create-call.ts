@@ -13,16 +13,29 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const testCallsPlaceable = parseEnv(CreateCallEnvSchema, process.env).SIMULATOR_API_BASE_URL !== undefined;
 
 const onDispatchFailed = (callId: string, error: unknown) =>
-  logger.error('A created call could not be dispatched; the reconciler will dispatch it', { callId, error: error as Error });
+  logger.error('A created call could not be dispatched; the reconciler will dispatch it', {
+    callId,
+    error: error as Error,
+  });
 
 /** POST /api/v1/outbound-calls */
 export const handler = apiHandler(async ({ event, caller }) => {
   const rawRequest = jsonBody(event);
-  const request = parseOrThrow(CreateCallRequestSchema, rawRequest, { noun: 'field', fieldCodes: CREATE_CALL_FIELD_CODES });
+  const request = parseOrThrow(CreateCallRequestSchema, rawRequest, {
+    noun: 'field',
+    fieldCodes: CREATE_CALL_FIELD_CODES,
+  });
   const idempotencyKey = header(event, 'Idempotency-Key');
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw invalidRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.', 'Idempotency-Key');
+    throw invalidRequest(
+      'invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.',
+      'Idempotency-Key',
+    );
   }
-  const result = await createCall({ calls, directory, ...dispatchDeps, onDispatchFailed, testCallsPlaceable }, { caller, request, rawRequest, idempotencyKey });
+  const result = await createCall(
+    { calls, directory, ...dispatchDeps, onDispatchFailed, testCallsPlaceable },
+    { caller, request, rawRequest, idempotencyKey },
+  );
   return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
 });

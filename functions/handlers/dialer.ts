@@ -8,7 +8,10 @@ import { sqsBatchHandler } from './sqs-batch.ts';
 import { queue } from './composition/dispatch.ts';
 import { dialDeps } from './composition/telephony.ts';
 
-const deadLetters = new SqsDeadLetterQueue(new SQSClient({}), parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL);
+const deadLetters = new SqsDeadLetterQueue(
+  new SQSClient({}),
+  parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL,
+);
 
 /** The dial queue's consumer: each message is one attempt of one call, dialed at most once. */
 export const handler = sqsBatchHandler(
@@ -17,7 +20,12 @@ export const handler = sqsBatchHandler(
   async (message) => {
     const outcome = await dialCall(dialDeps, message);
     if (outcome.result === 'later') await queue.send(outcome.message, outcome.delaySeconds);
-    logger.info('Dial message handled', { callId: message.callId, attempt: message.attempt, result: outcome.result, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
+    logger.info('Dial message handled', {
+      callId: message.callId,
+      attempt: message.attempt,
+      result: outcome.result,
+      ...('reason' in outcome ? { reason: outcome.reason } : {}),
+    });
   },
   deadLetters,
 );

@@ -17,7 +17,12 @@ import { deliveryQueue, webhooks } from './composition/webhooks.ts';
 
 const { EVENT_BUS_NAME } = parseEnv(EventBusEnvSchema, process.env);
 const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.env);
-const deps = { webhooks, queue: deliveryQueue, bus: new EventBridgeEventBus(new EventBridgeClient({}), EVENT_BUS_NAME), clock };
+const deps = {
+  webhooks,
+  queue: deliveryQueue,
+  bus: new EventBridgeEventBus(new EventBridgeClient({}), EVENT_BUS_NAME),
+  clock,
+};
 const failureQueue = new SqsDeadLetterQueue(new SQSClient({}), STREAM_FAILURE_QUEUE_URL);
 
 const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall | null => {
@@ -43,7 +48,11 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
   const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
   const keys = record.dynamodb?.Keys;
   const parked: ParkedStreamRecord = {
-    requestContext: { requestId: context?.awsRequestId ?? '', functionArn: context?.invokedFunctionArn ?? '', condition: 'PermanentFailure' },
+    requestContext: {
+      requestId: context?.awsRequestId ?? '',
+      functionArn: context?.invokedFunctionArn ?? '',
+      condition: 'PermanentFailure',
+    },
     version: '1.0',
     timestamp: new Date().toISOString(),
     failure,
@@ -51,14 +60,27 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
     eventName: typeof record.eventName === 'string' ? record.eventName : undefined,
     // A real key is at most a few KB; a hostile record's "key" is left out rather than copied.
     keys: keys && JSON.stringify(keys).length <= 4096 ? keys : undefined,
-    DDBStreamBatchInfo: { startSequenceNumber: sequenceNumber, endSequenceNumber: sequenceNumber, batchSize: 1, streamArn: record.eventSourceARN ?? '' },
+    DDBStreamBatchInfo: {
+      startSequenceNumber: sequenceNumber,
+      endSequenceNumber: sequenceNumber,
+      batchSize: 1,
+      streamArn: record.eventSourceARN ?? '',
+    },
   };
   try {
     await failureQueue.park(JSON.stringify(parked), { reason: 'permanent failure', ...failure, sequenceNumber });
-    logger.error('Parked a stream record that can never become events', { sequenceNumber, eventID: record.eventID, ...failure });
+    logger.error('Parked a stream record that can never become events', {
+      sequenceNumber,
+      eventID: record.eventID,
+      ...failure,
+    });
     return true;
   } catch (parkError) {
-    logger.error('Could not park a stream record; the stream will deliver it again', { sequenceNumber, ...failure, parkError: describeFailure(parkError) });
+    logger.error('Could not park a stream record; the stream will deliver it again', {
+      sequenceNumber,
+      ...failure,
+      parkError: describeFailure(parkError),
+    });
     return false;
   }
 }
@@ -96,11 +118,15 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
     const { change, events } = read;
     try {
       const produced = await produceEvents(deps, change, endpointsOf, events);
-      if (produced.length > 0) logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
+      if (produced.length > 0)
+        logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
     } catch (error) {
       if (isPermanentFailure(error) && (await park(record, error, context))) continue;
       endpointsByAccount.delete(change.after.accountId);
-      logger.error('Producing events failed; the stream will deliver the record again', { callId: change.after.id, ...describeFailure(error) });
+      logger.error('Producing events failed; the stream will deliver the record again', {
+        callId: change.after.id,
+        ...describeFailure(error),
+      });
       return retryFromHere;
     }
   }

@@ -9,7 +9,8 @@ export const handler = async (_event: unknown, context?: Context): Promise<void>
   // Stop taking new calls with 15 seconds to spare (a provider request may take 10).
   const remainingMs = context?.getRemainingTimeInMillis() ?? 60_000;
   const deadline = new Date(Date.now() + Math.max(0, remainingMs - 15_000));
-  const onCallError = (callId: string, error: unknown) => logger.error('Could not settle a call; it is looked at again later', { callId, error: error as Error });
+  const onCallError = (callId: string, error: unknown) =>
+    logger.error('Could not settle a call; it is looked at again later', { callId, error: error as Error });
   const report = await reconcile({ ...callEventDeps, calls, providers, onCallError, deadline });
   logger.info('Reconciled', { ...report });
 };

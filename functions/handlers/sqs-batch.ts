@@ -21,15 +21,32 @@ export interface DeadLetters {
  * - the rest are acknowledged.
  * Log lines carry the message id and the failure's masked description, never the body.
  */
-export function sqsBatchHandler<S extends z.ZodMiniType>(name: string, schema: S, handle: (message: z.infer<S>) => Promise<void>, deadLetters: DeadLetters) {
+export function sqsBatchHandler<S extends z.ZodMiniType>(
+  name: string,
+  schema: S,
+  handle: (message: z.infer<S>) => Promise<void>,
+  deadLetters: DeadLetters,
+) {
   const park = async (record: SQSRecord, reason: string, error: unknown): Promise<boolean> => {
     const failure = describeFailure(error);
     try {
-      await deadLetters.park(record.body, { reason, ...failure, sourceMessageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount ?? '' });
-      logger.error(`Parked a ${name} message in the dead-letter queue: ${reason}`, { messageId: record.messageId, ...failure });
+      await deadLetters.park(record.body, {
+        reason,
+        ...failure,
+        sourceMessageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount ?? '',
+      });
+      logger.error(`Parked a ${name} message in the dead-letter queue: ${reason}`, {
+        messageId: record.messageId,
+        ...failure,
+      });
       return true;
     } catch (parkError) {
-      logger.error(`Could not park a ${name} message; SQS will deliver it again`, { messageId: record.messageId, ...failure, parkError: describeFailure(parkError) });
+      logger.error(`Could not park a ${name} message; SQS will deliver it again`, {
+        messageId: record.messageId,
+        ...failure,
+        parkError: describeFailure(parkError),
+      });
       return false;
     }
   };
@@ -49,7 +66,10 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(name: string, schema: S
           await handle(message);
         } catch (error) {
           if (isPermanentFailure(error) && (await park(record, 'permanent failure', error))) return;
-          logger.error(`A ${name} message failed; SQS will deliver it again`, { messageId: record.messageId, ...describeFailure(error) });
+          logger.error(`A ${name} message failed; SQS will deliver it again`, {
+            messageId: record.messageId,
+            ...describeFailure(error),
+          });
           failures.push({ itemIdentifier: record.messageId });
         }
       }),

@@ -25,7 +25,11 @@ const { AGENT_STREAM_URL } = parseEnv(AgentRuntimeEnvSchema, process.env);
 
 type Result = APIGatewayProxyStructuredResultV2;
 const twiml = (body: string): Result => ({ statusCode: 200, headers: { 'content-type': 'text/xml' }, body });
-const plain = (statusCode: number, body: string): Result => ({ statusCode, headers: { 'content-type': 'text/plain' }, body });
+const plain = (statusCode: number, body: string): Result => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain' },
+  body,
+});
 
 /** A provider request that passed every check of twilioWebhook, about a call the service knows. */
 interface TwilioWebhookRequest {
@@ -44,13 +48,16 @@ interface TwilioWebhookRequest {
  */
 function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
-    const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+    const raw =
+      event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
     const params = parseForm(raw);
     const url = `${new URL(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL).origin}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
     const signature = event.headers[SIGNATURE_HEADER];
     const accounts = await credentials();
     const signedBy = (account: { accountSid: string; authToken: string } | null) =>
-      account !== null && single(params, 'AccountSid') === account.accountSid && isValidTwilioSignature(account.authToken, url, params, signature);
+      account !== null &&
+      single(params, 'AccountSid') === account.accountSid &&
+      isValidTwilioSignature(account.authToken, url, params, signature);
     const signedModes = { live: signedBy(accounts.twilio), test: signedBy(accounts.simulator) };
     if (!signedModes.live && !signedModes.test) return plain(401, 'Invalid or missing X-Twilio-Signature');
 
@@ -70,7 +77,8 @@ function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>
  * unknown AnsweredBy. A bad fact never fails the request.
  */
 function reportedFacts(params: FormParams, callId: string) {
-  const warn = (field: string) => logger.warn('Ignoring a provider field that is not what Twilio documents', { callId, field });
+  const warn = (field: string) =>
+    logger.warn('Ignoring a provider field that is not what Twilio documents', { callId, field });
   const timestamp = single(params, 'Timestamp');
   const parsed = timestamp === undefined ? NaN : Date.parse(timestamp);
   if (timestamp !== undefined && Number.isNaN(parsed)) warn('Timestamp');
@@ -89,8 +97,18 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
     const status = single(params, 'CallStatus') ?? '';
     const { at, durationSeconds, answeredBy } = reportedFacts(params, callId);
     const event = providerEventOf(status, at, { durationSeconds, answeredBy });
-    const result = await applyCallEvent(callEventDeps, { callId, attempt, event, providerCallId: single(params, 'CallSid') });
-    if (result === 'late') logger.warn('A final report arrived after the call was given up on; the call keeps its outcome', { callId, attempt, providerStatus: status });
+    const result = await applyCallEvent(callEventDeps, {
+      callId,
+      attempt,
+      event,
+      providerCallId: single(params, 'CallSid'),
+    });
+    if (result === 'late')
+      logger.warn('A final report arrived after the call was given up on; the call keeps its outcome', {
+        callId,
+        attempt,
+        providerStatus: status,
+      });
     else logger.info('Status callback', { callId, attempt, providerStatus: status, result });
     return plain(204, '');
   },
@@ -98,18 +116,25 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
   /** The answer URL: TwiML for an answered call (the request carries AnsweredBy with synchronous AMD). */
   async answer({ params, callId, attempt }) {
     const { answeredBy } = reportedFacts(params, callId);
-    const session = await answerCall({ ...callEventDeps, directory }, { callId, attempt, answeredBy, providerCallId: single(params, 'CallSid') });
+    const session = await answerCall(
+      { ...callEventDeps, directory },
+      { callId, attempt, answeredBy, providerCallId: single(params, 'CallSid') },
+    );
     if (!session) return twiml(HANGUP_TWIML);
     logger.info('Connecting answered call to the agent', { callId, attempt, conversationId: session.conversationId });
     return twiml(
-      connectStreamTwiml(AGENT_STREAM_URL, telephonyWebhookUrl(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL, 'stream-ended', callId, attempt), {
-        callId: session.callId,
-        agentId: session.agentId,
-        conversationId: session.conversationId,
-        firstMessage: session.firstMessage,
-        metadata: JSON.stringify(session.metadata),
-        mode: session.leaveVoicemail ? 'voicemail' : 'conversation',
-      }),
+      connectStreamTwiml(
+        AGENT_STREAM_URL,
+        telephonyWebhookUrl(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL, 'stream-ended', callId, attempt),
+        {
+          callId: session.callId,
+          agentId: session.agentId,
+          conversationId: session.conversationId,
+          firstMessage: session.firstMessage,
+          metadata: JSON.stringify(session.metadata),
+          mode: session.leaveVoicemail ? 'voicemail' : 'conversation',
+        },
+      ),
     );
   },
 
@@ -123,6 +148,7 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
 /** Twilio's webhooks: status callbacks, the answer URL, and the <Connect> action when the agent's stream ends. */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const hook = event.rawPath.split('/').at(-1) ?? '';
-  if (!Object.hasOwn(routes, hook) || !event.rawPath.startsWith('/telephony/twilio/')) return plain(404, 'Unknown webhook');
+  if (!Object.hasOwn(routes, hook) || !event.rawPath.startsWith('/telephony/twilio/'))
+    return plain(404, 'Unknown webhook');
   return twilioWebhook(routes[hook] as (request: TwilioWebhookRequest) => Promise<Result>)(event);
 };

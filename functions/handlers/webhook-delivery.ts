@@ -11,7 +11,10 @@ import { deliveryQueue, urlPolicy, webhooks, webhooksEnv } from './composition/w
 const deps = {
   webhooks,
   queue: deliveryQueue,
-  sender: new GuardedWebhookSender({ timeoutMs: webhooksEnv.WEBHOOK_TIMEOUT_SECONDS * 1000, allowLocalHttp: webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP }),
+  sender: new GuardedWebhookSender({
+    timeoutMs: webhooksEnv.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    allowLocalHttp: webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP,
+  }),
   urlPolicy,
   clock,
   random: Math.random,
@@ -25,7 +28,13 @@ export const handler = sqsBatchHandler(
   DeliveryMessageSchema,
   async (message) => {
     const outcome = await deliverEvent(deps, message);
-    logger.info('Webhook delivery', { eventId: message.event.id, endpointId: message.endpointId, callId: message.event.data.call.id, attempt: message.attempt, outcome });
+    logger.info('Webhook delivery', {
+      eventId: message.event.id,
+      endpointId: message.endpointId,
+      callId: message.event.data.call.id,
+      attempt: message.attempt,
+      outcome,
+    });
   },
   new SqsDeadLetterQueue(new SQSClient({}), webhooksEnv.DELIVERY_DLQ_URL),
 );

@@ -20,11 +20,23 @@ const body = { noun: 'field' } as const;
 /** The webhook endpoints API: one function serves its routes (docs/webhooks.md). */
 const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
   [`POST ${BASE}`]: async ({ event, caller }) =>
-    json(201, await createWebhook(deps, caller.accountId, parseOrThrow(CreateWebhookRequestSchema, jsonBody(event), body))),
+    json(
+      201,
+      await createWebhook(deps, caller.accountId, parseOrThrow(CreateWebhookRequestSchema, jsonBody(event), body)),
+    ),
   [`GET ${BASE}`]: async ({ caller }) => json(200, await listWebhooks(deps, caller.accountId)),
-  [`GET ${BASE}/{webhookId}`]: async ({ event, caller }) => json(200, await getWebhook(deps, caller.accountId, pathParameter(event, 'webhookId'))),
+  [`GET ${BASE}/{webhookId}`]: async ({ event, caller }) =>
+    json(200, await getWebhook(deps, caller.accountId, pathParameter(event, 'webhookId'))),
   [`PATCH ${BASE}/{webhookId}`]: async ({ event, caller }) =>
-    json(200, await updateWebhook(deps, caller.accountId, pathParameter(event, 'webhookId'), parseOrThrow(UpdateWebhookRequestSchema, jsonBody(event), body))),
+    json(
+      200,
+      await updateWebhook(
+        deps,
+        caller.accountId,
+        pathParameter(event, 'webhookId'),
+        parseOrThrow(UpdateWebhookRequestSchema, jsonBody(event), body),
+      ),
+    ),
   [`DELETE ${BASE}/{webhookId}`]: async ({ event, caller }) => {
     await deleteWebhook(deps, caller.accountId, pathParameter(event, 'webhookId'));
     return { statusCode: 204 };
@@ -34,10 +46,18 @@ const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
   [`GET ${BASE}/{webhookId}/deliveries`]: async ({ event, caller }) =>
     json(
       200,
-      await listDeliveries(deps, caller.accountId, pathParameter(event, 'webhookId'), parseOrThrow(ListDeliveriesQuerySchema, event.queryStringParameters ?? {}, { noun: 'query parameter' })),
+      await listDeliveries(
+        deps,
+        caller.accountId,
+        pathParameter(event, 'webhookId'),
+        parseOrThrow(ListDeliveriesQuerySchema, event.queryStringParameters ?? {}, { noun: 'query parameter' }),
+      ),
     ),
   [`POST ${BASE}/{webhookId}/events/{eventId}/redeliver`]: async ({ event, caller }) =>
-    json(202, await redeliverEvent(deps, caller.accountId, pathParameter(event, 'webhookId'), pathParameter(event, 'eventId'))),
+    json(
+      202,
+      await redeliverEvent(deps, caller.accountId, pathParameter(event, 'webhookId'), pathParameter(event, 'eventId')),
+    ),
 };
 
 export const WEBHOOK_ROUTE_KEYS = Object.keys(routes);

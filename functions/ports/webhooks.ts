@@ -19,14 +19,25 @@ export interface WebhookStore {
 
   recordAttempt(attempt: DeliveryAttempt): Promise<void>;
   /** Newest first. */
-  listAttempts(endpointId: string, limit: number, after?: string): Promise<{ attempts: DeliveryAttempt[]; next: string | null }>;
+  listAttempts(
+    endpointId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ attempts: DeliveryAttempt[]; next: string | null }>;
   /**
    * Takes (or, for the chain that holds it, extends) the right to deliver an event to an
    * endpoint until `leaseUntil`: at most one chain of attempts per event and endpoint is alive,
    * so duplicates of the event stop here. 'delivered' once it has been delivered, unless
    * `again` (a redelivery asked for through the API).
    */
-  claimDelivery(claim: { eventId: string; endpointId: string; chainId: string; leaseUntil: Date; now: Date; again: boolean }): Promise<'claimed' | 'delivered' | 'held'>;
+  claimDelivery(claim: {
+    eventId: string;
+    endpointId: string;
+    chainId: string;
+    leaseUntil: Date;
+    now: Date;
+    again: boolean;
+  }): Promise<'claimed' | 'delivered' | 'held'>;
   markDelivered(eventId: string, endpointId: string): Promise<void>;
 }
 

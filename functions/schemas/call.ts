@@ -40,7 +40,15 @@ export type EndReason = z.infer<typeof EndReasonSchema>;
  * MachineDetection=Enable; the `machine_end_*` values with DetectMessageEnd; `human`, `fax` and
  * `unknown` with either.
  */
-export const ANSWERED_BY = ['human', 'unknown', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax'] as const;
+export const ANSWERED_BY = [
+  'human',
+  'unknown',
+  'machine_start',
+  'machine_end_beep',
+  'machine_end_silence',
+  'machine_end_other',
+  'fax',
+] as const;
 export const AnsweredBySchema = z.enum(ANSWERED_BY);
 export type AnsweredBy = z.infer<typeof AnsweredBySchema>;
 
@@ -94,7 +102,10 @@ export const CallSchema = z.object({
 export type Call = z.infer<typeof CallSchema>;
 
 /** Calls stored before the verdict was kept verbatim say only "machine": read as a machine's verdict. */
-const legacyMachineVerdict = z.pipe(z.literal('machine'), z.transform((): AnsweredBy => 'machine_start'));
+const legacyMachineVerdict = z.pipe(
+  z.literal('machine'),
+  z.transform((): AnsweredBy => 'machine_start'),
+);
 
 const internal = <T extends z.ZodMiniType>(schema: T) => z._default(z.nullable(schema), null);
 

@@ -21,14 +21,19 @@ const integerBetween = (field: string, min: number, max: number) => {
 
 /** Body of POST /api/v1/outbound-calls. Unknown fields are rejected, so a typo never changes meaning. */
 export const CreateCallRequestSchema = z.strictObject({
-  agentId: idField('agentId', DIRECTORY_ID_PATTERN, `an agent id: letters, digits, _ and -, at most ${LIMITS.agentIdLength} characters`),
+  agentId: idField(
+    'agentId',
+    DIRECTORY_ID_PATTERN,
+    `an agent id: letters, digits, _ and -, at most ${LIMITS.agentIdLength} characters`,
+  ),
   toNumber: phoneNumberSchema('toNumber'),
   fromNumber: z.optional(phoneNumberSchema('fromNumber')),
   scheduledFor: z.optional(
     z.nullable(
       z.iso.datetime({
         offset: true,
-        error: 'scheduledFor must be an ISO 8601 date-time with a time zone, such as 2025-06-17T09:00:00Z or 2025-06-17T11:00:00+02:00.',
+        error:
+          'scheduledFor must be an ISO 8601 date-time with a time zone, such as 2025-06-17T09:00:00Z or 2025-06-17T11:00:00+02:00.',
       }),
     ),
   ),
@@ -37,7 +42,9 @@ export const CreateCallRequestSchema = z.strictObject({
   retryDelayMinutes: z.optional(
     integerBetween('retryDelayMinutes', LIMITS.retryDelayMinutes.min, LIMITS.retryDelayMinutes.max),
   ),
-  overrideFirstMessage: z.optional(textField('overrideFirstMessage', { min: 1, max: LIMITS.overrideFirstMessageLength })),
+  overrideFirstMessage: z.optional(
+    textField('overrideFirstMessage', { min: 1, max: LIMITS.overrideFirstMessageLength }),
+  ),
 });
 export type CreateCallRequest = z.infer<typeof CreateCallRequestSchema>;
 

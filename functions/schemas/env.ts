@@ -107,7 +107,13 @@ export const DialDeadLetterEnvSchema = z.object({ DIAL_DLQ_URL: url });
  * binding the dialer shares with other functions, so it is optional here; the dialer itself
  * requires it (DialDeadLetterEnvSchema) when it starts.
  */
-export const DialerEnvSchema = z.object({ ...table, ...dispatch, ...telephony, ...dialing, DIAL_DLQ_URL: z.optional(url) });
+export const DialerEnvSchema = z.object({
+  ...table,
+  ...dispatch,
+  ...telephony,
+  ...dialing,
+  DIAL_DLQ_URL: z.optional(url),
+});
 export const TelephonyWebhookEnvSchema = z.object({
   ...table,
   ...dispatch,
@@ -133,7 +139,12 @@ export const WebhookApiEnvSchema = z.object({ ...table, ...webhooks });
  */
 export const StreamFailureEnvSchema = z.object({ STREAM_FAILURE_QUEUE_URL: url });
 /** The table stream's consumer: call changes into events. */
-export const EventsStreamEnvSchema = z.object({ ...table, ...webhooks, EVENT_BUS_NAME: required, ...StreamFailureEnvSchema.shape });
+export const EventsStreamEnvSchema = z.object({
+  ...table,
+  ...webhooks,
+  EVENT_BUS_NAME: required,
+  ...StreamFailureEnvSchema.shape,
+});
 /** The delivery queue's consumer. */
 export const WebhookDeliveryEnvSchema = z.object({ ...table, ...webhooks });
 

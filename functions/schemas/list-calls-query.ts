@@ -12,7 +12,10 @@ export const LIST_LIMITS = {
 } as const;
 
 const integerAtLeast = (field: string, min: number, max?: number) => {
-  const error = max === undefined ? `${field} must be an integer of at least ${min}.` : `${field} must be an integer from ${min} to ${max}.`;
+  const error =
+    max === undefined
+      ? `${field} must be an integer of at least ${min}.`
+      : `${field} must be an integer from ${min} to ${max}.`;
   const checks = [z.int({ error }), z.gte(min, { error }), ...(max === undefined ? [] : [z.lte(max, { error })])];
   return z.coerce.number({ error }).check(...checks);
 };
@@ -27,17 +30,18 @@ export const rangeEnd = (value: string) => rangeStart(value) + (isDateOnly(value
 
 const dateOrDateTime = (field: string) => {
   const error = `${field} must be an ISO 8601 date (2025-06-01) or date-time with a time zone (2025-06-01T00:00:00Z).`;
-  return z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error }).check(z.refine((value) => !Number.isNaN(rangeStart(value)), { error }));
+  return z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], { error })
+    .check(z.refine((value) => !Number.isNaN(rangeStart(value)), { error }));
 };
-
 
 /** Query string of GET /api/v1/outbound-calls. Unknown parameters are rejected, like unknown body fields. */
 export const ListCallsQuerySchema = z
   .strictObject({
-    agentId: z.optional(idField('agentId', DIRECTORY_ID_PATTERN, 'an agent id: letters, digits, _ and -, at most 64 characters')),
-    status: z.optional(
-      z.enum(CALL_STATUSES, { error: `status must be one of: ${CALL_STATUSES.join(', ')}.` }),
+    agentId: z.optional(
+      idField('agentId', DIRECTORY_ID_PATTERN, 'an agent id: letters, digits, _ and -, at most 64 characters'),
     ),
+    status: z.optional(z.enum(CALL_STATUSES, { error: `status must be one of: ${CALL_STATUSES.join(', ')}.` })),
     dateFrom: z.optional(dateOrDateTime('dateFrom')),
     dateTo: z.optional(dateOrDateTime('dateTo')),
     page: z.optional(integerAtLeast('page', 1)),
@@ -45,7 +49,9 @@ export const ListCallsQuerySchema = z
     cursor: z.optional(
       z.string().check(
         z.minLength(1, { error: 'cursor must not be empty.' }),
-        z.maxLength(LIST_LIMITS.cursorLength, { error: 'cursor is not one this listing issued; pass nextCursor unchanged.' }),
+        z.maxLength(LIST_LIMITS.cursorLength, {
+          error: 'cursor is not one this listing issued; pass nextCursor unchanged.',
+        }),
       ),
     ),
   })

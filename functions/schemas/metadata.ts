@@ -44,7 +44,10 @@ export function metadataProblem(value: Record<string, unknown>): { path: string;
       const magnitude = Math.abs(node);
       const exact = Number.isFinite(node) && magnitude <= Number.MAX_SAFE_INTEGER;
       if (!exact || (magnitude !== 0 && magnitude < METADATA_LIMITS.smallestNonZeroNumber)) {
-        return { path, message: `${path} must be a finite number from -(2^53 - 1) to 2^53 - 1, and 0 or at least 1e-100 from zero.` };
+        return {
+          path,
+          message: `${path} must be a finite number from -(2^53 - 1) to 2^53 - 1, and 0 or at least 1e-100 from zero.`,
+        };
       }
       return null;
     }
@@ -62,7 +65,8 @@ export function metadataProblem(value: Record<string, unknown>): { path: string;
     }
     for (const key of Object.keys(node)) {
       keys += 1;
-      if (keys > METADATA_LIMITS.keys) return { path, message: `metadata may have at most ${METADATA_LIMITS.keys} keys in all.` };
+      if (keys > METADATA_LIMITS.keys)
+        return { path, message: `metadata may have at most ${METADATA_LIMITS.keys} keys in all.` };
       const keyProblem =
         key.length === 0 || key.length > METADATA_LIMITS.keyLength
           ? `must be 1 to ${METADATA_LIMITS.keyLength} characters`
@@ -84,15 +88,17 @@ export function metadataProblem(value: Record<string, unknown>): { path: string;
  * `metadata` as a request may send it: a JSON object within METADATA_LIMITS. (`__proto__` never
  * gets this far: the request body parser refuses it, because a copy of the object would drop it.)
  */
-export const RequestMetadataSchema = z.record(z.string(), z.unknown(), { error: 'metadata must be a JSON object.' }).check(
-  z.superRefine((value, context) => {
-    const problem = metadataProblem(value);
-    const bytes = problem ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
-    const message = problem
-      ? problem.message
-      : bytes > METADATA_LIMITS.bytes
-        ? `metadata must be at most ${METADATA_LIMITS.bytes} bytes when encoded as JSON (it is ${bytes}).`
-        : null;
-    if (message) context.addIssue({ code: 'custom', message, input: value });
-  }),
-);
+export const RequestMetadataSchema = z
+  .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object.' })
+  .check(
+    z.superRefine((value, context) => {
+      const problem = metadataProblem(value);
+      const bytes = problem ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+      const message = problem
+        ? problem.message
+        : bytes > METADATA_LIMITS.bytes
+          ? `metadata must be at most ${METADATA_LIMITS.bytes} bytes when encoded as JSON (it is ${bytes}).`
+          : null;
+      if (message) context.addIssue({ code: 'custom', message, input: value });
+    }),
+  );

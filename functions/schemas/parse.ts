@@ -11,11 +11,7 @@ export interface ParseOptions {
 }
 
 /** Parses input with a schema; the first problem becomes a 400 that names the field. */
-export function parseOrThrow<S extends z.ZodMiniType>(
-  schema: S,
-  input: unknown,
-  options: ParseOptions,
-): z.infer<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, options: ParseOptions): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw toServiceError(result.error.issues, input, schema, options);

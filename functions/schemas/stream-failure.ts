@@ -23,7 +23,12 @@ export const StreamBatchInfoSchema = z.object({
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
  */
 export const StreamFailureRecordSchema = z.object({
-  requestContext: z.object({ requestId: z.string(), functionArn: z.string(), condition: z.string(), approximateInvokeCount: z.int() }),
+  requestContext: z.object({
+    requestId: z.string(),
+    functionArn: z.string(),
+    condition: z.string(),
+    approximateInvokeCount: z.int(),
+  }),
   responseContext: z.object({ statusCode: z.int(), executedVersion: z.string(), functionError: z.string() }),
   version: z.string(),
   timestamp: z.string(),
@@ -38,7 +43,11 @@ export type StreamFailureRecord = z.infer<typeof StreamFailureRecordSchema>;
  * why (masked: no phone number or metadata value).
  */
 export const ParkedStreamRecordSchema = z.object({
-  requestContext: z.object({ requestId: z.string(), functionArn: z.string(), condition: z.literal('PermanentFailure') }),
+  requestContext: z.object({
+    requestId: z.string(),
+    functionArn: z.string(),
+    condition: z.literal('PermanentFailure'),
+  }),
   version: z.string(),
   timestamp: z.string(),
   failure: z.object({ errorType: z.string(), errorMessage: z.string() }),

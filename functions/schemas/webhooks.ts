@@ -10,12 +10,14 @@ export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
 
 export const WEBHOOK_LIMITS = { urlLength: 2048, descriptionLength: 500, endpointsPerAccount: 20 } as const;
 
-const eventsField = z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: `events must contain only ${WEBHOOK_EVENT_TYPES.join(', ')}.` }), {
-  error: 'events must be an array of event types.',
-}).check(
-  z.minLength(1, { error: 'events must name at least one event type.' }),
-  z.refine((events) => new Set(events).size === events.length, { error: 'events must not repeat an event type.' }),
-);
+const eventsField = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `events must contain only ${WEBHOOK_EVENT_TYPES.join(', ')}.` }), {
+    error: 'events must be an array of event types.',
+  })
+  .check(
+    z.minLength(1, { error: 'events must name at least one event type.' }),
+    z.refine((events) => new Set(events).size === events.length, { error: 'events must not repeat an event type.' }),
+  );
 const urlField = textField('url', { min: 1, max: WEBHOOK_LIMITS.urlLength });
 const descriptionField = textField('description', { min: 0, max: WEBHOOK_LIMITS.descriptionLength });
 
@@ -112,11 +114,13 @@ export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
 
 export const ListDeliveriesQuerySchema = z.strictObject({
   pageSize: z.optional(
-    z.coerce.number({ error: 'pageSize must be an integer from 1 to 100.' }).check(
-      z.int({ error: 'pageSize must be an integer from 1 to 100.' }),
-      z.gte(1, { error: 'pageSize must be an integer from 1 to 100.' }),
-      z.lte(100, { error: 'pageSize must be an integer from 1 to 100.' }),
-    ),
+    z.coerce
+      .number({ error: 'pageSize must be an integer from 1 to 100.' })
+      .check(
+        z.int({ error: 'pageSize must be an integer from 1 to 100.' }),
+        z.gte(1, { error: 'pageSize must be an integer from 1 to 100.' }),
+        z.lte(100, { error: 'pageSize must be an integer from 1 to 100.' }),
+      ),
   ),
   cursor: z.optional(idField('cursor', DELIVERY_ID_PATTERN, 'the nextCursor of the previous page, unchanged')),
 });

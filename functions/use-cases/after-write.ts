@@ -12,7 +12,10 @@ export const AFTER_WRITE_DEADLINE_MS = 2500;
  * why it did not (its error, or a timeout Error); never rejects. Work still running at the deadline
  * is left to finish or fail on its own, and its failure is swallowed.
  */
-export async function afterWrite(work: () => Promise<unknown>, deadlineMs = AFTER_WRITE_DEADLINE_MS): Promise<unknown | null> {
+export async function afterWrite(
+  work: () => Promise<unknown>,
+  deadlineMs = AFTER_WRITE_DEADLINE_MS,
+): Promise<unknown | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Error>((resolve) => {
     timer = setTimeout(() => resolve(new Error(`not confirmed within ${deadlineMs} ms`)), deadlineMs);

@@ -33,11 +33,16 @@ export async function answerCall(
   await applyCallEvent(deps, {
     callId: request.callId,
     attempt: request.attempt,
-    event: { kind: 'answered', at: deps.clock.now(), ...(request.answeredBy ? { answeredBy: request.answeredBy } : {}) },
+    event: {
+      kind: 'answered',
+      at: deps.clock.now(),
+      ...(request.answeredBy ? { answeredBy: request.answeredBy } : {}),
+    },
     providerCallId: request.providerCallId,
   });
   const call = await deps.calls.getById(request.callId);
-  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId || isTerminal(call.status)) return null;
+  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId || isTerminal(call.status))
+    return null;
   const answerer = answererOf(call.answeredBy ?? request.answeredBy);
   if (answerer === 'fax') return null;
   const agent = await deps.directory.getAgent(call.accountId, call.agentId);

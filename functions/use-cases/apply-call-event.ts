@@ -1,4 +1,9 @@
-import { applyProviderEvent, recordAnsweredBy, type CallTimingLimits, type ProviderEvent } from '#domain/call-lifecycle';
+import {
+  applyProviderEvent,
+  recordAnsweredBy,
+  type CallTimingLimits,
+  type ProviderEvent,
+} from '#domain/call-lifecycle';
 import { SLOT_HOLDING_STATUSES, isTerminal } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
@@ -27,7 +32,10 @@ export interface CallEventReport {
  * report about an attempt the reconciler already gave up on (dial_timeout, provider_error):
  * the call keeps its outcome, and the caller must say so loudly rather than drop it.
  */
-export async function applyCallEvent(deps: CallEventDeps, report: CallEventReport): Promise<'applied' | 'ignored' | 'late'> {
+export async function applyCallEvent(
+  deps: CallEventDeps,
+  report: CallEventReport,
+): Promise<'applied' | 'ignored' | 'late'> {
   for (let round = 1; ; round++) {
     const call = await deps.calls.getById(report.callId);
     if (!call || call.retryCount + 1 !== report.attempt) return 'ignored';
@@ -48,12 +56,19 @@ function nextState(call: StoredCall, report: CallEventReport, now: Date, limits:
     report.providerCallId !== undefined && call.providerCallId === null && SLOT_HOLDING_STATUSES.includes(call.status);
   const moved = report.event ? applyProviderEvent(call, report.event, now, limits) : null;
   if (moved) {
-    return learnsProviderId && SLOT_HOLDING_STATUSES.includes(moved.status) ? { ...moved, providerCallId: report.providerCallId ?? null } : moved;
+    return learnsProviderId && SLOT_HOLDING_STATUSES.includes(moved.status)
+      ? { ...moved, providerCallId: report.providerCallId ?? null }
+      : moved;
   }
   // A report that moves nothing (an "answered" after the answer request) may still carry the verdict.
-  const verdict = report.event && 'answeredBy' in report.event && report.event.answeredBy ? recordAnsweredBy(call, report.event.answeredBy) : null;
+  const verdict =
+    report.event && 'answeredBy' in report.event && report.event.answeredBy
+      ? recordAnsweredBy(call, report.event.answeredBy)
+      : null;
   const learned = verdict ?? call;
-  return learnsProviderId ? { ...learned, providerCallId: report.providerCallId ?? null, updatedAt: toTimestamp(now) } : verdict;
+  return learnsProviderId
+    ? { ...learned, providerCallId: report.providerCallId ?? null, updatedAt: toTimestamp(now) }
+    : verdict;
 }
 
 /** A final report about an attempt that ended because the reconciler stopped waiting for it. */
@@ -61,6 +76,7 @@ function isLateFinalReport(call: StoredCall, event: ProviderEvent | null): boole
   const final = event !== null && event.kind !== 'ringing' && event.kind !== 'answered';
   // The reconciler's verdicts: a dial never reported (dial_timeout), or a connected call whose end
   // was never reported (provider_error after connecting; the provider's own failures come before).
-  const givenUp = call.endReason === 'dial_timeout' || (call.endReason === 'provider_error' && call.connectedAt !== null);
+  const givenUp =
+    call.endReason === 'dial_timeout' || (call.endReason === 'provider_error' && call.connectedAt !== null);
   return final && isTerminal(call.status) && givenUp;
 }

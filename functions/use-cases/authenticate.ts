@@ -11,7 +11,10 @@ export type Authentication =
 export type ApiKeyLookup = Pick<Directory, 'findApiKeyByHash'>;
 
 /** Resolves an `Authorization: Bearer vsnp_…` header to the account that owns the key. */
-export async function authenticate(deps: { directory: ApiKeyLookup }, authorization: string | undefined): Promise<Authentication> {
+export async function authenticate(
+  deps: { directory: ApiKeyLookup },
+  authorization: string | undefined,
+): Promise<Authentication> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!authorization) return { authenticated: false, reason: 'missing_api_key' };
   const key = match?.[1];

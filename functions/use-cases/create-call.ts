@@ -158,5 +158,7 @@ async function dispatchOrLeaveToReconciler(deps: CreateCallDeps, call: StoredCal
 }
 
 function requestHash(rawRequest: unknown): string {
-  return createHash('sha256').update(stringify(rawRequest) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(stringify(rawRequest) ?? '')
+    .digest('hex');
 }

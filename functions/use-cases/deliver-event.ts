@@ -39,7 +39,14 @@ export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage)
   // 2. One chain of attempts per event and endpoint: a duplicate of the event stops here.
   const now = deps.clock.now();
   const claim = (leaseUntil: Date) =>
-    deps.webhooks.claimDelivery({ eventId: message.event.id, endpointId: endpoint.id, chainId: message.chainId, leaseUntil, now, again: message.redelivery });
+    deps.webhooks.claimDelivery({
+      eventId: message.event.id,
+      endpointId: endpoint.id,
+      chainId: message.chainId,
+      leaseUntil,
+      now,
+      again: message.redelivery,
+    });
   const claimed = await claim(new Date(now.getTime() + CLAIM_MARGIN_MS));
   if (claimed === 'delivered') return 'already_delivered';
   if (claimed === 'held' && message.redelivery) {

@@ -70,7 +70,14 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
 
       // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
       const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
-      if (!slotAt) return await wait(deps, queued, message, rateBackoffSeconds(message.slotWaits), 'calls-per-second limit reached');
+      if (!slotAt)
+        return await wait(
+          deps,
+          queued,
+          message,
+          rateBackoffSeconds(message.slotWaits),
+          'calls-per-second limit reached',
+        );
       const rateWait = slotAt.getTime() - deps.clock.now().getTime();
       if (rateWait > 0) await deps.sleep(rateWait);
 
@@ -82,7 +89,8 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
         return await placeCall(deps, dialing);
       } catch (error) {
         // Another call of the account took the last slot between the check and the gate.
-        if (error instanceof SlotUnavailableError) return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+        if (error instanceof SlotUnavailableError)
+          return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
         throw error;
       }
     } catch (error) {
@@ -97,7 +105,13 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
  * The call stays queued and its message comes back later. Its watchdog moves past that time, so
  * the reconciler does not take a call that is merely waiting for one whose message was lost.
  */
-async function wait(deps: DialDeps, call: StoredCall, message: DialMessage, delaySeconds: number, reason: string): Promise<DialOutcome> {
+async function wait(
+  deps: DialDeps,
+  call: StoredCall,
+  message: DialMessage,
+  delaySeconds: number,
+  reason: string,
+): Promise<DialOutcome> {
   const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
   await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
   return later({ ...message, slotWaits: message.slotWaits + 1 }, delaySeconds, reason);

@@ -21,7 +21,11 @@ interface Cursor {
   filters: string;
 }
 
-export async function listCalls(deps: { calls: CallStore }, accountId: string, query: ListCallsQuery): Promise<CallList> {
+export async function listCalls(
+  deps: { calls: CallStore },
+  accountId: string,
+  query: ListCallsQuery,
+): Promise<CallList> {
   // 1. Filters and page size; a cursor only continues the listing it came from.
   const pageSize = query.pageSize ?? LIST_LIMITS.pageSize.default;
   const filters = stringify({ ...query, page: undefined, cursor: undefined, pageSize }) ?? '';
@@ -92,10 +96,14 @@ function decodeCursor(value: string, filters: string, range: { createdFrom?: str
     throw invalid;
   }
   const valid =
-    typeof cursor === 'object' && cursor !== null &&
-    Number.isInteger(cursor.page) && cursor.page > 1 &&
-    typeof cursor.after?.createdAt === 'string' && TIMESTAMP.test(cursor.after.createdAt) &&
-    typeof cursor.after.id === 'string' && CALL_ID_PATTERN.test(cursor.after.id) &&
+    typeof cursor === 'object' &&
+    cursor !== null &&
+    Number.isInteger(cursor.page) &&
+    cursor.page > 1 &&
+    typeof cursor.after?.createdAt === 'string' &&
+    TIMESTAMP.test(cursor.after.createdAt) &&
+    typeof cursor.after.id === 'string' &&
+    CALL_ID_PATTERN.test(cursor.after.id) &&
     (range.createdFrom === undefined || cursor.after.createdAt >= range.createdFrom) &&
     (range.createdBefore === undefined || cursor.after.createdAt < range.createdBefore) &&
     cursor.filters === filters;

@@ -18,7 +18,8 @@ export interface DirectoryDeps {
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function checkId(id: string, field: string): string {
-  if (!ID_PATTERN.test(id)) throw invalidRequest('invalid_id', `${field} may use only letters, digits, _ and -, up to 64 characters.`, field);
+  if (!ID_PATTERN.test(id))
+    throw invalidRequest('invalid_id', `${field} may use only letters, digits, _ and -, up to 64 characters.`, field);
   return id;
 }
 
@@ -28,7 +29,11 @@ export async function createAccount(
 ): Promise<Account> {
   const limit = input.concurrentCallLimit ?? ACCOUNT_DEFAULTS.concurrentCallLimit;
   if (!Number.isInteger(limit) || limit < 1) {
-    throw invalidRequest('invalid_limit', 'The concurrent call limit must be a positive integer.', 'concurrentCallLimit');
+    throw invalidRequest(
+      'invalid_limit',
+      'The concurrent call limit must be a positive integer.',
+      'concurrentCallLimit',
+    );
   }
   const account: Account = {
     id: checkId(input.id ?? `acc_${ulid()}`, 'accountId'),
@@ -68,7 +73,11 @@ export async function createAgent(
   input: { accountId: string; name: string; defaultFirstMessage: string; id?: string },
 ): Promise<Agent> {
   if (input.defaultFirstMessage.trim() === '') {
-    throw invalidRequest('invalid_first_message', 'The default first message must not be empty.', 'defaultFirstMessage');
+    throw invalidRequest(
+      'invalid_first_message',
+      'The default first message must not be empty.',
+      'defaultFirstMessage',
+    );
   }
   // The same rule as a call's overrideFirstMessage: the text reaches TwiML, which cannot carry it.
   const character = disallowedCharacter(input.defaultFirstMessage);
@@ -97,7 +106,11 @@ export async function addNumber(
   input: { accountId: string; number: string; agentId?: string; makeDefault?: boolean },
 ): Promise<void> {
   if (!isE164PhoneNumber(input.number)) {
-    throw invalidRequest('invalid_phone_number', `${input.number} is not a phone number in E.164 format, such as +14155550123.`, 'number');
+    throw invalidRequest(
+      'invalid_phone_number',
+      `${input.number} is not a phone number in E.164 format, such as +14155550123.`,
+      'number',
+    );
   }
   await deps.directory.addNumber(
     { number: input.number, accountId: input.accountId, createdAt: toTimestamp(deps.clock.now()) },

@@ -37,17 +37,28 @@ async function checkUrl(deps: WebhookAdminDeps, url: string): Promise<void> {
 const webhookNotFound = (endpointId: string) =>
   notFound('webhook_not_found', `No webhook endpoint ${endpointId.slice(0, 64)} exists.`, 'webhookId');
 
-async function endpointOf(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<StoredWebhookEndpoint> {
+async function endpointOf(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+): Promise<StoredWebhookEndpoint> {
   const endpoint = WEBHOOK_ID_PATTERN.test(endpointId) ? await deps.webhooks.getEndpoint(accountId, endpointId) : null;
   if (!endpoint) throw webhookNotFound(endpointId);
   return endpoint;
 }
 
 /** Registers an endpoint; the signing secret is in this response only. */
-export async function createWebhook(deps: WebhookAdminDeps, accountId: string, request: CreateWebhookRequest): Promise<WebhookEndpoint & { secret: string }> {
+export async function createWebhook(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  request: CreateWebhookRequest,
+): Promise<WebhookEndpoint & { secret: string }> {
   await checkUrl(deps, request.url);
   if ((await deps.webhooks.listEndpoints(accountId)).length >= WEBHOOK_LIMITS.endpointsPerAccount) {
-    throw invalidRequest('too_many_webhooks', `An account may have at most ${WEBHOOK_LIMITS.endpointsPerAccount} webhook endpoints.`);
+    throw invalidRequest(
+      'too_many_webhooks',
+      `An account may have at most ${WEBHOOK_LIMITS.endpointsPerAccount} webhook endpoints.`,
+    );
   }
   const now = toTimestamp(deps.clock.now());
   const secret = newSecret();
@@ -73,13 +84,23 @@ export async function listWebhooks(deps: WebhookAdminDeps, accountId: string): P
   return { data: endpoints.map(publicEndpoint).sort((a, b) => (a.id < b.id ? 1 : -1)) };
 }
 
-export async function getWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<WebhookEndpoint> {
+export async function getWebhook(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+): Promise<WebhookEndpoint> {
   return publicEndpoint(await endpointOf(deps, accountId, endpointId));
 }
 
 /** Enabling an endpoint again clears the reason it was disabled. */
-export async function updateWebhook(deps: WebhookAdminDeps, accountId: string, endpointId: string, request: UpdateWebhookRequest): Promise<WebhookEndpoint> {
-  if (Object.keys(request).length === 0) throw invalidRequest('empty_update', 'Send at least one of url, events, description, enabled.');
+export async function updateWebhook(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+  request: UpdateWebhookRequest,
+): Promise<WebhookEndpoint> {
+  if (Object.keys(request).length === 0)
+    throw invalidRequest('empty_update', 'Send at least one of url, events, description, enabled.');
   const endpoint = await endpointOf(deps, accountId, endpointId);
   if (request.url !== undefined) await checkUrl(deps, request.url);
   const updated: StoredWebhookEndpoint = {
@@ -102,13 +123,23 @@ export async function deleteWebhook(deps: WebhookAdminDeps, accountId: string, e
 }
 
 /** A new secret, shown once; the current one keeps signing beside it for 24 hours. */
-export async function rotateWebhookSecret(deps: WebhookAdminDeps, accountId: string, endpointId: string): Promise<WebhookEndpoint & { secret: string; previousSecretExpiresAt: string }> {
+export async function rotateWebhookSecret(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+): Promise<WebhookEndpoint & { secret: string; previousSecretExpiresAt: string }> {
   const endpoint = await endpointOf(deps, accountId, endpointId);
   const now = deps.clock.now();
   const expiresAt = toTimestamp(new Date(now.getTime() + SECRET_ROTATION_GRACE_HOURS * 3_600_000));
   const secret = newSecret();
-  const current = endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > toTimestamp(now)).map((s) => ({ ...s, expiresAt: s.expiresAt ?? expiresAt }));
-  const updated = { ...endpoint, secrets: [{ secret, createdAt: toTimestamp(now), expiresAt: null }, ...current], updatedAt: toTimestamp(now) };
+  const current = endpoint.secrets
+    .filter((s) => s.expiresAt === null || s.expiresAt > toTimestamp(now))
+    .map((s) => ({ ...s, expiresAt: s.expiresAt ?? expiresAt }));
+  const updated = {
+    ...endpoint,
+    secrets: [{ secret, createdAt: toTimestamp(now), expiresAt: null }, ...current],
+    updatedAt: toTimestamp(now),
+  };
   return { ...publicEndpoint(await deps.webhooks.saveEndpoint(updated)), secret, previousSecretExpiresAt: expiresAt };
 }
 
@@ -124,10 +155,27 @@ export async function listDeliveries(
 }
 
 /** Sends an event to the endpoint again, now, as a fresh series of attempts. */
-export async function redeliverEvent(deps: WebhookAdminDeps, accountId: string, endpointId: string, eventId: string): Promise<{ eventId: string; endpointId: string; status: 'queued' }> {
+export async function redeliverEvent(
+  deps: WebhookAdminDeps,
+  accountId: string,
+  endpointId: string,
+  eventId: string,
+): Promise<{ eventId: string; endpointId: string; status: 'queued' }> {
   const endpoint = await endpointOf(deps, accountId, endpointId);
   const event = EVENT_ID_PATTERN.test(eventId) ? await deps.webhooks.getEvent(accountId, eventId) : null;
-  if (!event) throw notFound('event_not_found', `No event ${eventId.slice(0, 64)} exists (events are kept 30 days).`, 'eventId');
-  await deps.queue.send({ accountId, endpointId: endpoint.id, event, attempt: 1, firstAttemptAt: toTimestamp(deps.clock.now()), chainId: ulid(), redelivery: true }, 0);
+  if (!event)
+    throw notFound('event_not_found', `No event ${eventId.slice(0, 64)} exists (events are kept 30 days).`, 'eventId');
+  await deps.queue.send(
+    {
+      accountId,
+      endpointId: endpoint.id,
+      event,
+      attempt: 1,
+      firstAttemptAt: toTimestamp(deps.clock.now()),
+      chainId: ulid(),
+      redelivery: true,
+    },
+    0,
+  );
   return { eventId, endpointId, status: 'queued' };
 }

@@ -45,7 +45,10 @@ export async function produceEvents(
   for (const event of events) {
     await deps.webhooks.saveEvent(accountId, event);
     for (const endpoint of endpoints.filter((e) => e.events.includes(event.type))) {
-      await deps.queue.send({ accountId, endpointId: endpoint.id, event, attempt: 1, firstAttemptAt, chainId: ulid(), redelivery: false }, 0);
+      await deps.queue.send(
+        { accountId, endpointId: endpoint.id, event, attempt: 1, firstAttemptAt, chainId: ulid(), redelivery: false },
+        0,
+      );
     }
   }
   await deps.bus.publish(accountId, events);

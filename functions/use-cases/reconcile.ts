@@ -36,7 +36,15 @@ const BATCH = 200;
  * each account's slot counter match its calls.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { redispatched: 0, resolvedByProvider: 0, markedLost: 0, stillRunning: 0, failed: 0, deferred: 0, slotCountersRepaired: 0 };
+  const report: ReconcileReport = {
+    redispatched: 0,
+    resolvedByProvider: 0,
+    markedLost: 0,
+    stillRunning: 0,
+    failed: 0,
+    deferred: 0,
+    slotCountersRepaired: 0,
+  };
   const due = await deps.calls.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
   for (const [i, call] of due.entries()) {
     if (deps.clock.now() >= deps.deadline) {
@@ -94,7 +102,10 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
 
 /** Looks again one grace period from now, without disturbing a dialer or webhook mid-write. */
 async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
-  await deps.calls.touchWatchdog(call, toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000)));
+  await deps.calls.touchWatchdog(
+    call,
+    toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000)),
+  );
 }
 
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
@@ -109,7 +120,10 @@ async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
     const calls = unfinished.filter((call) => call.accountId === counter.accountId);
     if (calls.some((call) => Date.parse(call.updatedAt) > settled)) continue;
     const actual = calls.filter((call) => SLOT_HOLDING_STATUSES.includes(call.status)).length;
-    if (actual !== counter.activeCalls && (await deps.calls.repairSlotCounter(counter.accountId, counter.activeCalls, actual))) {
+    if (
+      actual !== counter.activeCalls &&
+      (await deps.calls.repairSlotCounter(counter.accountId, counter.activeCalls, actual))
+    ) {
       repaired += 1;
     }
   }

@@ -55,7 +55,9 @@ function target(): { tableName: string; where: string } {
   if (table) return { tableName: table, where: `table ${table} (${process.env.AWS_REGION ?? 'default region'})` };
   const config = localConfig();
   if (!existsSync(config.stateFile)) {
-    throw new UsageError('No local stack is running: start it with `npm start`, or pass --table <name> to use a deployed table.');
+    throw new UsageError(
+      'No local stack is running: start it with `npm start`, or pass --table <name> to use a deployed table.',
+    );
   }
   const state = JSON.parse(readFileSync(config.stateFile, 'utf8')) as LocalStackState;
   Object.assign(process.env, {
@@ -92,20 +94,26 @@ async function main(): Promise<void> {
       const mode = KeyModeSchema.safeParse(values.mode);
       if (!mode.success) throw new UsageError('--mode must be test or live.');
       const { key, secret } = await issueApiKey(deps, { accountId: required('account'), mode: mode.data });
-      console.log(`Created ${key.mode} key ${key.id} for account ${key.accountId}. It is shown once; store it now:\n\n  ${secret}\n`);
+      console.log(
+        `Created ${key.mode} key ${key.id} for account ${key.accountId}. It is shown once; store it now:\n\n  ${secret}\n`,
+      );
       break;
     }
     case 'list-keys': {
       const keys = await directory.listApiKeys(required('account'));
       for (const key of keys) {
-        console.log(`${key.id}  ${key.mode}  ${key.hint}  created ${key.createdAt}${key.revokedAt ? `  revoked ${key.revokedAt}` : ''}`);
+        console.log(
+          `${key.id}  ${key.mode}  ${key.hint}  created ${key.createdAt}${key.revokedAt ? `  revoked ${key.revokedAt}` : ''}`,
+        );
       }
       if (keys.length === 0) console.log('No keys.');
       break;
     }
     case 'revoke-key': {
       await revokeApiKey(deps, { accountId: required('account'), keyId: required('key-id') });
-      console.log(`Revoked ${values['key-id']}. Deployed APIs may accept it for up to the authorizer cache time (5 minutes).`);
+      console.log(
+        `Revoked ${values['key-id']}. Deployed APIs may accept it for up to the authorizer cache time (5 minutes).`,
+      );
       break;
     }
     case 'create-agent': {
@@ -125,19 +133,27 @@ async function main(): Promise<void> {
         agentId: values.agent,
         makeDefault: values.default,
       });
-      console.log(`Added ${values.number} to account ${values.account}${values.agent ? ` and assigned it to ${values.agent}` : ''}.`);
+      console.log(
+        `Added ${values.number} to account ${values.account}${values.agent ? ` and assigned it to ${values.agent}` : ''}.`,
+      );
       break;
     }
     case 'show-account': {
       const accountId = required('account');
       const account = await directory.getAccount(accountId);
       if (!account) throw new UsageError(`No account ${accountId} in ${where}.`);
-      console.log(JSON.stringify({
-        account,
-        agents: await directory.listAgents(accountId),
-        numbers: await directory.listNumbers(accountId),
-        keys: (await directory.listApiKeys(accountId)).map(({ hash: _hash, ...key }) => key),
-      }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            account,
+            agents: await directory.listAgents(accountId),
+            numbers: await directory.listNumbers(accountId),
+            keys: (await directory.listApiKeys(accountId)).map(({ hash: _hash, ...key }) => key),
+          },
+          null,
+          2,
+        ),
+      );
       break;
     }
     default:

@@ -8,7 +8,13 @@ const CONCURRENCY = 4;
 const NOT_STARTED = new Set(['scheduled', 'queued']);
 
 /** `campaign cancel`: cancels every call of the campaign that has not started. Returns the exit code. */
-export async function cancelCampaign(options: { client: Voisnap; campaign: string; agentId?: string; signal: AbortSignal; out: NodeJS.WriteStream }): Promise<number> {
+export async function cancelCampaign(options: {
+  client: Voisnap;
+  campaign: string;
+  agentId?: string;
+  signal: AbortSignal;
+  out: NodeJS.WriteStream;
+}): Promise<number> {
   const print = (line: string) => options.out.write(`${line}\n`);
   const calls = await findCampaignCalls(options.client, options.campaign, options.agentId);
   const cancellable = calls.filter((call) => NOT_STARTED.has(call.status));
@@ -38,7 +44,9 @@ export async function cancelCampaign(options: { client: Voisnap; campaign: strin
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   bar.finish();
 
-  print(`Cancelled ${cancelled}. Not cancelled: ${started} started meanwhile, ${calls.length - cancellable.length} had started or ended already.`);
+  print(
+    `Cancelled ${cancelled}. Not cancelled: ${started} started meanwhile, ${calls.length - cancellable.length} had started or ended already.`,
+  );
   for (const failure of failures) print(`  not cancelled: ${failure}`);
   if (options.signal.aborted) {
     print('Interrupted. Run the same command again to cancel the rest.');

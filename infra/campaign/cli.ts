@@ -60,7 +60,9 @@ function client(values: Values): Voisnap {
   let baseUrl = values['base-url'] ?? process.env.VOISNAP_BASE_URL;
   if (!baseUrl) {
     if (!existsSync(config.stateFile)) {
-      throw new UsageError('No API to talk to: start the local stack with `npm start`, or pass --base-url (or set VOISNAP_BASE_URL).');
+      throw new UsageError(
+        'No API to talk to: start the local stack with `npm start`, or pass --base-url (or set VOISNAP_BASE_URL).',
+      );
     }
     baseUrl = (JSON.parse(readFileSync(config.stateFile, 'utf8')) as LocalStackState).apiUrl;
   }
@@ -70,8 +72,13 @@ function client(values: Values): Voisnap {
 /** An ISO 8601 date-time with a zone: a campaign's times must not depend on this machine's time zone. */
 function parseStart(text: string): Date {
   const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--start must be an ISO 8601 date-time with a zone, such as 2030-06-17T09:00:00Z or 2030-06-17T11:00:00+02:00 (got "${text}").`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ||
+    Number.isNaN(date.getTime())
+  ) {
+    throw new UsageError(
+      `--start must be an ISO 8601 date-time with a zone, such as 2030-06-17T09:00:00Z or 2030-06-17T11:00:00+02:00 (got "${text}").`,
+    );
   }
   return date;
 }
@@ -103,7 +110,10 @@ async function main(): Promise<number> {
   switch (command) {
     case 'schedule': {
       const file = positionals[1];
-      if (!file) throw new UsageError('Name the contacts file: npm run campaign -- schedule contacts.csv --agent … --start … --every ….');
+      if (!file)
+        throw new UsageError(
+          'Name the contacts file: npm run campaign -- schedule contacts.csv --agent … --start … --every ….',
+        );
       if (!existsSync(file)) throw new UsageError(`No file ${file}.`);
       const every = required(values, 'every');
       return scheduleCampaign({
@@ -120,9 +130,20 @@ async function main(): Promise<number> {
       });
     }
     case 'status':
-      return campaignStatus({ client: client(values), campaign: required(values, 'campaign'), agentId: values.agent, out: process.stdout });
+      return campaignStatus({
+        client: client(values),
+        campaign: required(values, 'campaign'),
+        agentId: values.agent,
+        out: process.stdout,
+      });
     case 'cancel':
-      return cancelCampaign({ client: client(values), campaign: required(values, 'campaign'), agentId: values.agent, signal: interrupt.signal, out: process.stdout });
+      return cancelCampaign({
+        client: client(values),
+        campaign: required(values, 'campaign'),
+        agentId: values.agent,
+        signal: interrupt.signal,
+        out: process.stdout,
+      });
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }

@@ -36,13 +36,24 @@ interface ParsedRecord {
 export function readContacts(text: string): { contacts: Contact[]; problems: Problem[] } {
   let records: ParsedRecord[];
   try {
-    records = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }) as unknown as ParsedRecord[];
+    records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    }) as unknown as ParsedRecord[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return { contacts: [], problems: [{ line, message: `not valid CSV: ${(error as Error).message}` }] };
   }
   const [header, ...rows] = records;
-  if (!header) return { contacts: [], problems: [{ line: 1, message: `the file is empty; it needs a header line with ${REQUIRED_COLUMNS.join(',')}` }] };
+  if (!header)
+    return {
+      contacts: [],
+      problems: [{ line: 1, message: `the file is empty; it needs a header line with ${REQUIRED_COLUMNS.join(',')}` }],
+    };
 
   const columns = header.record;
   const headerProblems = checkHeader(columns);
@@ -54,22 +65,29 @@ export function readContacts(text: string): { contacts: Contact[]; problems: Pro
   for (const { record, raw, info } of rows) {
     const line = firstLineOf(raw, info.lines);
     if (record.length !== columns.length) {
-      problems.push({ line, message: `has ${record.length} fields; the header has ${columns.length} (quote a field that holds a comma)` });
+      problems.push({
+        line,
+        message: `has ${record.length} fields; the header has ${columns.length} (quote a field that holds a comma)`,
+      });
       continue;
     }
     const row = Object.fromEntries(columns.map((column, i) => [column, record[i] ?? '']));
     const { phone = '', id = '', name = '' } = row;
     const rowProblems: string[] = [];
-    if (!isE164PhoneNumber(phone)) rowProblems.push(`phone "${phone}" is not a phone number in E.164 format, such as +14155550199`);
+    if (!isE164PhoneNumber(phone))
+      rowProblems.push(`phone "${phone}" is not a phone number in E.164 format, such as +14155550199`);
     if (id === '') rowProblems.push('id is empty');
-    else if (lineOfId.has(id)) rowProblems.push(`id "${id}" is also on line ${lineOfId.get(id)}; each contact needs its own id`);
+    else if (lineOfId.has(id))
+      rowProblems.push(`id "${id}" is also on line ${lineOfId.get(id)}; each contact needs its own id`);
     if (name === '') rowProblems.push('name is empty');
     if (id !== '' && !lineOfId.has(id)) lineOfId.set(id, line);
     if (rowProblems.length > 0) {
       problems.push({ line, message: rowProblems.join('; ') });
       continue;
     }
-    const extra = Object.fromEntries(Object.entries(row).filter(([column]) => !(REQUIRED_COLUMNS as readonly string[]).includes(column)));
+    const extra = Object.fromEntries(
+      Object.entries(row).filter(([column]) => !(REQUIRED_COLUMNS as readonly string[]).includes(column)),
+    );
     contacts.push({ line, phone, id, name, extra });
   }
   return { contacts, problems };
@@ -78,11 +96,17 @@ export function readContacts(text: string): { contacts: Contact[]; problems: Pro
 function checkHeader(columns: string[]): Problem[] {
   const problems: Problem[] = [];
   const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
-  if (missing.length > 0) problems.push({ line: 1, message: `the header has no ${missing.join(', ')} column (it has: ${columns.join(', ')})` });
+  if (missing.length > 0)
+    problems.push({
+      line: 1,
+      message: `the header has no ${missing.join(', ')} column (it has: ${columns.join(', ')})`,
+    });
   const reserved = columns.filter((column) => (RESERVED_COLUMNS as readonly string[]).includes(column));
-  if (reserved.length > 0) problems.push({ line: 1, message: `column ${reserved.join(', ')} is set by the campaign command; rename it` });
+  if (reserved.length > 0)
+    problems.push({ line: 1, message: `column ${reserved.join(', ')} is set by the campaign command; rename it` });
   const duplicates = columns.filter((column, i) => columns.indexOf(column) !== i);
-  if (duplicates.length > 0) problems.push({ line: 1, message: `column ${[...new Set(duplicates)].join(', ')} appears more than once` });
+  if (duplicates.length > 0)
+    problems.push({ line: 1, message: `column ${[...new Set(duplicates)].join(', ')} appears more than once` });
   if (columns.some((column) => column === '')) problems.push({ line: 1, message: 'a column has no name' });
   return problems;
 }

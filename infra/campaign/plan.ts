@@ -27,10 +27,15 @@ export interface CampaignSettings {
  * second one. (Later re-runs rely on the campaignId in each call's metadata instead.)
  */
 export function idempotencyKeyFor(campaign: string, contactId: string): string {
-  return `campaign-${createHash('sha256').update(JSON.stringify([campaign, contactId])).digest('hex')}`;
+  return `campaign-${createHash('sha256')
+    .update(JSON.stringify([campaign, contactId]))
+    .digest('hex')}`;
 }
 
-export function planCampaign(contacts: Contact[], settings: CampaignSettings): { calls: PlannedCall[]; problems: Problem[] } {
+export function planCampaign(
+  contacts: Contact[],
+  settings: CampaignSettings,
+): { calls: PlannedCall[]; problems: Problem[] } {
   const calls: PlannedCall[] = [];
   const problems: Problem[] = [];
   contacts.forEach((contact, index) => {
@@ -44,8 +49,13 @@ export function planCampaign(contacts: Contact[], settings: CampaignSettings): {
     // (zod copies metadata, which drops a `__proto__` column: the bounds are checked on the original too.)
     const parsed = CreateCallRequestSchema.safeParse(request);
     const keyProblem = metadataProblem(request.metadata ?? {});
-    if (parsed.success && !keyProblem) calls.push({ contact, index, request, idempotencyKey: idempotencyKeyFor(settings.campaign, contact.id) });
-    else problems.push({ line: contact.line, message: keyProblem?.message ?? parsed.error?.issues.map((issue) => issue.message).join('; ') ?? '' });
+    if (parsed.success && !keyProblem)
+      calls.push({ contact, index, request, idempotencyKey: idempotencyKeyFor(settings.campaign, contact.id) });
+    else
+      problems.push({
+        line: contact.line,
+        message: keyProblem?.message ?? parsed.error?.issues.map((issue) => issue.message).join('; ') ?? '',
+      });
   });
   return { calls, problems };
 }
@@ -55,5 +65,8 @@ export function callsInThePast(calls: PlannedCall[], now: Date): Problem[] {
   const earliest = now.getTime() - LIMITS.scheduledForSkewToleranceMinutes * 60_000;
   return calls
     .filter((call) => Date.parse(call.request.scheduledFor ?? '') < earliest)
-    .map((call) => ({ line: call.contact.line, message: `would be due at ${call.request.scheduledFor}, which has passed; pass a later --start` }));
+    .map((call) => ({
+      line: call.contact.line,
+      message: `would be due at ${call.request.scheduledFor}, which has passed; pass a later --start`,
+    }));
 }

@@ -24,7 +24,9 @@ export function progress(total: number, label: string, stream: NodeJS.WriteStrea
   }
   const draw = () => {
     const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
-    stream.write(`\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${String(done).padStart(width)}/${total} ${label}`);
+    stream.write(
+      `\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${String(done).padStart(width)}/${total} ${label}`,
+    );
   };
   draw();
   return {

@@ -29,7 +29,12 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
 
   // 1. Read and check every row; nothing is sent while any row is wrong.
   const { contacts, problems } = readContacts(readFileSync(options.file, 'utf8'));
-  const plan = planCampaign(contacts, { campaign, agentId: options.agentId, start: options.start, everyMs: options.everyMs });
+  const plan = planCampaign(contacts, {
+    campaign,
+    agentId: options.agentId,
+    start: options.start,
+    everyMs: options.everyMs,
+  });
   const invalid = [...problems, ...plan.problems];
   if (invalid.length > 0) return reportProblems(print, options.file, invalid);
   if (plan.calls.length === 0) {
@@ -46,12 +51,16 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
 
   const first = plan.calls[0]?.request.scheduledFor;
   const last = plan.calls.at(-1)?.request.scheduledFor;
-  print(`Campaign "${campaign}": ${plan.calls.length} contacts from ${options.file}, agent ${options.agentId}, calls due ${first} to ${last} (every ${options.everyText}).`);
-  if (scheduledBefore.size > 0) print(`${plan.calls.length - pending.length} of them were scheduled by an earlier run and are skipped.`);
+  print(
+    `Campaign "${campaign}": ${plan.calls.length} contacts from ${options.file}, agent ${options.agentId}, calls due ${first} to ${last} (every ${options.everyText}).`,
+  );
+  if (scheduledBefore.size > 0)
+    print(`${plan.calls.length - pending.length} of them were scheduled by an earlier run and are skipped.`);
 
   // 3. A dry run shows what would be sent, and sends nothing.
   if (options.dryRun) {
-    for (const call of pending.slice(0, 5)) print(`  line ${call.contact.line}: ${call.contact.id} ${call.request.toNumber} at ${call.request.scheduledFor}`);
+    for (const call of pending.slice(0, 5))
+      print(`  line ${call.contact.line}: ${call.contact.id} ${call.request.toNumber} at ${call.request.scheduledFor}`);
     if (pending.length > 5) print(`  … and ${pending.length - 5} more`);
     print(`Dry run: would schedule ${pending.length} calls; nothing was sent.`);
     return 0;
@@ -69,7 +78,9 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
   if (outcome.failure) {
     const { call, error } = outcome.failure;
     print(`Stopped at line ${call.contact.line} (${call.contact.id}): ${describeError(error)}`);
-    print('Fix the cause and run the same command again: what is scheduled already is skipped, nothing is scheduled twice.');
+    print(
+      'Fix the cause and run the same command again: what is scheduled already is skipped, nothing is scheduled twice.',
+    );
     return 1;
   }
   if (options.signal.aborted) {
@@ -101,7 +112,9 @@ async function createAll(client: Voisnap, pending: PlannedCall[], options: Sched
       } catch (error) {
         if (error instanceof UnprocessableEntityError && error.code === 'idempotency_key_reused') {
           outcome.alreadyScheduled += 1;
-          bar.step(`line ${call.contact.line} (${call.contact.id}) was scheduled by an earlier run with other settings; kept as it was`);
+          bar.step(
+            `line ${call.contact.line} (${call.contact.id}) was scheduled by an earlier run with other settings; kept as it was`,
+          );
         } else {
           outcome.failure ??= { call, error };
         }
@@ -114,13 +127,17 @@ async function createAll(client: Voisnap, pending: PlannedCall[], options: Sched
 }
 
 function reportProblems(print: (line: string) => void, file: string, problems: Problem[]): number {
-  print(`${file}: ${problems.length} ${problems.length === 1 ? 'row needs' : 'rows need'} fixing; nothing was scheduled.`);
-  for (const problem of [...problems].sort((a, b) => a.line - b.line)) print(`  line ${problem.line}: ${problem.message}`);
+  print(
+    `${file}: ${problems.length} ${problems.length === 1 ? 'row needs' : 'rows need'} fixing; nothing was scheduled.`,
+  );
+  for (const problem of [...problems].sort((a, b) => a.line - b.line))
+    print(`  line ${problem.line}: ${problem.message}`);
   return 1;
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof VoisnapError) return `${error.message}${error.code ? ` (${error.code}${error.param ? `, ${error.param}` : ''})` : ''}`;
+  if (error instanceof VoisnapError)
+    return `${error.message}${error.code ? ` (${error.code}${error.param ? `, ${error.param}` : ''})` : ''}`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -3,7 +3,12 @@ import type { Voisnap } from '../../sdk/typescript/src/index.ts';
 import { findCampaignCalls } from './campaign-calls.ts';
 
 /** `campaign status`: the campaign's calls counted by status. Returns the exit code. */
-export async function campaignStatus(options: { client: Voisnap; campaign: string; agentId?: string; out: NodeJS.WriteStream }): Promise<number> {
+export async function campaignStatus(options: {
+  client: Voisnap;
+  campaign: string;
+  agentId?: string;
+  out: NodeJS.WriteStream;
+}): Promise<number> {
   const print = (line: string) => options.out.write(`${line}\n`);
   const calls = await findCampaignCalls(options.client, options.campaign, options.agentId);
   if (calls.length === 0) {

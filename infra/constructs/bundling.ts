@@ -23,7 +23,8 @@ export const HANDLER_BUNDLE = {
    * An ESM bundle has no `require`; a CommonJS dependency that requires a Node built-in would
    * throw "Dynamic require is not supported" at run time, not at build time. This defines it.
    */
-  banner: "import{createRequire as __bundleCreateRequire}from'node:module';const require=__bundleCreateRequire(import.meta.url);",
+  banner:
+    "import{createRequire as __bundleCreateRequire}from'node:module';const require=__bundleCreateRequire(import.meta.url);",
 } as const;
 
 /** Source maps only help if Node applies them to stack traces; costs a little at cold start. */
@@ -33,7 +34,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every handler module the service deploys, as routes.ts names them. */
 export const HANDLER_NAMES: readonly string[] = [
-  ...new Set([...API_ROUTES.map((route) => route.handler), DEFAULT_ROUTE_HANDLER, AUTHORIZER_HANDLER, ...Object.values(BACKGROUND_HANDLERS)]),
+  ...new Set([
+    ...API_ROUTES.map((route) => route.handler),
+    DEFAULT_ROUTE_HANDLER,
+    AUTHORIZER_HANDLER,
+    ...Object.values(BACKGROUND_HANDLERS),
+  ]),
 ];
 
 /** Every handler is functions/handlers/<name>.ts exporting `handler`. */

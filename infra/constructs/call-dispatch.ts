@@ -47,10 +47,13 @@ export class CallDispatch extends Construct {
       visibilityTimeout: Duration.seconds(props.dialerTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.dialDeadLetterQueue, maxReceiveCount: DIAL_MAX_RECEIVES },
     });
-    this.schedulerDeadLetterQueue = encryptedQueue(this, 'SchedulerDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.schedulerDeadLetterQueue = encryptedQueue(this, 'SchedulerDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+    });
     Validations.of(this.schedulerDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This is a dead-letter queue: each schedule names it as its DeadLetterConfig at run time, which the rule cannot see.',
+      reason:
+        'This is a dead-letter queue: each schedule names it as its DeadLetterConfig at run time, which the rule cannot see.',
     });
 
     // Schedules live only as long as their call waits; the group holds nothing worth keeping.
@@ -112,7 +115,8 @@ export class CallDispatch extends Construct {
         // The group's name is fixed at synth time, so the finding can be named exactly.
         Validations.of(fn.role as iam.IRole).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.scheduleGroup.scheduleGroupName}/*]`,
-          reason: 'Schedule names are made per call and attempt at run time; the wildcard stays inside the service\'s own schedule group.',
+          reason:
+            "Schedule names are made per call and attempt at run time; the wildcard stays inside the service's own schedule group.",
         });
       },
     };

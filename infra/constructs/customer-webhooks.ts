@@ -36,7 +36,9 @@ export class CustomerWebhooks extends Construct {
   constructor(scope: Construct, id: string, props: CustomerWebhooksProps) {
     super(scope, id);
 
-    this.deliveryDeadLetterQueue = encryptedQueue(this, 'DeliveryDeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.deliveryDeadLetterQueue = encryptedQueue(this, 'DeliveryDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+    });
     this.deliveryQueue = encryptedQueue(this, 'DeliveryQueue', {
       visibilityTimeout: Duration.seconds(props.deliveryTimeout.toSeconds() * 6),
       // Failing endpoints are retried by the function itself with delays; this catches crashes.
@@ -49,7 +51,9 @@ export class CustomerWebhooks extends Construct {
         reason: 'This queue is itself a dead-letter destination (parked webhook events, failed stream batches).',
       });
     }
-    this.bus = new events.EventBus(this, 'Bus', { description: 'Outbound call events for AWS-native consumers (docs/webhooks.md)' });
+    this.bus = new events.EventBus(this, 'Bus', {
+      description: 'Outbound call events for AWS-native consumers (docs/webhooks.md)',
+    });
   }
 
   get environment(): DeliveryEnvironment {
@@ -74,7 +78,10 @@ export class CustomerWebhooks extends Construct {
    */
   get publishEvents(): Binding<EventBusEnvironment> {
     return {
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName, STREAM_FAILURE_QUEUE_URL: this.streamFailureQueue.queueUrl },
+      environment: {
+        EVENT_BUS_NAME: this.bus.eventBusName,
+        STREAM_FAILURE_QUEUE_URL: this.streamFailureQueue.queueUrl,
+      },
       grant: (fn) => {
         this.bus.grantPutEventsTo(fn);
         this.streamFailureQueue.grantSendMessages(fn);
@@ -101,12 +108,16 @@ export class CustomerWebhooks extends Construct {
         reportBatchItemFailures: true,
         retryAttempts: STREAM_EVENT_SOURCE.retryAttempts,
         onFailure: new SqsDlq(this.streamFailureQueue),
-        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('CALL#') } } } })],
+        filters: [
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('CALL#') } } } }),
+        ],
       }),
     );
   }
 
   deliverWith(deliveryFunction: lambda.Function, maxConcurrency: number): void {
-    deliveryFunction.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }));
+    deliveryFunction.addEventSource(
+      new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
+    );
   }
 }

@@ -49,9 +49,12 @@ export const AUTHORIZER_INSTANCE_CACHE = Duration.minutes(1);
 
 /** Why a route has no authorizer, for each handler that checks its callers itself or serves what is public. */
 const WITHOUT_AUTHORIZER: Record<string, string> = {
-  'openapi-document': 'The OpenAPI document is public, like the API reference it describes; the function reads and changes nothing.',
-  'telephony-webhooks': 'Twilio signs every webhook (X-Twilio-Signature) and the handler rejects a request whose signature does not verify.',
-  'carrier-simulator': 'The simulator speaks Twilio\'s REST API, so it checks HTTP Basic credentials (the simulator account in the telephony secret) itself.',
+  'openapi-document':
+    'The OpenAPI document is public, like the API reference it describes; the function reads and changes nothing.',
+  'telephony-webhooks':
+    'Twilio signs every webhook (X-Twilio-Signature) and the handler rejects a request whose signature does not verify.',
+  'carrier-simulator':
+    "The simulator speaks Twilio's REST API, so it checks HTTP Basic credentials (the simulator account in the telephony secret) itself.",
 };
 
 /** One JSON line per request; paths hold call ids but never phone numbers, and no query strings. */
@@ -130,7 +133,10 @@ export class ServiceApi extends Construct {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const throttleRoute = (route: apigw.HttpRoute, routeKey: string, handler: string) => {
       const throttle = this.publicRouteThrottles[handler as PublicHandler];
-      if (!throttle) throw new Error(`Route ${routeKey} has no API key and no throttle of its own (stage-config.ts publicRouteThrottles).`);
+      if (!throttle)
+        throw new Error(
+          `Route ${routeKey} has no API key and no throttle of its own (stage-config.ts publicRouteThrottles).`,
+        );
       routeSettings[routeKey] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
       // API Gateway refuses settings for a route that does not exist yet ("Unable to find Route by
       // key … within the provided RouteSettings"), so the stage waits for its routes.
@@ -138,7 +144,8 @@ export class ServiceApi extends Construct {
     };
     const integrations = new Map<string, HttpLambdaIntegration>();
     const integrationFor = (handler: string) => {
-      if (!integrations.has(handler)) integrations.set(handler, new HttpLambdaIntegration(`${handler}-integration`, functionFor(handler)));
+      if (!integrations.has(handler))
+        integrations.set(handler, new HttpLambdaIntegration(`${handler}-integration`, functionFor(handler)));
       return integrations.get(handler) as HttpLambdaIntegration;
     };
 
@@ -151,7 +158,10 @@ export class ServiceApi extends Construct {
       });
       if (!route.authorized) {
         const reason = WITHOUT_AUTHORIZER[route.handler];
-        if (!reason) throw new Error(`Route ${route.method} ${route.path} has no authorizer and no stated reason why it needs none.`);
+        if (!reason)
+          throw new Error(
+            `Route ${route.method} ${route.path} has no authorizer and no stated reason why it needs none.`,
+          );
         Validations.of(created as apigw.HttpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason });
         throttleRoute(created as apigw.HttpRoute, `${route.method} ${route.path}`, route.handler);
       }
@@ -163,7 +173,8 @@ export class ServiceApi extends Construct {
     });
     Validations.of(defaultRoute).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'The $default route only answers 404 "route_not_found" in the service\'s error shape; it reads and changes nothing.',
+      reason:
+        'The $default route only answers 404 "route_not_found" in the service\'s error shape; it reads and changes nothing.',
     });
     throttleRoute(defaultRoute, '$default', DEFAULT_ROUTE_HANDLER);
     (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;

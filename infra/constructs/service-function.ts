@@ -21,7 +21,11 @@ export interface Binding<E extends Record<string, string> = Record<string, strin
 export type EnvironmentOf<S extends z.ZodMiniObject> = { [K in keyof z.input<S>]: string };
 
 /** The variable names a list of bindings sets. */
-type BoundNames<B extends readonly Binding[]> = B[number] extends infer T ? (T extends Binding<infer E> ? keyof E : never) : never;
+type BoundNames<B extends readonly Binding[]> = B[number] extends infer T
+  ? T extends Binding<infer E>
+    ? keyof E
+    : never
+  : never;
 
 export interface ServiceFunctionProps<S extends z.ZodMiniObject, B extends readonly Binding[]> {
   /** The module functions/handlers/<handler>.ts. */
@@ -52,12 +56,20 @@ const POWERTOOLS_ENVIRONMENT = {
  * One handler module as a Lambda function, with the project's defaults: a local esbuild ESM
  * bundle, arm64, Node.js 22, its own log group and a role that holds only what its bindings grant.
  */
-export class ServiceFunction<S extends z.ZodMiniObject = z.ZodMiniObject, B extends readonly Binding[] = readonly Binding[]> extends NodejsFunction {
+export class ServiceFunction<
+  S extends z.ZodMiniObject = z.ZodMiniObject,
+  B extends readonly Binding[] = readonly Binding[],
+> extends NodejsFunction {
   readonly handlerName: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps<S, B>) {
-    const unread = props.bindings.flatMap((binding) => Object.keys(binding.environment)).filter((name) => !(name in props.environmentSchema.shape));
-    if (unread.length > 0) throw new Error(`${props.handler}: its environment schema does not read ${unread.join(', ')}; bind only what it uses.`);
+    const unread = props.bindings
+      .flatMap((binding) => Object.keys(binding.environment))
+      .filter((name) => !(name in props.environmentSchema.shape));
+    if (unread.length > 0)
+      throw new Error(
+        `${props.handler}: its environment schema does not read ${unread.join(', ')}; bind only what it uses.`,
+      );
 
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
@@ -71,10 +83,15 @@ export class ServiceFunction<S extends z.ZodMiniObject = z.ZodMiniObject, B exte
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so AWS requires "*" (test/infra checks no other action gets it).',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so AWS requires "*" (test/infra checks no other action gets it).',
     });
 
-    const environment: Record<string, string> = { ...POWERTOOLS_ENVIRONMENT, POWERTOOLS_LOG_LEVEL: props.logLevel, NODE_OPTIONS: HANDLER_NODE_OPTIONS };
+    const environment: Record<string, string> = {
+      ...POWERTOOLS_ENVIRONMENT,
+      POWERTOOLS_LOG_LEVEL: props.logLevel,
+      NODE_OPTIONS: HANDLER_NODE_OPTIONS,
+    };
     for (const binding of props.bindings) Object.assign(environment, binding.environment);
     for (const [name, value] of Object.entries(props.environment as Record<string, string | undefined>)) {
       if (value !== undefined) environment[name] = value;
@@ -101,7 +118,8 @@ export class ServiceFunction<S extends z.ZodMiniObject = z.ZodMiniObject, B exte
     this.handlerName = props.handler;
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The service is built, bundled (target node22) and measured for nodejs22.x, as its design requires; moving to a newer runtime is a deliberate change with its own tests, not a lint fix.',
+      reason:
+        'The service is built, bundled (target node22) and measured for nodejs22.x, as its design requires; moving to a newer runtime is a deliberate change with its own tests, not a lint fix.',
     });
     for (const binding of props.bindings) binding.grant(this);
   }

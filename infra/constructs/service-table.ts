@@ -49,7 +49,8 @@ export class ServiceTable extends Construct {
         else this.table.grantReadWriteData(fn);
         Validations.of(fn.role as iam.IRole).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
-          reason: 'The indexes of this one table (the list filters, the reconciler\'s watchdog); each is named by the table design, not chosen at run time.',
+          reason:
+            "The indexes of this one table (the list filters, the reconciler's watchdog); each is named by the table design, not chosen at run time.",
         });
       },
     };

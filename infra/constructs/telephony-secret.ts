@@ -19,9 +19,14 @@ export class TelephonySecret extends Construct {
     const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
     const simulatorAccountSid = Fn.join('', ['AC', Fn.join('', Fn.split('-', stackUuid))]);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: 'Outbound Calls: Twilio credentials (set by the operator) and the carrier simulator credentials (generated)',
+      description:
+        'Outbound Calls: Twilio credentials (set by the operator) and the carrier simulator credentials (generated)',
       generateSecretString: {
-        secretStringTemplate: Stack.of(this).toJsonString({ twilioAccountSid: '', twilioAuthToken: '', simulatorAccountSid }),
+        secretStringTemplate: Stack.of(this).toJsonString({
+          twilioAccountSid: '',
+          twilioAuthToken: '',
+          simulatorAccountSid,
+        }),
         generateStringKey: 'simulatorAuthToken',
         passwordLength: 32,
         excludePunctuation: true,
@@ -30,7 +35,8 @@ export class TelephonySecret extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Twilio auth tokens are rotated in the Twilio console, not by a rotation Lambda; the operator then writes the new token here (docs/deploy.md).',
+      reason:
+        'Twilio auth tokens are rotated in the Twilio console, not by a rotation Lambda; the operator then writes the new token here (docs/deploy.md).',
     });
   }
 

@@ -19,7 +19,12 @@ export interface LocalQueues {
 }
 
 /** The queues, schedule group and event bus the CDK stack defines, created in the emulator (idempotently). */
-export async function ensureQueues(sqs: SQSClient, scheduler: SchedulerClient, eventBridge: EventBridgeClient, prefix: string): Promise<LocalQueues> {
+export async function ensureQueues(
+  sqs: SQSClient,
+  scheduler: SchedulerClient,
+  eventBridge: EventBridgeClient,
+  prefix: string,
+): Promise<LocalQueues> {
   const queue = async (name: string, attributes: Record<string, string> = {}) => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));

@@ -41,7 +41,12 @@ export async function seedDemoData(deps: { directory: Directory; clock: Clock },
   }
   for (const agent of DEMO.agents) {
     if (!(await deps.directory.getAgent(DEMO.accountId, agent.id))) {
-      await createAgent(deps, { accountId: DEMO.accountId, id: agent.id, name: agent.name, defaultFirstMessage: agent.defaultFirstMessage });
+      await createAgent(deps, {
+        accountId: DEMO.accountId,
+        id: agent.id,
+        name: agent.name,
+        defaultFirstMessage: agent.defaultFirstMessage,
+      });
       await addNumber(deps, { accountId: DEMO.accountId, number: agent.number, agentId: agent.id });
     }
   }

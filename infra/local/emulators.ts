@@ -47,7 +47,11 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', () =>
-      reject(new MissingPrerequisiteError(`Port ${port} (${what}) is already in use: stop what is using it, or choose another port with the variable shown in docs/local-stack.md.`)),
+      reject(
+        new MissingPrerequisiteError(
+          `Port ${port} (${what}) is already in use: stop what is using it, or choose another port with the variable shown in docs/local-stack.md.`,
+        ),
+      ),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -70,7 +74,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'DynamoDB_20120810.ListTables',
-        authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
       },
       body: '{}',
     });
@@ -112,7 +117,8 @@ async function waitUntilListening(
   child.once('exit', (code) => (exited = code ?? -1));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`${name} exited with code ${exited} before it listened on ${endpoint}:\n${output}`);
+    if (exited !== null)
+      throw new Error(`${name} exited with code ${exited} before it listened on ${endpoint}:\n${output}`);
     try {
       if (await probe()) return;
     } catch {

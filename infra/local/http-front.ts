@@ -128,7 +128,8 @@ function toEvent(
     if (value !== undefined) setOwn(headers, name.toLowerCase(), Array.isArray(value) ? value.join(',') : value);
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) setOwn(query, name, Object.hasOwn(query, name) ? `${query[name]},${value}` : value);
+  for (const [name, value] of url.searchParams)
+    setOwn(query, name, Object.hasOwn(query, name) ? `${query[name]},${value}` : value);
   const now = new Date();
   return {
     version: '2.0',

@@ -1,4 +1,10 @@
-import { DeleteScheduleCommand, GetScheduleCommand, ListSchedulesCommand, ResourceNotFoundException, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  ResourceNotFoundException,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -6,7 +12,12 @@ import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk
  * does for the service's one-time `at()` schedules: when one is due it sends its input to its
  * SQS target, then deletes it (ActionAfterCompletion DELETE).
  */
-export function startScheduleRunner(options: { scheduler: SchedulerClient; sqs: SQSClient; groupName: string; intervalMs?: number }): () => Promise<void> {
+export function startScheduleRunner(options: {
+  scheduler: SchedulerClient;
+  sqs: SQSClient;
+  groupName: string;
+  intervalMs?: number;
+}): () => Promise<void> {
   let running = true;
   const queueUrls = new Map<string, string>();
   const queueUrl = async (arn: string) => {
@@ -23,7 +34,9 @@ export function startScheduleRunner(options: { scheduler: SchedulerClient; sqs: 
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await options.scheduler.send(new ListSchedulesCommand({ GroupName: options.groupName, NextToken: nextToken }));
+      const page = await options.scheduler.send(
+        new ListSchedulesCommand({ GroupName: options.groupName, NextToken: nextToken }),
+      );
       names.push(...(page.Schedules ?? []).map((summary) => summary.Name as string));
       nextToken = page.NextToken;
     } while (nextToken);
@@ -36,10 +49,17 @@ export function startScheduleRunner(options: { scheduler: SchedulerClient; sqs: 
         });
       const at = /^at\((.+)\)$/.exec(schedule?.ScheduleExpression ?? '')?.[1];
       if (!schedule || !at || Date.parse(`${at}Z`) > Date.now() || !schedule.Target?.Arn) continue;
-      await options.sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(schedule.Target.Arn), MessageBody: schedule.Target.Input ?? '{}' }));
-      await options.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: options.groupName })).catch((error: unknown) => {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-      });
+      await options.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: await queueUrl(schedule.Target.Arn),
+          MessageBody: schedule.Target.Input ?? '{}',
+        }),
+      );
+      await options.scheduler
+        .send(new DeleteScheduleCommand({ Name: name, GroupName: options.groupName }))
+        .catch((error: unknown) => {
+          if (!(error instanceof ResourceNotFoundException)) throw error;
+        });
     }
   };
 

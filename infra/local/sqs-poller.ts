@@ -13,7 +13,13 @@ type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRespons
  * (the queue's redrive policy, created as the CDK stack does in aws-resources.ts), as SQS does
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
  */
-export function startSqsPoller(options: { sqs: SQSClient; queueUrl: string; queueArn: string; handler: SqsHandler; functionName: string }): () => Promise<void> {
+export function startSqsPoller(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: SqsHandler;
+  functionName: string;
+}): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {

@@ -77,12 +77,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     // 1. Emulators: DynamoDB Local and moto, unless the caller runs them already.
-    const dynamodb = 'endpoint' in options.dynamodb ? options.dynamodb : await started(startDynamoDbLocal(options.dynamodb), stops);
+    const dynamodb =
+      'endpoint' in options.dynamodb ? options.dynamodb : await started(startDynamoDbLocal(options.dynamodb), stops);
     const moto = 'endpoint' in options.moto ? options.moto : await started(startMoto(options.moto), stops);
 
     // 2. The HTTP front listens first: the functions need its URL for the provider's webhooks.
     const routes = new Map<string, AnyHandler>();
-    const lazy = (name: string): AnyHandler => (event, context) => (routes.get(name) as AnyHandler)(event, context);
+    const lazy =
+      (name: string): AnyHandler =>
+      (event, context) =>
+        (routes.get(name) as AnyHandler)(event, context);
     const server = createHttpFront({
       routes: API_ROUTES.map((route) => ({ ...route, invoke: lazy(route.handler) })),
       defaultRoute: lazy(DEFAULT_ROUTE_HANDLER),
@@ -155,7 +159,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Its requests may go only to this service's telephony webhooks.
       webhookBaseUrl: url,
       startScenario: async (sid) => {
-        const scenario = simulator.runScenario(sid).catch((error: unknown) => console.error('Simulated call failed', error));
+        const scenario = simulator
+          .runScenario(sid)
+          .catch((error: unknown) => console.error('Simulated call failed', error));
         scenarios.add(scenario);
         void scenario.finally(() => scenarios.delete(scenario));
       },
@@ -167,12 +173,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // 7. Load the handlers, exactly the modules the CDK stack bundles.
     const load = async (name: string) => (await import(`../../functions/handlers/${name}.ts`)).handler;
-    for (const name of new Set([...API_ROUTES.map((route) => route.handler), DEFAULT_ROUTE_HANDLER, AUTHORIZER_HANDLER])) {
+    for (const name of new Set([
+      ...API_ROUTES.map((route) => route.handler),
+      DEFAULT_ROUTE_HANDLER,
+      AUTHORIZER_HANDLER,
+    ])) {
       routes.set(name, name === 'carrier-simulator' ? simulatorRoute(simulator) : await load(name));
     }
 
     // 8. What AWS does by itself: SQS invokes the dialer, Scheduler fires, EventBridge runs the reconciler.
-    stops.push(startSqsPoller({ sqs, queueUrl: queues.dialQueueUrl, queueArn: queues.dialQueueArn, handler: await load(BACKGROUND_HANDLERS.dialer), functionName: 'dialer' }));
+    stops.push(
+      startSqsPoller({
+        sqs,
+        queueUrl: queues.dialQueueUrl,
+        queueArn: queues.dialQueueArn,
+        handler: await load(BACKGROUND_HANDLERS.dialer),
+        functionName: 'dialer',
+      }),
+    );
     stops.push(startScheduleRunner({ scheduler: schedulerClient, sqs, groupName: queues.scheduleGroupName }));
     stops.push(
       startStreamPoller({
@@ -185,10 +203,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         onFailure: { sqs, queueUrl: queues.streamFailureQueueUrl },
       }),
     );
-    stops.push(startSqsPoller({ sqs, queueUrl: queues.deliveryQueueUrl, queueArn: queues.deliveryQueueArn, handler: await load(BACKGROUND_HANDLERS.webhookDelivery), functionName: 'webhook-delivery' }));
+    stops.push(
+      startSqsPoller({
+        sqs,
+        queueUrl: queues.deliveryQueueUrl,
+        queueArn: queues.deliveryQueueArn,
+        handler: await load(BACKGROUND_HANDLERS.webhookDelivery),
+        functionName: 'webhook-delivery',
+      }),
+    );
     const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
     const reconcile = () => reconciler({}, lambdaContext('reconciler'));
-    const timer = setInterval(() => void reconcile().catch((error: unknown) => console.error('Reconciler failed', error)), options.reconcileIntervalMs ?? 60_000);
+    const timer = setInterval(
+      () => void reconcile().catch((error: unknown) => console.error('Reconciler failed', error)),
+      options.reconcileIntervalMs ?? 60_000,
+    );
     stops.push(async () => clearInterval(timer));
 
     // 9. moto forgets queues and schedules when it stops: send pending calls on their way again.

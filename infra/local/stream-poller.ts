@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamFailureRecord } from '#schemas/stream-failure';
@@ -61,7 +67,12 @@ export function startStreamPoller(options: {
     const first = batch[0]?.dynamodb;
     const last = batch.at(-1)?.dynamodb;
     const record: StreamFailureRecord = {
-      requestContext: { requestId: randomUUID(), functionArn: lambdaContext(options.functionName).invokedFunctionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: invocations },
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: lambdaContext(options.functionName).invokedFunctionArn,
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: invocations,
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -75,20 +86,31 @@ export function startStreamPoller(options: {
         streamArn,
       },
     };
-    if (options.onFailure) await options.onFailure.sqs.send(new SendMessageCommand({ QueueUrl: options.onFailure.queueUrl, MessageBody: JSON.stringify(record) }));
-    console.error(`${options.functionName}: gave up on stream records ${record.DDBStreamBatchInfo.startSequenceNumber}…${record.DDBStreamBatchInfo.endSequenceNumber} after ${invocations} invocations`);
+    if (options.onFailure)
+      await options.onFailure.sqs.send(
+        new SendMessageCommand({ QueueUrl: options.onFailure.queueUrl, MessageBody: JSON.stringify(record) }),
+      );
+    console.error(
+      `${options.functionName}: gave up on stream records ${record.DDBStreamBatchInfo.startSequenceNumber}…${record.DDBStreamBatchInfo.endSequenceNumber} after ${invocations} invocations`,
+    );
   };
 
   /** Invokes the handler with the shard's next batch and moves the shard on as Lambda would. */
   const invoke = async (streamArn: string, shardId: string, shard: Shard) => {
     const batch = shard.pending.slice(0, shard.size);
-    const event = { Records: batch.map((record) => ({ ...restoreEmptyMaps(record), eventSourceARN: streamArn })) } as unknown as DynamoDBStreamEvent;
+    const event = {
+      Records: batch.map((record) => ({ ...restoreEmptyMaps(record), eventSourceARN: streamArn })),
+    } as unknown as DynamoDBStreamEvent;
     const result = await options.handler(event, lambdaContext(options.functionName)).catch((error: unknown) => {
       console.error(`${options.functionName} failed`, describeFailure(error));
       return null;
     });
     const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-    const from = !result ? -1 : failed === undefined ? batch.length : batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
+    const from = !result
+      ? -1
+      : failed === undefined
+        ? batch.length
+        : batch.findIndex((record) => record.dynamodb?.SequenceNumber === failed);
     if (from > 0) {
       // Progress: what came before the failed record is done; a success resets the batch size.
       shard.pending = shard.pending.slice(from);
@@ -119,12 +141,16 @@ export function startStreamPoller(options: {
           const shardId = ShardId as string;
           let shard = shards.get(shardId);
           if (!shard) {
-            const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: options.from }));
+            const { ShardIterator } = await streams.send(
+              new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: options.from }),
+            );
             shard = { iterator: ShardIterator, pending: [], size: BATCH_SIZE, failures: 0 };
             shards.set(shardId, shard);
           }
           if (shard.pending.length === 0 && shard.iterator) {
-            const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }));
+            const page = await streams.send(
+              new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }),
+            );
             shard.iterator = page.NextShardIterator;
             shard.pending = page.Records ?? [];
           }
@@ -157,7 +183,17 @@ function restoreEmptyMaps(record: _Record): _Record {
     if (v.L) return { L: v.L.map(value) };
     return v;
   };
-  const image = (attributes: Image) => attributes && Object.fromEntries(Object.entries(attributes).map(([name, attribute]) => [name, value(attribute)]));
+  const image = (attributes: Image) =>
+    attributes && Object.fromEntries(Object.entries(attributes).map(([name, attribute]) => [name, value(attribute)]));
   const dynamodb = record.dynamodb;
-  return dynamodb ? { ...record, dynamodb: { ...dynamodb, NewImage: image(dynamodb.NewImage as Image), OldImage: image(dynamodb.OldImage as Image) } as typeof dynamodb } : record;
+  return dynamodb
+    ? {
+        ...record,
+        dynamodb: {
+          ...dynamodb,
+          NewImage: image(dynamodb.NewImage as Image),
+          OldImage: image(dynamodb.OldImage as Image),
+        } as typeof dynamodb,
+      }
+    : record;
 }

@@ -20,7 +20,13 @@ import {
   SCHEDULED_CALLS_PAGE,
 } from './examples.ts';
 import { json, ref, responseRef, type Json, type NamedExamples, type Same } from './parts.ts';
-import { WEBHOOK_DESCRIPTIONS, WEBHOOK_SCHEMA_DESCRIPTIONS, WEBHOOK_SCHEMAS, webhookEvents, webhookOperations } from './webhooks.ts';
+import {
+  WEBHOOK_DESCRIPTIONS,
+  WEBHOOK_SCHEMA_DESCRIPTIONS,
+  WEBHOOK_SCHEMAS,
+  webhookEvents,
+  webhookOperations,
+} from './webhooks.ts';
 
 /**
  * The OpenAPI 3.1 description of the public API, built from the zod schemas the handlers validate
@@ -137,11 +143,12 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     dateTo: 'ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second).',
     page: `Page number, from 1 (default 1). page × pageSize may reach ${LIST_LIMITS.maxOffset} calls; follow nextCursor beyond that.`,
     pageSize: `Items per page (${LIST_LIMITS.pageSize.min}–${LIST_LIMITS.pageSize.max}, default ${LIST_LIMITS.pageSize.default}).`,
-    cursor: '`nextCursor` of the previous page, sent with the same filters: the next page, at the same cost at any depth.',
+    cursor:
+      '`nextCursor` of the previous page, sent with the same filters: the next page, at the same cost at any depth.',
   },
   CallList: {
     data: 'The calls of this page, newest first.',
-    page: 'This page\'s number.',
+    page: "This page's number.",
     pageSize: 'Items per page.',
     hasMore: 'Whether another page follows.',
     nextCursor: 'Pass as `cursor` (with the same filters) to get the next page; null on the last page.',
@@ -162,10 +169,12 @@ const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   ...WEBHOOK_SCHEMA_DESCRIPTIONS,
   Call: 'An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt.',
   CallAttempt: 'One dial attempt of a call.',
-  CallStatus: 'scheduled: waiting for scheduledFor. queued: ready to dial, pending a telephony slot. initiating: being placed. ringing. in_progress: connected, the conversation is active. completed: ended normally. failed: could not be connected. no_answer. busy. cancelled: cancelled before connecting. voicemail: voicemail detected and a message left.',
+  CallStatus:
+    'scheduled: waiting for scheduledFor. queued: ready to dial, pending a telephony slot. initiating: being placed. ringing. in_progress: connected, the conversation is active. completed: ended normally. failed: could not be connected. no_answer. busy. cancelled: cancelled before connecting. voicemail: voicemail detected and a message left.',
   EndReason: 'Why a call (or an attempt) ended.',
   Metadata: 'Arbitrary key-value pairs (nested values allowed).',
-  CreateCallRequest: 'Unknown fields are rejected (400 unknown_field), so a typo never silently changes what a request means.',
+  CreateCallRequest:
+    'Unknown fields are rejected (400 unknown_field), so a typo never silently changes what a request means.',
   CallList: 'One page of calls, newest first.',
   Error: 'The one shape of every error the service answers.',
   GatewayError: 'What API Gateway answers by itself, before the service sees the request.',
@@ -199,7 +208,8 @@ function describe(name: string, schema: Json): Json {
     for (const [key, property] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
       const path = `${prefix}${key}`;
       const description = descriptions[path];
-      if (!description) throw new Error(`OpenAPI: ${name}.${path} has no description; add one to the DESCRIPTIONS in infra/openapi/.`);
+      if (!description)
+        throw new Error(`OpenAPI: ${name}.${path} has no description; add one to the DESCRIPTIONS in infra/openapi/.`);
       used.add(path);
       property.description = description;
       if (property.type === 'object' && property.properties) visit(property, `${path}.`);
@@ -207,7 +217,8 @@ function describe(name: string, schema: Json): Json {
   };
   visit(schema, '');
   const unused = Object.keys(descriptions).filter((path) => !used.has(path));
-  if (unused.length > 0) throw new Error(`OpenAPI: ${name} has no properties ${unused.join(', ')}; remove their descriptions.`);
+  if (unused.length > 0)
+    throw new Error(`OpenAPI: ${name} has no properties ${unused.join(', ')}; remove their descriptions.`);
   const description = SCHEMA_DESCRIPTIONS[name];
   return description ? { description, ...schema } : schema;
 }
@@ -216,7 +227,8 @@ function buildSchemas(): { components: Record<string, Json>; queryParameters: Re
   const requests = componentSchemas({ ...COMPONENT_SCHEMAS.requests, ...COMPONENT_SCHEMAS.queries }, 'input');
   const responses = componentSchemas(COMPONENT_SCHEMAS.responses, 'output');
   for (const name of Object.keys(requests).filter((name) => name in responses)) {
-    if (JSON.stringify(requests[name]) !== JSON.stringify(responses[name])) throw new Error(`OpenAPI: ${name} differs between requests and responses.`);
+    if (JSON.stringify(requests[name]) !== JSON.stringify(responses[name]))
+      throw new Error(`OpenAPI: ${name} differs between requests and responses.`);
   }
   const components: Record<string, Json> = {};
   const queryParameters: Record<string, Json[]> = {};
@@ -227,31 +239,35 @@ function buildSchemas(): { components: Record<string, Json>; queryParameters: Re
     }
     // A query string becomes one parameter per property.
     const described = describe(name, schema);
-    queryParameters[name] = Object.entries(described.properties as Record<string, Json>).map(([parameter, { description, ...parameterSchema }]) => ({
-      name: parameter,
-      in: 'query',
-      required: false,
-      description,
-      schema: parameterSchema,
-      ...(QUERY_EXAMPLES[parameter] ? { example: QUERY_EXAMPLES[parameter] } : {}),
-    }));
+    queryParameters[name] = Object.entries(described.properties as Record<string, Json>).map(
+      ([parameter, { description, ...parameterSchema }]) => ({
+        name: parameter,
+        in: 'query',
+        required: false,
+        description,
+        schema: parameterSchema,
+        ...(QUERY_EXAMPLES[parameter] ? { example: QUERY_EXAMPLES[parameter] } : {}),
+      }),
+    );
   }
   return { components, queryParameters };
 }
 
 /** The reference's list example: ?status=scheduled&agentId=agt_01HXK8Z3MNPQRS. */
-const QUERY_EXAMPLES: Record<string, string> = { status: 'scheduled', agentId: 'agt_01HXK8Z3MNPQRS', dateFrom: '2025-06-01' };
+const QUERY_EXAMPLES: Record<string, string> = {
+  status: 'scheduled',
+  agentId: 'agt_01HXK8Z3MNPQRS',
+  dateFrom: '2025-06-01',
+};
 
 const ERROR_RESPONSES: Record<string, Json> = {
   BadRequest: {
-    description: 'The request is invalid; `error.param` names the field, query parameter or header at fault, and nothing was changed.',
-    content: json(
-      ref('Error'),
-      {
-        invalidPhoneNumber: { summary: 'A toNumber that is not E.164', value: ERROR_EXAMPLES.invalidPhoneNumber },
-        unknownField: { summary: 'A misspelt field', value: ERROR_EXAMPLES.unknownField },
-      },
-    ),
+    description:
+      'The request is invalid; `error.param` names the field, query parameter or header at fault, and nothing was changed.',
+    content: json(ref('Error'), {
+      invalidPhoneNumber: { summary: 'A toNumber that is not E.164', value: ERROR_EXAMPLES.invalidPhoneNumber },
+      unknownField: { summary: 'A misspelt field', value: ERROR_EXAMPLES.unknownField },
+    }),
   },
   Unauthorized: {
     description:
@@ -266,15 +282,22 @@ const ERROR_RESPONSES: Record<string, Json> = {
   },
   NotFound: {
     description: 'No such call in this account (a call of another account is not found either).',
-    content: json(ref('Error'), { callNotFound: { summary: 'An unknown call id', value: ERROR_EXAMPLES.callNotFound } }),
+    content: json(ref('Error'), {
+      callNotFound: { summary: 'An unknown call id', value: ERROR_EXAMPLES.callNotFound },
+    }),
   },
   Conflict: {
-    description: 'The call is past `scheduled` or `queued` (the message names its status), or changed while the request was handled (`concurrent_update`: retry).',
-    content: json(ref('Error'), { callNotCancellable: { summary: 'The call is already in progress', value: ERROR_EXAMPLES.callNotCancellable } }),
+    description:
+      'The call is past `scheduled` or `queued` (the message names its status), or changed while the request was handled (`concurrent_update`: retry).',
+    content: json(ref('Error'), {
+      callNotCancellable: { summary: 'The call is already in progress', value: ERROR_EXAMPLES.callNotCancellable },
+    }),
   },
   Unprocessable: {
     description: 'The Idempotency-Key was already used with a different request body.',
-    content: json(ref('Error'), { idempotencyKeyReused: { summary: 'A reused key', value: ERROR_EXAMPLES.idempotencyKeyReused } }),
+    content: json(ref('Error'), {
+      idempotencyKeyReused: { summary: 'A reused key', value: ERROR_EXAMPLES.idempotencyKeyReused },
+    }),
   },
   PayloadTooLarge: {
     description:
@@ -287,11 +310,16 @@ const ERROR_RESPONSES: Record<string, Json> = {
   },
   TooManyRequests: {
     description: "The stage's throttling limit was reached (API Gateway); retry with exponential backoff.",
-    content: json(ref('GatewayError'), { throttled: { summary: 'Throttled', value: GATEWAY_EXAMPLES.tooManyRequests } }),
+    content: json(ref('GatewayError'), {
+      throttled: { summary: 'Throttled', value: GATEWAY_EXAMPLES.tooManyRequests },
+    }),
   },
   InternalError: {
     description: 'Something failed on the service side; the response carries no internals. Retry the request.',
-    content: json({ anyOf: [ref('Error'), ref('GatewayError')] }, { internalError: { summary: 'An internal error', value: ERROR_EXAMPLES.internalError } }),
+    content: json(
+      { anyOf: [ref('Error'), ref('GatewayError')] },
+      { internalError: { summary: 'An internal error', value: ERROR_EXAMPLES.internalError } },
+    ),
   },
 };
 
@@ -326,17 +354,15 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
   'POST /api/v1/outbound-calls': {
     operationId: 'createCall',
     summary: 'Create an outbound call',
-    description: 'Places a call now, or schedules it for `scheduledFor`. A call due now is created `queued`; a later one `scheduled`.',
+    description:
+      'Places a call now, or schedules it for `scheduledFor`. A call due now is created `queued`; a later one `scheduled`.',
     parameters: [IDEMPOTENCY_KEY_PARAMETER],
     requestBody: {
       required: true,
-      content: json(
-        ref('CreateCallRequest'),
-        {
-          immediate: { summary: 'Immediate call', value: IMMEDIATE_CALL_REQUEST },
-          scheduled: { summary: 'Scheduled call', value: SCHEDULED_CALL_REQUEST },
-        },
-      ),
+      content: json(ref('CreateCallRequest'), {
+        immediate: { summary: 'Immediate call', value: IMMEDIATE_CALL_REQUEST },
+        scheduled: { summary: 'Scheduled call', value: SCHEDULED_CALL_REQUEST },
+      }),
     },
     responses: {
       201: {
@@ -346,7 +372,8 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
         }),
         headers: {
           'Idempotent-Replayed': {
-            description: '`true` when this answers a repeated Idempotency-Key with the first response, and nothing was created.',
+            description:
+              '`true` when this answers a repeated Idempotency-Key with the first response, and nothing was created.',
             schema: { type: 'string', enum: ['true'] },
           },
         },
@@ -362,12 +389,15 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
   'GET /api/v1/outbound-calls': {
     operationId: 'listCalls',
     summary: 'List outbound calls',
-    description: "The account's calls, newest first, one page at a time. Follow `nextCursor` (as `cursor`) to page through every result.",
+    description:
+      "The account's calls, newest first, one page at a time. Follow `nextCursor` (as `cursor`) to page through every result.",
     parameters: queryParameters.ListCallsQuery,
     responses: {
       200: {
         description: 'One page of calls.',
-        content: json(ref('CallList'), { scheduled: { summary: 'Scheduled calls of one agent', value: SCHEDULED_CALLS_PAGE } }),
+        content: json(ref('CallList'), {
+          scheduled: { summary: 'Scheduled calls of one agent', value: SCHEDULED_CALLS_PAGE },
+        }),
       },
       400: responseRef('BadRequest'),
       401: responseRef('Unauthorized'),
@@ -421,7 +451,8 @@ function buildPaths(queryParameters: Record<string, Json[]>): Record<string, Rec
   for (const route of API_ROUTES) {
     if (PROVIDER_HANDLERS.has(route.handler)) continue;
     const operation = byRoute[`${route.method} ${route.path}`];
-    if (!operation) throw new Error(`OpenAPI: route ${route.method} ${route.path} has no operation; describe it in infra/openapi/.`);
+    if (!operation)
+      throw new Error(`OpenAPI: route ${route.method} ${route.path} has no operation; describe it in infra/openapi/.`);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, Json>)[route.method.toLowerCase()] = {
       tags: ['Outbound Calls'],
@@ -451,8 +482,15 @@ export function buildOpenApiDocument(): Json {
     ],
     security: [{ apiKey: [] }],
     tags: [
-      { name: 'Outbound Calls', description: 'Initiate outbound calls immediately or schedule them for batch campaigns.' },
-      { name: 'Webhooks', description: 'Register endpoints that receive an event for every outcome of every call, signed (docs/webhooks.md).' },
+      {
+        name: 'Outbound Calls',
+        description: 'Initiate outbound calls immediately or schedule them for batch campaigns.',
+      },
+      {
+        name: 'Webhooks',
+        description:
+          'Register endpoints that receive an event for every outcome of every call, signed (docs/webhooks.md).',
+      },
     ],
     paths: buildPaths(queryParameters),
     webhooks: webhookEvents(),

@@ -72,7 +72,17 @@ export const SCHEDULED_CALL_REQUEST: CreateCallRequest = {
   retryDelayMinutes: 30,
 };
 
-const NOT_STARTED: Pick<Call, 'initiatedAt' | 'connectedAt' | 'endedAt' | 'durationSeconds' | 'conversationId' | 'endReason' | 'retryCount' | 'attempts'> = {
+const NOT_STARTED: Pick<
+  Call,
+  | 'initiatedAt'
+  | 'connectedAt'
+  | 'endedAt'
+  | 'durationSeconds'
+  | 'conversationId'
+  | 'endReason'
+  | 'retryCount'
+  | 'attempts'
+> = {
   initiatedAt: null,
   connectedAt: null,
   endedAt: null,
@@ -143,7 +153,8 @@ export const ERROR_EXAMPLES = {
     error: {
       type: 'invalid_request',
       code: 'invalid_phone_number',
-      message: 'toNumber must be a phone number in E.164 format, such as +14155550199 (a plus sign, the country code and the number, no spaces).',
+      message:
+        'toNumber must be a phone number in E.164 format, such as +14155550199 (a plus sign, the country code and the number, no spaces).',
       param: 'toNumber',
     },
   },
@@ -156,10 +167,19 @@ export const ERROR_EXAMPLES = {
     },
   },
   invalidApiKey: {
-    error: { type: 'authentication_failed', code: 'invalid_api_key', message: 'The API key is not valid: it is unknown or has been revoked.' },
+    error: {
+      type: 'authentication_failed',
+      code: 'invalid_api_key',
+      message: 'The API key is not valid: it is unknown or has been revoked.',
+    },
   },
   callNotFound: {
-    error: { type: 'not_found', code: 'call_not_found', message: 'No outbound call obc_01HXMN8ZABC123 exists.', param: 'callId' },
+    error: {
+      type: 'not_found',
+      code: 'call_not_found',
+      message: 'No outbound call obc_01HXMN8ZABC123 exists.',
+      param: 'callId',
+    },
   },
   callNotCancellable: {
     error: {
@@ -179,7 +199,8 @@ export const ERROR_EXAMPLES = {
     error: {
       type: 'internal',
       code: 'internal_error',
-      message: 'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
+      message:
+        'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
     },
   },
 } satisfies Record<string, ErrorBody>;

@@ -10,7 +10,13 @@ import {
   WebhookEventSchema,
   WebhookEventTypeSchema,
 } from '#schemas/webhooks';
-import type { createWebhook, listDeliveries, listWebhooks, redeliverEvent, rotateWebhookSecret } from '#use-cases/manage-webhooks';
+import type {
+  createWebhook,
+  listDeliveries,
+  listWebhooks,
+  redeliverEvent,
+  rotateWebhookSecret,
+} from '#use-cases/manage-webhooks';
 import { json, ref, responseRef, type Json, type Same } from './parts.ts';
 
 /**
@@ -22,8 +28,14 @@ type Returns<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 export const CreatedWebhookSchema = z.extend(WebhookEndpointSchema, { secret: z.string() });
 export const WebhookListSchema = z.object({ data: z.array(WebhookEndpointSchema) });
-export const RotatedWebhookSecretSchema = z.extend(WebhookEndpointSchema, { secret: z.string(), previousSecretExpiresAt: z.string() });
-export const DeliveryListSchema = z.object({ data: z.array(DeliveryAttemptSchema), nextCursor: z.nullable(z.string()) });
+export const RotatedWebhookSecretSchema = z.extend(WebhookEndpointSchema, {
+  secret: z.string(),
+  previousSecretExpiresAt: z.string(),
+});
+export const DeliveryListSchema = z.object({
+  data: z.array(DeliveryAttemptSchema),
+  nextCursor: z.nullable(z.string()),
+});
 export const RedeliverySchema = z.object({ eventId: z.string(), endpointId: z.string(), status: z.literal('queued') });
 
 // Each restates what a use case of functions/use-cases/manage-webhooks.ts returns; tsc fails if they part.
@@ -34,7 +46,11 @@ true satisfies Same<z.infer<typeof DeliveryListSchema>, Returns<typeof listDeliv
 true satisfies Same<z.infer<typeof RedeliverySchema>, Returns<typeof redeliverEvent>>;
 
 export const WEBHOOK_SCHEMAS = {
-  requests: { CreateWebhookRequest: CreateWebhookRequestSchema, UpdateWebhookRequest: UpdateWebhookRequestSchema, WebhookEventType: WebhookEventTypeSchema },
+  requests: {
+    CreateWebhookRequest: CreateWebhookRequestSchema,
+    UpdateWebhookRequest: UpdateWebhookRequestSchema,
+    WebhookEventType: WebhookEventTypeSchema,
+  },
   queries: { ListDeliveriesQuery: ListDeliveriesQuerySchema },
   responses: {
     WebhookEndpoint: WebhookEndpointSchema,
@@ -59,7 +75,8 @@ const ENDPOINT_FIELDS = {
   createdAt: 'When the endpoint was registered (UTC ISO 8601).',
   updatedAt: 'When it last changed (UTC ISO 8601).',
 };
-const SECRET = 'The signing secret (`whsec_…`): shown only in this response. Verify each delivery\'s Voisnap-Signature with it.';
+const SECRET =
+  "The signing secret (`whsec_…`): shown only in this response. Verify each delivery's Voisnap-Signature with it.";
 
 export const WEBHOOK_DESCRIPTIONS: Record<string, Record<string, string>> = {
   CreateWebhookRequest: {
@@ -82,7 +99,8 @@ export const WEBHOOK_DESCRIPTIONS: Record<string, Record<string, string>> = {
   RotatedWebhookSecret: {
     ...ENDPOINT_FIELDS,
     secret: SECRET,
-    previousSecretExpiresAt: 'Until then (UTC ISO 8601) deliveries are signed with the previous secret too, so receivers can switch over.',
+    previousSecretExpiresAt:
+      'Until then (UTC ISO 8601) deliveries are signed with the previous secret too, so receivers can switch over.',
   },
   WebhookList: { data: "The account's webhook endpoints." },
   DeliveryAttempt: {
@@ -128,9 +146,25 @@ export const WEBHOOK_SCHEMA_DESCRIPTIONS: Record<string, string> = {
   UpdateWebhookRequest: 'Any of the fields, at least one.',
 };
 
-const WEBHOOK_ID = { name: 'webhookId', in: 'path', required: true, description: 'The webhook endpoint id.', schema: { type: 'string' } };
-const EVENT_ID = { name: 'eventId', in: 'path', required: true, description: 'The event id (`evt_` followed by a ULID).', schema: { type: 'string' } };
-const COMMON_ERRORS = { 401: responseRef('Unauthorized'), 429: responseRef('TooManyRequests'), 500: responseRef('InternalError') };
+const WEBHOOK_ID = {
+  name: 'webhookId',
+  in: 'path',
+  required: true,
+  description: 'The webhook endpoint id.',
+  schema: { type: 'string' },
+};
+const EVENT_ID = {
+  name: 'eventId',
+  in: 'path',
+  required: true,
+  description: 'The event id (`evt_` followed by a ULID).',
+  schema: { type: 'string' },
+};
+const COMMON_ERRORS = {
+  401: responseRef('Unauthorized'),
+  429: responseRef('TooManyRequests'),
+  500: responseRef('InternalError'),
+};
 const WITH_ENDPOINT = { ...COMMON_ERRORS, 404: responseRef('NotFound') };
 const TAG = { tags: ['Webhooks'] };
 
@@ -143,13 +177,20 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       summary: 'Register a webhook endpoint',
       description: `Returns the endpoint and its signing secret, which is shown only here. An account may have ${WEBHOOK_LIMITS.endpointsPerAccount} endpoints.`,
       requestBody: { required: true, content: json(ref('CreateWebhookRequest')) },
-      responses: { 201: { description: 'The endpoint, with its secret.', content: json(ref('CreatedWebhook')) }, 400: responseRef('BadRequest'), ...COMMON_ERRORS },
+      responses: {
+        201: { description: 'The endpoint, with its secret.', content: json(ref('CreatedWebhook')) },
+        400: responseRef('BadRequest'),
+        ...COMMON_ERRORS,
+      },
     },
     'GET /api/v1/webhooks': {
       ...TAG,
       operationId: 'listWebhooks',
       summary: 'List webhook endpoints',
-      responses: { 200: { description: "The account's endpoints.", content: json(ref('WebhookList')) }, ...COMMON_ERRORS },
+      responses: {
+        200: { description: "The account's endpoints.", content: json(ref('WebhookList')) },
+        ...COMMON_ERRORS,
+      },
     },
     'GET /api/v1/webhooks/{webhookId}': {
       ...TAG,
@@ -164,7 +205,11 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       summary: 'Change a webhook endpoint',
       parameters: [WEBHOOK_ID],
       requestBody: { required: true, content: json(ref('UpdateWebhookRequest')) },
-      responses: { 200: { description: 'The endpoint, changed.', content: json(ref('WebhookEndpoint')) }, 400: responseRef('BadRequest'), ...WITH_ENDPOINT },
+      responses: {
+        200: { description: 'The endpoint, changed.', content: json(ref('WebhookEndpoint')) },
+        400: responseRef('BadRequest'),
+        ...WITH_ENDPOINT,
+      },
     },
     'DELETE /api/v1/webhooks/{webhookId}': {
       ...TAG,
@@ -179,14 +224,21 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       summary: "Rotate a webhook endpoint's signing secret",
       description: 'The previous secret keeps signing beside the new one until previousSecretExpiresAt.',
       parameters: [WEBHOOK_ID],
-      responses: { 200: { description: 'The endpoint with its new secret.', content: json(ref('RotatedWebhookSecret')) }, ...WITH_ENDPOINT },
+      responses: {
+        200: { description: 'The endpoint with its new secret.', content: json(ref('RotatedWebhookSecret')) },
+        ...WITH_ENDPOINT,
+      },
     },
     'GET /api/v1/webhooks/{webhookId}/deliveries': {
       ...TAG,
       operationId: 'listWebhookDeliveries',
       summary: "List a webhook endpoint's delivery attempts",
       parameters: [WEBHOOK_ID, ...(queryParameters.ListDeliveriesQuery ?? [])],
-      responses: { 200: { description: 'Delivery attempts, newest first.', content: json(ref('DeliveryList')) }, 400: responseRef('BadRequest'), ...WITH_ENDPOINT },
+      responses: {
+        200: { description: 'Delivery attempts, newest first.', content: json(ref('DeliveryList')) },
+        400: responseRef('BadRequest'),
+        ...WITH_ENDPOINT,
+      },
     },
     'POST /api/v1/webhooks/{webhookId}/events/{eventId}/redeliver': {
       ...TAG,
@@ -203,7 +255,11 @@ const DELIVERY_HEADERS: Json[] = [
   { name: 'Voisnap-Event-Id', description: 'The event id.' },
   { name: 'Voisnap-Event-Type', description: 'The event type.' },
   { name: 'Voisnap-Delivery-Attempt', description: 'Attempt number, from 1.' },
-  { name: 'Voisnap-Signature', description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way.' },
+  {
+    name: 'Voisnap-Signature',
+    description:
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way.',
+  },
 ].map((header) => ({ ...header, in: 'header', required: true, schema: { type: 'string' } }));
 
 /** The events the service POSTs to registered endpoints (OpenAPI 3.1 `webhooks`). */
@@ -218,7 +274,12 @@ export function webhookEvents(): Record<string, Json> {
           summary: `${type} event`,
           parameters: DELIVERY_HEADERS,
           requestBody: { required: true, content: json(ref('WebhookEvent')) },
-          responses: { '2XX': { description: 'Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours.' } },
+          responses: {
+            '2XX': {
+              description:
+                'Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours.',
+            },
+          },
         },
       },
     ]),

@@ -62,7 +62,10 @@ export class OutboundCallsStack extends Stack {
     const { stage } = props;
 
     // 1. State: the table, the dispatch path and the provider credentials.
-    const data = new ServiceTable(this, 'Data', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
+    const data = new ServiceTable(this, 'Data', {
+      removalPolicy: stage.removalPolicy,
+      deletionProtection: stage.deletionProtection,
+    });
     const dispatch = new CallDispatch(this, 'Dispatch', { dialerTimeout: DIALER_TIMEOUT });
     const telephonySecret = new TelephonySecret(this, 'TelephonySecret', { removalPolicy: stage.removalPolicy });
     const webhooks = new CustomerWebhooks(this, 'Webhooks', { deliveryTimeout: DELIVERY_TIMEOUT });
@@ -80,9 +83,20 @@ export class OutboundCallsStack extends Stack {
     const telephonyUrls = { TELEPHONY_WEBHOOK_BASE_URL: api.publicUrl, SIMULATOR_API_BASE_URL: simulatorUrl };
 
     // 3. One function per handler, each with only the access its work needs.
-    const serviceFunction: ServiceFunctionFactory = (id, options) => new ServiceFunction(this, id, { ...options, logRetention: stage.logRetention, logRemovalPolicy: stage.removalPolicy, logLevel: stage.logLevel });
+    const serviceFunction: ServiceFunctionFactory = (id, options) =>
+      new ServiceFunction(this, id, {
+        ...options,
+        logRetention: stage.logRetention,
+        logRemovalPolicy: stage.removalPolicy,
+        logLevel: stage.logLevel,
+      });
     const API_TIMEOUT = Duration.seconds(10);
-    const placesCalls = [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules, telephonySecret.read] as const;
+    const placesCalls = [
+      data.access('readWrite'),
+      dispatch.enqueueCalls,
+      dispatch.manageSchedules,
+      telephonySecret.read,
+    ] as const;
 
     const functions = {
       [AUTHORIZER_HANDLER]: serviceFunction('Authorizer', {
@@ -186,7 +200,8 @@ export class OutboundCallsStack extends Stack {
     if (stage.carrierSimulator) deployed[SIMULATOR] = this.carrierSimulator(serviceFunction, data, telephonySecret);
     this.functions = deployed;
     const missing = HANDLER_NAMES.filter((name) => !(name in deployed) && name !== SIMULATOR);
-    if (missing.length > 0) throw new Error(`routes.ts names handlers the stack does not deploy: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`routes.ts names handlers the stack does not deploy: ${missing.join(', ')}`);
 
     // 4. Wiring: routes, the dial queue's consumer, the reconciler's clock.
     api.addServiceRoutes({
@@ -219,22 +234,41 @@ export class OutboundCallsStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.publicUrl, description: 'Base URL of the API: <ApiUrl>/api/v1/outbound-calls' });
-    new CfnOutput(this, 'TableName', { value: data.table.tableName, description: 'For `npm run admin -- … --table <TableName>`' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: api.publicUrl,
+      description: 'Base URL of the API: <ApiUrl>/api/v1/outbound-calls',
+    });
+    new CfnOutput(this, 'TableName', {
+      value: data.table.tableName,
+      description: 'For `npm run admin -- … --table <TableName>`',
+    });
     new CfnOutput(this, 'DialQueueUrl', { value: dispatch.dialQueue.queueUrl });
     new CfnOutput(this, 'DialDeadLetterQueueUrl', { value: dispatch.dialDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: dispatch.schedulerDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'WebhookDeliveryQueueUrl', { value: webhooks.deliveryQueue.queueUrl });
-    new CfnOutput(this, 'EventBusName', { value: webhooks.bus.eventBusName, description: 'Call events for EventBridge rules (docs/webhooks.md)' });
-    new CfnOutput(this, 'TelephonySecretArn', { value: telephonySecret.secret.secretArn, description: 'Put the Twilio credentials here (docs/deploy.md)' });
+    new CfnOutput(this, 'EventBusName', {
+      value: webhooks.bus.eventBusName,
+      description: 'Call events for EventBridge rules (docs/webhooks.md)',
+    });
+    new CfnOutput(this, 'TelephonySecretArn', {
+      value: telephonySecret.secret.secretArn,
+      description: 'Put the Twilio credentials here (docs/deploy.md)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     if (api.domain) {
-      new CfnOutput(this, 'CustomDomainTarget', { value: api.domain.regionalDomainName, description: 'Point a CNAME for the custom domain here' });
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: api.domain.regionalDomainName,
+        description: 'Point a CNAME for the custom domain here',
+      });
     }
   }
 
   /** The carrier simulator, for stages that deploy it: test keys' calls go there. */
-  private carrierSimulator(serviceFunction: ServiceFunctionFactory, data: ServiceTable, telephonySecret: TelephonySecret): ServiceFunction {
+  private carrierSimulator(
+    serviceFunction: ServiceFunctionFactory,
+    data: ServiceTable,
+    telephonySecret: TelephonySecret,
+  ): ServiceFunction {
     const simulator = serviceFunction('CarrierSimulator', {
       handler: SIMULATOR,
       environmentSchema: CarrierSimulatorEnvSchema,

@@ -52,10 +52,26 @@ describe('npm run campaign', () => {
   let start: string;
   const run = (args: string[], baseUrl = api.stack.url) => campaign(args, baseUrl, api.stack.apiKey);
   const schedule = (extra: string[] = [], baseUrl?: string) =>
-    run(['schedule', contactsFile, '--agent', AGENT, '--start', start, '--every', '2m', '--campaign', 'spring-2030', ...extra], baseUrl);
+    run(
+      [
+        'schedule',
+        contactsFile,
+        '--agent',
+        AGENT,
+        '--start',
+        start,
+        '--every',
+        '2m',
+        '--campaign',
+        'spring-2030',
+        ...extra,
+      ],
+      baseUrl,
+    );
   const campaignCalls = async (name = 'spring-2030') => {
     const calls: Call[] = [];
-    for await (const call of client.outboundCalls.list({ pageSize: 100 })) if (call.metadata.campaignId === name) calls.push(call);
+    for await (const call of client.outboundCalls.list({ pageSize: 100 }))
+      if (call.metadata.campaignId === name) calls.push(call);
     return calls;
   };
 
@@ -64,7 +80,11 @@ describe('npm run campaign', () => {
     client = new Voisnap({ apiKey: api.stack.apiKey, baseUrl: api.stack.url });
     dir = mkdtempSync(join(tmpdir(), 'campaign-'));
     contactsFile = join(dir, 'contacts.csv');
-    const rows = Array.from({ length: CONTACTS }, (_, i) => `+1415555${String(1000 + i)},cust_${String(i).padStart(3, '0')},"Customer, No. ${i}",${i % 2 ? 'gold' : 'silver'}`);
+    const rows = Array.from(
+      { length: CONTACTS },
+      (_, i) =>
+        `+1415555${String(1000 + i)},cust_${String(i).padStart(3, '0')},"Customer, No. ${i}",${i % 2 ? 'gold' : 'silver'}`,
+    );
     writeFileSync(contactsFile, `${['phone,id,name,tier', ...rows].join('\n')}\n`);
     // Minutes ahead, so every call stays scheduled while the test looks at it.
     start = minutesFromNow(30);
@@ -76,7 +96,10 @@ describe('npm run campaign', () => {
 
   it('reports every bad row with its line number before creating anything', async () => {
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, 'phone,id,name\n+14155550100,c1,"Smith, Jane"\n415 555 0101,c2,Bob\n+14155550102,c1,Ann\n+14155550103,c4\n+14155550104,c5,"Multi\nline"\n+14155550105,,Eve\n');
+    writeFileSync(
+      bad,
+      'phone,id,name\n+14155550100,c1,"Smith, Jane"\n415 555 0101,c2,Bob\n+14155550102,c1,Ann\n+14155550103,c4\n+14155550104,c5,"Multi\nline"\n+14155550105,,Eve\n',
+    );
     const result = run(['schedule', bad, '--agent', AGENT, '--start', start, '--every', '2m']);
     expect(await result.exit).toBe(1);
     expect(result.output()).toContain('bad.csv: 4 rows need fixing; nothing was scheduled.');
@@ -115,7 +138,12 @@ describe('npm run campaign', () => {
     });
     const killed = schedule([], losing.url);
     // Wait until the server has answered all 44 (the proxy then withholds four answers).
-    await until(() => progressLines(killed.output()) === 40 && losing.requests.filter((r) => r.method === 'POST' && r.forwarded).length === 44, '40 answered and 4 lost creates');
+    await until(
+      () =>
+        progressLines(killed.output()) === 40 &&
+        losing.requests.filter((r) => r.method === 'POST' && r.forwarded).length === 44,
+      '40 answered and 4 lost creates',
+    );
     killed.child.kill('SIGKILL');
     expect(await killed.exit).toBeNull();
     await losing.close();
@@ -141,7 +169,9 @@ describe('npm run campaign', () => {
     expect(await interrupted.exit).toBe(130);
     await slow.close();
     expect(interrupted.output()).toContain('44 of them were scheduled by an earlier run and are skipped.');
-    expect(interrupted.output()).toContain('Interrupted. Run the same command again to schedule the rest: nothing is scheduled twice.');
+    expect(interrupted.output()).toContain(
+      'Interrupted. Run the same command again to schedule the rest: nothing is scheduled twice.',
+    );
     const afterInterrupt = (await campaignCalls()).length;
     expect(afterInterrupt).toBeGreaterThanOrEqual(54);
     expect(afterInterrupt).toBeLessThan(CONTACTS);
@@ -190,7 +220,9 @@ describe('npm run campaign', () => {
   it('cancel cancels the calls that have not started, and status shows it', async () => {
     const result = run(['cancel', '--campaign', 'spring-2030']);
     expect(await result.exit, result.output()).toBe(0);
-    expect(result.output()).toContain(`Cancelled ${CONTACTS}. Not cancelled: 0 started meanwhile, 0 had started or ended already.`);
+    expect(result.output()).toContain(
+      `Cancelled ${CONTACTS}. Not cancelled: 0 started meanwhile, 0 had started or ended already.`,
+    );
     const calls = await campaignCalls();
     expect(calls.filter((call) => call.status === 'cancelled')).toHaveLength(CONTACTS);
 
@@ -200,6 +232,8 @@ describe('npm run campaign', () => {
 
     const again = run(['cancel', '--campaign', 'spring-2030']);
     expect(await again.exit).toBe(0);
-    expect(again.output()).toContain(`Cancelled 0. Not cancelled: 0 started meanwhile, ${CONTACTS} had started or ended already.`);
+    expect(again.output()).toContain(
+      `Cancelled 0. Not cancelled: 0 started meanwhile, ${CONTACTS} had started or ended already.`,
+    );
   });
 });

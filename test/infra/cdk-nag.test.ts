@@ -7,7 +7,9 @@ import type { StageName } from '../../infra/stacks/stage-config.ts';
 import { buildStack } from './stack-fixture.ts';
 
 interface ValidationReport {
-  pluginReports: Array<{ violations: Array<{ ruleName: string; severity: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
+  pluginReports: Array<{
+    violations: Array<{ ruleName: string; severity: string; violatingConstructs: Array<{ constructPath: string }> }>;
+  }>;
 }
 
 /**
@@ -25,9 +27,13 @@ function nagFindings(stage: StageName, props: Parameters<typeof buildStack>[1] =
     failed = error;
   }
   const reportFile = join(app.outdir, 'validation-report.json');
-  const report: ValidationReport = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+  const report: ValidationReport = existsSync(reportFile)
+    ? JSON.parse(readFileSync(reportFile, 'utf8'))
+    : { pluginReports: [] };
   const findings = report.pluginReports.flatMap((plugin) =>
-    plugin.violations.flatMap((violation) => violation.violatingConstructs.map((c) => `${violation.severity} ${violation.ruleName} at ${c.constructPath}`)),
+    plugin.violations.flatMap((violation) =>
+      violation.violatingConstructs.map((c) => `${violation.severity} ${violation.ruleName} at ${c.constructPath}`),
+    ),
   );
   if (failed && findings.length === 0) throw failed;
   return findings;
@@ -37,7 +43,10 @@ describe("cdk-nag's AwsSolutions pack", () => {
   it('finds nothing unacknowledged in prod, custom domain and alarm email included', () => {
     expect(
       nagFindings('prod', {
-        customDomain: { domainName: 'calls.example.com', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc' },
+        customDomain: {
+          domainName: 'calls.example.com',
+          certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+        },
         alarmEmail: 'oncall@example.com',
       }),
     ).toEqual([]);

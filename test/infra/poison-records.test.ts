@@ -17,14 +17,20 @@ describe('poison records in the CDK stack', () => {
     functionId = (handler) => stack.getLogicalId(stack.functions[handler]?.node.defaultChild as CfnFunction);
   });
 
-  const queueId = (prefix: string) => resourcesOfType(json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(prefix))?.[0] as string;
-  const variables = (handler: string) => json.Resources[functionId(handler)]?.Properties?.Environment.Variables as Record<string, unknown>;
+  const queueId = (prefix: string) =>
+    resourcesOfType(json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(prefix))?.[0] as string;
+  const variables = (handler: string) =>
+    json.Resources[functionId(handler)]?.Properties?.Environment.Variables as Record<string, unknown>;
   const maySendTo = (handler: string, queue: string) => {
     const role = json.Resources[functionId(handler)]?.Properties?.Role['Fn::GetAtt'][0];
     return resourcesOfType(json, 'AWS::IAM::Policy')
       .filter(([, policy]) => policy.Properties?.Roles.some((ref: { Ref: string }) => ref.Ref === role))
       .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as Statement[])
-      .some((s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })));
+      .some(
+        (s) =>
+          [s.Action].flat().includes('sqs:SendMessage') &&
+          [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] })),
+      );
   };
 
   it('tells the dialer its dead-letter queue and lets it park messages there', () => {
@@ -44,7 +50,10 @@ describe('poison records in the CDK stack', () => {
     const failures = queueId('WebhooksStreamFailureQueue');
     expect(variables(BACKGROUND_HANDLERS.eventsStream).STREAM_FAILURE_QUEUE_URL).toEqual({ Ref: failures });
     expect(maySendTo(BACKGROUND_HANDLERS.eventsStream, failures)).toBe(true);
-    const [, mapping] = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties?.FunctionName?.Ref === functionId(BACKGROUND_HANDLERS.eventsStream)) ?? [];
+    const [, mapping] =
+      resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(
+        ([, m]) => m.Properties?.FunctionName?.Ref === functionId(BACKGROUND_HANDLERS.eventsStream),
+      ) ?? [];
     expect(mapping?.Properties).toMatchObject({
       BisectBatchOnFunctionError: STREAM_EVENT_SOURCE.bisectBatchOnError,
       MaximumRetryAttempts: STREAM_EVENT_SOURCE.retryAttempts,

@@ -5,7 +5,9 @@ import { OutboundCallsStack, type OutboundCallsStackProps } from '../../infra/st
 import { STAGES, type StageName } from '../../infra/stacks/stage-config.ts';
 
 /** The context `cdk synth` runs with (cdk.json: settings and feature flags), so tests see the same template. */
-export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
 
 export const AGENT_STREAM_URL = 'wss://agents.example.com/media-stream';
 
@@ -15,11 +17,21 @@ export const AGENT_STREAM_URL = 'wss://agents.example.com/media-stream';
  */
 export function buildStack(stage: StageName, props: Partial<OutboundCallsStackProps> = {}) {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new OutboundCallsStack(app, `OutboundCalls-${stage}`, { stage: STAGES[stage], agentStreamUrl: AGENT_STREAM_URL, ...props });
+  const stack = new OutboundCallsStack(app, `OutboundCalls-${stage}`, {
+    stage: STAGES[stage],
+    agentStreamUrl: AGENT_STREAM_URL,
+    ...props,
+  });
   return { app, stack };
 }
 
-export type CfnResource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+export type CfnResource = {
+  Type: string;
+  Properties?: Record<string, any>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 export type CfnTemplate = { Resources: Record<string, CfnResource>; Outputs?: Record<string, { Value: unknown }> };
 
 export const templateOf = (stack: OutboundCallsStack) => Template.fromStack(stack);

@@ -22,7 +22,14 @@ import { HANDLER_NAMES } from '../../infra/constructs/bundling.ts';
 import { AUTHORIZER_INSTANCE_CACHE, KEY_REVOCATION_DELAY } from '../../infra/constructs/service-api.ts';
 import type { OutboundCallsStack } from '../../infra/stacks/outbound-calls-stack.ts';
 import { STAGES, type StageConfig } from '../../infra/stacks/stage-config.ts';
-import { AGENT_STREAM_URL, buildStack, findCycle, resourcesOfType, templateOf, type CfnTemplate } from './stack-fixture.ts';
+import {
+  AGENT_STREAM_URL,
+  buildStack,
+  findCycle,
+  resourcesOfType,
+  templateOf,
+  type CfnTemplate,
+} from './stack-fixture.ts';
 
 /** The schema each handler checks its environment with (functions/schemas/env.ts). */
 const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
@@ -60,7 +67,11 @@ const PROD_WITH_SIMULATOR: StageConfig = { ...STAGES.prod, carrierSimulator: tru
 const DIAL_QUEUE_SENDERS = ['create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
 /** AWS offers no resource-level permissions for these, so they alone may name Resource "*". */
 // X-Ray's actions, and dynamodb:ListStreams (the stream event source's), have no resource-level permissions.
-const ACTIONS_WITHOUT_RESOURCES = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+const ACTIONS_WITHOUT_RESOURCES = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+]);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -78,7 +89,8 @@ function inspect(stack: OutboundCallsStack, handlers: readonly string[]) {
     expect(found).toHaveLength(1);
     return found[0] as [string, NonNullable<CfnTemplate['Resources'][string]>];
   };
-  const functionResource = (handler: string) => json.Resources[logicalId(handler)] as { Properties: Record<string, any> };
+  const functionResource = (handler: string) =>
+    json.Resources[logicalId(handler)] as { Properties: Record<string, any> };
   const roleId = (handler: string) => functionResource(handler).Properties.Role['Fn::GetAtt'][0] as string;
   /** Every statement of the identity policies attached to a role. */
   const statementsOfRole = (role: string): Statement[] =>
@@ -87,18 +99,40 @@ function inspect(stack: OutboundCallsStack, handlers: readonly string[]) {
       .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as Statement[]);
   const statementsOf = (handler: string) => statementsOfRole(roleId(handler));
   const handlersAllowed = (action: string) =>
-    handlers.filter((handler) => statementsOf(handler).some((statement) => list(statement.Action).includes(action))).sort();
+    handlers
+      .filter((handler) => statementsOf(handler).some((statement) => list(statement.Action).includes(action)))
+      .sort();
   /** Handlers allowed `action` on the resource with this logical id (its ARN). */
   const handlersAllowedOn = (action: string, resourceId: string) =>
-    handlers.filter((handler) =>
-      statementsOf(handler).some(
-        (statement) => list(statement.Action).includes(action) && list(statement.Resource).some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [resourceId, 'Arn'] })),
-      ),
-    ).sort();
+    handlers
+      .filter((handler) =>
+        statementsOf(handler).some(
+          (statement) =>
+            list(statement.Action).includes(action) &&
+            list(statement.Resource).some(
+              (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': [resourceId, 'Arn'] }),
+            ),
+        ),
+      )
+      .sort();
   /** The event source mapping that feeds a handler. */
   const mappingOf = (handler: string) =>
-    resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties?.FunctionName?.Ref === logicalId(handler))?.[1];
-  return { handlers, template, json, logicalId, onlyOne, functionResource, statementsOf, statementsOfRole, handlersAllowed, handlersAllowedOn, mappingOf };
+    resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => m.Properties?.FunctionName?.Ref === logicalId(handler),
+    )?.[1];
+  return {
+    handlers,
+    template,
+    json,
+    logicalId,
+    onlyOne,
+    functionResource,
+    statementsOf,
+    statementsOfRole,
+    handlersAllowed,
+    handlersAllowedOn,
+    mappingOf,
+  };
 }
 
 let prod: ReturnType<typeof inspect>;
@@ -122,17 +156,23 @@ describe('HTTP API', () => {
         expect(resource?.Properties?.AuthorizationType).toBe(route.authorized ? 'CUSTOM' : 'NONE');
         if (route.authorized) expect(resource?.Properties?.AuthorizerId).toEqual({ Ref: authorizerId });
         const integrationId = resource?.Properties?.Target['Fn::Join'][1][1].Ref as string;
-        expect(inspected.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({ 'Fn::GetAtt': [inspected.logicalId(route.handler), 'Arn'] });
+        expect(inspected.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({
+          'Fn::GetAtt': [inspected.logicalId(route.handler), 'Arn'],
+        });
       }
       expect(resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route')).toHaveLength(routes.length + 1);
     }
   });
 
   it('sends every other request to route-not-found ($default)', () => {
-    const [, route] = resourcesOfType(prod.json, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === '$default') ?? [];
+    const [, route] =
+      resourcesOfType(prod.json, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === '$default') ??
+      [];
     expect(route?.Properties?.AuthorizationType).toBe('NONE');
     const integrationId = route?.Properties?.Target['Fn::Join'][1][1].Ref as string;
-    expect(prod.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({ 'Fn::GetAtt': [prod.logicalId(DEFAULT_ROUTE_HANDLER), 'Arn'] });
+    expect(prod.json.Resources[integrationId]?.Properties?.IntegrationUri).toEqual({
+      'Fn::GetAtt': [prod.logicalId(DEFAULT_ROUTE_HANDLER), 'Arn'],
+    });
   });
 
   it('has a Lambda authorizer with simple responses, cached on the Authorization header so that a revoked key works five minutes at most', () => {
@@ -142,11 +182,15 @@ describe('HTTP API', () => {
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
       IdentitySource: ['$request.header.Authorization'],
-      AuthorizerUri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [prod.logicalId('authorizer'), 'Arn'] }])] }),
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [prod.logicalId('authorizer'), 'Arn'] }])],
+      }),
     });
     // API Gateway's cache, then the authorizer instance's own: together the documented delay (docs/deploy.md).
     const gatewaySeconds = authorizer.Properties?.AuthorizerResultTtlInSeconds as number;
-    const instanceSeconds = Number(prod.functionResource('authorizer').Properties.Environment.Variables.API_KEY_CACHE_SECONDS);
+    const instanceSeconds = Number(
+      prod.functionResource('authorizer').Properties.Environment.Variables.API_KEY_CACHE_SECONDS,
+    );
     expect(instanceSeconds).toBe(AUTHORIZER_INSTANCE_CACHE.toSeconds());
     expect(instanceSeconds).toBeGreaterThan(0);
     expect(gatewaySeconds + instanceSeconds).toBe(KEY_REVOCATION_DELAY.toSeconds());
@@ -158,29 +202,44 @@ describe('HTTP API', () => {
     expect(stage.Properties).toMatchObject({
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: STAGES.prod.apiThrottle.rateLimit, ThrottlingBurstLimit: STAGES.prod.apiThrottle.burstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: STAGES.prod.apiThrottle.rateLimit,
+        ThrottlingBurstLimit: STAGES.prod.apiThrottle.burstLimit,
+      },
     });
     const format = JSON.parse(stage.Properties?.AccessLogSettings.Format as string);
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+    });
     const logGroupId = stage.Properties?.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
     expect(prod.json.Resources[logGroupId]?.Properties?.RetentionInDays).toBe(STAGES.prod.logRetention);
   });
 
   it('gives every route without an API key, $default included, its own throttle from the stage config', () => {
-    for (const [name, inspected] of [['prod', prod], ['dev', dev]] as const) {
+    for (const [name, inspected] of [
+      ['prod', prod],
+      ['dev', dev],
+    ] as const) {
       const config = STAGES[name];
       const [, stage] = inspected.onlyOne('AWS::ApiGatewayV2::Stage');
-      const publicRoutes = API_ROUTES.filter((route) => !route.authorized && inspected.handlers.includes(route.handler));
-      const expected = Object.fromEntries([
-        ...publicRoutes.map((route) => [`${route.method} ${route.path}`, route.handler] as const),
-        ['$default', DEFAULT_ROUTE_HANDLER] as const,
-      ].map(([routeKey, handler]) => {
-        const throttle = config.publicRouteThrottles[handler as keyof typeof config.publicRouteThrottles];
-        return [routeKey, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
-      }));
+      const publicRoutes = API_ROUTES.filter(
+        (route) => !route.authorized && inspected.handlers.includes(route.handler),
+      );
+      const expected = Object.fromEntries(
+        [
+          ...publicRoutes.map((route) => [`${route.method} ${route.path}`, route.handler] as const),
+          ['$default', DEFAULT_ROUTE_HANDLER] as const,
+        ].map(([routeKey, handler]) => {
+          const throttle = config.publicRouteThrottles[handler as keyof typeof config.publicRouteThrottles];
+          return [routeKey, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
+        }),
+      );
       expect(stage.Properties?.RouteSettings, name).toEqual(expected);
       // Below the stage's own limit, which every authenticated route keeps.
-      for (const settings of Object.values(expected)) expect(settings.ThrottlingRateLimit).toBeLessThan(config.apiThrottle.rateLimit);
+      for (const settings of Object.values(expected))
+        expect(settings.ThrottlingRateLimit).toBeLessThan(config.apiThrottle.rateLimit);
       // CloudFormation creates the routes before the stage that names them.
       const routeIds = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route')
         .filter(([, route]) => route.Properties?.RouteKey in expected)
@@ -199,7 +258,10 @@ describe('HTTP API', () => {
   it('serves a custom domain from context, and tells Twilio and the simulator that URL', () => {
     const { stack } = buildStack('prod', {
       stage: PROD_WITH_SIMULATOR,
-      customDomain: { domainName: 'calls.example.com', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc' },
+      customDomain: {
+        domainName: 'calls.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+      },
     });
     const withDomain = inspect(stack, handlersOf(PROD_WITH_SIMULATOR));
     withDomain.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'calls.example.com' });
@@ -216,7 +278,9 @@ describe('HTTP API', () => {
 describe('functions', () => {
   it('deploys one function per handler that routes.ts names, and no other', () => {
     for (const inspected of [prod, dev]) {
-      const descriptions = Object.values(inspected.template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Description);
+      const descriptions = Object.values(inspected.template.findResources('AWS::Lambda::Function')).map(
+        (fn) => fn.Properties.Description,
+      );
       expect(descriptions.sort()).toEqual(inspected.handlers.map((name) => `outbound-calls ${name}`).sort());
     }
     expect(Object.keys(ENV_SCHEMAS).sort()).toEqual([...HANDLER_NAMES].sort());
@@ -225,13 +289,18 @@ describe('functions', () => {
   it('runs each on Node.js 22, arm64, as an ESM bundle, with tracing and its own log group', () => {
     for (const handler of prod.handlers) {
       const { Properties: fn } = prod.functionResource(handler);
-      expect(fn, handler).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(fn, handler).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
       const logGroupId = fn.LoggingConfig.LogGroup.Ref as string;
       expect(prod.json.Resources[logGroupId]?.Properties?.RetentionInDays, handler).toBe(STAGES.prod.logRetention);
     }
   });
 
-  it("gives each every variable its environment schema requires, and none the schema does not read", () => {
+  it('gives each every variable its environment schema requires, and none the schema does not read', () => {
     for (const [inspected, handler] of [prod, dev].flatMap((i) => i.handlers.map((h) => [i, h] as const))) {
       const schema = ENV_SCHEMAS[handler] as z.ZodMiniObject;
       const variables = Object.keys(inspected.functionResource(handler).Properties.Environment.Variables);
@@ -239,7 +308,10 @@ describe('functions', () => {
         .filter(([, field]) => !(field as z.ZodMiniType).safeParse(undefined).success)
         .map(([name]) => name);
       expect(variables, handler).toEqual(expect.arrayContaining([...required, ...SHARED_VARIABLES]));
-      expect(variables.filter((name) => !(name in schema.shape) && !SHARED_VARIABLES.includes(name)), handler).toEqual([]);
+      expect(
+        variables.filter((name) => !(name in schema.shape) && !SHARED_VARIABLES.includes(name)),
+        handler,
+      ).toEqual([]);
     }
   });
 
@@ -257,7 +329,8 @@ describe('functions', () => {
     const [groupId, group] = prod.onlyOne('AWS::Scheduler::ScheduleGroup');
     const [secretId] = prod.onlyOne('AWS::SecretsManager::Secret');
     const [apiId] = prod.onlyOne('AWS::ApiGatewayV2::Api');
-    const queueId = (name: string) => resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(`Dispatch${name}`))?.[0];
+    const queueId = (name: string) =>
+      resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(`Dispatch${name}`))?.[0];
     const apiEndpoint = { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] };
     expect(groupId).toBeDefined();
     expect(prod.functionResource('telephony-webhooks').Properties.Environment.Variables).toEqual(
@@ -293,21 +366,36 @@ describe('data', () => {
       TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
-    const declared = table.Properties?.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string }>; Projection: unknown }>;
+    const declared = table.Properties?.GlobalSecondaryIndexes as Array<{
+      IndexName: string;
+      KeySchema: Array<{ AttributeName: string }>;
+      Projection: unknown;
+    }>;
     const indexes = Object.fromEntries(
-      declared.map(
-        (index) => [index.IndexName, { partitionKey: index.KeySchema[0]?.AttributeName, sortKey: index.KeySchema[1]?.AttributeName, projection: index.Projection }],
-      ),
+      declared.map((index) => [
+        index.IndexName,
+        {
+          partitionKey: index.KeySchema[0]?.AttributeName,
+          sortKey: index.KeySchema[1]?.AttributeName,
+          projection: index.Projection,
+        },
+      ]),
     );
     expect(Object.keys(indexes)).toContain('byWatchdog');
     expect(indexes).toEqual(
-      Object.fromEntries(Object.entries(ALL_INDEXES).map(([name, index]) => [name, { ...index, projection: { ProjectionType: 'ALL' } }])),
+      Object.fromEntries(
+        Object.entries(ALL_INDEXES).map(([name, index]) => [name, { ...index, projection: { ProjectionType: 'ALL' } }]),
+      ),
     );
   });
 
   it('keeps the table in prod (RETAIN and deletion protection) but not in dev', () => {
     const [, prodTable] = prod.onlyOne('AWS::DynamoDB::Table');
-    expect(prodTable).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } });
+    expect(prodTable).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { DeletionProtectionEnabled: true },
+    });
     const [, devTable] = dev.onlyOne('AWS::DynamoDB::Table');
     expect(devTable).toMatchObject({ DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
     expect(prod.onlyOne('AWS::SecretsManager::Secret')[1].DeletionPolicy).toBe('Retain');
@@ -316,7 +404,13 @@ describe('data', () => {
 });
 
 describe('dispatch', () => {
-  const queues = () => Object.fromEntries(resourcesOfType(prod.json, 'AWS::SQS::Queue').map(([id, queue]) => [id.replace(/^Dispatch|[0-9A-F]{8}$/g, ''), { id, queue }]));
+  const queues = () =>
+    Object.fromEntries(
+      resourcesOfType(prod.json, 'AWS::SQS::Queue').map(([id, queue]) => [
+        id.replace(/^Dispatch|[0-9A-F]{8}$/g, ''),
+        { id, queue },
+      ]),
+    );
 
   it('encrypts every queue and refuses requests without TLS', () => {
     expect(Object.keys(queues()).sort()).toEqual([
@@ -331,7 +425,11 @@ describe('dispatch', () => {
       expect(queue.Properties?.SqsManagedSseEnabled, id).toBe(true);
       prod.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     }
   });
@@ -357,7 +455,8 @@ describe('dispatch', () => {
   });
 
   it("lets EventBridge Scheduler's role (trusting only the Scheduler of this account) send only to the dial queue and its dead-letter queue", () => {
-    const [roleId, role] = resourcesOfType(prod.json, 'AWS::IAM::Role').find(([id]) => id.startsWith('DispatchSchedulerRole')) ?? [];
+    const [roleId, role] =
+      resourcesOfType(prod.json, 'AWS::IAM::Role').find(([id]) => id.startsWith('DispatchSchedulerRole')) ?? [];
     expect(role?.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
@@ -382,20 +481,29 @@ describe('dispatch', () => {
     const [, group] = prod.onlyOne('AWS::Scheduler::ScheduleGroup');
     for (const handler of SCHEDULING_FUNCTIONS) {
       const statements = prod.statementsOf(handler);
-      expect(statements.find((s) => s.Action === 'iam:PassRole'), handler).toEqual({
+      expect(
+        statements.find((s) => s.Action === 'iam:PassRole'),
+        handler,
+      ).toEqual({
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DispatchSchedulerRole/), 'Arn'] },
         Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       });
       const scheduling = statements.find((s) => list(s.Action).includes('scheduler:CreateSchedule'));
-      expect(list(scheduling?.Action ?? []).sort(), handler).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
+      expect(list(scheduling?.Action ?? []).sort(), handler).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+      ]);
       expect(JSON.stringify(scheduling?.Resource)).toContain(`:schedule/${group.Properties?.Name}/*`);
     }
   });
 
   it('lets only the functions that send calls on their way send to the dial queue', () => {
-    expect(prod.handlersAllowedOn('sqs:SendMessage', queues().DialQueue?.id as string)).toEqual([...DIAL_QUEUE_SENDERS].sort());
+    expect(prod.handlersAllowedOn('sqs:SendMessage', queues().DialQueue?.id as string)).toEqual(
+      [...DIAL_QUEUE_SENDERS].sort(),
+    );
   });
 
   it('runs the reconciler every minute', () => {
@@ -416,7 +524,9 @@ describe('dispatch', () => {
       for (const key of ['twilioAccountSid', 'twilioAuthToken', 'simulatorAccountSid']) expect(template).toContain(key);
       expect(inspected.handlersAllowed('secretsmanager:GetSecretValue')).toEqual([...readers].sort());
       for (const handler of readers) {
-        const read = inspected.statementsOf(handler).find((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
+        const read = inspected
+          .statementsOf(handler)
+          .find((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
         expect(read?.Resource, handler).toEqual({ Ref: secretId });
       }
     }
@@ -431,7 +541,8 @@ describe('dispatch', () => {
 });
 
 describe('customer webhooks', () => {
-  const queueId = (name: string) => resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(name))?.[0] as string;
+  const queueId = (name: string) =>
+    resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith(name))?.[0] as string;
 
   it('feeds the events function from the table stream: calls only, bisecting failures, failed batches parked', () => {
     const mapping = prod.mappingOf('events-stream');
@@ -439,8 +550,12 @@ describe('customer webhooks', () => {
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId('WebhooksStreamFailureQueue'), 'Arn'] } } },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: 'CALL#' }] } } } }) }] },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [queueId('WebhooksStreamFailureQueue'), 'Arn'] } },
+      },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: 'CALL#' }] } } } }) }],
+      },
     });
     expect(JSON.stringify(mapping?.Properties?.EventSourceArn)).toContain('StreamArn');
   });
@@ -451,14 +566,21 @@ describe('customer webhooks', () => {
       EventSourceArn: { 'Fn::GetAtt': [queueId('WebhooksDeliveryQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    const [, queue] = resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('WebhooksDeliveryQueue')) ?? [];
+    const [, queue] =
+      resourcesOfType(prod.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('WebhooksDeliveryQueue')) ?? [];
     const timeout = prod.functionResource('webhook-delivery').Properties.Timeout as number;
     expect(queue?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
-    expect(queue?.Properties?.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [queueId('WebhooksDeliveryDeadLetterQueue'), 'Arn'] });
+    expect(queue?.Properties?.RedrivePolicy.deadLetterTargetArn).toEqual({
+      'Fn::GetAtt': [queueId('WebhooksDeliveryDeadLetterQueue'), 'Arn'],
+    });
   });
 
   it('lets only the webhook functions queue deliveries, and only the events function publish to the bus', () => {
-    expect(prod.handlersAllowedOn('sqs:SendMessage', queueId('WebhooksDeliveryQueue'))).toEqual(['events-stream', 'webhook-delivery', 'webhook-endpoints']);
+    expect(prod.handlersAllowedOn('sqs:SendMessage', queueId('WebhooksDeliveryQueue'))).toEqual([
+      'events-stream',
+      'webhook-delivery',
+      'webhook-endpoints',
+    ]);
     expect(prod.handlersAllowed('events:PutEvents')).toEqual(['events-stream']);
     const [busId] = prod.onlyOne('AWS::Events::EventBus');
     const publish = prod.statementsOf('events-stream').find((s) => s.Action === 'events:PutEvents');
@@ -469,21 +591,43 @@ describe('customer webhooks', () => {
 describe('least privilege', () => {
   it('names specific resources and actions in every identity policy statement ("*" only for X-Ray, which has no resources)', () => {
     const statements = [
-      ...resourcesOfType(prod.json, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Statement[]),
-      ...resourcesOfType(prod.json, 'AWS::IAM::Role').flatMap(([, r]) => (r.Properties?.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement)),
+      ...resourcesOfType(prod.json, 'AWS::IAM::Policy').flatMap(
+        ([, p]) => p.Properties?.PolicyDocument.Statement as Statement[],
+      ),
+      ...resourcesOfType(prod.json, 'AWS::IAM::Role').flatMap(([, r]) =>
+        (r.Properties?.Policies ?? []).flatMap(
+          (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
+        ),
+      ),
     ];
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       const actions = list(statement.Action);
       for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-      if (list(statement.Resource).includes('*')) expect(actions.every((action) => ACTIONS_WITHOUT_RESOURCES.has(action)), JSON.stringify(statement)).toBe(true);
+      if (list(statement.Resource).includes('*'))
+        expect(
+          actions.every((action) => ACTIONS_WITHOUT_RESOURCES.has(action)),
+          JSON.stringify(statement),
+        ).toBe(true);
     }
-    expect(resourcesOfType(prod.json, 'AWS::IAM::Role').every(([, role]) => !role.Properties?.ManagedPolicyArns)).toBe(true);
+    expect(resourcesOfType(prod.json, 'AWS::IAM::Role').every(([, role]) => !role.Properties?.ManagedPolicyArns)).toBe(
+      true,
+    );
   });
 
   it('gives write access to the table only to the functions that write', () => {
     expect(dev.handlersAllowed('dynamodb:PutItem')).toEqual(
-      ['cancel-call', 'carrier-simulator', 'create-call', 'dialer', 'events-stream', 'reconciler', 'telephony-webhooks', 'webhook-delivery', 'webhook-endpoints'].sort(),
+      [
+        'cancel-call',
+        'carrier-simulator',
+        'create-call',
+        'dialer',
+        'events-stream',
+        'reconciler',
+        'telephony-webhooks',
+        'webhook-delivery',
+        'webhook-endpoints',
+      ].sort(),
     );
     expect(prod.handlersAllowed('dynamodb:Query')).not.toContain(DEFAULT_ROUTE_HANDLER);
   });
@@ -491,16 +635,24 @@ describe('least privilege', () => {
   it('gives route-not-found and openapi-document nothing but their own logs and traces', () => {
     for (const handler of [DEFAULT_ROUTE_HANDLER, 'openapi-document']) {
       const actions = prod.statementsOf(handler).flatMap((s) => list(s.Action));
-      expect(actions.sort(), handler).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      expect(actions.sort(), handler).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
     }
   });
 });
 
 describe('operations', () => {
-  const alarms = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
+  const alarms = (template: Template) =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, any>);
 
   it('alarms on the depth of every dead-letter queue', () => {
-    const deadLetterQueues = resourcesOfType(prod.json, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue') || id.includes('FailureQueue'));
+    const deadLetterQueues = resourcesOfType(prod.json, 'AWS::SQS::Queue').filter(
+      ([id]) => id.includes('DeadLetterQueue') || id.includes('FailureQueue'),
+    );
     expect(deadLetterQueues).toHaveLength(4);
     for (const [id] of deadLetterQueues) {
       expect(alarms(prod.template)).toContainEqual(
@@ -516,7 +668,11 @@ describe('operations', () => {
 
   it("alarms on each function's errors and throttles", () => {
     for (const handler of prod.handlers) {
-      const ofFunction = alarms(prod.template).filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: prod.logicalId(handler) } }]));
+      const ofFunction = alarms(prod.template).filter(
+        (a) =>
+          JSON.stringify(a.Dimensions) ===
+          JSON.stringify([{ Name: 'FunctionName', Value: { Ref: prod.logicalId(handler) } }]),
+      );
       expect(ofFunction.map((a) => a.MetricName).sort(), handler).toEqual(['Errors', 'Throttles']);
       expect(ofFunction.find((a) => a.MetricName === 'Errors')?.Threshold).toBe(STAGES.prod.alarms.functionErrors);
     }
@@ -536,11 +692,21 @@ describe('operations', () => {
     prod.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(resourcesOfType(prod.json, 'AWS::SNS::Subscription')).toHaveLength(0);
     const withEmail = inspect(buildStack('dev', { alarmEmail: 'oncall@example.com' }).stack, handlersOf(STAGES.dev));
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
   });
 
   it('outputs the API URL, the table name and the queue URLs', () => {
-    for (const output of ['ApiUrl', 'TableName', 'DialQueueUrl', 'DialDeadLetterQueueUrl', 'SchedulerDeadLetterQueueUrl', 'TelephonySecretArn']) {
+    for (const output of [
+      'ApiUrl',
+      'TableName',
+      'DialQueueUrl',
+      'DialDeadLetterQueueUrl',
+      'SchedulerDeadLetterQueueUrl',
+      'TelephonySecretArn',
+    ]) {
       prod.template.hasOutput(output, {});
     }
   });
@@ -548,15 +714,29 @@ describe('operations', () => {
 
 describe('stages', () => {
   it('takes every difference between dev and prod from the stage config', () => {
-    for (const [stage, inspected] of [['dev', dev], ['prod', prod]] as const) {
+    for (const [stage, inspected] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
       const config = STAGES[stage];
       const [, stageResource] = inspected.onlyOne('AWS::ApiGatewayV2::Stage');
-      expect(stageResource.Properties?.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: config.apiThrottle.rateLimit, ThrottlingBurstLimit: config.apiThrottle.burstLimit });
-      const retentions = new Set(resourcesOfType(inspected.json, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties?.RetentionInDays));
+      expect(stageResource.Properties?.DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: config.apiThrottle.rateLimit,
+        ThrottlingBurstLimit: config.apiThrottle.burstLimit,
+      });
+      const retentions = new Set(
+        resourcesOfType(inspected.json, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties?.RetentionInDays),
+      );
       expect([...retentions]).toEqual([config.logRetention]);
-      expect(inspected.functionResource('dialer').Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(config.logLevel);
-      expect(inspected.mappingOf('dialer')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
-      expect(inspected.mappingOf('webhook-delivery')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(config.dialerMaxConcurrency);
+      expect(inspected.functionResource('dialer').Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe(
+        config.logLevel,
+      );
+      expect(inspected.mappingOf('dialer')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(
+        config.dialerMaxConcurrency,
+      );
+      expect(inspected.mappingOf('webhook-delivery')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(
+        config.dialerMaxConcurrency,
+      );
     }
     expect(STAGES.dev.removalPolicy).not.toBe(STAGES.prod.removalPolicy);
   });
@@ -564,16 +744,30 @@ describe('stages', () => {
   it('deploys the carrier simulator only where the stage asks for it: dev, not prod unless -c carrierSimulator=true', () => {
     expect(STAGES.dev.carrierSimulator).toBe(true);
     expect(STAGES.prod.carrierSimulator).toBe(false);
-    const prodWithSimulator = inspect(buildStack('prod', { stage: PROD_WITH_SIMULATOR }).stack, handlersOf(PROD_WITH_SIMULATOR));
-    for (const [inspected, deployed] of [[prod, false], [dev, true], [prodWithSimulator, true]] as const) {
-      const routeKeys = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey as string);
+    const prodWithSimulator = inspect(
+      buildStack('prod', { stage: PROD_WITH_SIMULATOR }).stack,
+      handlersOf(PROD_WITH_SIMULATOR),
+    );
+    for (const [inspected, deployed] of [
+      [prod, false],
+      [dev, true],
+      [prodWithSimulator, true],
+    ] as const) {
+      const routeKeys = resourcesOfType(inspected.json, 'AWS::ApiGatewayV2::Route').map(
+        ([, route]) => route.Properties?.RouteKey as string,
+      );
       expect(routeKeys.filter((key) => key.includes('/simulator/'))).toHaveLength(deployed ? 2 : 0);
-      const descriptions = resourcesOfType(inspected.json, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.Description);
+      const descriptions = resourcesOfType(inspected.json, 'AWS::Lambda::Function').map(
+        ([, fn]) => fn.Properties?.Description,
+      );
       expect(descriptions.includes(`outbound-calls ${SIMULATOR}`)).toBe(deployed);
       // Test keys' calls are sent to the simulator only where there is one: no function is told of a missing one.
       // create-call refuses test keys' calls without it (422 test_calls_unavailable).
       for (const handler of ['create-call', 'dialer', 'reconciler', 'telephony-webhooks']) {
-        expect('SIMULATOR_API_BASE_URL' in inspected.functionResource(handler).Properties.Environment.Variables, handler).toBe(deployed);
+        expect(
+          'SIMULATOR_API_BASE_URL' in inspected.functionResource(handler).Properties.Environment.Variables,
+          handler,
+        ).toBe(deployed);
       }
       expect(inspected.handlersAllowed('lambda:InvokeFunction')).toEqual(deployed ? [SIMULATOR] : []);
     }

@@ -10,7 +10,14 @@ import { HANDLER_BUNDLE, HANDLER_NAMES, HANDLER_NODE_OPTIONS, REPO_ROOT } from '
 import { findCycle, resourcesOfType, type CfnTemplate } from './stack-fixture.ts';
 
 /** Variables that would let the CDK reach an AWS account; `cdk synth` must not need any of them. */
-const AWS_ACCESS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION'];
+const AWS_ACCESS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'CDK_DEFAULT_ACCOUNT',
+  'CDK_DEFAULT_REGION',
+];
 
 /**
  * `npx cdk synth` exactly as an operator runs it (cdk.json, tsx, every function bundled by local
@@ -23,9 +30,17 @@ const outdir = mkdtempSync(join(tmpdir(), 'outbound-calls-synth-'));
 let template: CfnTemplate;
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, CDK_DOCKER: 'docker-is-not-used-here', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CDK_DOCKER: 'docker-is-not-used-here',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
   for (const name of AWS_ACCESS) delete env[name];
-  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stage=prod', '-c', 'carrierSimulator=true', '-o', outdir], { cwd: REPO_ROOT, env });
+  await promisify(execFile)(
+    'npx',
+    ['cdk', 'synth', '--quiet', '--no-notices', '-c', 'stage=prod', '-c', 'carrierSimulator=true', '-o', outdir],
+    { cwd: REPO_ROOT, env },
+  );
   template = JSON.parse(readFileSync(join(outdir, 'OutboundCalls-prod.template.json'), 'utf8'));
 });
 
@@ -35,14 +50,21 @@ describe('cdk synth of the whole app', () => {
   const functionAssets = () =>
     resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => ({
       id,
-      dir: join(outdir, (template.Resources[id] as unknown as { Metadata: Record<string, string> }).Metadata['aws:asset:path'] as string),
+      dir: join(
+        outdir,
+        (template.Resources[id] as unknown as { Metadata: Record<string, string> }).Metadata[
+          'aws:asset:path'
+        ] as string,
+      ),
       handler: String(fn.Properties?.Description).replace('outbound-calls ', ''),
     }));
 
   it('produces an environment-agnostic template without a dependency cycle', () => {
-    expect(resourcesOfType(template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.Description).sort()).toEqual(
-      HANDLER_NAMES.map((name) => `outbound-calls ${name}`).sort(),
-    );
+    expect(
+      resourcesOfType(template, 'AWS::Lambda::Function')
+        .map(([, fn]) => fn.Properties?.Description)
+        .sort(),
+    ).toEqual(HANDLER_NAMES.map((name) => `outbound-calls ${name}`).sort());
     expect(findCycle(template)).toBeNull();
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.artifacts['OutboundCalls-prod'].environment).toBe('aws://unknown-account/unknown-region');
@@ -63,7 +85,13 @@ describe('cdk synth of the whole app', () => {
     for (const { dir, handler } of functionAssets()) {
       const loaded = spawnSync(
         process.execPath,
-        [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', 'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2);', pathToFileURL(join(dir, 'index.mjs')).href],
+        [
+          HANDLER_NODE_OPTIONS,
+          '--input-type=module',
+          '-e',
+          'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2);',
+          pathToFileURL(join(dir, 'index.mjs')).href,
+        ],
         { env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT }, encoding: 'utf8' },
       );
       expect(loaded.status, `${handler}: ${loaded.stderr}`).toBe(0);

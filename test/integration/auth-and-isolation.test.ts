@@ -21,7 +21,11 @@ describe('authentication and account isolation', () => {
     ['unknown', `vsnp_test_${'a'.repeat(32)}`, 'invalid_api_key'],
     ['live-prefixed but unknown', `vsnp_live_${'b'.repeat(32)}`, 'invalid_api_key'],
   ])('rejects a %s key with 401 in the standard error shape', async (_name, key, code) => {
-    for (const [method, path] of [['GET', CALLS], ['POST', CALLS], ['GET', `${CALLS}/obc_01JZZZZZZZZZZZZZZZZZZZZZZZ`]] as const) {
+    for (const [method, path] of [
+      ['GET', CALLS],
+      ['POST', CALLS],
+      ['GET', `${CALLS}/obc_01JZZZZZZZZZZZZZZZZZZZZZZZ`],
+    ] as const) {
       const response = await api.request(method, path, { key, body: method === 'POST' ? {} : undefined });
       expect(response.status).toBe(401);
       expect(response.body.error).toMatchObject({ type: 'authentication_failed', code });
@@ -38,9 +42,12 @@ describe('authentication and account isolation', () => {
     expect(response.body.error.code).toBe('invalid_api_key');
   });
 
-  it("hides every call of another account: 404 on get and cancel, absent from lists", async () => {
+  it('hides every call of another account: 404 on get and cancel, absent from lists', async () => {
     const other = await api.createOtherAccount();
-    const created = await api.request('POST', CALLS, { key: other.key, body: { agentId: other.agentId, toNumber: '+14155550199' } });
+    const created = await api.request('POST', CALLS, {
+      key: other.key,
+      body: { agentId: other.agentId, toNumber: '+14155550199' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.fromNumber).toBe(other.number);
     const id = created.body.id;

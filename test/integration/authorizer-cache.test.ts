@@ -60,7 +60,8 @@ describe('remembered API key lookups', () => {
 
   it('reads an unknown key once, however often it is presented within the time to live, and again after it', async () => {
     const { clock, counted, auth } = setUp();
-    for (let i = 0; i < 50; i++) expect(await auth(bearer(fakeKey(1)))).toEqual({ authenticated: false, reason: 'invalid_api_key' });
+    for (let i = 0; i < 50; i++)
+      expect(await auth(bearer(fakeKey(1)))).toEqual({ authenticated: false, reason: 'invalid_api_key' });
     expect(counted.reads).toBe(1);
     clock.advanceSeconds(TTL_SECONDS);
     await auth(bearer(fakeKey(1)));
@@ -124,7 +125,10 @@ describe('remembered API key lookups', () => {
     const { key, secret } = await issueApiKey({ directory, clock }, { accountId, mode: 'test' });
     expect((await authenticate({ directory: lookup }, bearer(secret))).authenticated).toBe(true);
     await revokeApiKey({ directory, clock }, { accountId, keyId: key.id });
-    expect(await authenticate({ directory: lookup }, bearer(secret))).toEqual({ authenticated: false, reason: 'invalid_api_key' });
+    expect(await authenticate({ directory: lookup }, bearer(secret))).toEqual({
+      authenticated: false,
+      reason: 'invalid_api_key',
+    });
     expect(counted.reads).toBe(2);
   });
 });

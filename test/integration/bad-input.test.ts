@@ -25,36 +25,94 @@ describe('bad input', () => {
     ['missing toNumber', () => ({ body: { agentId: AGENT } }), 'missing_field', 'toNumber'],
     ['toNumber without +', () => ({ body: { ...valid, toNumber: '4155550199' } }), 'invalid_phone_number', 'toNumber'],
     ['toNumber too short', () => ({ body: { ...valid, toNumber: '+1415' } }), 'invalid_phone_number', 'toNumber'],
-    ['toNumber with spaces', () => ({ body: { ...valid, toNumber: '+1 415 555 0199' } }), 'invalid_phone_number', 'toNumber'],
-    ['an agent of another account', () => ({ body: { ...valid, agentId: other.agentId } }), 'agent_not_found', 'agentId'],
+    [
+      'toNumber with spaces',
+      () => ({ body: { ...valid, toNumber: '+1 415 555 0199' } }),
+      'invalid_phone_number',
+      'toNumber',
+    ],
+    [
+      'an agent of another account',
+      () => ({ body: { ...valid, agentId: other.agentId } }),
+      'agent_not_found',
+      'agentId',
+    ],
     ['an agent that does not exist', () => ({ body: { ...valid, agentId: 'agt_nope' } }), 'agent_not_found', 'agentId'],
-    ['fromNumber not assigned to the agent', () => ({ body: { ...valid, fromNumber: '+14155550124' } }), 'from_number_not_assigned', 'fromNumber'],
-    ['fromNumber of another account', () => ({ body: { ...valid, fromNumber: other.number } }), 'from_number_not_assigned', 'fromNumber'],
-    ['scheduledFor without a zone', () => ({ body: { ...valid, scheduledFor: '2030-06-17T09:00:00' } }), 'invalid_scheduled_for', 'scheduledFor'],
-    ['scheduledFor unparseable', () => ({ body: { ...valid, scheduledFor: 'next tuesday' } }), 'invalid_scheduled_for', 'scheduledFor'],
-    ['scheduledFor beyond the skew tolerance', () => ({ body: { ...valid, scheduledFor: minutesFromNow(-6) } }), 'scheduled_for_in_past', 'scheduledFor'],
+    [
+      'fromNumber not assigned to the agent',
+      () => ({ body: { ...valid, fromNumber: '+14155550124' } }),
+      'from_number_not_assigned',
+      'fromNumber',
+    ],
+    [
+      'fromNumber of another account',
+      () => ({ body: { ...valid, fromNumber: other.number } }),
+      'from_number_not_assigned',
+      'fromNumber',
+    ],
+    [
+      'scheduledFor without a zone',
+      () => ({ body: { ...valid, scheduledFor: '2030-06-17T09:00:00' } }),
+      'invalid_scheduled_for',
+      'scheduledFor',
+    ],
+    [
+      'scheduledFor unparseable',
+      () => ({ body: { ...valid, scheduledFor: 'next tuesday' } }),
+      'invalid_scheduled_for',
+      'scheduledFor',
+    ],
+    [
+      'scheduledFor beyond the skew tolerance',
+      () => ({ body: { ...valid, scheduledFor: minutesFromNow(-6) } }),
+      'scheduled_for_in_past',
+      'scheduledFor',
+    ],
     ['maxRetries 4', () => ({ body: { ...valid, maxRetries: 4 } }), 'invalid_field', 'maxRetries'],
     ['maxRetries -1', () => ({ body: { ...valid, maxRetries: -1 } }), 'invalid_field', 'maxRetries'],
     ['maxRetries 1.5', () => ({ body: { ...valid, maxRetries: 1.5 } }), 'invalid_field', 'maxRetries'],
     ['retryDelayMinutes 0', () => ({ body: { ...valid, retryDelayMinutes: 0 } }), 'invalid_field', 'retryDelayMinutes'],
-    ['retryDelayMinutes a string', () => ({ body: { ...valid, retryDelayMinutes: '30' } }), 'invalid_field', 'retryDelayMinutes'],
-    ['metadata an array', () => ({ body: { ...valid, metadata: [{ customerId: 'c1' }] } }), 'invalid_metadata', 'metadata'],
-    ['metadata over the bound', () => ({ body: { ...valid, metadata: { notes: 'x'.repeat(9000) } } }), 'invalid_metadata', 'metadata'],
-    ['a misspelt field', () => ({ body: { ...valid, scheduledfor: minutesFromNow(60) } }), 'unknown_field', 'scheduledfor'],
+    [
+      'retryDelayMinutes a string',
+      () => ({ body: { ...valid, retryDelayMinutes: '30' } }),
+      'invalid_field',
+      'retryDelayMinutes',
+    ],
+    [
+      'metadata an array',
+      () => ({ body: { ...valid, metadata: [{ customerId: 'c1' }] } }),
+      'invalid_metadata',
+      'metadata',
+    ],
+    [
+      'metadata over the bound',
+      () => ({ body: { ...valid, metadata: { notes: 'x'.repeat(9000) } } }),
+      'invalid_metadata',
+      'metadata',
+    ],
+    [
+      'a misspelt field',
+      () => ({ body: { ...valid, scheduledfor: minutesFromNow(60) } }),
+      'unknown_field',
+      'scheduledfor',
+    ],
     ['a body that is not JSON', () => ({ rawBody: '{"agentId": "agt_01HXK8Z3MNPQRS",' }), 'invalid_json', undefined],
     ['an empty body', () => ({ rawBody: '' }), 'invalid_json', undefined],
     ['a JSON array body', () => ({ body: [valid] }), 'invalid_request_body', undefined],
   ];
 
-  it.each(createCases)('create with %s: 400 %s naming the field, nothing written', async (_name, input, code, param) => {
-    const before = await callCount();
-    const response = await api.request('POST', CALLS, input());
-    expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ type: 'invalid_request', code });
-    expect(response.body.error.param).toBe(param);
-    expect(typeof response.body.error.message).toBe('string');
-    expect(await callCount()).toBe(before);
-  });
+  it.each(createCases)(
+    'create with %s: 400 %s naming the field, nothing written',
+    async (_name, input, code, param) => {
+      const before = await callCount();
+      const response = await api.request('POST', CALLS, input());
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ type: 'invalid_request', code });
+      expect(response.body.error.param).toBe(param);
+      expect(typeof response.body.error.message).toBe('string');
+      expect(await callCount()).toBe(before);
+    },
+  );
 
   it('treats a scheduledFor just inside the tolerance as due now', async () => {
     const scheduledFor = minutesFromNow(-2);

@@ -64,20 +64,32 @@ describe('calls through the local pipeline', () => {
       20_000,
     );
     const order = ['queued', 'initiating', 'ringing', 'in_progress', 'completed'];
-    expect(seen.every((status, i) => i === 0 || order.indexOf(status) > order.indexOf(seen[i - 1] as string))).toBe(true);
+    expect(seen.every((status, i) => i === 0 || order.indexOf(status) > order.indexOf(seen[i - 1] as string))).toBe(
+      true,
+    );
     expect(seen).toContain('in_progress');
     expect(seen.at(-1)).toBe('completed');
   });
 
   it('hands the answered call to the agent with the first message, metadata and ids', async () => {
-    const { id } = await create({ toNumber: '+15005550100', metadata: { customerId: 'cust_9' }, overrideFirstMessage: 'Hi Jane!' });
+    const { id } = await create({
+      toNumber: '+15005550100',
+      metadata: { customerId: 'cust_9' },
+      overrideFirstMessage: 'Hi Jane!',
+    });
     const call = await callReaches(api, id, TERMINAL);
     const simulated = [...api.stack.simulatedCalls.calls.values()].find((c) => String(c.params.Url).includes(id));
     // The simulator read the TwiML as strictly as Twilio, and found nothing wrong with it.
     expect(simulated?.errorCode).toBeNull();
     expect(simulated?.answerTwiml).toContain('<Connect action="');
     expect(simulated?.answerTwiml).toContain('<Stream url="wss://');
-    for (const [name, value] of [['callId', id], ['agentId', AGENT], ['conversationId', call.conversationId], ['firstMessage', 'Hi Jane!'], ['metadata', '{&quot;customerId&quot;:&quot;cust_9&quot;}']]) {
+    for (const [name, value] of [
+      ['callId', id],
+      ['agentId', AGENT],
+      ['conversationId', call.conversationId],
+      ['firstMessage', 'Hi Jane!'],
+      ['metadata', '{&quot;customerId&quot;:&quot;cust_9&quot;}'],
+    ]) {
       expect(simulated?.answerTwiml).toContain(`<Parameter name="${name}" value="${value}"/>`);
     }
     const defaulted = await create({ toNumber: '+15005550101' });
@@ -99,7 +111,10 @@ describe('calls through the local pipeline', () => {
       [3, 'no_answer'],
     ]);
     // Each retry waits retryDelayMinutes after the previous attempt ended.
-    for (const [previous, next] of [[0, 1], [1, 2]] as const) {
+    for (const [previous, next] of [
+      [0, 1],
+      [1, 2],
+    ] as const) {
       const gap = Date.parse(call.attempts[next].initiatedAt) - Date.parse(call.attempts[previous].endedAt);
       expect(gap).toBeGreaterThanOrEqual(0);
     }
@@ -108,7 +123,11 @@ describe('calls through the local pipeline', () => {
   });
 
   it('can cancel a call waiting for its retry', async () => {
-    const { id } = await api.request('POST', CALLS, { body: { agentId: AGENT, toNumber: '+15005550102', maxRetries: 3, retryDelayMinutes: 30 } }).then((r) => r.body);
+    const { id } = await api
+      .request('POST', CALLS, {
+        body: { agentId: AGENT, toNumber: '+15005550102', maxRetries: 3, retryDelayMinutes: 30 },
+      })
+      .then((r) => r.body);
     await callReaches(api, id, ['scheduled'], 20_000);
     const cancelled = await api.request('POST', `${CALLS}/${id}/cancel`);
     expect(cancelled.status).toBe(200);
@@ -130,7 +149,8 @@ describe('calls through the local pipeline', () => {
     const group = api.stack.queues.scheduleGroupName;
     const scheduledFor = new Date(Date.now() + 3 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const { id } = await create({ toNumber: '+15005550100', scheduledFor });
-    const names = async () => ((await scheduler.send(new ListSchedulesCommand({ GroupName: group }))).Schedules ?? []).map((s) => s.Name);
+    const names = async () =>
+      ((await scheduler.send(new ListSchedulesCommand({ GroupName: group }))).Schedules ?? []).map((s) => s.Name);
     expect(await names()).toContain(`${id}-a1`);
     expect((await api.request('POST', `${CALLS}/${id}/cancel`)).status).toBe(200);
     expect(await names()).not.toContain(`${id}-a1`);

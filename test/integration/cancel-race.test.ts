@@ -12,7 +12,9 @@ describe('status writes are conditional on the status read', () => {
   afterAll(() => api.stack.stop());
 
   it('lets exactly one of many concurrent cancels win; the rest get 409 naming the status', async () => {
-    const created = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) } });
+    const created = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },
+    });
     const responses = await Promise.all(
       Array.from({ length: 6 }, () => api.request('POST', `${CALLS}/${created.body.id}/cancel`)),
     );
@@ -24,12 +26,16 @@ describe('status writes are conditional on the status read', () => {
   });
 
   it('refuses a write whose expected status is stale', async () => {
-    const created = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) } });
+    const created = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },
+    });
     const store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
     const call = await store.get('acc_demo', created.body.id);
     expect(call?.status).toBe('scheduled');
     await store.update({ ...call!, status: 'cancelled' }, call!);
-    await expect(store.update({ ...call!, status: 'initiating' }, call!)).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(store.update({ ...call!, status: 'initiating' }, call!)).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
     expect((await store.get('acc_demo', created.body.id))?.status).toBe('cancelled');
   });
 });

@@ -37,35 +37,50 @@ describe('the call lifecycle on a network at its worst', () => {
 
   it('brings every call to its true outcome, with connectedAt <= endedAt and each attempt dialed once', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...Object.keys(OUTCOMES)), { minLength: 1, maxLength: 6 }), async (numbers) => {
-        const created = await Promise.all(
-          numbers.map(async (toNumber) => {
-            const response = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 } });
-            expect(response.status).toBe(201);
-            return { id: response.body.id as string, toNumber };
-          }),
-        );
-        for (const { id, toNumber } of created) {
-          const call = await callReaches(api, id, TERMINAL, 60_000);
-          const [status, endReason] = OUTCOMES[toNumber] as [string, string];
-          expect({ toNumber, status: call.status, endReason: call.endReason }).toEqual({ toNumber, status, endReason });
-          expect(call.attempts).toHaveLength(toNumber === '+15005550102' ? 2 : 1);
-          for (const attempt of call.attempts) {
-            const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt].filter((t: string | null) => t !== null).map((t: string) => Date.parse(t));
-            expect(times).toEqual([...times].sort((a, b) => a - b));
-            expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
-            const duration = attempt.connectedAt ? Math.round((Date.parse(attempt.endedAt) - Date.parse(attempt.connectedAt)) / 1000) : 0;
-            expect(attempt.durationSeconds).toBe(duration);
-          }
-          // No double dial: one simulated call per attempt (the invalid number is refused at dial).
-          const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) => String(c.params.Url).includes(`callId=${id}&`));
-          expect(dials.map((c) => String(c.params.Url).split('attempt=')[1])).toEqual(
-            toNumber === '+15005550105' ? [] : call.attempts.map((a: { attempt: number }) => String(a.attempt)),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...Object.keys(OUTCOMES)), { minLength: 1, maxLength: 6 }),
+        async (numbers) => {
+          const created = await Promise.all(
+            numbers.map(async (toNumber) => {
+              const response = await api.request('POST', CALLS, {
+                body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 },
+              });
+              expect(response.status).toBe(201);
+              return { id: response.body.id as string, toNumber };
+            }),
           );
-          // The service's TwiML survived the simulator's strict reading.
-          for (const dial of dials) expect(dial.errorCode).toBeNull();
-        }
-      }),
+          for (const { id, toNumber } of created) {
+            const call = await callReaches(api, id, TERMINAL, 60_000);
+            const [status, endReason] = OUTCOMES[toNumber] as [string, string];
+            expect({ toNumber, status: call.status, endReason: call.endReason }).toEqual({
+              toNumber,
+              status,
+              endReason,
+            });
+            expect(call.attempts).toHaveLength(toNumber === '+15005550102' ? 2 : 1);
+            for (const attempt of call.attempts) {
+              const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt]
+                .filter((t: string | null) => t !== null)
+                .map((t: string) => Date.parse(t));
+              expect(times).toEqual([...times].sort((a, b) => a - b));
+              expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
+              const duration = attempt.connectedAt
+                ? Math.round((Date.parse(attempt.endedAt) - Date.parse(attempt.connectedAt)) / 1000)
+                : 0;
+              expect(attempt.durationSeconds).toBe(duration);
+            }
+            // No double dial: one simulated call per attempt (the invalid number is refused at dial).
+            const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) =>
+              String(c.params.Url).includes(`callId=${id}&`),
+            );
+            expect(dials.map((c) => String(c.params.Url).split('attempt=')[1])).toEqual(
+              toNumber === '+15005550105' ? [] : call.attempts.map((a: { attempt: number }) => String(a.attempt)),
+            );
+            // The service's TwiML survived the simulator's strict reading.
+            for (const dial of dials) expect(dial.errorCode).toBeNull();
+          }
+        },
+      ),
       { numRuns: 4 },
     );
   }, 300_000);

@@ -15,7 +15,11 @@ describe('a frozen queue and scheduler during a create', () => {
 
   beforeAll(async () => {
     proxy = await startFreezableProxy(inject('motoEndpoint'));
-    api = await startTestApi({ motoEndpoint: proxy.endpoint, reconcileIntervalMs: 1000, environment: { WATCHDOG_GRACE_SECONDS: '2' } });
+    api = await startTestApi({
+      motoEndpoint: proxy.endpoint,
+      reconcileIntervalMs: 1000,
+      environment: { WATCHDOG_GRACE_SECONDS: '2' },
+    });
   });
   afterAll(async () => {
     proxy.thaw();
@@ -27,8 +31,12 @@ describe('a frozen queue and scheduler during a create', () => {
     const toNumber = '+14155550142';
     proxy.freeze();
     const immediate = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber } });
-    const scheduled = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, scheduledFor: minutesFromNow(30) } });
-    const cancelled = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, scheduledFor: minutesFromNow(40) } });
+    const scheduled = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, scheduledFor: minutesFromNow(30) },
+    });
+    const cancelled = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, scheduledFor: minutesFromNow(40) },
+    });
     const cancel = await api.request('POST', `${CALLS}/${cancelled.body.id}/cancel`);
     expect(immediate.status).toBe(201);
     expect(scheduled.status).toBe(201);
@@ -47,7 +55,9 @@ describe('a frozen queue and scheduler during a create', () => {
     await eventually(
       () =>
         scheduler
-          .send(new GetScheduleCommand({ Name: `${scheduled.body.id}-a1`, GroupName: api.stack.queues.scheduleGroupName }))
+          .send(
+            new GetScheduleCommand({ Name: `${scheduled.body.id}-a1`, GroupName: api.stack.queues.scheduleGroupName }),
+          )
           .then((schedule) => schedule.Name ?? null)
           .catch(() => null),
       (name) => name !== null,

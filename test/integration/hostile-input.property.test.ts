@@ -31,7 +31,9 @@ describe('hostile input on every route', () => {
   beforeAll(async () => {
     api = await startTestApi({ environment: { WEBHOOK_BACKOFF_UNIT: '0.02', WEBHOOK_RETRY_WINDOW_SECONDS: '8' } });
     receiver = await startWebhookReceiver();
-    const created = await api.request('POST', HOOKS, { body: { url: receiver.url, events: ['OutboundCallStatusChanged'] } });
+    const created = await api.request('POST', HOOKS, {
+      body: { url: receiver.url, events: ['OutboundCallStatusChanged'] },
+    });
     expect(created.status).toBe(201);
     endpointId = created.body.id;
   });
@@ -45,10 +47,14 @@ describe('hostile input on every route', () => {
     const items: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await db().send(new ScanCommand({ TableName: api.stack.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+      const page = await db().send(
+        new ScanCommand({ TableName: api.stack.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
+      );
       for (const item of page.Items ?? []) {
         if (/^(CALL|IDEMPOTENCY|ACCOUNT|APIKEYHASH|NUMBER)#/.test(String(item.pk))) {
-          items.push(`${item.pk}|${item.sk}|${item.version ?? item.revision ?? ''}|${item.updatedAt ?? ''}|${item.enabled ?? ''}`);
+          items.push(
+            `${item.pk}|${item.sk}|${item.version ?? item.revision ?? ''}|${item.updatedAt ?? ''}|${item.enabled ?? ''}`,
+          );
         }
       }
       start = page.LastEvaluatedKey;
@@ -79,11 +85,21 @@ describe('hostile input on every route', () => {
   async function sendHostile(request: Sent): Promise<Answer> {
     const before = snapshot ?? (await primaryItems());
     const answer = await send(request);
-    expect(answer.status, `${request.method} ${request.path.slice(0, 200)} answered ${answer.status}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+    expect(
+      answer.status,
+      `${request.method} ${request.path.slice(0, 200)} answered ${answer.status}: ${answer.text.slice(0, 300)}`,
+    ).toBeLessThan(500);
     if (answer.status >= 400) {
-      expect(answer.body?.error, answer.text.slice(0, 300)).toMatchObject({ type: expect.any(String), code: expect.any(String), message: expect.any(String) });
+      expect(answer.body?.error, answer.text.slice(0, 300)).toMatchObject({
+        type: expect.any(String),
+        code: expect.any(String),
+        message: expect.any(String),
+      });
       snapshot = await primaryItems();
-      expect(snapshot, `${request.method} ${request.path.slice(0, 200)} answered ${answer.status} but changed the table`).toBe(before);
+      expect(
+        snapshot,
+        `${request.method} ${request.path.slice(0, 200)} answered ${answer.status} but changed the table`,
+      ).toBe(before);
     } else {
       snapshot = undefined;
     }
@@ -93,11 +109,31 @@ describe('hostile input on every route', () => {
   // ---- Arbitraries -------------------------------------------------------------------------
 
   /** Numbers that JSON can spell but no JavaScript or DynamoDB number holds exactly. */
-  const wildNumber = fc.constantFrom('1e309', '-1e400', '9007199254740993', '-9007199254740993', '1e-200', '123456789012345678901234567890', '-0', '0.1', '42');
+  const wildNumber = fc.constantFrom(
+    '1e309',
+    '-1e400',
+    '9007199254740993',
+    '-9007199254740993',
+    '1e-200',
+    '123456789012345678901234567890',
+    '-0',
+    '0.1',
+    '42',
+  );
   const text = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.constantFrom('Hello\u0001 there', 'a\u000Bb', '\u0000', '\uD800', '\uFFFF', '\u0085', '<Say>&amp;</Say>', ']]>', '"\'<>&'),
+    fc.constantFrom(
+      'Hello\u0001 there',
+      'a\u000Bb',
+      '\u0000',
+      '\uD800',
+      '\uFFFF',
+      '\u0085',
+      '<Say>&amp;</Say>',
+      ']]>',
+      '"\'<>&',
+    ),
   );
   const key = fc.oneof(text, fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '', 'x'.repeat(200)));
   /** JSON text (not a value), so that numbers and keys JavaScript would normalise reach the service as sent. */
@@ -110,7 +146,9 @@ describe('hostile input on every route', () => {
       fc.double().map((n) => (Number.isFinite(n) ? JSON.stringify(n) : '0')),
       text.map((s) => JSON.stringify(s)),
       fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-      fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+      fc
+        .array(fc.tuple(key, tie('value')), { maxLength: 4 })
+        .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
     ),
   })).value;
   const nested = (depth: number, inner: string) => `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`;
@@ -118,18 +156,49 @@ describe('hostile input on every route', () => {
     jsonText,
     fc.integer({ min: 1, max: 40 }).map((depth) => nested(depth, '"deep"')),
     fc.integer({ min: 1, max: 20 }).chain((depth) => key.map((k) => nested(depth, `{${JSON.stringify(k)}:1}`))),
-    fc.integer({ min: 200, max: 300 }).map((n) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])))),
+    fc
+      .integer({ min: 200, max: 300 })
+      .map((n) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])))),
     fc.integer({ min: 8000, max: 8300 }).map((n) => JSON.stringify({ blob: 'x'.repeat(n) })),
   );
-  const fieldValue = fc.oneof(jsonText, text.map((s) => JSON.stringify(s)));
+  const fieldValue = fc.oneof(
+    jsonText,
+    text.map((s) => JSON.stringify(s)),
+  );
   const createBody = fc.oneof(
-    { weight: 4, arbitrary: metadataText.map((metadata) => `{"agentId":"${AGENT}","toNumber":"+14155550199","scheduledFor":"${LATER}","metadata":${metadata}}`) },
+    {
+      weight: 4,
+      arbitrary: metadataText.map(
+        (metadata) =>
+          `{"agentId":"${AGENT}","toNumber":"+14155550199","scheduledFor":"${LATER}","metadata":${metadata}}`,
+      ),
+    },
     { weight: 2, arbitrary: text.map((message) => JSON.stringify({ ...base, overrideFirstMessage: message })) },
     {
       weight: 3,
       arbitrary: fc
-        .tuple(fc.constantFrom('agentId', 'toNumber', 'fromNumber', 'scheduledFor', 'maxRetries', 'retryDelayMinutes', 'overrideFirstMessage', 'metadata', '__proto__', 'constructor', 'scheduledfor'), fieldValue)
-        .map(([name, value]) => `{${Object.entries(base).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')},${JSON.stringify(name)}:${value}}`),
+        .tuple(
+          fc.constantFrom(
+            'agentId',
+            'toNumber',
+            'fromNumber',
+            'scheduledFor',
+            'maxRetries',
+            'retryDelayMinutes',
+            'overrideFirstMessage',
+            'metadata',
+            '__proto__',
+            'constructor',
+            'scheduledfor',
+          ),
+          fieldValue,
+        )
+        .map(
+          ([name, value]) =>
+            `{${Object.entries(base)
+              .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+              .join(',')},${JSON.stringify(name)}:${value}}`,
+        ),
     },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
     { weight: 1, arbitrary: jsonText },
@@ -138,14 +207,49 @@ describe('hostile input on every route', () => {
   const segment = fc.oneof(
     text.filter((s) => !/\p{Cs}/u.test(s)).map(encodeURIComponent),
     fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '-', '%', '.', '~'), maxLength: 30 }),
-    fc.constantFrom('%E0%A4%A', '%', '%zz', 'obc_01HXMN8ZABC123', `obc_${'Z'.repeat(26)}`, 'x'.repeat(2000), '..', '%2F'),
+    fc.constantFrom(
+      '%E0%A4%A',
+      '%',
+      '%zz',
+      'obc_01HXMN8ZABC123',
+      `obc_${'Z'.repeat(26)}`,
+      'x'.repeat(2000),
+      '..',
+      '%2F',
+    ),
   );
   const queryParams = fc.array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('agentId', 'status', 'dateFrom', 'dateTo', 'page', 'pageSize', 'cursor', '__proto__', 'constructor', 'toString'), text),
+      fc.oneof(
+        fc.constantFrom(
+          'agentId',
+          'status',
+          'dateFrom',
+          'dateTo',
+          'page',
+          'pageSize',
+          'cursor',
+          '__proto__',
+          'constructor',
+          'toString',
+        ),
+        text,
+      ),
       fc.oneof(
         text,
-        fc.constantFrom('2025-06-01', '2025-02-30', '2025-06-01T00:00:00Z', '9999-12-31T23:59:59Z', '0', '-1', '1e309', '100', '101', 'completed', 'x'.repeat(3000)),
+        fc.constantFrom(
+          '2025-06-01',
+          '2025-02-30',
+          '2025-06-01T00:00:00Z',
+          '9999-12-31T23:59:59Z',
+          '0',
+          '-1',
+          '1e309',
+          '100',
+          '101',
+          'completed',
+          'x'.repeat(3000),
+        ),
       ),
     ),
     { maxLength: 4 },
@@ -156,18 +260,31 @@ describe('hostile input on every route', () => {
       for (const [name, value] of pairs) search.append(name, value);
       return search.toString();
     }),
-    fc.constantFrom('dateFrom=2025-06-10&dateTo=2025-06-01', '%zz=1', 'status=%E0%A4%A', 'page=1&page=2', 'cursor=eyJwYWdlIjoyfQ'),
+    fc.constantFrom(
+      'dateFrom=2025-06-10&dateTo=2025-06-01',
+      '%zz=1',
+      'status=%E0%A4%A',
+      'page=1&page=2',
+      'cursor=eyJwYWdlIjoyfQ',
+    ),
   );
   const webhookBody = fc.oneof(
-    fc.record(
-      {
-        url: fc.oneof(fc.constant('RECEIVER'), text.map((s) => `RECEIVER/${s}`), text, fc.constantFrom('ftp://nope', 'javascript:alert(1)')),
-        events: fc.oneof(fc.constant(['OutboundCallStatusChanged']), fc.array(text, { maxLength: 3 })),
-        description: fc.oneof(text, fc.constant('d'.repeat(600))),
-        enabled: fc.oneof(fc.boolean(), text),
-      },
-      { requiredKeys: [] },
-    ).map((body) => JSON.stringify(body)),
+    fc
+      .record(
+        {
+          url: fc.oneof(
+            fc.constant('RECEIVER'),
+            text.map((s) => `RECEIVER/${s}`),
+            text,
+            fc.constantFrom('ftp://nope', 'javascript:alert(1)'),
+          ),
+          events: fc.oneof(fc.constant(['OutboundCallStatusChanged']), fc.array(text, { maxLength: 3 })),
+          description: fc.oneof(text, fc.constant('d'.repeat(600))),
+          enabled: fc.oneof(fc.boolean(), text),
+        },
+        { requiredKeys: [] },
+      )
+      .map((body) => JSON.stringify(body)),
     jsonText,
     fc.string({ unit: 'binary', maxLength: 100 }),
   );
@@ -181,7 +298,11 @@ describe('hostile input on every route', () => {
       fc.asyncProperty(createBody, async (rawBody) => {
         const answer = await sendHostile({ method: 'POST', path: CALLS, rawBody });
         if (answer.status === 201) {
-          accepted.push({ id: answer.body.id, metadata: answer.body.metadata, overrideFirstMessage: answer.body.overrideFirstMessage });
+          accepted.push({
+            id: answer.body.id,
+            metadata: answer.body.metadata,
+            overrideFirstMessage: answer.body.overrideFirstMessage,
+          });
           expect(Buffer.byteLength(JSON.stringify(answer.body.metadata))).toBeLessThanOrEqual(METADATA_LIMITS.bytes);
         }
       }),
@@ -197,7 +318,12 @@ describe('hostile input on every route', () => {
       .map((value) => value.trim());
     await fc.assert(
       fc.asyncProperty(headerValue, async (value) => {
-        const answer = await sendHostile({ method: 'POST', path: CALLS, rawBody: JSON.stringify(base), headers: { 'idempotency-key': value } });
+        const answer = await sendHostile({
+          method: 'POST',
+          path: CALLS,
+          rawBody: JSON.stringify(base),
+          headers: { 'idempotency-key': value },
+        });
         if (answer.status === 201) accepted.push({ id: answer.body.id, metadata: {} });
       }),
       params,
@@ -209,7 +335,8 @@ describe('hostile input on every route', () => {
       fc.asyncProperty(queryString, async (query) => {
         const answer = await sendHostile({ method: 'GET', path: `${CALLS}?${query}` });
         if (answer.status === 200) expect(Array.isArray(answer.body.data)).toBe(true);
-        if (answer.status === 400) expect(typeof answer.body.error.param === 'string' || answer.body.error.code === 'invalid_cursor').toBe(true);
+        if (answer.status === 400)
+          expect(typeof answer.body.error.param === 'string' || answer.body.error.code === 'invalid_cursor').toBe(true);
       }),
       { ...params, numRuns: 80 },
     );
@@ -218,7 +345,9 @@ describe('hostile input on every route', () => {
   it('call routes with any id: GET and cancel answer 404 or their documented 4xx, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(segment, fc.boolean(), async (id, cancel) => {
-        const answer = await sendHostile(cancel ? { method: 'POST', path: `${CALLS}/${id}/cancel` } : { method: 'GET', path: `${CALLS}/${id}` });
+        const answer = await sendHostile(
+          cancel ? { method: 'POST', path: `${CALLS}/${id}/cancel` } : { method: 'GET', path: `${CALLS}/${id}` },
+        );
         expect([200, 404, 400, 409, 414]).toContain(answer.status);
       }),
       params,
@@ -241,16 +370,24 @@ describe('hostile input on every route', () => {
       fc.asyncProperty(route, async (request) => {
         const path = request.path.replace('ENDPOINT', endpointId);
         const rawBody = request.rawBody?.replaceAll('RECEIVER', receiver.url);
-        const answer = await sendHostile({ method: request.method, path, ...(rawBody === undefined ? {} : { rawBody }) });
+        const answer = await sendHostile({
+          method: request.method,
+          path,
+          ...(rawBody === undefined ? {} : { rawBody }),
+        });
         // Keep the receiver's endpoint in place and enabled for the delivery check below.
         if (answer.status < 300 && path.startsWith(`${HOOKS}/${endpointId}`) && request.method !== 'GET') {
           snapshot = undefined;
-          const restored = await api.request('PATCH', `${HOOKS}/${endpointId}`, { body: { url: receiver.url, events: ['OutboundCallStatusChanged'], enabled: true } });
+          const restored = await api.request('PATCH', `${HOOKS}/${endpointId}`, {
+            body: { url: receiver.url, events: ['OutboundCallStatusChanged'], enabled: true },
+          });
           expect(restored.status).toBe(200);
         }
         if (answer.status === 204) {
           snapshot = undefined;
-          const again = await api.request('POST', HOOKS, { body: { url: receiver.url, events: ['OutboundCallStatusChanged'] } });
+          const again = await api.request('POST', HOOKS, {
+            body: { url: receiver.url, events: ['OutboundCallStatusChanged'] },
+          });
           endpointId = again.body.id;
         }
       }),
@@ -259,7 +396,11 @@ describe('hostile input on every route', () => {
   }, 300_000);
 
   it('answers a body over the bound with 413 and a URL over the bound with 414, in the service error shape', async () => {
-    const big = await sendHostile({ method: 'POST', path: CALLS, rawBody: JSON.stringify({ ...base, metadata: { blob: 'x'.repeat(70_000) } }) });
+    const big = await sendHostile({
+      method: 'POST',
+      path: CALLS,
+      rawBody: JSON.stringify({ ...base, metadata: { blob: 'x'.repeat(70_000) } }),
+    });
     expect(big.status).toBe(413);
     expect(big.body.error).toMatchObject({ type: 'request_too_large', code: 'request_too_large' });
     const huge = await sendHostile({ method: 'POST', path: CALLS, rawBody: 'x'.repeat(2_000_000) });
@@ -267,17 +408,33 @@ describe('hostile input on every route', () => {
     const long = await sendHostile({ method: 'GET', path: `${CALLS}?agentId=${'a'.repeat(20_000)}` });
     expect(long.status).toBe(414);
     expect(long.body.error).toMatchObject({ type: 'uri_too_long', code: 'uri_too_long' });
-    const deep = await sendHostile({ method: 'POST', path: CALLS, rawBody: `${'['.repeat(30_000)}${']'.repeat(30_000)}` });
+    const deep = await sendHostile({
+      method: 'POST',
+      path: CALLS,
+      rawBody: `${'['.repeat(30_000)}${']'.repeat(30_000)}`,
+    });
     expect(deep.status).toBe(400);
     expect(deep.body.error.code).toBe('invalid_json');
   });
 
   it('rejects __proto__ anywhere: in the body, in metadata, as a query parameter', async () => {
-    const inBody = await sendHostile({ method: 'POST', path: CALLS, rawBody: `{"agentId":"${AGENT}","toNumber":"+14155550199","__proto__":{"scheduledFor":"${LATER}"}}` });
+    const inBody = await sendHostile({
+      method: 'POST',
+      path: CALLS,
+      rawBody: `{"agentId":"${AGENT}","toNumber":"+14155550199","__proto__":{"scheduledFor":"${LATER}"}}`,
+    });
     expect(inBody.status).toBe(400);
-    const inMetadata = await sendHostile({ method: 'POST', path: CALLS, rawBody: JSON.stringify(base).replace('}', ',"metadata":{"a":{"__proto__":{"x":1}}}}') });
+    const inMetadata = await sendHostile({
+      method: 'POST',
+      path: CALLS,
+      rawBody: JSON.stringify(base).replace('}', ',"metadata":{"a":{"__proto__":{"x":1}}}}'),
+    });
     expect(inMetadata.status).toBe(400);
-    const constructorKey = await sendHostile({ method: 'POST', path: CALLS, rawBody: JSON.stringify({ ...base, metadata: { a: { constructor: 'x' } } }) });
+    const constructorKey = await sendHostile({
+      method: 'POST',
+      path: CALLS,
+      rawBody: JSON.stringify({ ...base, metadata: { a: { constructor: 'x' } } }),
+    });
     expect(constructorKey.status).toBe(400);
     expect(constructorKey.body.error).toMatchObject({ code: 'invalid_metadata', param: 'metadata' });
     const inQuery = await sendHostile({ method: 'GET', path: `${CALLS}?__proto__=x` });
@@ -306,10 +463,16 @@ describe('hostile input on every route', () => {
   }, 120_000);
   it("one tenant's call at every bound cannot delay another tenant's events: both calls end and both are delivered", async () => {
     // Metadata at each bound at once: as deep, as many keys, as large as allowed, with the extreme numbers.
-    let deepest: Record<string, unknown> = { last: 'bottom', tiny: 1e-100, big: Number.MAX_SAFE_INTEGER, negative: -Number.MAX_SAFE_INTEGER };
+    let deepest: Record<string, unknown> = {
+      last: 'bottom',
+      tiny: 1e-100,
+      big: Number.MAX_SAFE_INTEGER,
+      negative: -Number.MAX_SAFE_INTEGER,
+    };
     for (let level = 2; level < METADATA_LIMITS.depth; level++) deepest = { [`level${level}`]: deepest };
     const metadata: Record<string, unknown> = { deep: deepest, text: 'Grüße 😀 \t\n "quoted" <tag> & ]]>' };
-    while (Object.keys(metadata).length < METADATA_LIMITS.keys - METADATA_LIMITS.depth - 4) metadata[`k${Object.keys(metadata).length}`] = 'v';
+    while (Object.keys(metadata).length < METADATA_LIMITS.keys - METADATA_LIMITS.depth - 4)
+      metadata[`k${Object.keys(metadata).length}`] = 'v';
     const filler = METADATA_LIMITS.bytes - Buffer.byteLength(JSON.stringify({ ...metadata, pad: '' }));
     metadata.pad = 'p'.repeat(filler);
     expect(Buffer.byteLength(JSON.stringify(metadata))).toBe(METADATA_LIMITS.bytes);
@@ -321,18 +484,30 @@ describe('hostile input on every route', () => {
     const other = await api.createOtherAccount();
     const otherReceiver = await startWebhookReceiver();
     try {
-      const hook = await api.request('POST', HOOKS, { key: other.key, body: { url: otherReceiver.url, events: ['SessionEnded'] } });
+      const hook = await api.request('POST', HOOKS, {
+        key: other.key,
+        body: { url: otherReceiver.url, events: ['SessionEnded'] },
+      });
       expect(hook.status).toBe(201);
-      const normal = await api.request('POST', CALLS, { key: other.key, body: { agentId: other.agentId, toNumber: '+15005550101' } });
+      const normal = await api.request('POST', CALLS, {
+        key: other.key,
+        body: { agentId: other.agentId, toNumber: '+15005550101' },
+      });
       expect(normal.status).toBe(201);
       await eventually(
-        async () => otherReceiver.delivered().filter((d) => d.event.type === 'SessionEnded' && d.event.data.call.id === normal.body.id),
+        async () =>
+          otherReceiver
+            .delivered()
+            .filter((d) => d.event.type === 'SessionEnded' && d.event.data.call.id === normal.body.id),
         (found) => found.length > 0,
         60_000,
         "the other tenant's SessionEnded",
       );
       const ended = await eventually(
-        async () => receiver.delivered().filter((d) => d.event.data.call.id === hostile.body.id && d.event.data.call.status === 'completed'),
+        async () =>
+          receiver
+            .delivered()
+            .filter((d) => d.event.data.call.id === hostile.body.id && d.event.data.call.status === 'completed'),
         (found) => found.length > 0,
         60_000,
         "the hostile tenant's own completed event",

@@ -43,7 +43,9 @@ describe('Idempotency-Key on create', () => {
   it('creates exactly one call when the same request races itself', async () => {
     const before = await count();
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => api.request('POST', CALLS, { body, headers: { 'idempotency-key': 'order-race' } })),
+      Array.from({ length: 8 }, () =>
+        api.request('POST', CALLS, { body, headers: { 'idempotency-key': 'order-race' } }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(8).fill(201));
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
@@ -64,7 +66,10 @@ describe('Idempotency-Key on create', () => {
   });
 
   it('does not remember a rejected request', async () => {
-    const bad = await api.request('POST', CALLS, { body: { ...body, toNumber: '123' }, headers: { 'idempotency-key': 'order-1003' } });
+    const bad = await api.request('POST', CALLS, {
+      body: { ...body, toNumber: '123' },
+      headers: { 'idempotency-key': 'order-1003' },
+    });
     expect(bad.status).toBe(400);
     const good = await api.request('POST', CALLS, { body, headers: { 'idempotency-key': 'order-1003' } });
     expect(good.status).toBe(201);

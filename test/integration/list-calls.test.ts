@@ -5,7 +5,13 @@ import { aCall } from '../support/calls.ts';
 import { CALLS, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const AGENTS = ['agt_01HXK8Z3MNPQRS', 'agt_01HXK8Z3MNPQRT'] as const;
-type Listed = { data: Array<{ id: string; createdAt: string; agentId: string; status: string }>; page: number; pageSize: number; hasMore: boolean; nextCursor: string | null };
+type Listed = {
+  data: Array<{ id: string; createdAt: string; agentId: string; status: string }>;
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+  nextCursor: string | null;
+};
 
 /**
  * 30 calls written over three days of June 2025 straight through the store (the API only creates
@@ -67,7 +73,10 @@ describe('listing calls', () => {
     expect(seen).toEqual(newestFirst(calls.filter((call) => call.agentId === 'agt_01HXK8Z3MNPQRT')));
 
     const first = await list('?agentId=agt_01HXK8Z3MNPQRT&pageSize=4');
-    const mismatched = await api.request('GET', `${CALLS}?agentId=agt_01HXK8Z3MNPQRS&pageSize=4&cursor=${first.nextCursor}`);
+    const mismatched = await api.request(
+      'GET',
+      `${CALLS}?agentId=agt_01HXK8Z3MNPQRS&pageSize=4&cursor=${first.nextCursor}`,
+    );
     expect(mismatched.status).toBe(400);
     expect(mismatched.body.error.code).toBe('invalid_cursor');
   });
@@ -75,12 +84,38 @@ describe('listing calls', () => {
   it.each([
     ['status', '?status=cancelled&pageSize=100', (call: (typeof calls)[number]) => call.status === 'cancelled'],
     ['agent', `?agentId=${AGENTS[0]}&pageSize=100`, (call: (typeof calls)[number]) => call.agentId === AGENTS[0]],
-    ['agent and status', `?agentId=${AGENTS[0]}&status=queued&pageSize=100`, (call: (typeof calls)[number]) => call.agentId === AGENTS[0] && call.status === 'queued'],
-    ['a dateFrom date', '?dateFrom=2025-06-02&pageSize=100', (call: (typeof calls)[number]) => call.createdAt >= '2025-06-02'],
-    ['a dateTo date (the whole day)', '?dateTo=2025-06-02&pageSize=100', (call: (typeof calls)[number]) => call.createdAt < '2025-06-03'],
-    ['a date-time range', '?dateFrom=2025-06-02T09:05:00Z&dateTo=2025-06-02T09:12:00Z&pageSize=100', (call: (typeof calls)[number]) => call.createdAt >= '2025-06-02T09:05:00Z' && call.createdAt <= '2025-06-02T09:12:00Z'],
-    ['a date-time with an offset', '?dateFrom=2025-06-03T11:20:00%2B02:00&pageSize=100', (call: (typeof calls)[number]) => call.createdAt >= '2025-06-03T09:20:00Z'],
-    ['status, agent and dates together', `?status=queued&agentId=${AGENTS[1]}&dateFrom=2025-06-01&dateTo=2025-06-02&pageSize=100`, (call: (typeof calls)[number]) => call.status === 'queued' && call.agentId === AGENTS[1] && call.createdAt < '2025-06-03'],
+    [
+      'agent and status',
+      `?agentId=${AGENTS[0]}&status=queued&pageSize=100`,
+      (call: (typeof calls)[number]) => call.agentId === AGENTS[0] && call.status === 'queued',
+    ],
+    [
+      'a dateFrom date',
+      '?dateFrom=2025-06-02&pageSize=100',
+      (call: (typeof calls)[number]) => call.createdAt >= '2025-06-02',
+    ],
+    [
+      'a dateTo date (the whole day)',
+      '?dateTo=2025-06-02&pageSize=100',
+      (call: (typeof calls)[number]) => call.createdAt < '2025-06-03',
+    ],
+    [
+      'a date-time range',
+      '?dateFrom=2025-06-02T09:05:00Z&dateTo=2025-06-02T09:12:00Z&pageSize=100',
+      (call: (typeof calls)[number]) =>
+        call.createdAt >= '2025-06-02T09:05:00Z' && call.createdAt <= '2025-06-02T09:12:00Z',
+    ],
+    [
+      'a date-time with an offset',
+      '?dateFrom=2025-06-03T11:20:00%2B02:00&pageSize=100',
+      (call: (typeof calls)[number]) => call.createdAt >= '2025-06-03T09:20:00Z',
+    ],
+    [
+      'status, agent and dates together',
+      `?status=queued&agentId=${AGENTS[1]}&dateFrom=2025-06-01&dateTo=2025-06-02&pageSize=100`,
+      (call: (typeof calls)[number]) =>
+        call.status === 'queued' && call.agentId === AGENTS[1] && call.createdAt < '2025-06-03',
+    ],
   ])('filters by %s', async (_name, query, keep) => {
     const expected = newestFirst(calls.filter(keep));
     expect(expected.length).toBeGreaterThan(0);

@@ -7,11 +7,15 @@ import { describe, expect, it } from 'vitest';
 /** Runs `npm start`'s script with a changed environment; it must stop before starting anything. */
 function start(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'prerequisites-'));
-  return spawnSync(process.execPath, [join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'infra/local/start.ts'], {
-    encoding: 'utf8',
-    env: { ...process.env, LOCAL_DATA_DIR: join(dir, 'data'), ...env },
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'infra/local/start.ts'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, LOCAL_DATA_DIR: join(dir, 'data'), ...env },
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('npm start prerequisites', () => {

@@ -41,7 +41,10 @@ describe('no double dial', () => {
     const client = new DynamoDBClient({});
     await ensureTable(client, tableName);
     const db = createDocumentClient(client);
-    await createAccount({ directory: new DynamoDbDirectory(db, tableName), clock: systemClock }, { id: 'acc_prop', name: 'Property', concurrentCallLimit: 1000 });
+    await createAccount(
+      { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
+      { id: 'acc_prop', name: 'Property', concurrentCallLimit: 1000 },
+    );
     store = new DynamoDbCallStore(db, tableName, systemClock);
     const provider: TelephonyProvider = {
       async placeCall(request) {
@@ -61,7 +64,12 @@ describe('no double dial', () => {
       clock: systemClock,
       providers: { live: provider, test: provider },
       rateLimiter: new DynamoDbCallRateLimiter(db, tableName, 10_000),
-      limits: { ringTimeoutSeconds: 30, maxCallDurationSeconds: 3600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 },
+      limits: {
+        ringTimeoutSeconds: 30,
+        maxCallDurationSeconds: 3600,
+        retryDelayUnitSeconds: 60,
+        watchdogGraceSeconds: 120,
+      },
       newConversationId: () => `conv_${ulid()}`,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
@@ -129,7 +137,12 @@ describe('no double dial', () => {
             const count = dials.get(`${call.id}#1`) ?? 0;
             expect(count).toBeLessThanOrEqual(1);
             if (final?.status === 'cancelled') expect(count).toBe(0);
-            else expect({ id: call.id, status: final?.status, count }).toEqual({ id: call.id, status: 'initiating', count: 1 });
+            else
+              expect({ id: call.id, status: final?.status, count }).toEqual({
+                id: call.id,
+                status: 'initiating',
+                count: 1,
+              });
           }
         },
       ),
@@ -160,21 +173,37 @@ describe('no double dial on a network at its worst', () => {
     const numbers = ['+15005550100', '+15005550101', '+15005550102', '+15005550104', '+15005550107', '+15005550108'];
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ toNumber: fc.constantFrom(...numbers), copies: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.record({ toNumber: fc.constantFrom(...numbers), copies: fc.integer({ min: 0, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         async (plan) => {
           const created = await Promise.all(
             plan.map(async ({ toNumber, copies }) => {
-              const { body } = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 } });
-              const message: DialMessage = { callId: body.id, accountId: 'acc_demo', attempt: 1, dueAt: body.createdAt, slotWaits: 0 };
+              const { body } = await api.request('POST', CALLS, {
+                body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 },
+              });
+              const message: DialMessage = {
+                callId: body.id,
+                accountId: 'acc_demo',
+                attempt: 1,
+                dueAt: body.createdAt,
+                slotWaits: 0,
+              };
               await Promise.all(Array.from({ length: copies }, () => queue.send(message, 0)));
               return body.id as string;
             }),
           );
           for (const id of created) {
             const call = await callReaches(api, id, ['completed', 'failed', 'no_answer', 'busy', 'voicemail'], 60_000);
-            const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) => String(c.params.Url).includes(`callId=${id}&`));
+            const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) =>
+              String(c.params.Url).includes(`callId=${id}&`),
+            );
             const attempts = dials.map((c) => Number(String(c.params.Url).split('attempt=')[1]));
-            expect({ id, attempts: attempts.sort() }).toEqual({ id, attempts: call.attempts.map((a: { attempt: number }) => a.attempt) });
+            expect({ id, attempts: attempts.sort() }).toEqual({
+              id,
+              attempts: call.attempts.map((a: { attempt: number }) => a.attempt),
+            });
           }
         },
       ),

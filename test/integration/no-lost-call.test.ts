@@ -25,7 +25,13 @@ describe('no call is lost when status callbacks are', () => {
   afterAll(() => api.stack.stop());
 
   const accountSlots = async () =>
-    Number((await createDocumentClient().send(new GetCommand({ TableName: api.stack.tableName, Key: keys.account('acc_demo') }))).Item?.activeCalls ?? 0);
+    Number(
+      (
+        await createDocumentClient().send(
+          new GetCommand({ TableName: api.stack.tableName, Key: keys.account('acc_demo') }),
+        )
+      ).Item?.activeCalls ?? 0,
+    );
 
   it('brings every call to its true terminal status, and every slot back', async () => {
     const cases = [
@@ -44,7 +50,14 @@ describe('no call is lost when status callbacks are', () => {
     ] as const;
     const created = await Promise.all(
       cases.map(async ([toNumber, expected]) => {
-        const response = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: toNumber === '+15005550102' ? 1 : 0, retryDelayMinutes: 1 } });
+        const response = await api.request('POST', CALLS, {
+          body: {
+            agentId: 'agt_01HXK8Z3MNPQRS',
+            toNumber,
+            maxRetries: toNumber === '+15005550102' ? 1 : 0,
+            retryDelayMinutes: 1,
+          },
+        });
         return { id: response.body.id as string, expected };
       }),
     );
@@ -59,7 +72,12 @@ describe('no call is lost when status callbacks are', () => {
 
   it('repairs a slot counter that drifted', async () => {
     await createDocumentClient().send(
-      new UpdateCommand({ TableName: api.stack.tableName, Key: keys.account('acc_demo'), UpdateExpression: 'SET activeCalls = :n', ExpressionAttributeValues: { ':n': 5 } }),
+      new UpdateCommand({
+        TableName: api.stack.tableName,
+        Key: keys.account('acc_demo'),
+        UpdateExpression: 'SET activeCalls = :n',
+        ExpressionAttributeValues: { ':n': 5 },
+      }),
     );
     await eventually(accountSlots, (slots) => slots === 0, 15_000, 'the reconciler to repair the counter');
   });

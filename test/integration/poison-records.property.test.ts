@@ -1,8 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,10 +66,28 @@ const unreadableBody = (schema: z.ZodMiniType, fields: string[]) =>
     .oneof(
       { arbitrary: fc.string({ unit: 'grapheme', minLength: 1 }), weight: 3 },
       { arbitrary: fc.json(), weight: 3 },
-      { arbitrary: fc.integer({ min: 30, max: 5000 }).map((depth) => `${'{"metadata":'.repeat(depth)}"+14155550199"${'}'.repeat(depth)}`), weight: 1 },
-      { arbitrary: fc.integer({ min: 30, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`), weight: 1 },
-      { arbitrary: fc.integer({ min: 50_000, max: 200_000 }).map((size) => JSON.stringify({ [fields[0] as string]: 'x'.repeat(size), toNumber: '+14155550199' })), weight: 1 },
-      { arbitrary: fc.record(Object.fromEntries(fields.map((field) => [field, fc.anything()]))).map((fieldsWithWrongTypes) => JSON.stringify(fieldsWithWrongTypes)), weight: 3 },
+      {
+        arbitrary: fc
+          .integer({ min: 30, max: 5000 })
+          .map((depth) => `${'{"metadata":'.repeat(depth)}"+14155550199"${'}'.repeat(depth)}`),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.integer({ min: 30, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+        weight: 1,
+      },
+      {
+        arbitrary: fc
+          .integer({ min: 50_000, max: 200_000 })
+          .map((size) => JSON.stringify({ [fields[0] as string]: 'x'.repeat(size), toNumber: '+14155550199' })),
+        weight: 1,
+      },
+      {
+        arbitrary: fc
+          .record(Object.fromEntries(fields.map((field) => [field, fc.anything()])))
+          .map((fieldsWithWrongTypes) => JSON.stringify(fieldsWithWrongTypes)),
+        weight: 3,
+      },
       { arbitrary: fc.constantFrom('null', '{}', '[]', '"', ' ', '{"__proto__": {"polluted": true}}'), weight: 1 },
     )
     .filter((body) => SQS_TEXT.test(body) && !readable(schema, body));
@@ -63,7 +96,12 @@ const sqsRecord = (body: string): SQSRecord => ({
   messageId: randomUUID(),
   receiptHandle: 'test',
   body,
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: String(Date.now()),
+    SenderId: 'test',
+    ApproximateFirstReceiveTimestamp: String(Date.now()),
+  },
   messageAttributes: {},
   md5OfBody: '',
   eventSource: 'aws:sqs',
@@ -96,10 +134,22 @@ describe('a poison record never blocks a pipeline', () => {
     const seen: Message[] = [];
     return async () => {
       for (;;) {
-        const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+        const { Messages = [] } = await sqs().send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl(),
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageAttributeNames: ['All'],
+          }),
+        );
         if (Messages.length === 0) return seen;
         seen.push(...Messages);
-        await sqs().send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl(), Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+        await sqs().send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl(),
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
       }
     };
   };
@@ -108,7 +158,10 @@ describe('a poison record never blocks a pipeline', () => {
   const deliveryDeadLetters = drained(() => api.stack.queues.deliveryDlqUrl);
   const streamFailures = drained(() => api.stack.queues.streamFailureQueueUrl);
   const place = async (body: Record<string, unknown>, key?: string) => {
-    const response = await api.request('POST', CALLS, { body: { agentId: DEMO.agents[0]?.id, toNumber: '+15005550100', ...body }, ...(key ? { key } : {}) });
+    const response = await api.request('POST', CALLS, {
+      body: { agentId: DEMO.agents[0]?.id, toNumber: '+15005550100', ...body },
+      ...(key ? { key } : {}),
+    });
     expect(response.status).toBe(201);
     return response.body as { id: string; status: string };
   };
@@ -127,23 +180,32 @@ describe('a poison record never blocks a pipeline', () => {
   it('the dialer parks every unreadable message in its dead-letter queue and dials the good one in the same batch', async () => {
     const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
     await fc.assert(
-      fc.asyncProperty(fc.array(unreadableBody(DialMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']), { minLength: 1, maxLength: 6 }), fc.nat(), async (bodies, position) => {
-        // A call far in the future: only the good message of this batch can dial it now.
-        const call = await place({ scheduledFor: minutesFromNow(24 * 60) });
-        const poison = bodies.map(sqsRecord);
-        const good = sqsRecord(JSON.stringify({ callId: call.id, accountId: DEMO.accountId, attempt: 1, dueAt: new Date().toISOString() }));
+      fc.asyncProperty(
+        fc.array(unreadableBody(DialMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.nat(),
+        async (bodies, position) => {
+          // A call far in the future: only the good message of this batch can dial it now.
+          const call = await place({ scheduledFor: minutesFromNow(24 * 60) });
+          const poison = bodies.map(sqsRecord);
+          const good = sqsRecord(
+            JSON.stringify({ callId: call.id, accountId: DEMO.accountId, attempt: 1, dueAt: new Date().toISOString() }),
+          );
 
-        const result = await handler({ Records: insertAt(poison, good, position) });
+          const result = await handler({ Records: insertAt(poison, good, position) });
 
-        expect(result.batchItemFailures).toEqual([]);
-        const parked = new Map((await dialDeadLetters()).map((m) => [attribute(m, 'sourceMessageId'), m]));
-        for (const record of poison) {
-          expect(parked.get(record.messageId)?.Body).toBe(record.body);
-          expect(attribute(parked.get(record.messageId), 'reason')).toBe('unreadable');
-        }
-        expect(parked.has(good.messageId)).toBe(false);
-        expect((await api.request('GET', `${CALLS}/${call.id}`)).body.status).not.toBe('scheduled');
-      }),
+          expect(result.batchItemFailures).toEqual([]);
+          const parked = new Map((await dialDeadLetters()).map((m) => [attribute(m, 'sourceMessageId'), m]));
+          for (const record of poison) {
+            expect(parked.get(record.messageId)?.Body).toBe(record.body);
+            expect(attribute(parked.get(record.messageId), 'reason')).toBe('unreadable');
+          }
+          expect(parked.has(good.messageId)).toBe(false);
+          expect((await api.request('GET', `${CALLS}/${call.id}`)).body.status).not.toBe('scheduled');
+        },
+      ),
       { numRuns: 15 },
     );
   }, 120_000);
@@ -154,7 +216,9 @@ describe('a poison record never blocks a pipeline', () => {
       callId: fc.oneof(fc.string(), fc.constant(`obc_${ulid()}`), fc.string({ minLength: 2100, maxLength: 3000 })),
       accountId: fc.oneof(fc.string(), fc.constant(DEMO.accountId)),
       attempt: fc.integer({ min: 1 }),
-      dueAt: fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date() }).map((date) => date.toISOString()),
+      dueAt: fc
+        .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date() })
+        .map((date) => date.toISOString()),
       slotWaits: fc.nat(),
     });
     await fc.assert(
@@ -179,21 +243,36 @@ describe('a poison record never blocks a pipeline', () => {
     const deliveriesOf = () => receiver.delivered().filter((d) => d.event.id === ended?.event.id).length;
     const { handler } = (await import('../../functions/handlers/webhook-delivery.ts')) as { handler: SqsHandler };
     await fc.assert(
-      fc.asyncProperty(fc.array(unreadableBody(DeliveryMessageSchema, ['accountId', 'endpointId', 'event', 'attempt', 'chainId']), { minLength: 1, maxLength: 6 }), fc.nat(), async (bodies, position) => {
-        const poison = bodies.map(sqsRecord);
-        const good = sqsRecord(
-          JSON.stringify({ accountId: DEMO.accountId, endpointId, event: ended?.event, attempt: 1, firstAttemptAt: new Date().toISOString(), chainId: ulid(), redelivery: true }),
-        );
-        const before = deliveriesOf();
+      fc.asyncProperty(
+        fc.array(unreadableBody(DeliveryMessageSchema, ['accountId', 'endpointId', 'event', 'attempt', 'chainId']), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.nat(),
+        async (bodies, position) => {
+          const poison = bodies.map(sqsRecord);
+          const good = sqsRecord(
+            JSON.stringify({
+              accountId: DEMO.accountId,
+              endpointId,
+              event: ended?.event,
+              attempt: 1,
+              firstAttemptAt: new Date().toISOString(),
+              chainId: ulid(),
+              redelivery: true,
+            }),
+          );
+          const before = deliveriesOf();
 
-        const result = await handler({ Records: insertAt(poison, good, position) });
+          const result = await handler({ Records: insertAt(poison, good, position) });
 
-        expect(result.batchItemFailures).toEqual([]);
-        expect(deliveriesOf()).toBe(before + 1);
-        const parked = new Map((await deliveryDeadLetters()).map((m) => [attribute(m, 'sourceMessageId'), m]));
-        for (const record of poison) expect(parked.get(record.messageId)?.Body).toBe(record.body);
-        expect(parked.has(good.messageId)).toBe(false);
-      }),
+          expect(result.batchItemFailures).toEqual([]);
+          expect(deliveriesOf()).toBe(before + 1);
+          const parked = new Map((await deliveryDeadLetters()).map((m) => [attribute(m, 'sourceMessageId'), m]));
+          for (const record of poison) expect(parked.get(record.messageId)?.Body).toBe(record.body);
+          expect(parked.has(good.messageId)).toBe(false);
+        },
+      ),
       { numRuns: 10 },
     );
   }, 120_000);
@@ -210,17 +289,26 @@ describe('a poison record never blocks a pipeline', () => {
       webhooks = new DynamoDbWebhookStore(createDocumentClient(), api.stack.tableName);
       const call = await place({});
       await callReaches(api, call.id, ['completed']);
-      completed = (await new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, systemClock).getById(call.id)) as StoredCall;
+      completed = (await new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, systemClock).getById(
+        call.id,
+      )) as StoredCall;
     });
 
-    const image = (call: Record<string, unknown>) => marshall({ ...keys.call(String(call.id)), ...call }, { removeUndefinedValues: true });
+    const image = (call: Record<string, unknown>) =>
+      marshall({ ...keys.call(String(call.id)), ...call }, { removeUndefinedValues: true });
     const streamRecord = (newImage: unknown, oldImage?: unknown): DynamoDBRecord =>
       ({
         eventID: ulid(),
         eventName: 'MODIFY',
         eventSource: 'aws:dynamodb',
         eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/test/stream/property',
-        dynamodb: { Keys: { pk: { S: 'CALL#obc_poison' }, sk: { S: 'CALL' } }, NewImage: newImage, OldImage: oldImage, SequenceNumber: `prop${String(++sequence).padStart(16, '0')}`, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        dynamodb: {
+          Keys: { pk: { S: 'CALL#obc_poison' }, sk: { S: 'CALL' } },
+          NewImage: newImage,
+          OldImage: oldImage,
+          SequenceNumber: `prop${String(++sequence).padStart(16, '0')}`,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
       }) as DynamoDBRecord;
 
     /** Wire-format attribute values, valid and not: unknown type tags, numbers that are not, maps that are not. */
@@ -228,7 +316,13 @@ describe('a poison record never blocks a pipeline', () => {
       value: fc.oneof(
         { depthSize: 'small' },
         fc.record({ S: fc.string() }),
-        fc.record({ N: fc.oneof(fc.string(), fc.double().map(String), fc.constantFrom('1e400', '123456789012345678901234567890', 'NaN', '')) }),
+        fc.record({
+          N: fc.oneof(
+            fc.string(),
+            fc.double().map(String),
+            fc.constantFrom('1e400', '123456789012345678901234567890', 'NaN', ''),
+          ),
+        }),
         fc.record({ BOOL: fc.anything() }),
         fc.constant({ NULL: true }),
         fc.record({ SS: fc.array(fc.string()) }),
@@ -237,21 +331,32 @@ describe('a poison record never blocks a pipeline', () => {
         fc.anything(),
       ),
     })).value;
-    const nested = (depth: number): Record<string, unknown> => (depth === 0 ? { customerPhone: '+14155550199' } : { level: nested(depth - 1) });
+    const nested = (depth: number): Record<string, unknown> =>
+      depth === 0 ? { customerPhone: '+14155550199' } : { level: nested(depth - 1) };
 
     /** A hostile record, and whether it must be parked (it claims to be a call and cannot be one, or its event cannot be stored). */
     const hostileRecord = fc.oneof(
       // Claims to be a call; anything else.
-      fc.dictionary(fc.string(), attributeValue, { maxKeys: 6 }).map((rest) => ({ record: streamRecord({ ...rest, pk: { S: `CALL#obc_${ulid()}` } }), mustPark: true })),
+      fc
+        .dictionary(fc.string(), attributeValue, { maxKeys: 6 })
+        .map((rest) => ({ record: streamRecord({ ...rest, pk: { S: `CALL#obc_${ulid()}` } }), mustPark: true })),
       // A real call with one attribute replaced by anything.
       fc.tuple(fc.constantFrom(...Object.keys(StoredCallSchema.shape)), attributeValue).map(([field, value]) => {
-        const record = streamRecord({ ...image({ ...completed, id: `obc_${ulid()}`, version: ++version }), [field]: value });
+        const record = streamRecord({
+          ...image({ ...completed, id: `obc_${ulid()}`, version: ++version }),
+          [field]: value,
+        });
         return { record, mustPark: !readableCall(record) };
       }),
       // A real call whose metadata nests deeper than an event item may (DynamoDB's 32 levels).
-      fc.integer({ min: 29, max: 60 }).map((depth) => ({ record: streamRecord(image({ ...completed, id: `obc_${ulid()}`, version: ++version, metadata: nested(depth) })), mustPark: true })),
+      fc.integer({ min: 29, max: 60 }).map((depth) => ({
+        record: streamRecord(image({ ...completed, id: `obc_${ulid()}`, version: ++version, metadata: nested(depth) })),
+        mustPark: true,
+      })),
       // Not a call at all, or not even an item.
-      fc.dictionary(fc.string(), attributeValue, { maxKeys: 6 }).map((rest) => ({ record: streamRecord({ ...rest, pk: { S: 'ACCOUNT#acc_x' } }), mustPark: false })),
+      fc
+        .dictionary(fc.string(), attributeValue, { maxKeys: 6 })
+        .map((rest) => ({ record: streamRecord({ ...rest, pk: { S: 'ACCOUNT#acc_x' } }), mustPark: false })),
       fc.anything().map((newImage) => ({ record: streamRecord(newImage, newImage), mustPark: false })),
     );
     const readableCall = (record: DynamoDBRecord) => {
@@ -267,9 +372,15 @@ describe('a poison record never blocks a pipeline', () => {
         fc.asyncProperty(fc.array(hostileRecord, { minLength: 1, maxLength: 6 }), async (hostile) => {
           version += 2;
           const after = { ...completed, version };
-          const good = streamRecord(image(after), image({ ...completed, status: 'in_progress', endReason: null, version: version - 1 }));
+          const good = streamRecord(
+            image(after),
+            image({ ...completed, status: 'in_progress', endReason: null, version: version - 1 }),
+          );
 
-          const result = await handler({ Records: [...hostile.map((h) => h.record), good] }, lambdaContext('events-stream'));
+          const result = await handler(
+            { Records: [...hostile.map((h) => h.record), good] },
+            lambdaContext('events-stream'),
+          );
 
           expect(result.batchItemFailures).toEqual([]);
           expect(await webhooks.getEvent(DEMO.accountId, eventId(after, 'SessionEnded'))).not.toBeNull();
@@ -294,25 +405,44 @@ describe('a poison record never blocks a pipeline', () => {
     const other = await api.createOtherAccount();
     const otherReceiver = await startWebhookReceiver();
     try {
-      expect((await api.request('POST', HOOKS, { key: other.key, body: { url: otherReceiver.url, events: ['SessionEnded'] } })).status).toBe(201);
+      expect(
+        (
+          await api.request('POST', HOOKS, {
+            key: other.key,
+            body: { url: otherReceiver.url, events: ['SessionEnded'] },
+          })
+        ).status,
+      ).toBe(201);
       // Straight into the demo account's part of the table: a "call" nobody can read, and a call
       // whose event DynamoDB refuses (its metadata nests 29 levels: the call fits, the event does not).
       const dynamo = new DynamoDBClient({});
       const unreadable = `obc_${ulid()}`;
-      await dynamo.send(new PutItemCommand({ TableName: api.stack.tableName, Item: marshall({ ...keys.call(unreadable), id: unreadable, status: 'exploded', metadata: 'not a map' }) }));
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: api.stack.tableName,
+          Item: marshall({ ...keys.call(unreadable), id: unreadable, status: 'exploded', metadata: 'not a map' }),
+        }),
+      );
       const tooDeep = aCall({ metadata: { level: nestedMetadata(28) } });
       await new DynamoDbCallStore(createDocumentClient(dynamo), api.stack.tableName, systemClock).create(tooDeep);
 
       const call = await place({ agentId: other.agentId }, other.key);
       await eventually(
-        async () => otherReceiver.delivered().filter((d) => d.event.type === 'SessionEnded' && d.event.data.call.id === call.id),
+        async () =>
+          otherReceiver.delivered().filter((d) => d.event.type === 'SessionEnded' && d.event.data.call.id === call.id),
         (events) => events.length === 1,
         30_000,
         "the other account's SessionEnded",
       );
       const parked = await eventually(
-        async () => (await streamFailures()).map((m) => ParkedStreamRecordSchema.safeParse(JSON.parse(m.Body as string))).flatMap((r) => (r.success ? [r.data] : [])),
-        (records) => [unreadable, tooDeep.id].every((id) => records.some((r) => (r.keys?.pk as { S?: string } | undefined)?.S === `CALL#${id}`)),
+        async () =>
+          (await streamFailures())
+            .map((m) => ParkedStreamRecordSchema.safeParse(JSON.parse(m.Body as string)))
+            .flatMap((r) => (r.success ? [r.data] : [])),
+        (records) =>
+          [unreadable, tooDeep.id].every((id) =>
+            records.some((r) => (r.keys?.pk as { S?: string } | undefined)?.S === `CALL#${id}`),
+          ),
         20_000,
         'both poison records in the stream failure queue',
       );
@@ -322,12 +452,25 @@ describe('a poison record never blocks a pipeline', () => {
 
       // The poisoned account's own pipeline flows too.
       const mine = await place({});
-      await eventually(async () => receiver.delivered().filter((d) => d.event.data.call.id === mine.id), (events) => events.length === 1, 30_000, "the poisoned account's next SessionEnded");
+      await eventually(
+        async () => receiver.delivered().filter((d) => d.event.data.call.id === mine.id),
+        (events) => events.length === 1,
+        30_000,
+        "the poisoned account's next SessionEnded",
+      );
 
       // The runbook's redrive past the stream's 24 hours: a record built from `get-item`'s output.
-      const { Item } = await dynamo.send(new GetItemCommand({ TableName: api.stack.tableName, Key: marshall(keys.call(mine.id)) }));
+      const { Item } = await dynamo.send(
+        new GetItemCommand({ TableName: api.stack.tableName, Key: marshall(keys.call(mine.id)) }),
+      );
       const { handler } = (await import('../../functions/handlers/events-stream.ts')) as { handler: StreamHandler };
-      const redriven = await handler(JSON.parse(JSON.stringify({ Records: [{ eventName: 'MODIFY', dynamodb: { SequenceNumber: 'redrive', NewImage: Item } }] })));
+      const redriven = await handler(
+        JSON.parse(
+          JSON.stringify({
+            Records: [{ eventName: 'MODIFY', dynamodb: { SequenceNumber: 'redrive', NewImage: Item } }],
+          }),
+        ),
+      );
       expect(redriven).toEqual({ batchItemFailures: [] });
     } finally {
       await otherReceiver.stop();
@@ -335,16 +478,28 @@ describe('a poison record never blocks a pipeline', () => {
   }, 120_000);
 
   it('a queue consumer parks at once only what retrying cannot fix, reports the rest for another delivery, and loses nothing when parking fails', async () => {
-    const { QueueUrl: deadLetterQueue } = await sqs().send(new CreateQueueCommand({ QueueName: `${api.stack.tableName}-judged` }));
+    const { QueueUrl: deadLetterQueue } = await sqs().send(
+      new CreateQueueCommand({ QueueName: `${api.stack.tableName}-judged` }),
+    );
     const parkedHere = drained(() => deadLetterQueue as string);
     const permanent = ['ValidationException', 'InvalidParameterValue', '$ZodError', 'SyntaxError', 'RangeError'];
-    const transient = ['ThrottlingException', 'ProvisionedThroughputExceededException', 'ConditionalCheckFailedException', 'TimeoutError', 'TypeError', 'Error'];
+    const transient = [
+      'ThrottlingException',
+      'ProvisionedThroughputExceededException',
+      'ConditionalCheckFailedException',
+      'TimeoutError',
+      'TypeError',
+      'Error',
+    ];
     const failingOnOne = (name: string) => async (message: z.infer<typeof JudgedMessageSchema>) => {
       if (message.n === 1) throw Object.assign(new Error('failed on "+14155550199" with 14155550199'), { name });
     };
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...permanent, ...transient), fc.boolean(), async (name, parkingWorks) => {
-        const deadLetters = new SqsDeadLetterQueue(sqs(), parkingWorks ? (deadLetterQueue as string) : `${deadLetterQueue}-missing`);
+        const deadLetters = new SqsDeadLetterQueue(
+          sqs(),
+          parkingWorks ? (deadLetterQueue as string) : `${deadLetterQueue}-missing`,
+        );
         const handler = sqsBatchHandler('test', JudgedMessageSchema, failingOnOne(name), deadLetters);
         const failed = sqsRecord('{"n": 1}');
         const unreadable = sqsRecord('{"n": "one"}');
@@ -360,7 +515,8 @@ describe('a poison record never blocks a pipeline', () => {
         expect(parked.has(unreadable.messageId)).toBe(parkingWorks);
         expect(reported.has(unreadable.messageId)).toBe(!parkingWorks);
         expect(parked.has(fine.messageId) || reported.has(fine.messageId)).toBe(false);
-        for (const message of parked.values()) expect(JSON.stringify(message.MessageAttributes)).not.toContain('14155550199');
+        for (const message of parked.values())
+          expect(JSON.stringify(message.MessageAttributes)).not.toContain('14155550199');
       }),
       { numRuns: 30 },
     );
@@ -371,23 +527,46 @@ describe('a poison record never blocks a pipeline', () => {
       const dynamo = new DynamoDBClient({});
       const tableName = `poller-${randomUUID().slice(0, 8)}`;
       await ensureTable(dynamo, tableName);
-      const { QueueUrl: failureQueue } = await sqs().send(new CreateQueueCommand({ QueueName: `${tableName}-failures` }));
+      const { QueueUrl: failureQueue } = await sqs().send(
+        new CreateQueueCommand({ QueueName: `${tableName}-failures` }),
+      );
       const seen: string[] = [];
       let flaky = 2;
       const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
         for (const record of event.Records) {
           const name = record.dynamodb?.NewImage?.pk?.S as string;
           if (name === 'POISON') throw new Error('this record always fails');
-          if (name === 'FLAKY' && flaky-- > 0) return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber as string }] };
+          if (name === 'FLAKY' && flaky-- > 0)
+            return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber as string }] };
           seen.push(name);
         }
         return { batchItemFailures: [] };
       };
-      const stop = startStreamPoller({ dynamodb: dynamo, tableName, handler, functionName: 'poller-test', from: 'TRIM_HORIZON', bisectBatchOnError: true, retryAttempts: 3, onFailure: { sqs: sqs(), queueUrl: failureQueue as string } });
+      const stop = startStreamPoller({
+        dynamodb: dynamo,
+        tableName,
+        handler,
+        functionName: 'poller-test',
+        from: 'TRIM_HORIZON',
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        onFailure: { sqs: sqs(), queueUrl: failureQueue as string },
+      });
       try {
-        for (const name of ['A', 'FLAKY', 'B', 'POISON', 'C', 'D']) await dynamo.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: name }, sk: { S: 'x' } } }));
-        await eventually(async () => seen, (names) => ['A', 'FLAKY', 'B', 'C', 'D'].every((name) => names.includes(name)), 20_000, 'every record but the poison one');
-        const parked = await eventually(drained(() => failureQueue as string), (messages) => messages.length >= 1, 10_000, 'the poison record parked');
+        for (const name of ['A', 'FLAKY', 'B', 'POISON', 'C', 'D'])
+          await dynamo.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: name }, sk: { S: 'x' } } }));
+        await eventually(
+          async () => seen,
+          (names) => ['A', 'FLAKY', 'B', 'C', 'D'].every((name) => names.includes(name)),
+          20_000,
+          'every record but the poison one',
+        );
+        const parked = await eventually(
+          drained(() => failureQueue as string),
+          (messages) => messages.length >= 1,
+          10_000,
+          'the poison record parked',
+        );
         expect(parked).toHaveLength(1);
         const record = StreamFailureRecordSchema.parse(JSON.parse(parked[0]?.Body as string));
         expect(record.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 4 });
@@ -402,9 +581,17 @@ describe('a poison record never blocks a pipeline', () => {
     it("SQS: a message the handler keeps failing moves to the dead-letter queue by the queue's redrive policy, as in AWS", async () => {
       const name = `redrive-${randomUUID().slice(0, 8)}`;
       const { QueueUrl: dlqUrl } = await sqs().send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-      const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+      const { Attributes } = await sqs().send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+      );
       const { QueueUrl: queueUrl } = await sqs().send(
-        new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 2 }) } }),
+        new CreateQueueCommand({
+          QueueName: name,
+          Attributes: {
+            VisibilityTimeout: '1',
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 2 }),
+          },
+        }),
       );
       const handled: string[] = [];
       const stop = startSqsPoller({
@@ -414,12 +601,22 @@ describe('a poison record never blocks a pipeline', () => {
         functionName: 'redrive-test',
         handler: async (event) => {
           handled.push(...event.Records.map((r) => r.body));
-          return { batchItemFailures: event.Records.filter((r) => r.body === 'fails').map((r) => ({ itemIdentifier: r.messageId })) };
+          return {
+            batchItemFailures: event.Records.filter((r) => r.body === 'fails').map((r) => ({
+              itemIdentifier: r.messageId,
+            })),
+          };
         },
       });
       try {
-        for (const body of ['fails', 'works']) await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
-        const dead = await eventually(drained(() => dlqUrl as string), (messages) => messages.length >= 1, 20_000, 'the failing message in the dead-letter queue');
+        for (const body of ['fails', 'works'])
+          await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+        const dead = await eventually(
+          drained(() => dlqUrl as string),
+          (messages) => messages.length >= 1,
+          20_000,
+          'the failing message in the dead-letter queue',
+        );
         expect(dead.map((m) => m.Body)).toEqual(['fails']);
         expect(handled.filter((body) => body === 'works')).toEqual(['works']);
         expect(handled.filter((body) => body === 'fails').length).toBe(2);

@@ -46,7 +46,8 @@ describe('published examples against the local stack', () => {
       maxRetries: 0,
       retryDelayMinutes: 15,
       metadata: { customerId: 'cust_12345', customerName: 'Jane Smith', appointmentTime: '2025-06-20T10:00:00' },
-      overrideFirstMessage: 'Hi Jane, this is Aria calling from Acme to confirm your appointment on June 20th at 10 AM.',
+      overrideFirstMessage:
+        'Hi Jane, this is Aria calling from Acme to confirm your appointment on June 20th at 10 AM.',
       attempts: [],
     });
     expect(call.id).toMatch(/^obc_[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -68,7 +69,13 @@ describe('published examples against the local stack', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ status: 'scheduled', scheduledFor, maxRetries: 2, retryDelayMinutes: 30, retryCount: 0 });
+    expect(response.body).toMatchObject({
+      status: 'scheduled',
+      scheduledFor,
+      maxRetries: 2,
+      retryDelayMinutes: 30,
+      retryCount: 0,
+    });
     scheduledId = response.body.id;
   });
 

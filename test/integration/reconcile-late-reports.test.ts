@@ -14,7 +14,12 @@ import { reconcile, type ReconcileDeps } from '#use-cases/reconcile';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { aCall } from '../support/calls.ts';
 
-const limits: CallTimingLimits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 10 };
+const limits: CallTimingLimits = {
+  ringTimeoutSeconds: 30,
+  maxCallDurationSeconds: 600,
+  retryDelayUnitSeconds: 60,
+  watchdogGraceSeconds: 10,
+};
 const DIALED_AT = new Date('2030-01-01T12:00:00Z');
 const seconds = (n: number) => new Date(DIALED_AT.getTime() + n * 1000);
 
@@ -26,7 +31,12 @@ const seconds = (n: number) => new Date(DIALED_AT.getTime() + n * 1000);
 describe('the reconciler and late reports', () => {
   let store: DynamoDbCallStore;
   let outcome: ProviderEvent | 'ongoing' | null = null;
-  const clock = { at: DIALED_AT, now() { return this.at; } } satisfies Clock & { at: Date };
+  const clock = {
+    at: DIALED_AT,
+    now() {
+      return this.at;
+    },
+  } satisfies Clock & { at: Date };
   let deps: ReconcileDeps;
 
   beforeAll(async () => {
@@ -36,9 +46,15 @@ describe('the reconciler and late reports', () => {
     const client = new DynamoDBClient({});
     await ensureTable(client, tableName);
     const db = createDocumentClient(client);
-    await createAccount({ directory: new DynamoDbDirectory(db, tableName), clock }, { id: 'acc_late', name: 'Late', concurrentCallLimit: 100 });
+    await createAccount(
+      { directory: new DynamoDbDirectory(db, tableName), clock },
+      { id: 'acc_late', name: 'Late', concurrentCallLimit: 100 },
+    );
     store = new DynamoDbCallStore(db, tableName, clock);
-    const provider: TelephonyProvider = { placeCall: async () => ({ placed: false, reason: 'provider_error', detail: 'unused' }), fetchOutcome: async () => outcome };
+    const provider: TelephonyProvider = {
+      placeCall: async () => ({ placed: false, reason: 'provider_error', detail: 'unused' }),
+      fetchOutcome: async () => outcome,
+    };
     deps = {
       calls: store,
       clock,
@@ -72,7 +88,14 @@ describe('the reconciler and late reports', () => {
     expect(report.markedLost).toBe(0);
     expect((await store.getById(id))?.status).toBe('initiating');
     // The report that was on its way arrives, with the provider's call id: nothing was lost.
-    expect(await applyCallEvent(deps, { callId: id, attempt: 1, event: { kind: 'busy', at: seconds(3) }, providerCallId: 'CAlate' })).toBe('applied');
+    expect(
+      await applyCallEvent(deps, {
+        callId: id,
+        attempt: 1,
+        event: { kind: 'busy', at: seconds(3) },
+        providerCallId: 'CAlate',
+      }),
+    ).toBe('applied');
     expect(await store.getById(id)).toMatchObject({ status: 'busy', endReason: 'busy' });
   });
 
@@ -93,8 +116,16 @@ describe('the reconciler and late reports', () => {
     const lost = await store.getById(id);
     expect(lost).toMatchObject({ status: 'failed', endReason: 'dial_timeout' });
     // The late final report: the call keeps its outcome, and the caller is told (it logs a warning).
-    expect(await applyCallEvent(deps, { callId: id, attempt: 1, event: { kind: 'completed', at: seconds(40), durationSeconds: 20 } })).toBe('late');
-    expect(await applyCallEvent(deps, { callId: id, attempt: 1, event: { kind: 'ringing', at: seconds(2) } })).toBe('ignored');
+    expect(
+      await applyCallEvent(deps, {
+        callId: id,
+        attempt: 1,
+        event: { kind: 'completed', at: seconds(40), durationSeconds: 20 },
+      }),
+    ).toBe('late');
+    expect(await applyCallEvent(deps, { callId: id, attempt: 1, event: { kind: 'ringing', at: seconds(2) } })).toBe(
+      'ignored',
+    );
     expect(await store.getById(id)).toEqual(lost);
   });
 });

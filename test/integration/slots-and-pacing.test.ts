@@ -30,7 +30,10 @@ describe('telephony slots and calls-per-second pacing', () => {
   afterAll(() => api.stack.stop());
 
   const activeCalls = async () =>
-    Number((await db().send(new GetCommand({ TableName: api.stack.tableName, Key: keys.account(accountId) }))).Item?.activeCalls ?? 0);
+    Number(
+      (await db().send(new GetCommand({ TableName: api.stack.tableName, Key: keys.account(accountId) }))).Item
+        ?.activeCalls ?? 0,
+    );
 
   it('never has more calls in flight than the limit, dials at most one per second, and frees every slot', async () => {
     const ids: string[] = [];
@@ -65,7 +68,11 @@ describe('telephony slots and calls-per-second pacing', () => {
 
   it('keeps a call queued while every slot is taken, and it can be cancelled there', async () => {
     const busy = await Promise.all(
-      [0, 1].map(() => api.request('POST', CALLS, { key, body: { agentId, toNumber: '+15005550100' } }).then((r) => r.body.id as string)),
+      [0, 1].map(() =>
+        api
+          .request('POST', CALLS, { key, body: { agentId, toNumber: '+15005550100' } })
+          .then((r) => r.body.id as string),
+      ),
     );
     await Promise.all(busy.map((id) => callReaches(api, id, ACTIVE, 10_000, key)));
     const waiting = await api.request('POST', CALLS, { key, body: { agentId, toNumber: '+15005550101' } });
@@ -76,7 +83,9 @@ describe('telephony slots and calls-per-second pacing', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', endReason: 'cancelled' });
     await Promise.all(busy.map((id) => callReaches(api, id, TERMINAL, 20_000, key)));
-    expect([...api.stack.simulatedCalls.calls.values()].some((c) => String(c.params.Url).includes(waiting.body.id))).toBe(false);
+    expect(
+      [...api.stack.simulatedCalls.calls.values()].some((c) => String(c.params.Url).includes(waiting.body.id)),
+    ).toBe(false);
     expect(await activeCalls()).toBe(0);
   });
 });

@@ -9,7 +9,12 @@ import { systemClock } from '#ports/clock';
 import type { StoredCall } from '#schemas/call';
 import { CALLS, callReaches, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
-const limits: CallTimingLimits = { ringTimeoutSeconds: 20, maxCallDurationSeconds: 3600, retryDelayUnitSeconds: 1, watchdogGraceSeconds: 120 };
+const limits: CallTimingLimits = {
+  ringTimeoutSeconds: 20,
+  maxCallDurationSeconds: 3600,
+  retryDelayUnitSeconds: 1,
+  watchdogGraceSeconds: 120,
+};
 
 /** The provider webhooks as an attacker, a confused provider and Twilio's own retries would use them. */
 describe('telephony webhooks', () => {
@@ -22,15 +27,26 @@ describe('telephony webhooks', () => {
   beforeAll(async () => {
     api = await startTestApi();
     store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, systemClock);
-    callId = (await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) } })).body.id;
+    callId = (
+      await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },
+      })
+    ).body.id;
   });
   afterAll(() => api.stack.stop());
 
   const hookUrl = (hook: string, id = callId) => `${api.stack.url}/telephony/twilio/${hook}?callId=${id}&attempt=1`;
-  const post = async (hook: string, params: FormParams, sign: { token?: string; signature?: string; signedUrl?: string } = {}, id = callId) => {
+  const post = async (
+    hook: string,
+    params: FormParams,
+    sign: { token?: string; signature?: string; signedUrl?: string } = {},
+    id = callId,
+  ) => {
     const url = hookUrl(hook, id);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    const signature = sign.signature ?? (sign.token ? twilio.getExpectedTwilioSignature(sign.token, sign.signedUrl ?? url, params) : undefined);
+    const signature =
+      sign.signature ??
+      (sign.token ? twilio.getExpectedTwilioSignature(sign.token, sign.signedUrl ?? url, params) : undefined);
     if (signature) headers['x-twilio-signature'] = signature;
     const response = await fetch(url, { method: 'POST', headers, body: encodeForm(params) });
     return { status: response.status, text: await response.text() };
@@ -46,7 +62,11 @@ describe('telephony webhooks', () => {
 
   /** A call the dialer has just dialed (initiating), so this test plays the provider by hand. */
   async function dialedCall(changes: Partial<StoredCall> = {}): Promise<string> {
-    const id = (await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) } })).body.id as string;
+    const id = (
+      await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },
+      })
+    ).body.id as string;
     const scheduled = (await store.getById(id)) as StoredCall;
     const queued = await store.update(fireSchedule(scheduled, new Date(), limits) as StoredCall, scheduled);
     const ready = { ...queued, ...changes };
@@ -61,27 +81,61 @@ describe('telephony webhooks', () => {
     expect((await post('status', status('failed'))).status).toBe(401);
     expect((await post('status', status('failed'), { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(401);
     expect((await post('status', status('failed'), { token: 'not-the-auth-token' })).status).toBe(401);
-    expect((await post('status', { ...status('failed'), AccountSid: 'AC00000000000000000000000000000000' }, { token: simulatorToken() })).status).toBe(401);
+    expect(
+      (
+        await post(
+          'status',
+          { ...status('failed'), AccountSid: 'AC00000000000000000000000000000000' },
+          { token: simulatorToken() },
+        )
+      ).status,
+    ).toBe(401);
     expect((await post('answer', status('in-progress'))).status).toBe(401);
     expect((await post('stream-ended', status('in-progress'))).status).toBe(401);
     // Another port is another URL: not a spelling Twilio could have signed.
-    expect((await post('status', status('failed'), { token: simulatorToken(), signedUrl: hookUrl('status').replace(/:(\d+)\//, (_m, port) => `:${Number(port) + 1}/`) })).status).toBe(401);
+    expect(
+      (
+        await post('status', status('failed'), {
+          token: simulatorToken(),
+          signedUrl: hookUrl('status').replace(/:(\d+)\//, (_m, port) => `:${Number(port) + 1}/`),
+        })
+      ).status,
+    ).toBe(401);
     expect(await current()).toEqual(before);
   });
 
   it('accepts a signature over the URL without its port, as Twilio’s helper libraries do (before: 401)', async () => {
     const withoutPort = hookUrl('status').replace(/:\d+\//, '/');
-    expect(twilio.validateRequest(simulatorToken(), twilio.getExpectedTwilioSignature(simulatorToken(), withoutPort, status('ringing')), hookUrl('status'), status('ringing'))).toBe(true);
+    expect(
+      twilio.validateRequest(
+        simulatorToken(),
+        twilio.getExpectedTwilioSignature(simulatorToken(), withoutPort, status('ringing')),
+        hookUrl('status'),
+        status('ringing'),
+      ),
+    ).toBe(true);
     expect((await post('status', status('ringing'), { ...signed(), signedUrl: withoutPort })).status).toBe(204);
     const id = await dialedCall();
-    expect((await post('status', status('ringing'), { ...signed(), signedUrl: hookUrl('status', id).replace(/:\d+\//, '/') }, id)).status).toBe(204);
+    expect(
+      (
+        await post(
+          'status',
+          status('ringing'),
+          { ...signed(), signedUrl: hookUrl('status', id).replace(/:\d+\//, '/') },
+          id,
+        )
+      ).status,
+    ).toBe(204);
     expect((await current(id)).status).toBe('ringing');
   });
 
   it('validates over the whole form body, repeated parameters included', async () => {
     const params = { ...status('ringing'), StatusCallbackEvent: ['ringing', 'initiated', 'ringing'] };
     expect((await post('status', params, signed())).status).toBe(204);
-    const tampered = twilioSignature(simulatorToken(), hookUrl('status'), { ...params, StatusCallbackEvent: ['ringing'] });
+    const tampered = twilioSignature(simulatorToken(), hookUrl('status'), {
+      ...params,
+      StatusCallbackEvent: ['ringing'],
+    });
     expect((await post('status', params, { signature: tampered })).status).toBe(401);
   });
 
@@ -140,7 +194,16 @@ describe('telephony webhooks', () => {
   it('clamps the provider’s clock to the attempt, and ignores a count that is not one, with no 5xx (before: 2,306,427,791 s; 500)', async () => {
     const future = await dialedCall();
     expect((await post('status', status('in-progress', { AnsweredBy: 'human' }), signed(), future)).status).toBe(204);
-    expect((await post('status', status('completed', { Timestamp: 'Fri, 01 Jan 2100 00:00:00 +0000', CallDuration: '2306427791' }), signed(), future)).status).toBe(204);
+    expect(
+      (
+        await post(
+          'status',
+          status('completed', { Timestamp: 'Fri, 01 Jan 2100 00:00:00 +0000', CallDuration: '2306427791' }),
+          signed(),
+          future,
+        )
+      ).status,
+    ).toBe(204);
     const ended = await current(future);
     expect(ended.status).toBe('completed');
     expect(Date.parse(ended.endedAt)).toBeLessThanOrEqual(Date.now());
@@ -148,7 +211,16 @@ describe('telephony webhooks', () => {
     expect(ended.durationSeconds).toBeLessThan(60);
 
     const garbled = await dialedCall();
-    expect((await post('status', status('in-progress', { Timestamp: 'yesterday-ish', AnsweredBy: 'robot' }), signed(), garbled)).status).toBe(204);
+    expect(
+      (
+        await post(
+          'status',
+          status('in-progress', { Timestamp: 'yesterday-ish', AnsweredBy: 'robot' }),
+          signed(),
+          garbled,
+        )
+      ).status,
+    ).toBe(204);
     for (const CallDuration of ['abc', '-5', '1e9', '']) {
       expect((await post('status', status('completed', { CallDuration }), signed(), garbled)).status).toBe(204);
     }
@@ -159,8 +231,19 @@ describe('telephony webhooks', () => {
     const id = await dialedCall();
     const now = Date.now();
     // The answered report carries a later provider time than the end report that follows it.
-    expect((await post('status', status('in-progress', { Timestamp: new Date(now).toUTCString() }), signed(), id)).status).toBe(204);
-    expect((await post('status', status('completed', { Timestamp: new Date(now - 30_000).toUTCString(), CallDuration: '0' }), signed(), id)).status).toBe(204);
+    expect(
+      (await post('status', status('in-progress', { Timestamp: new Date(now).toUTCString() }), signed(), id)).status,
+    ).toBe(204);
+    expect(
+      (
+        await post(
+          'status',
+          status('completed', { Timestamp: new Date(now - 30_000).toUTCString(), CallDuration: '0' }),
+          signed(),
+          id,
+        )
+      ).status,
+    ).toBe(204);
     const ended = await current(id);
     expect(Date.parse(ended.connectedAt)).toBeLessThanOrEqual(Date.parse(ended.endedAt));
     expect(Date.parse(ended.initiatedAt)).toBeLessThanOrEqual(Date.parse(ended.connectedAt));
@@ -168,7 +251,9 @@ describe('telephony webhooks', () => {
   });
 
   it('ignores callbacks repeated after a call ended', async () => {
-    const done = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+15005550101' } });
+    const done = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+15005550101' },
+    });
     const ended = await callReaches(api, done.body.id, ['completed']);
     callId = done.body.id;
     for (const report of ['ringing', 'in-progress', 'busy', 'completed']) {

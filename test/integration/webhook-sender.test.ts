@@ -22,7 +22,10 @@ describe('guarded webhook sender', () => {
     const local = new GuardedWebhookSender({ timeoutMs: 2000, allowLocalHttp: true });
     const response = await local.post(receiver.url, '{"a":1}', { 'voisnap-event-id': 'evt_1' });
     expect(response).toMatchObject({ statusCode: 200, error: null });
-    expect(receiver.received[0]).toMatchObject({ body: '{"a":1}', headers: expect.objectContaining({ 'voisnap-event-id': 'evt_1', 'content-type': 'application/json' }) });
+    expect(receiver.received[0]).toMatchObject({
+      body: '{"a":1}',
+      headers: expect.objectContaining({ 'voisnap-event-id': 'evt_1', 'content-type': 'application/json' }),
+    });
   });
 
   it('reports a connection that fails as an error, without a status', async () => {

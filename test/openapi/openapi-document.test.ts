@@ -33,7 +33,8 @@ const operations = () =>
   Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
   );
-const resolve = (response: Json): Json => (response.$ref ? document.components.responses[response.$ref.split('/').pop()] : response);
+const resolve = (response: Json): Json =>
+  response.$ref ? document.components.responses[response.$ref.split('/').pop()] : response;
 
 describe('the OpenAPI document (docs/openapi.json)', () => {
   it('is what `npm run openapi` generates from the zod schemas now, and so are the SDK types', async () => {
@@ -51,9 +52,13 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
   });
 
   it('describes every public route, with the API key required exactly where the authorizer is', () => {
-    const documented = operations().map(({ route }) => route).sort();
+    const documented = operations()
+      .map(({ route }) => route)
+      .sort();
     expect(documented.length).toBeGreaterThanOrEqual(5);
-    const publicRoutes = API_ROUTES.filter((route) => !route.path.startsWith('/telephony/') && !route.path.startsWith('/simulator/'));
+    const publicRoutes = API_ROUTES.filter(
+      (route) => !route.path.startsWith('/telephony/') && !route.path.startsWith('/simulator/'),
+    );
     expect(documented).toEqual(publicRoutes.map((route) => `${route.method} ${route.path}`).sort());
     for (const route of publicRoutes) {
       const operation = document.paths[route.path][route.method.toLowerCase()];
@@ -68,8 +73,15 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
     expect(requests.examples.immediate.value.overrideFirstMessage).toBe(
       'Hi Jane, this is Aria calling from Acme to confirm your appointment on June 20th at 10 AM.',
     );
-    expect(requests.examples.scheduled.value).toMatchObject({ scheduledFor: '2025-06-17T09:00:00Z', maxRetries: 2, retryDelayMinutes: 30 });
-    expect(document.paths['/api/v1/outbound-calls/{callId}'].get.responses[200].content['application/json'].examples.completed.value).toMatchObject({
+    expect(requests.examples.scheduled.value).toMatchObject({
+      scheduledFor: '2025-06-17T09:00:00Z',
+      maxRetries: 2,
+      retryDelayMinutes: 30,
+    });
+    expect(
+      document.paths['/api/v1/outbound-calls/{callId}'].get.responses[200].content['application/json'].examples
+        .completed.value,
+    ).toMatchObject({
       id: 'obc_01HXMN8ZABC123',
       durationSeconds: 214,
       metadata: { campaignId: 'camp_summer_2025', customerId: 'cust_12345', customerName: 'Jane Smith' },
@@ -77,7 +89,10 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
 
     let checked = 0;
     for (const { route, operation } of operations()) {
-      const bodies = [operation.requestBody, ...(Object.values(operation.responses ?? {}) as Json[]).map(resolve)].filter(Boolean);
+      const bodies = [
+        operation.requestBody,
+        ...(Object.values(operation.responses ?? {}) as Json[]).map(resolve),
+      ].filter(Boolean);
       for (const body of bodies) {
         const media = body.content?.['application/json'];
         for (const [name, example] of Object.entries((media?.examples ?? {}) as Record<string, Json>)) {
@@ -87,7 +102,9 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
       }
       for (const parameter of (operation.parameters ?? []) as Json[]) {
         if (parameter.in === 'query' && parameter.example !== undefined) {
-          expect(ListCallsQuerySchema.safeParse({ [parameter.name]: parameter.example }).success, parameter.name).toBe(true);
+          expect(ListCallsQuerySchema.safeParse({ [parameter.name]: parameter.example }).success, parameter.name).toBe(
+            true,
+          );
         }
       }
     }
@@ -102,7 +119,8 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
         visit(property, `${path}.${name}`);
       }
     };
-    for (const [name, schema] of Object.entries(document.components.schemas as Record<string, Json>)) visit(schema, name);
+    for (const [name, schema] of Object.entries(document.components.schemas as Record<string, Json>))
+      visit(schema, name);
     expect(undocumented).toEqual([]);
   });
 });
@@ -127,28 +145,62 @@ describe('the running service', () => {
       const operation = operations().find((candidate) => candidate.route === route)?.operation as Json;
       const documented = resolve(operation.responses[response.status]);
       expect(documented, `${route} → ${response.status} is documented`).toBeDefined();
-      expect(conforms(documented.content['application/json'].schema, response.body), `${route} → ${response.status}: ${JSON.stringify(response.body)}`).toBe(true);
+      expect(
+        conforms(documented.content['application/json'].schema, response.body),
+        `${route} → ${response.status}: ${JSON.stringify(response.body)}`,
+      ).toBe(true);
       seen.push(`${route} ${response.status}`);
     };
-    const immediate = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' } });
+    const immediate = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' },
+    });
     check('POST /api/v1/outbound-calls', immediate);
     const scheduled = await api.request('POST', CALLS, {
-      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(60), maxRetries: 2 },
+      body: {
+        agentId: 'agt_01HXK8Z3MNPQRS',
+        toNumber: '+14155550199',
+        scheduledFor: minutesFromNow(60),
+        maxRetries: 2,
+      },
       headers: { 'idempotency-key': 'openapi-test' },
     });
     check('POST /api/v1/outbound-calls', scheduled);
-    check('POST /api/v1/outbound-calls', await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '415 555 0199' } }));
-    check('POST /api/v1/outbound-calls', await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550100' }, headers: { 'idempotency-key': 'openapi-test' } }));
-    check('POST /api/v1/outbound-calls', await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' }, key: 'vsnp_test_00000000000000000000000000000000' }));
+    check(
+      'POST /api/v1/outbound-calls',
+      await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '415 555 0199' } }),
+    );
+    check(
+      'POST /api/v1/outbound-calls',
+      await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550100' },
+        headers: { 'idempotency-key': 'openapi-test' },
+      }),
+    );
+    check(
+      'POST /api/v1/outbound-calls',
+      await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' },
+        key: 'vsnp_test_00000000000000000000000000000000',
+      }),
+    );
 
     await callReaches(api, immediate.body.id, ['completed']);
     check('GET /api/v1/outbound-calls/{callId}', await api.request('GET', `${CALLS}/${immediate.body.id}`));
     check('GET /api/v1/outbound-calls/{callId}', await api.request('GET', `${CALLS}/obc_01HXMN8ZABC123ABC123ABC123`));
     check('GET /api/v1/outbound-calls', await api.request('GET', `${CALLS}?pageSize=1`));
     check('GET /api/v1/outbound-calls', await api.request('GET', `${CALLS}?status=done`));
-    check('POST /api/v1/outbound-calls/{callId}/cancel', await api.request('POST', `${CALLS}/${scheduled.body.id}/cancel`));
-    check('POST /api/v1/outbound-calls/{callId}/cancel', await api.request('POST', `${CALLS}/${immediate.body.id}/cancel`));
-    check('POST /api/v1/outbound-calls/{callId}/cancel', await api.request('POST', `${CALLS}/${immediate.body.id}/cancel`, { key: null }));
+    check(
+      'POST /api/v1/outbound-calls/{callId}/cancel',
+      await api.request('POST', `${CALLS}/${scheduled.body.id}/cancel`),
+    );
+    check(
+      'POST /api/v1/outbound-calls/{callId}/cancel',
+      await api.request('POST', `${CALLS}/${immediate.body.id}/cancel`),
+    );
+    check(
+      'POST /api/v1/outbound-calls/{callId}/cancel',
+      await api.request('POST', `${CALLS}/${immediate.body.id}/cancel`, { key: null }),
+    );
     expect(new Set(seen)).toEqual(
       new Set([
         'POST /api/v1/outbound-calls 201',
@@ -171,19 +223,37 @@ describe('the running service', () => {
       const operation = operations().find((candidate) => candidate.route === route)?.operation as Json;
       const documented = resolve(operation.responses[response.status]);
       expect(documented, `${route} → ${response.status} is documented`).toBeDefined();
-      if (documented.content) expect(conforms(documented.content['application/json'].schema, response.body), `${route} → ${response.status}: ${JSON.stringify(response.body)}`).toBe(true);
+      if (documented.content)
+        expect(
+          conforms(documented.content['application/json'].schema, response.body),
+          `${route} → ${response.status}: ${JSON.stringify(response.body)}`,
+        ).toBe(true);
       else expect(response.body).toBeUndefined();
     };
-    const created = await api.request('POST', '/api/v1/webhooks', { body: { url: 'http://localhost:9/hooks', events: ['SessionEnded'] } });
+    const created = await api.request('POST', '/api/v1/webhooks', {
+      body: { url: 'http://localhost:9/hooks', events: ['SessionEnded'] },
+    });
     check('POST /api/v1/webhooks', created);
     const id = created.body.id as string;
-    check('POST /api/v1/webhooks', await api.request('POST', '/api/v1/webhooks', { body: { url: 'http://localhost:9/hooks', events: ['Nope'] } }));
+    check(
+      'POST /api/v1/webhooks',
+      await api.request('POST', '/api/v1/webhooks', { body: { url: 'http://localhost:9/hooks', events: ['Nope'] } }),
+    );
     check('GET /api/v1/webhooks', await api.request('GET', '/api/v1/webhooks'));
     check('GET /api/v1/webhooks/{webhookId}', await api.request('GET', `/api/v1/webhooks/${id}`));
     check('GET /api/v1/webhooks/{webhookId}', await api.request('GET', '/api/v1/webhooks/wh_missing'));
-    check('PATCH /api/v1/webhooks/{webhookId}', await api.request('PATCH', `/api/v1/webhooks/${id}`, { body: { description: 'Campaign results' } }));
-    check('POST /api/v1/webhooks/{webhookId}/rotate-secret', await api.request('POST', `/api/v1/webhooks/${id}/rotate-secret`));
-    check('GET /api/v1/webhooks/{webhookId}/deliveries', await api.request('GET', `/api/v1/webhooks/${id}/deliveries?pageSize=5`));
+    check(
+      'PATCH /api/v1/webhooks/{webhookId}',
+      await api.request('PATCH', `/api/v1/webhooks/${id}`, { body: { description: 'Campaign results' } }),
+    );
+    check(
+      'POST /api/v1/webhooks/{webhookId}/rotate-secret',
+      await api.request('POST', `/api/v1/webhooks/${id}/rotate-secret`),
+    );
+    check(
+      'GET /api/v1/webhooks/{webhookId}/deliveries',
+      await api.request('GET', `/api/v1/webhooks/${id}/deliveries?pageSize=5`),
+    );
     check('DELETE /api/v1/webhooks/{webhookId}', await api.request('DELETE', `/api/v1/webhooks/${id}`));
   });
 });

@@ -33,16 +33,24 @@ describe('the Python SDK', () => {
     expect(files.sort()).toEqual(['batch_scheduling.py', 'cancel.py', 'immediate.py', 'list_calls.py', 'scheduled.py']);
     if (!existsSync(REFERENCE)) return;
     const reference = normalise(readFileSync(REFERENCE, 'utf8'));
-    for (const file of files) expect(reference, file).toContain(normalise(readFileSync(`${EXAMPLES_DIR}/${file}`, 'utf8')).trim());
+    for (const file of files)
+      expect(reference, file).toContain(normalise(readFileSync(`${EXAMPLES_DIR}/${file}`, 'utf8')).trim());
   });
 });
 
 /** The reference pads its blank code lines with a space. */
-const normalise = (text: string) => text.split('\n').map((line) => line.trimEnd()).join('\n');
+const normalise = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 
 function runPython(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, { cwd: REPO_ROOT, env: { ...process.env, ...env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn('python3', args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

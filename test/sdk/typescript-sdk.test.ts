@@ -89,13 +89,22 @@ describe('the TypeScript SDK against the local stack', () => {
       overrideFirstMessage: 'Hi Jane, this is Aria calling from Acme...',
     });
     expect(call.id).toMatch(/^obc_[0-9A-Z]{26}$/);
-    expect(scheduledCall).toMatchObject({ status: 'scheduled', scheduledFor, maxRetries: 2, retryDelayMinutes: 30, retryCount: 0 });
+    expect(scheduledCall).toMatchObject({
+      status: 'scheduled',
+      scheduledFor,
+      maxRetries: 2,
+      retryDelayMinutes: 30,
+      retryCount: 0,
+    });
     immediateId = call.id;
     scheduledId = scheduledCall.id;
   });
 
   it("runs the reference's for-await list example, which pages through every completed call", async () => {
-    const completed = await waitFor(() => client.outboundCalls.get(immediateId), (call) => call.status === 'completed');
+    const completed = await waitFor(
+      () => client.outboundCalls.get(immediateId),
+      (call) => call.status === 'completed',
+    );
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
 
     for await (const call of client.outboundCalls.list({ status: 'completed' })) {
@@ -130,19 +139,33 @@ describe('the TypeScript SDK against the local stack', () => {
       created.push(call.id);
     }
     const listed: Call[] = [];
-    for await (const call of client.outboundCalls.list({ agentId: 'agt_01HXK8Z3MNPQRT', status: 'scheduled', pageSize: 2 })) listed.push(call);
+    for await (const call of client.outboundCalls.list({
+      agentId: 'agt_01HXK8Z3MNPQRT',
+      status: 'scheduled',
+      pageSize: 2,
+    }))
+      listed.push(call);
     expect(listed.map((call) => call.id)).toEqual([...created].reverse());
 
     const partial: string[] = [];
-    for await (const call of client.outboundCalls.list({ agentId: 'agt_01HXK8Z3MNPQRT', pageSize: 3, page: 2 })) partial.push(call.id);
+    for await (const call of client.outboundCalls.list({ agentId: 'agt_01HXK8Z3MNPQRT', pageSize: 3, page: 2 }))
+      partial.push(call.id);
     expect(partial).toEqual([...created].reverse().slice(3));
   });
 
   it("raises the API's errors as typed errors carrying status, type, code, message and field", async () => {
-    const invalid = await client.outboundCalls.create({ agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '415-555-0199' }).catch((error: unknown) => error);
+    const invalid = await client.outboundCalls
+      .create({ agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '415-555-0199' })
+      .catch((error: unknown) => error);
     expect(invalid).toBeInstanceOf(InvalidRequestError);
     expect(invalid).toBeInstanceOf(VoisnapError);
-    expect(invalid).toMatchObject({ name: 'InvalidRequestError', status: 400, type: 'invalid_request', code: 'invalid_phone_number', param: 'toNumber' });
+    expect(invalid).toMatchObject({
+      name: 'InvalidRequestError',
+      status: 400,
+      type: 'invalid_request',
+      code: 'invalid_phone_number',
+      param: 'toNumber',
+    });
     expect((invalid as Error).message).toContain('E.164');
 
     const missing = await client.outboundCalls.get('obc_01HXMN8ZABC123ABC123ABC123').catch((error: unknown) => error);
@@ -157,25 +180,35 @@ describe('the TypeScript SDK against the local stack', () => {
     const body = { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(60) };
     const key = `reused-${Date.now()}`;
     await client.outboundCalls.create(body, { idempotencyKey: key });
-    const reused = await client.outboundCalls.create({ ...body, toNumber: '+14155550100' }, { idempotencyKey: key }).catch((error: unknown) => error);
+    const reused = await client.outboundCalls
+      .create({ ...body, toNumber: '+14155550100' }, { idempotencyKey: key })
+      .catch((error: unknown) => error);
     expect(reused).toBeInstanceOf(UnprocessableEntityError);
     expect(reused).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
   });
 
   it('never creates a call twice when a response is lost: the retry carries the same Idempotency-Key', async () => {
     for (const lose of ['respond-503', 'drop-connection'] as const) {
-      const proxy = await startTamperingProxy(api.stack.url, (request, index) => (request.method === 'POST' && index === 0 ? lose : 'forward'));
+      const proxy = await startTamperingProxy(api.stack.url, (request, index) =>
+        request.method === 'POST' && index === 0 ? lose : 'forward',
+      );
       try {
         const marker = `lost-response-${lose}`;
         const viaProxy = new Voisnap({ apiKey: api.stack.apiKey, baseUrl: proxy.url });
-        const call = await viaProxy.outboundCalls.create({ agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(60), metadata: { marker } });
+        const call = await viaProxy.outboundCalls.create({
+          agentId: 'agt_01HXK8Z3MNPQRS',
+          toNumber: '+14155550199',
+          scheduledFor: minutesFromNow(60),
+          metadata: { marker },
+        });
 
         const posts = proxy.requests.filter((request) => request.method === 'POST');
         expect(posts, lose).toHaveLength(2);
         expect(posts[0]?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
         expect(posts[1]?.headers['idempotency-key']).toBe(posts[0]?.headers['idempotency-key']);
         const withMarker: string[] = [];
-        for await (const listed of client.outboundCalls.list({ status: 'scheduled' })) if (listed.metadata.marker === marker) withMarker.push(listed.id);
+        for await (const listed of client.outboundCalls.list({ status: 'scheduled' }))
+          if (listed.metadata.marker === marker) withMarker.push(listed.id);
         expect(withMarker, lose).toEqual([call.id]);
       } finally {
         await proxy.close();
@@ -209,9 +242,41 @@ console.log(JSON.stringify({ id: fetched.id, status: call.status, listed, notFou
       );
       const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
       // What a user's editor would say about the examples, from the package's .d.ts files.
-      await run(process.execPath, [tsc, '--noEmit', '--allowJs', '--checkJs', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022', '--skipLibCheck', '--types', 'node', '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), 'app.mjs'], { cwd: dir });
-      const { stdout } = await run(process.execPath, ['app.mjs'], { cwd: dir, env: { ...process.env, VOISNAP_API_KEY: api.stack.apiKey, VOISNAP_BASE_URL: api.stack.url } });
-      expect(JSON.parse(stdout)).toMatchObject({ id: expect.stringMatching(/^obc_/), status: 'queued', listed: 1, notFound: true });
+      await run(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--allowJs',
+          '--checkJs',
+          '--strict',
+          '--module',
+          'nodenext',
+          '--moduleResolution',
+          'nodenext',
+          '--target',
+          'es2022',
+          '--lib',
+          'es2022',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          '--typeRoots',
+          join(REPO_ROOT, 'node_modules', '@types'),
+          'app.mjs',
+        ],
+        { cwd: dir },
+      );
+      const { stdout } = await run(process.execPath, ['app.mjs'], {
+        cwd: dir,
+        env: { ...process.env, VOISNAP_API_KEY: api.stack.apiKey, VOISNAP_BASE_URL: api.stack.url },
+      });
+      expect(JSON.parse(stdout)).toMatchObject({
+        id: expect.stringMatching(/^obc_/),
+        status: 'queued',
+        listed: 1,
+        notFound: true,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -224,23 +289,52 @@ describe('the TypeScript SDK against a scripted server', () => {
     await server?.close();
     server = undefined;
   });
-  const clientOf = (url: string, options: { maxRetries?: number; timeoutMs?: number } = {}) => new Voisnap({ apiKey: 'vsnp_test_key', baseUrl: url, ...options });
+  const clientOf = (url: string, options: { maxRetries?: number; timeoutMs?: number } = {}) =>
+    new Voisnap({ apiKey: 'vsnp_test_key', baseUrl: url, ...options });
 
   it('retries a 503 and creates exactly one call: both attempts carry the same Idempotency-Key', async () => {
     server = await startFakeServer([{ status: 503, body: { message: 'Service Unavailable' } }, CREATED]);
-    const call = await clientOf(server.url).outboundCalls.create({ agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' });
+    const call = await clientOf(server.url).outboundCalls.create({
+      agentId: 'agt_01HXK8Z3MNPQRS',
+      toNumber: '+14155550199',
+    });
     expect(call.id).toBe('obc_01HXMN8ZABC123');
     expect(server.requests.map((request) => request.method)).toEqual(['POST', 'POST']);
     expect(server.requests[1]?.headers['idempotency-key']).toBe(server.requests[0]?.headers['idempotency-key']);
-    expect(JSON.parse(server.requests[1]?.body ?? '')).toEqual({ agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' });
-    expect(server.requests[0]?.headers).toMatchObject({ authorization: 'Bearer vsnp_test_key', 'content-type': 'application/json' });
+    expect(JSON.parse(server.requests[1]?.body ?? '')).toEqual({
+      agentId: 'agt_01HXK8Z3MNPQRS',
+      toNumber: '+14155550199',
+    });
+    expect(server.requests[0]?.headers).toMatchObject({
+      authorization: 'Bearer vsnp_test_key',
+      'content-type': 'application/json',
+    });
   });
 
   it('raises a 400 at once, naming the field', async () => {
-    server = await startFakeServer([{ status: 400, body: { error: { type: 'invalid_request', code: 'missing_field', message: 'toNumber is required.', param: 'toNumber' } } }]);
-    const error = await clientOf(server.url).outboundCalls.create({ agentId: 'agt_01HXK8Z3MNPQRS' } as CreateCallParams).catch((thrown: unknown) => thrown);
+    server = await startFakeServer([
+      {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request',
+            code: 'missing_field',
+            message: 'toNumber is required.',
+            param: 'toNumber',
+          },
+        },
+      },
+    ]);
+    const error = await clientOf(server.url)
+      .outboundCalls.create({ agentId: 'agt_01HXK8Z3MNPQRS' } as CreateCallParams)
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(InvalidRequestError);
-    expect(error).toMatchObject({ status: 400, code: 'missing_field', param: 'toNumber', message: 'toNumber is required.' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'missing_field',
+      param: 'toNumber',
+      message: 'toNumber is required.',
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -256,23 +350,46 @@ describe('the TypeScript SDK against a scripted server', () => {
   });
 
   it('retries 429, 5xx and a concurrent_update conflict with backoff, up to maxRetries, then raises the last error', async () => {
-    server = await startFakeServer([{ status: 429, body: { message: 'Too Many Requests' } }, { status: 500, body: { error: { type: 'internal', code: 'internal_error', message: 'Something went wrong on our side.' } } }, { status: 409, body: { error: { type: 'conflict', code: 'concurrent_update', message: 'The call changed.' } } }, { status: 200, body: { id: 'obc_1', status: 'cancelled' } }]);
+    server = await startFakeServer([
+      { status: 429, body: { message: 'Too Many Requests' } },
+      {
+        status: 500,
+        body: { error: { type: 'internal', code: 'internal_error', message: 'Something went wrong on our side.' } },
+      },
+      { status: 409, body: { error: { type: 'conflict', code: 'concurrent_update', message: 'The call changed.' } } },
+      { status: 200, body: { id: 'obc_1', status: 'cancelled' } },
+    ]);
     const started = Date.now();
-    expect(await clientOf(server.url, { maxRetries: 3 }).outboundCalls.cancel('obc_1')).toMatchObject({ status: 'cancelled' });
+    expect(await clientOf(server.url, { maxRetries: 3 }).outboundCalls.cancel('obc_1')).toMatchObject({
+      status: 'cancelled',
+    });
     expect(server.requests).toHaveLength(4);
     // Backoff 0.25–0.5 s, 0.5–1 s, 1–2 s.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_700);
 
     await server.close();
     server = await startFakeServer([{ status: 429, body: { message: 'Too Many Requests' } }]);
-    const error = await clientOf(server.url, { maxRetries: 1 }).outboundCalls.get('obc_1').catch((thrown: unknown) => thrown);
+    const error = await clientOf(server.url, { maxRetries: 1 })
+      .outboundCalls.get('obc_1')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ status: 429, message: 'Too Many Requests', code: undefined });
     expect(server.requests).toHaveLength(2);
   });
 
   it('does not retry a conflict that a retry cannot cure', async () => {
-    server = await startFakeServer([{ status: 409, body: { error: { type: 'conflict', code: 'call_not_cancellable', message: 'Call obc_1 is completed; only scheduled or queued calls can be cancelled.' } } }]);
+    server = await startFakeServer([
+      {
+        status: 409,
+        body: {
+          error: {
+            type: 'conflict',
+            code: 'call_not_cancellable',
+            message: 'Call obc_1 is completed; only scheduled or queued calls can be cancelled.',
+          },
+        },
+      },
+    ]);
     await expect(clientOf(server.url).outboundCalls.cancel('obc_1')).rejects.toBeInstanceOf(ConflictError);
     expect(server.requests).toHaveLength(1);
   });
@@ -283,7 +400,9 @@ describe('the TypeScript SDK against a scripted server', () => {
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]?.headers['idempotency-key']).toBe(server.requests[0]?.headers['idempotency-key']);
 
-    const error = await clientOf('http://127.0.0.1:9', { maxRetries: 0 }).outboundCalls.get('obc_1').catch((thrown: unknown) => thrown);
+    const error = await clientOf('http://127.0.0.1:9', { maxRetries: 0 })
+      .outboundCalls.get('obc_1')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(error).toMatchObject({ status: undefined });
   });
@@ -291,7 +410,9 @@ describe('the TypeScript SDK against a scripted server', () => {
   it('gives up on an attempt after timeoutMs, retries it, then raises APITimeoutError', async () => {
     server = await startFakeServer(['never-answer']);
     const started = Date.now();
-    const error = await clientOf(server.url, { timeoutMs: 200, maxRetries: 1 }).outboundCalls.get('obc_1').catch((thrown: unknown) => thrown);
+    const error = await clientOf(server.url, { timeoutMs: 200, maxRetries: 1 })
+      .outboundCalls.get('obc_1')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(APITimeoutError);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(server.requests).toHaveLength(2);
@@ -301,11 +422,20 @@ describe('the TypeScript SDK against a scripted server', () => {
   it('list() sends the filters, then each nextCursor with the same filters and without page', async () => {
     const call = (id: string) => ({ id, status: 'completed' });
     server = await startFakeServer([
-      { status: 200, body: { data: [call('obc_3'), call('obc_2')], page: 2, pageSize: 2, hasMore: true, nextCursor: 'cursor-3' } },
+      {
+        status: 200,
+        body: { data: [call('obc_3'), call('obc_2')], page: 2, pageSize: 2, hasMore: true, nextCursor: 'cursor-3' },
+      },
       { status: 200, body: { data: [call('obc_1')], page: 3, pageSize: 2, hasMore: false, nextCursor: null } },
     ]);
     const ids: string[] = [];
-    for await (const each of clientOf(server.url).outboundCalls.list({ status: 'completed', dateFrom: '2025-06-01', pageSize: 2, page: 2 })) ids.push(each.id);
+    for await (const each of clientOf(server.url).outboundCalls.list({
+      status: 'completed',
+      dateFrom: '2025-06-01',
+      pageSize: 2,
+      page: 2,
+    }))
+      ids.push(each.id);
     expect(ids).toEqual(['obc_3', 'obc_2', 'obc_1']);
     expect(server.requests.map((request) => request.url)).toEqual([
       '/api/v1/outbound-calls?status=completed&dateFrom=2025-06-01&pageSize=2&page=2',
@@ -313,9 +443,11 @@ describe('the TypeScript SDK against a scripted server', () => {
     ]);
   });
 
-  it('reads API Gateway\'s own error bodies, and refuses to start without an API key', async () => {
+  it("reads API Gateway's own error bodies, and refuses to start without an API key", async () => {
     server = await startFakeServer([{ status: 401, body: { message: 'Unauthorized' } }]);
-    const error = await clientOf(server.url).outboundCalls.get('obc_1').catch((thrown: unknown) => thrown);
+    const error = await clientOf(server.url)
+      .outboundCalls.get('obc_1')
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ status: 401, message: 'Unauthorized' });
     expect(() => new Voisnap({ apiKey: '' })).toThrow(/apiKey is required/);

@@ -10,7 +10,10 @@ declare module 'vitest' {
 
 /** One in-memory DynamoDB Local and one moto for the whole run; each test file uses its own table and queues. */
 export default async function setup(project: TestProject) {
-  const [dynamodb, moto] = await Promise.all([startDynamoDbLocal({ port: await freePort() }), startMoto({ port: await freePort() })]);
+  const [dynamodb, moto] = await Promise.all([
+    startDynamoDbLocal({ port: await freePort() }),
+    startMoto({ port: await freePort() }),
+  ]);
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('motoEndpoint', moto.endpoint);
   return async () => {

@@ -23,7 +23,9 @@ export interface FakeServer {
 }
 
 /** An HTTP server that plays a script of replies, one per request (the last one repeats), and records what it got. */
-export async function startFakeServer(script: Reply[] | ((request: RecordedRequest, index: number) => Reply)): Promise<FakeServer> {
+export async function startFakeServer(
+  script: Reply[] | ((request: RecordedRequest, index: number) => Reply),
+): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const replyFor = (request: RecordedRequest, index: number): Reply =>
     typeof script === 'function' ? script(request, index) : (script[Math.min(index, script.length - 1)] as Reply);
@@ -80,18 +82,29 @@ export async function startTamperingProxy(
   return { url: await listen(server), requests, close: () => close(server) };
 }
 
-async function forward(target: string, request: RecordedRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+async function forward(
+  target: string,
+  request: RecordedRequest,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const { host: _host, 'content-length': _length, ...headers } = request.headers;
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${target}${request.url}`, { method: request.method, headers }, async (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of response) chunks.push(chunk as Buffer);
-      const passed: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (typeof value === 'string' && !['content-length', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)) passed[name] = value;
-      }
-      resolve({ status: response.statusCode ?? 502, headers: passed, body: Buffer.concat(chunks).toString('utf8') });
-    });
+    const outgoing = httpRequest(
+      `${target}${request.url}`,
+      { method: request.method, headers },
+      async (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        const passed: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (
+            typeof value === 'string' &&
+            !['content-length', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)
+          )
+            passed[name] = value;
+        }
+        resolve({ status: response.statusCode ?? 502, headers: passed, body: Buffer.concat(chunks).toString('utf8') });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(request.body);
   });
@@ -100,11 +113,18 @@ async function forward(target: string, request: RecordedRequest): Promise<{ stat
 async function record(request: IncomingMessage): Promise<RecordedRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+  return {
+    method: request.method ?? '',
+    url: request.url ?? '',
+    headers: request.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 function close(server: Server): Promise<void> {

@@ -16,7 +16,11 @@ export interface ApiResponse<T = any> {
 export interface TestApi {
   stack: LocalStack;
   /** Sends a request as a user would, with the demo key unless another (or none: null) is given. */
-  request<T = any>(method: string, path: string, options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   directory: DynamoDbDirectory;
   /** A second account with its own key and agent, for isolation tests. */
   createOtherAccount(): Promise<{ accountId: string; key: string; agentId: string; number: string }>;
@@ -29,7 +33,9 @@ export const CALLS = '/api/v1/outbound-calls';
  * real HTTP, with the phone network's and the retries' time compressed.
  */
 export async function startTestApi(
-  options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> & { motoEndpoint?: string } = {},
+  options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> & {
+    motoEndpoint?: string;
+  } = {},
 ): Promise<TestApi> {
   const stack = await startLocalStack({
     apiPort: 0,
@@ -64,7 +70,11 @@ export async function startTestApi(
       const deps = { directory, clock: systemClock };
       const account = await createAccount(deps, { name: `Other ${others}` });
       const { secret } = await issueApiKey(deps, { accountId: account.id, mode: 'test' });
-      const agent = await createAgent(deps, { accountId: account.id, name: 'Other agent', defaultFirstMessage: 'Hello from elsewhere.' });
+      const agent = await createAgent(deps, {
+        accountId: account.id,
+        name: 'Other agent',
+        defaultFirstMessage: 'Hello from elsewhere.',
+      });
       const number = `+1202555${String(100 + others).padStart(4, '0')}`;
       await addNumber(deps, { accountId: account.id, number, agentId: agent.id });
       return { accountId: account.id, key: secret, agentId: agent.id, number };
@@ -78,7 +88,12 @@ export function minutesFromNow(minutes: number): string {
 }
 
 /** Polls until `check` returns a value, or fails with the last value seen after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T;
   do {

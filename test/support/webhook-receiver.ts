@@ -26,7 +26,10 @@ export async function startWebhookReceiver() {
     url: `http://localhost:${(server.address() as AddressInfo).port}/hooks`,
     received,
     /** Successful deliveries, parsed. */
-    delivered: () => received.filter((r) => r.answeredWith >= 200 && r.answeredWith < 300).map((r) => ({ ...r, event: JSON.parse(r.body) })),
+    delivered: () =>
+      received
+        .filter((r) => r.answeredWith >= 200 && r.answeredWith < 300)
+        .map((r) => ({ ...r, event: JSON.parse(r.body) })),
     answerWith(next: typeof answer) {
       answer = next;
     },

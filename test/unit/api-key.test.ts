@@ -11,7 +11,13 @@ describe('API keys', () => {
 
   it('recognises only well-formed keys', () => {
     expect(apiKeyMode(`vsnp_live_${'a'.repeat(32)}`)).toBe('live');
-    for (const bad of ['', 'vsnp_live_', `vsnp_prod_${'a'.repeat(32)}`, `vsnp_test_${'a'.repeat(31)}`, `vsnp_test_${'a'.repeat(31)}!`]) {
+    for (const bad of [
+      '',
+      'vsnp_live_',
+      `vsnp_prod_${'a'.repeat(32)}`,
+      `vsnp_test_${'a'.repeat(31)}`,
+      `vsnp_test_${'a'.repeat(31)}!`,
+    ]) {
       expect(apiKeyMode(bad)).toBeNull();
     }
   });

@@ -16,14 +16,31 @@ const failureOf = (fn: () => unknown) => {
 
 describe('judging a failure of a stream or queue consumer', () => {
   it('sets aside only what retrying can never fix', () => {
-    for (const name of ['ValidationException', 'InvalidParameterValue', 'InvalidMessageContents', '$ZodError', 'SyntaxError', 'RangeError']) {
+    for (const name of [
+      'ValidationException',
+      'InvalidParameterValue',
+      'InvalidMessageContents',
+      '$ZodError',
+      'SyntaxError',
+      'RangeError',
+    ]) {
       expect(isPermanentFailure(named(name)), name).toBe(true);
     }
-    for (const name of ['ThrottlingException', 'ProvisionedThroughputExceededException', 'ConditionalCheckFailedException', 'TransactionCanceledException', 'InternalServerError', 'TimeoutError', 'TypeError', 'Error']) {
+    for (const name of [
+      'ThrottlingException',
+      'ProvisionedThroughputExceededException',
+      'ConditionalCheckFailedException',
+      'TransactionCanceledException',
+      'InternalServerError',
+      'TimeoutError',
+      'TypeError',
+      'Error',
+    ]) {
       expect(isPermanentFailure(named(name)), name).toBe(false);
     }
     expect(isPermanentFailure('a string')).toBe(false);
-    const cancelled = (...codes: string[]) => Object.assign(named('TransactionCanceledException'), { CancellationReasons: codes.map((Code) => ({ Code })) });
+    const cancelled = (...codes: string[]) =>
+      Object.assign(named('TransactionCanceledException'), { CancellationReasons: codes.map((Code) => ({ Code })) });
     expect(isPermanentFailure(cancelled('None', 'ValidationError'))).toBe(true);
     expect(isPermanentFailure(cancelled('ConditionalCheckFailed', 'None'))).toBe(false);
     expect(isPermanentFailure(cancelled('TransactionConflict'))).toBe(false);

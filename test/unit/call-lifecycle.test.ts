@@ -14,11 +14,19 @@ import { secondsBetween } from '#domain/time';
 import { ANSWERED_BY, type AnsweredBy, type StoredCall } from '#schemas/call';
 import { aCall } from '../support/calls.ts';
 
-const limits: CallTimingLimits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 };
+const limits: CallTimingLimits = {
+  ringTimeoutSeconds: 30,
+  maxCallDurationSeconds: 600,
+  retryDelayUnitSeconds: 60,
+  watchdogGraceSeconds: 120,
+};
 const t = (iso: string) => new Date(`2025-06-16T${iso}Z`);
 
 function queued(overrides: Parameters<typeof aCall>[0] = {}): StoredCall {
-  return aCall({ id: 'obc_01JXXXXXXXXXXXXXXXXXXXXXXX', accountId: 'acc_1', agentId: 'agt_1', ...overrides }, t('14:00:00'));
+  return aCall(
+    { id: 'obc_01JXXXXXXXXXXXXXXXXXXXXXXX', accountId: 'acc_1', agentId: 'agt_1', ...overrides },
+    t('14:00:00'),
+  );
 }
 
 function dialed(call = queued()): StoredCall {
@@ -27,54 +35,135 @@ function dialed(call = queued()): StoredCall {
 
 /** The answered report; `null` for one without AnsweredBy. */
 function answered(call = dialed(), answeredBy: AnsweredBy | null = 'human'): StoredCall {
-  return applyProviderEvent(call, { kind: 'answered', at: t('14:00:08'), ...(answeredBy ? { answeredBy } : {}) }, t('14:00:08'), limits) as StoredCall;
+  return applyProviderEvent(
+    call,
+    { kind: 'answered', at: t('14:00:08'), ...(answeredBy ? { answeredBy } : {}) },
+    t('14:00:08'),
+    limits,
+  ) as StoredCall;
 }
 
 describe('call lifecycle', () => {
   it('starts an attempt when dialed', () => {
     const call = dialed();
-    expect(call).toMatchObject({ status: 'initiating', initiatedAt: '2025-06-16T14:00:00Z', pendingConversationId: 'conv_1', conversationId: null });
+    expect(call).toMatchObject({
+      status: 'initiating',
+      initiatedAt: '2025-06-16T14:00:00Z',
+      pendingConversationId: 'conv_1',
+      conversationId: null,
+    });
     expect(call.attempts).toEqual([
-      { attempt: 1, scheduledFor: null, initiatedAt: '2025-06-16T14:00:00Z', connectedAt: null, endedAt: null, durationSeconds: null, status: 'initiating', endReason: null },
+      {
+        attempt: 1,
+        scheduledFor: null,
+        initiatedAt: '2025-06-16T14:00:00Z',
+        connectedAt: null,
+        endedAt: null,
+        durationSeconds: null,
+        status: 'initiating',
+        endReason: null,
+      },
     ]);
   });
 
   it('connects an answered call with its conversation id, then completes it with the published example timings', () => {
     const call = answered();
-    expect(call).toMatchObject({ status: 'in_progress', connectedAt: '2025-06-16T14:00:08Z', conversationId: 'conv_1' });
-    const ended = applyProviderEvent({ ...call, agentEndedAt: '2025-06-16T14:03:41Z' }, { kind: 'completed', at: t('14:03:42'), durationSeconds: 214 }, t('14:03:42'), limits);
-    expect(ended).toMatchObject({ status: 'completed', endReason: 'agent_ended', endedAt: '2025-06-16T14:03:42Z', durationSeconds: 214, watchdogAt: null });
-    expect(ended?.attempts[0]).toMatchObject({ status: 'completed', durationSeconds: 214, connectedAt: '2025-06-16T14:00:08Z' });
+    expect(call).toMatchObject({
+      status: 'in_progress',
+      connectedAt: '2025-06-16T14:00:08Z',
+      conversationId: 'conv_1',
+    });
+    const ended = applyProviderEvent(
+      { ...call, agentEndedAt: '2025-06-16T14:03:41Z' },
+      { kind: 'completed', at: t('14:03:42'), durationSeconds: 214 },
+      t('14:03:42'),
+      limits,
+    );
+    expect(ended).toMatchObject({
+      status: 'completed',
+      endReason: 'agent_ended',
+      endedAt: '2025-06-16T14:03:42Z',
+      durationSeconds: 214,
+      watchdogAt: null,
+    });
+    expect(ended?.attempts[0]).toMatchObject({
+      status: 'completed',
+      durationSeconds: 214,
+      connectedAt: '2025-06-16T14:00:08Z',
+    });
   });
 
   it('tells who ended the call, a voicemail, and a call cut at the time limit', () => {
     const at = { kind: 'completed' as const, at: t('14:01:00'), durationSeconds: 52 };
     expect(applyProviderEvent(answered(), at, t('14:01:00'), limits)?.endReason).toBe('customer_ended');
-    expect(applyProviderEvent(answered(dialed(), 'machine_end_beep'), at, t('14:01:00'), limits)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
-    expect(applyProviderEvent(answered(), { ...at, at: t('14:10:08'), durationSeconds: 600 }, t('14:10:08'), limits)?.endReason).toBe('max_duration');
+    expect(applyProviderEvent(answered(dialed(), 'machine_end_beep'), at, t('14:01:00'), limits)).toMatchObject({
+      status: 'voicemail',
+      endReason: 'voicemail_left',
+    });
+    expect(
+      applyProviderEvent(answered(), { ...at, at: t('14:10:08'), durationSeconds: 600 }, t('14:10:08'), limits)
+        ?.endReason,
+    ).toBe('max_duration');
   });
 
   it('infers the answer when its report was lost', () => {
-    const ringing = applyProviderEvent(dialed(), { kind: 'ringing', at: t('14:00:02') }, t('14:00:02'), limits) as StoredCall;
-    const ended = applyProviderEvent(ringing, { kind: 'completed', at: t('14:01:00'), durationSeconds: 50 }, t('14:01:00'), limits);
-    expect(ended).toMatchObject({ status: 'completed', connectedAt: '2025-06-16T14:00:10Z', durationSeconds: 50, conversationId: 'conv_1' });
+    const ringing = applyProviderEvent(
+      dialed(),
+      { kind: 'ringing', at: t('14:00:02') },
+      t('14:00:02'),
+      limits,
+    ) as StoredCall;
+    const ended = applyProviderEvent(
+      ringing,
+      { kind: 'completed', at: t('14:01:00'), durationSeconds: 50 },
+      t('14:01:00'),
+      limits,
+    );
+    expect(ended).toMatchObject({
+      status: 'completed',
+      connectedAt: '2025-06-16T14:00:10Z',
+      durationSeconds: 50,
+      conversationId: 'conv_1',
+    });
   });
 
   it('ignores duplicates and reports that arrive out of order', () => {
     const call = answered();
-    expect(applyProviderEvent(call, { kind: 'answered', at: t('14:00:09'), answeredBy: 'human' }, t('14:00:09'), limits)).toBeNull();
+    expect(
+      applyProviderEvent(call, { kind: 'answered', at: t('14:00:09'), answeredBy: 'human' }, t('14:00:09'), limits),
+    ).toBeNull();
     expect(applyProviderEvent(call, { kind: 'ringing', at: t('14:00:03') }, t('14:00:10'), limits)).toBeNull();
-    const ended = applyProviderEvent(call, { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 }, t('14:01:00'), limits) as StoredCall;
-    expect(applyProviderEvent(ended, { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 }, t('14:01:01'), limits)).toBeNull();
-    expect(applyProviderEvent(ended, { kind: 'failed', at: t('14:01:01'), reason: 'provider_error' }, t('14:01:01'), limits)).toBeNull();
+    const ended = applyProviderEvent(
+      call,
+      { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 },
+      t('14:01:00'),
+      limits,
+    ) as StoredCall;
+    expect(
+      applyProviderEvent(ended, { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 }, t('14:01:01'), limits),
+    ).toBeNull();
+    expect(
+      applyProviderEvent(ended, { kind: 'failed', at: t('14:01:01'), reason: 'provider_error' }, t('14:01:01'), limits),
+    ).toBeNull();
   });
 
   it('schedules a retry after no answer while retries remain, then ends no_answer', () => {
     let call = dialed(queued({ maxRetries: 2, retryDelayMinutes: 30 }));
     call = applyProviderEvent(call, { kind: 'no_answer', at: t('14:00:30') }, t('14:00:30'), limits) as StoredCall;
-    expect(call).toMatchObject({ status: 'scheduled', retryCount: 1, scheduledFor: '2025-06-16T14:30:30Z', endedAt: null, endReason: null });
+    expect(call).toMatchObject({
+      status: 'scheduled',
+      retryCount: 1,
+      scheduledFor: '2025-06-16T14:30:30Z',
+      endedAt: null,
+      endReason: null,
+    });
     expect(call.attempts).toHaveLength(1);
-    expect(call.attempts[0]).toMatchObject({ status: 'no_answer', endReason: 'no_answer', endedAt: '2025-06-16T14:00:30Z', durationSeconds: 0 });
+    expect(call.attempts[0]).toMatchObject({
+      status: 'no_answer',
+      endReason: 'no_answer',
+      endedAt: '2025-06-16T14:00:30Z',
+      durationSeconds: 0,
+    });
     expect(call.watchdogAt).toBe('2025-06-16T14:32:30Z');
 
     // A late report about the first attempt cannot touch the second.
@@ -84,17 +173,36 @@ describe('call lifecycle', () => {
     call = startDial({ ...call, status: 'queued' }, t('15:01:01'), 'conv_3', limits) as StoredCall;
     call = applyProviderEvent(call, { kind: 'no_answer', at: t('15:01:30') }, t('15:01:30'), limits) as StoredCall;
     expect(call).toMatchObject({ status: 'no_answer', retryCount: 2, endReason: 'no_answer', durationSeconds: 0 });
-    expect(call.attempts.map((a) => [a.attempt, a.status])).toEqual([[1, 'no_answer'], [2, 'no_answer'], [3, 'no_answer']]);
+    expect(call.attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [1, 'no_answer'],
+      [2, 'no_answer'],
+      [3, 'no_answer'],
+    ]);
   });
 
   it('ends busy and failed attempts with their reasons and no duration', () => {
-    expect(applyProviderEvent(dialed(), { kind: 'busy', at: t('14:00:01') }, t('14:00:01'), limits)).toMatchObject({ status: 'busy', endReason: 'busy', durationSeconds: 0 });
-    expect(applyProviderEvent(dialed(), { kind: 'failed', at: t('14:00:01'), reason: 'invalid_number' }, t('14:00:01'), limits)).toMatchObject({ status: 'failed', endReason: 'invalid_number' });
+    expect(applyProviderEvent(dialed(), { kind: 'busy', at: t('14:00:01') }, t('14:00:01'), limits)).toMatchObject({
+      status: 'busy',
+      endReason: 'busy',
+      durationSeconds: 0,
+    });
+    expect(
+      applyProviderEvent(
+        dialed(),
+        { kind: 'failed', at: t('14:00:01'), reason: 'invalid_number' },
+        t('14:00:01'),
+        limits,
+      ),
+    ).toMatchObject({ status: 'failed', endReason: 'invalid_number' });
   });
 
   it('gives up on an attempt the provider stopped reporting, with a reason that says how', () => {
     expect(markLost(dialed(), t('14:05:00'), limits)).toMatchObject({ status: 'failed', endReason: 'dial_timeout' });
-    expect(markLost(answered(), t('14:30:00'), limits)).toMatchObject({ status: 'failed', endReason: 'provider_error', durationSeconds: 1792 });
+    expect(markLost(answered(), t('14:30:00'), limits)).toMatchObject({
+      status: 'failed',
+      endReason: 'provider_error',
+      durationSeconds: 1792,
+    });
     expect(markLost(queued(), t('14:05:00'), limits)).toBeNull();
   });
 
@@ -112,7 +220,10 @@ describe('call lifecycle', () => {
 });
 
 describe('who answered', () => {
-  const completed = (at: string, extra: Partial<Extract<ProviderEvent, { kind: 'completed' }>> = {}): ProviderEvent => ({ kind: 'completed', at: t(at), ...extra });
+  const completed = (
+    at: string,
+    extra: Partial<Extract<ProviderEvent, { kind: 'completed' }>> = {},
+  ): ProviderEvent => ({ kind: 'completed', at: t(at), ...extra });
 
   it('keeps the answer request’s verdict when later reports lack one (the issue’s sequence)', () => {
     // in-progress without AnsweredBy; the answer request with machine_end_beep; completed without AnsweredBy.
@@ -120,15 +231,22 @@ describe('who answered', () => {
     expect(inProgress.answeredBy).toBeNull();
     const withVerdict = recordAnsweredBy(inProgress, 'machine_end_beep') as StoredCall;
     expect(withVerdict.answeredBy).toBe('machine_end_beep');
-    expect(applyProviderEvent(withVerdict, completed('14:00:30'), t('14:00:30'), limits)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
+    expect(applyProviderEvent(withVerdict, completed('14:00:30'), t('14:00:30'), limits)).toMatchObject({
+      status: 'voicemail',
+      endReason: 'voicemail_left',
+    });
   });
 
   it('never lets a later report overwrite a verdict', () => {
     const machine = answered(dialed(), 'machine_end_silence');
     expect(recordAnsweredBy(machine, 'human')).toBeNull();
-    expect(applyProviderEvent(machine, completed('14:00:30', { answeredBy: 'human' }), t('14:00:30'), limits)).toMatchObject({ status: 'voicemail', answeredBy: 'machine_end_silence' });
+    expect(
+      applyProviderEvent(machine, completed('14:00:30', { answeredBy: 'human' }), t('14:00:30'), limits),
+    ).toMatchObject({ status: 'voicemail', answeredBy: 'machine_end_silence' });
     const dialedWithVerdict = recordAnsweredBy(dialed(), 'machine_start') as StoredCall;
-    expect(applyProviderEvent(dialedWithVerdict, { kind: 'answered', at: t('14:00:05') }, t('14:00:05'), limits)?.answeredBy).toBe('machine_start');
+    expect(
+      applyProviderEvent(dialedWithVerdict, { kind: 'answered', at: t('14:00:05') }, t('14:00:05'), limits)?.answeredBy,
+    ).toBe('machine_start');
   });
 
   it.each(ANSWERED_BY.map((value) => [value]))('ends a call answered by %s with its documented outcome', (value) => {
@@ -148,31 +266,77 @@ describe('who answered', () => {
       expect(ended?.attempts[0]).toMatchObject({ status: expected[value][0], endReason: expected[value][1] });
     }
     // The verdict may also come only with the final report, after the answered report was lost.
-    const ringing = applyProviderEvent(dialed(), { kind: 'ringing', at: t('14:00:02') }, t('14:00:02'), limits) as StoredCall;
-    expect(applyProviderEvent(ringing, completed('14:00:30', { answeredBy: value, durationSeconds: 20 }), t('14:00:30'), limits)?.endReason).toBe(expected[value][1]);
+    const ringing = applyProviderEvent(
+      dialed(),
+      { kind: 'ringing', at: t('14:00:02') },
+      t('14:00:02'),
+      limits,
+    ) as StoredCall;
+    expect(
+      applyProviderEvent(
+        ringing,
+        completed('14:00:30', { answeredBy: value, durationSeconds: 20 }),
+        t('14:00:30'),
+        limits,
+      )?.endReason,
+    ).toBe(expected[value][1]);
   });
 
   it('a fax is never retried, whatever retries remain', () => {
-    const fax = applyProviderEvent(answered(dialed(queued({ maxRetries: 3 })), 'fax'), completed('14:00:30'), t('14:00:30'), limits);
+    const fax = applyProviderEvent(
+      answered(dialed(queued({ maxRetries: 3 })), 'fax'),
+      completed('14:00:30'),
+      t('14:00:30'),
+      limits,
+    );
     expect(fax).toMatchObject({ status: 'failed', endReason: 'fax_detected', retryCount: 0, watchdogAt: null });
   });
 });
 
 describe('the provider’s clock and counts', () => {
   it('clamps a timestamp from the far future to now (before: durationSeconds 2,306,427,791)', () => {
-    const ended = applyProviderEvent(answered(), { kind: 'completed', at: new Date('2100-01-01T00:00:00Z'), durationSeconds: 2_306_427_791 }, t('14:01:00'), limits);
-    expect(ended).toMatchObject({ status: 'completed', endedAt: '2025-06-16T14:01:00Z', durationSeconds: 52, endReason: 'customer_ended' });
+    const ended = applyProviderEvent(
+      answered(),
+      { kind: 'completed', at: new Date('2100-01-01T00:00:00Z'), durationSeconds: 2_306_427_791 },
+      t('14:01:00'),
+      limits,
+    );
+    expect(ended).toMatchObject({
+      status: 'completed',
+      endedAt: '2025-06-16T14:01:00Z',
+      durationSeconds: 52,
+      endReason: 'customer_ended',
+    });
   });
 
   it('clamps a timestamp from before the dial to the dial', () => {
-    const call = applyProviderEvent(dialed(), { kind: 'answered', at: new Date('1999-01-01T00:00:00Z') }, t('14:00:05'), limits) as StoredCall;
+    const call = applyProviderEvent(
+      dialed(),
+      { kind: 'answered', at: new Date('1999-01-01T00:00:00Z') },
+      t('14:00:05'),
+      limits,
+    ) as StoredCall;
     expect(call.connectedAt).toBe('2025-06-16T14:00:00Z');
   });
 
   it('never ends an attempt before it connected (before: out-of-order reports left connectedAt after endedAt)', () => {
-    const call = applyProviderEvent(dialed(), { kind: 'answered', at: t('14:00:40') }, t('14:00:41'), limits) as StoredCall;
-    const ended = applyProviderEvent(call, { kind: 'completed', at: t('14:00:20'), durationSeconds: 0 }, t('14:00:42'), limits);
-    expect(ended).toMatchObject({ connectedAt: '2025-06-16T14:00:40Z', endedAt: '2025-06-16T14:00:40Z', durationSeconds: 0 });
+    const call = applyProviderEvent(
+      dialed(),
+      { kind: 'answered', at: t('14:00:40') },
+      t('14:00:41'),
+      limits,
+    ) as StoredCall;
+    const ended = applyProviderEvent(
+      call,
+      { kind: 'completed', at: t('14:00:20'), durationSeconds: 0 },
+      t('14:00:42'),
+      limits,
+    );
+    expect(ended).toMatchObject({
+      connectedAt: '2025-06-16T14:00:40Z',
+      endedAt: '2025-06-16T14:00:40Z',
+      durationSeconds: 0,
+    });
   });
 
   it('keeps initiatedAt <= connectedAt <= endedAt <= now and durationSeconds from those times, whatever the reports say and in whatever order', () => {
@@ -184,8 +348,19 @@ describe('the provider’s clock and counts', () => {
     const verdict = fc.option(fc.constantFrom(...ANSWERED_BY), { nil: undefined });
     const event: fc.Arbitrary<ProviderEvent> = fc.oneof(
       fc.record({ kind: fc.constant('ringing' as const), at: anyTime }),
-      fc.record({ kind: fc.constant('answered' as const), at: anyTime, answeredBy: verdict }, { requiredKeys: ['kind', 'at'] }),
-      fc.record({ kind: fc.constant('completed' as const), at: anyTime, durationSeconds: fc.option(fc.nat(), { nil: undefined }), answeredBy: verdict }, { requiredKeys: ['kind', 'at'] }),
+      fc.record(
+        { kind: fc.constant('answered' as const), at: anyTime, answeredBy: verdict },
+        { requiredKeys: ['kind', 'at'] },
+      ),
+      fc.record(
+        {
+          kind: fc.constant('completed' as const),
+          at: anyTime,
+          durationSeconds: fc.option(fc.nat(), { nil: undefined }),
+          answeredBy: verdict,
+        },
+        { requiredKeys: ['kind', 'at'] },
+      ),
       fc.record({ kind: fc.constant('busy' as const), at: anyTime }),
       fc.record({ kind: fc.constant('no_answer' as const), at: anyTime }),
     );
@@ -197,11 +372,15 @@ describe('the provider’s clock and counts', () => {
           now = new Date(now.getTime() + later * 1000);
           call = applyProviderEvent(call, report, now, limits) ?? call;
           for (const attempt of call.attempts) {
-            const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt].filter((x): x is string => x !== null).map(Date.parse);
+            const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt]
+              .filter((x): x is string => x !== null)
+              .map(Date.parse);
             expect(times).toEqual([...times].sort((a, b) => a - b));
             for (const time of times) expect(time).toBeLessThanOrEqual(now.getTime());
             if (attempt.endedAt) {
-              expect(attempt.durationSeconds).toBe(attempt.connectedAt ? secondsBetween(attempt.connectedAt, attempt.endedAt) : 0);
+              expect(attempt.durationSeconds).toBe(
+                attempt.connectedAt ? secondsBetween(attempt.connectedAt, attempt.endedAt) : 0,
+              );
             }
           }
         }

@@ -39,7 +39,11 @@ describe('call status machine', () => {
     if (to) {
       expect(result).toEqual({ allowed: true, from: status, to });
     } else {
-      expect(result).toEqual({ allowed: false, from: status, reason: TERMINAL.includes(status) ? 'terminal' : 'not_allowed' });
+      expect(result).toEqual({
+        allowed: false,
+        from: status,
+        reason: TERMINAL.includes(status) ? 'terminal' : 'not_allowed',
+      });
     }
   });
 

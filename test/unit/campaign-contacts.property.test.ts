@@ -6,17 +6,36 @@ import { parseOrThrow } from '#schemas/parse';
 import { readContacts } from '../../infra/campaign/contacts.ts';
 import { planCampaign } from '../../infra/campaign/plan.ts';
 
-const settings = { campaign: 'spring', agentId: 'agt_01HXK8Z3MNPQRS', start: new Date('2030-06-17T09:00:00Z'), everyMs: 120_000 };
+const settings = {
+  campaign: 'spring',
+  agentId: 'agt_01HXK8Z3MNPQRS',
+  start: new Date('2030-06-17T09:00:00Z'),
+  everyMs: 120_000,
+};
 
 /** A CSV field as a careless or hostile file may hold it, quoted the RFC 4180 way when it must be. */
 const field = fc
   .oneof(
     fc.string({ unit: 'binary', maxLength: 30 }),
-    fc.constantFrom('+14155550100', '+14155550199', '415 555 0101', '', '__proto__', 'constructor', 'Smith, Jane', 'say "hi"', 'a\nb', '\u0001', 'x'.repeat(9000)),
+    fc.constantFrom(
+      '+14155550100',
+      '+14155550199',
+      '415 555 0101',
+      '',
+      '__proto__',
+      'constructor',
+      'Smith, Jane',
+      'say "hi"',
+      'a\nb',
+      '\u0001',
+      'x'.repeat(9000),
+    ),
   )
   .map((value) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value));
 const header = fc
-  .array(fc.oneof(field, fc.constantFrom('notes', '__proto__', 'constructor', 'campaignId', 'a\u0000b')), { maxLength: 3 })
+  .array(fc.oneof(field, fc.constantFrom('notes', '__proto__', 'constructor', 'campaignId', 'a\u0000b')), {
+    maxLength: 3,
+  })
   .map((extra) => ['phone', 'id', 'name', ...extra]);
 const csv = fc.oneof(
   header.chain((columns) =>
@@ -42,7 +61,12 @@ describe('campaign contacts files, as hostile input', () => {
         for (const problem of plan.problems) expect(problem.message.length).toBeGreaterThan(0);
         for (const call of plan.calls) {
           const event = { body: JSON.stringify(call.request), isBase64Encoded: false } as ApiEvent;
-          expect(() => parseOrThrow(CreateCallRequestSchema, jsonBody(event), { noun: 'field', fieldCodes: CREATE_CALL_FIELD_CODES })).not.toThrow();
+          expect(() =>
+            parseOrThrow(CreateCallRequestSchema, jsonBody(event), {
+              noun: 'field',
+              fieldCodes: CREATE_CALL_FIELD_CODES,
+            }),
+          ).not.toThrow();
         }
         expect(plan.calls.length + plan.problems.length).toBe(contacts.length);
       }),

@@ -18,7 +18,12 @@ interface Received {
 }
 
 /** The service's side of the wire: records every request and answers the answer URL with `answer()`. */
-let service: { origin: string; received: Received[]; answer: (params: Record<string, string | string[]>) => string; close: () => Promise<void> };
+let service: {
+  origin: string;
+  received: Received[];
+  answer: (params: Record<string, string | string[]>) => string;
+  close: () => Promise<void>;
+};
 beforeAll(async () => {
   const received: Received[] = [];
   const server = createServer((request, response) => {
@@ -27,9 +32,17 @@ beforeAll(async () => {
     request.on('end', () => {
       const params = parseForm(Buffer.concat(chunks).toString('utf8'));
       const path = (request.url ?? '').split('?')[0] ?? '';
-      received.push({ hook: path, url: `${service.origin}${request.url}`, params, signature: String(request.headers['x-twilio-signature']) });
+      received.push({
+        hook: path,
+        url: `${service.origin}${request.url}`,
+        params,
+        signature: String(request.headers['x-twilio-signature']),
+      });
       if (path.endsWith('/answer')) response.writeHead(200, { 'content-type': 'text/xml' }).end(service.answer(params));
-      else response.writeHead(path.endsWith('/stream-ended') ? 200 : 204).end(path.endsWith('/stream-ended') ? HANGUP_TWIML : undefined);
+      else
+        response
+          .writeHead(path.endsWith('/stream-ended') ? 200 : 204)
+          .end(path.endsWith('/stream-ended') ? HANGUP_TWIML : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,9 +71,19 @@ function simulator(options: { chaos?: boolean; random?: () => number } = {}) {
 }
 
 const create = (sim: CarrierSimulator, params: Record<string, string | string[]>, authorization = auth) =>
-  sim.handle({ method: 'POST', path: `/2010-04-01/Accounts/${SID}/Calls.json`, authorization, body: encodeForm(params) });
+  sim.handle({
+    method: 'POST',
+    path: `/2010-04-01/Accounts/${SID}/Calls.json`,
+    authorization,
+    body: encodeForm(params),
+  });
 
-const valid = { To: '+14155550199', From: '+14155550123', Url: 'https://service.test/answer', StatusCallbackEvent: ['initiated', 'completed'] };
+const valid = {
+  To: '+14155550199',
+  From: '+14155550123',
+  Url: 'https://service.test/answer',
+  StatusCallbackEvent: ['initiated', 'completed'],
+};
 
 /** A call as the Twilio adapter places it, to this test's service, run to its end. */
 async function runCall(sim: CarrierSimulator, to: string, id: string, overrides: Record<string, string> = {}) {
@@ -93,7 +116,9 @@ function seeded(seed: number): () => number {
 }
 
 const connectTwiml = (id: string) =>
-  connectStreamTwiml('wss://agents.test/s', `${service.origin}/telephony/twilio/stream-ended?callId=${id}&attempt=1`, { firstMessage: 'Hi' });
+  connectStreamTwiml('wss://agents.test/s', `${service.origin}/telephony/twilio/stream-ended?callId=${id}&attempt=1`, {
+    firstMessage: 'Hi',
+  });
 
 describe('carrier simulator: the Calls API as Twilio publishes it', () => {
   it('creates a call and starts its scenario', async () => {
@@ -101,11 +126,22 @@ describe('carrier simulator: the Calls API as Twilio publishes it', () => {
     const response = await create(sim, valid);
     expect(response.status).toBe(201);
     const body = JSON.parse(response.body);
-    expect(body).toMatchObject({ status: 'queued', to: '+14155550199', from: '+14155550123', direction: 'outbound-api', api_version: '2010-04-01' });
+    expect(body).toMatchObject({
+      status: 'queued',
+      to: '+14155550199',
+      from: '+14155550123',
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+    });
     expect(body.sid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(started).toEqual([body.sid]);
     expect(await store.get(body.sid)).not.toBeNull();
-    const fetched = await sim.handle({ method: 'GET', path: `/2010-04-01/Accounts/${SID}/Calls/${body.sid}.json`, authorization: auth, body: '' });
+    const fetched = await sim.handle({
+      method: 'GET',
+      path: `/2010-04-01/Accounts/${SID}/Calls/${body.sid}.json`,
+      authorization: auth,
+      body: '',
+    });
     expect(JSON.parse(fetched.body).sid).toBe(body.sid);
   });
 
@@ -115,7 +151,13 @@ describe('carrier simulator: the Calls API as Twilio publishes it', () => {
     ['a parameter the API does not have', { ...valid, Colour: 'blue' }, auth, 400, 20001],
     ['a non-integer Timeout', { ...valid, Timeout: 'thirty' }, auth, 400, 20001],
     ['a Timeout over 600', { ...valid, Timeout: '601' }, auth, 400, 21626],
-    ['an unknown status callback event', { ...valid, StatusCallbackEvent: ['initiated', 'exploded'] }, auth, 400, 21626],
+    [
+      'an unknown status callback event',
+      { ...valid, StatusCallbackEvent: ['initiated', 'exploded'] },
+      auth,
+      400,
+      21626,
+    ],
     ['no Url, Twiml or ApplicationSid', { To: valid.To, From: valid.From }, auth, 400, 21205],
     ['the invalid-number test number', { ...valid, To: '+15005550105' }, auth, 400, 21211],
   ])('rejects %s', async (_name, params, authorization, status, code) => {
@@ -141,22 +183,34 @@ describe('carrier simulator: calls back only the service, as strictly as Twilio'
     const { sim, store } = simulator();
     service.answer = () => connectTwiml('plain');
     const { sid, requests } = await runCall(sim, '+15005550100', 'plain');
-    expect(requests.map((r) => r.hook.split('/').at(-1))).toEqual(['status', 'status', 'answer', 'status', 'stream-ended', 'status']);
-    for (const request of requests) expect(twilio.validateRequest(TOKEN, request.signature, request.url, request.params)).toBe(true);
+    expect(requests.map((r) => r.hook.split('/').at(-1))).toEqual([
+      'status',
+      'status',
+      'answer',
+      'status',
+      'stream-ended',
+      'status',
+    ]);
+    for (const request of requests)
+      expect(twilio.validateRequest(TOKEN, request.signature, request.url, request.params)).toBe(true);
     expect((await store.get(sid))?.errorCode).toBeNull();
   });
 
   it('refuses every URL outside the service’s telephony webhooks, like an unreachable one', async () => {
     const { sim, store } = simulator();
     const foreign = `${service.origin}/elsewhere?callId=foreign&`;
-    const { sid } = await runCall(sim, '+15005550100', 'foreign', { Url: foreign, StatusCallback: 'http://169.254.169.254/latest/meta-data?callId=foreign&' });
+    const { sid } = await runCall(sim, '+15005550100', 'foreign', {
+      Url: foreign,
+      StatusCallback: 'http://169.254.169.254/latest/meta-data?callId=foreign&',
+    });
     expect(service.received.filter((r) => r.url.includes('callId=foreign&'))).toEqual([]);
     expect(await store.get(sid)).toMatchObject({ status: 'completed', errorCode: 11200, answerTwiml: null });
   });
 
   it('fails the call’s instructions when the TwiML does not parse (Twilio error 12100), and never connects it', async () => {
     const { sim, store } = simulator();
-    service.answer = () => '<?xml version="1.0" encoding="UTF-8"?><Response><Connect action="x"><Stream url="wss://a"><Parameter name="firstMessage" value="Hello\u0001 there"/></Stream></Connect></Response>';
+    service.answer = () =>
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Connect action="x"><Stream url="wss://a"><Parameter name="firstMessage" value="Hello\u0001 there"/></Stream></Connect></Response>';
     const { sid, requests } = await runCall(sim, '+15005550100', 'badxml');
     expect(await store.get(sid)).toMatchObject({ status: 'completed', errorCode: 12100 });
     expect(requests.some((r) => r.hook.endsWith('/stream-ended'))).toBe(false);
@@ -168,7 +222,9 @@ describe('carrier simulator: calls back only the service, as strictly as Twilio'
     const { requests } = await runCall(sim, '+15005550107', 'fax');
     const answer = requests.find((r) => r.hook.endsWith('/answer'));
     expect(single(answer?.params ?? {}, 'AnsweredBy')).toBe('fax');
-    expect(requests.filter((r) => single(r.params, 'CallStatus') === 'completed').map((r) => single(r.params, 'AnsweredBy'))).toEqual(['fax']);
+    expect(
+      requests.filter((r) => single(r.params, 'CallStatus') === 'completed').map((r) => single(r.params, 'AnsweredBy')),
+    ).toEqual(['fax']);
   });
 
   it('gives the answering machine verdict only on the answer request for +15005550108', async () => {
@@ -176,7 +232,9 @@ describe('carrier simulator: calls back only the service, as strictly as Twilio'
     service.answer = () => connectTwiml('amdanswer');
     const { requests } = await runCall(sim, '+15005550108', 'amdanswer');
     const withVerdict = requests.filter((r) => single(r.params, 'AnsweredBy') !== undefined);
-    expect(withVerdict.map((r) => [r.hook.split('/').at(-1), single(r.params, 'AnsweredBy')])).toEqual([['answer', 'machine_end_beep']]);
+    expect(withVerdict.map((r) => [r.hook.split('/').at(-1), single(r.params, 'AnsweredBy')])).toEqual([
+      ['answer', 'machine_end_beep'],
+    ]);
   });
 });
 
@@ -197,11 +255,17 @@ describe('carrier simulator: chaos mode, the network at its worst', () => {
         for (const status of statuses) {
           expect(status.params.AnsweredBy).toBeUndefined();
           expect(status.params.CallDuration).toBeUndefined();
-          expect(Math.abs(Date.parse(single(status.params, 'Timestamp') ?? '') - started)).toBeLessThanOrEqual(601_000 + (Date.now() - started));
+          expect(Math.abs(Date.parse(single(status.params, 'Timestamp') ?? '') - started)).toBeLessThanOrEqual(
+            601_000 + (Date.now() - started),
+          );
         }
-        expect(single(requests.find((r) => r.hook.endsWith('/answer'))?.params ?? {}, 'AnsweredBy')).toBe('machine_end_beep');
+        expect(single(requests.find((r) => r.hook.endsWith('/answer'))?.params ?? {}, 'AnsweredBy')).toBe(
+          'machine_end_beep',
+        );
         // Every report arrives at least once; none is lost in chaos mode.
-        expect(new Set(statuses.map((s) => single(s.params, 'CallStatus')))).toEqual(new Set(['initiated', 'ringing', 'in-progress', 'completed']));
+        expect(new Set(statuses.map((s) => single(s.params, 'CallStatus')))).toEqual(
+          new Set(['initiated', 'ringing', 'in-progress', 'completed']),
+        );
         return true;
       }),
       { numRuns: 10 },
@@ -229,9 +293,13 @@ describe('carrier simulator: chaos mode, the network at its worst', () => {
       return overtaken;
     });
     expect(reordered).toBe(true);
-    const signedWithoutPort = statuses.some((r) => twilio.getExpectedTwilioSignature(TOKEN, r.url.replace(/:\d+\//, '/'), r.params) === r.signature);
+    const signedWithoutPort = statuses.some(
+      (r) => twilio.getExpectedTwilioSignature(TOKEN, r.url.replace(/:\d+\//, '/'), r.params) === r.signature,
+    );
     expect(signedWithoutPort).toBe(true);
-    const skewed = statuses.some((r) => Math.abs(Date.parse(single(r.params, 'Timestamp') ?? '') - Date.now()) > 60_000);
+    const skewed = statuses.some(
+      (r) => Math.abs(Date.parse(single(r.params, 'Timestamp') ?? '') - Date.now()) > 60_000,
+    );
     expect(skewed).toBe(true);
   });
 });

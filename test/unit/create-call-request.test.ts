@@ -4,7 +4,8 @@ import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema, LIMITS } from '#schem
 import { parseOrThrow } from '#schemas/parse';
 
 const valid = { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199' };
-const parse = (body: unknown) => parseOrThrow(CreateCallRequestSchema, body, { noun: 'field', fieldCodes: CREATE_CALL_FIELD_CODES });
+const parse = (body: unknown) =>
+  parseOrThrow(CreateCallRequestSchema, body, { noun: 'field', fieldCodes: CREATE_CALL_FIELD_CODES });
 
 function rejection(body: unknown): { code: string; param?: string; message: string } {
   try {
@@ -25,7 +26,8 @@ describe('create call request', () => {
         agentId: 'agt_01HXK8Z3MNPQRS',
         toNumber: '+14155550199',
         metadata: { customerId: 'cust_12345', customerName: 'Jane Smith', appointmentTime: '2025-06-20T10:00:00' },
-        overrideFirstMessage: 'Hi Jane, this is Aria calling from Acme to confirm your appointment on June 20th at 10 AM.',
+        overrideFirstMessage:
+          'Hi Jane, this is Aria calling from Acme to confirm your appointment on June 20th at 10 AM.',
       }).toNumber,
     ).toBe('+14155550199');
     expect(
@@ -69,7 +71,9 @@ describe('create call request', () => {
   });
 
   it('suggests the field a typo meant', () => {
-    expect(rejection({ ...valid, scheduledfor: '2025-06-17T09:00:00Z' }).message).toContain('Did you mean "scheduledFor"?');
+    expect(rejection({ ...valid, scheduledfor: '2025-06-17T09:00:00Z' }).message).toContain(
+      'Did you mean "scheduledFor"?',
+    );
     expect(rejection({ ...valid, max_retries: 2 }).message).toContain('Did you mean "maxRetries"?');
   });
 

@@ -6,7 +6,12 @@ import { createCall } from '#use-cases/create-call';
 import { reconcile } from '#use-cases/reconcile';
 import { aCall } from '../support/calls.ts';
 
-const limits = { ringTimeoutSeconds: 30, maxCallDurationSeconds: 3600, retryDelayUnitSeconds: 60, watchdogGraceSeconds: 120 };
+const limits = {
+  ringTimeoutSeconds: 30,
+  maxCallDurationSeconds: 3600,
+  retryDelayUnitSeconds: 60,
+  watchdogGraceSeconds: 120,
+};
 const clock = { now: () => new Date() };
 
 /** A store that keeps calls in a map: enough for the use cases' own logic. */
@@ -43,13 +48,27 @@ describe('a failing dependency never costs a call', () => {
     const result = await createCall(
       {
         calls: store,
-        directory: { getAgent: async () => ({ id: 'agt_1', accountId: 'acc_1', name: 'A', defaultFirstMessage: 'Hi', numbers: ['+14155550123'], defaultFromNumber: '+14155550123', createdAt: '' }) } as never,
+        directory: {
+          getAgent: async () => ({
+            id: 'agt_1',
+            accountId: 'acc_1',
+            name: 'A',
+            defaultFirstMessage: 'Hi',
+            numbers: ['+14155550123'],
+            defaultFromNumber: '+14155550123',
+            createdAt: '',
+          }),
+        } as never,
         clock,
         queue: failing,
         scheduler: { schedule: failing.send, cancel: failing.send },
         onDispatchFailed: (callId) => failures.push(callId),
       },
-      { caller: { accountId: 'acc_1', keyMode: 'test', keyId: 'key_1' }, request: { agentId: 'agt_1', toNumber: '+14155550199' }, rawRequest: {} },
+      {
+        caller: { accountId: 'acc_1', keyMode: 'test', keyId: 'key_1' },
+        request: { agentId: 'agt_1', toNumber: '+14155550199' },
+        rawRequest: {},
+      },
     );
     expect(result.call.status).toBe('queued');
     expect(failures).toEqual([result.call.id]);
@@ -59,8 +78,18 @@ describe('a failing dependency never costs a call', () => {
 
   it('the reconciler settles the other calls when the provider fails on one, and looks at that one again later', async () => {
     const old = new Date(Date.now() - 3_600_000);
-    const answering = { ...aCall({}, old), status: 'ringing' as const, providerCallId: 'CA_ok', initiatedAt: old.toISOString() };
-    const broken = { ...aCall({}, old), status: 'ringing' as const, providerCallId: 'CA_broken', initiatedAt: old.toISOString() };
+    const answering = {
+      ...aCall({}, old),
+      status: 'ringing' as const,
+      providerCallId: 'CA_ok',
+      initiatedAt: old.toISOString(),
+    };
+    const broken = {
+      ...aCall({}, old),
+      status: 'ringing' as const,
+      providerCallId: 'CA_broken',
+      initiatedAt: old.toISOString(),
+    };
     const { store, byId, touched } = memoryStore([broken, answering]);
     const errors: string[] = [];
     const provider = {

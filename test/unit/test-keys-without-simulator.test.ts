@@ -14,7 +14,10 @@ const untouchable = <T extends object>(name: string) =>
     },
   });
 
-const deps = (testCallsPlaceable: boolean, directory: Partial<Directory> = untouchable<Directory>('directory')): CreateCallDeps =>
+const deps = (
+  testCallsPlaceable: boolean,
+  directory: Partial<Directory> = untouchable<Directory>('directory'),
+): CreateCallDeps =>
   ({
     calls: untouchable<CallStore>('calls'),
     directory,
@@ -40,18 +43,23 @@ const command = (keyMode: Caller['keyMode']) => ({
  * already waiting when the simulator went away fails with provider_error instead of going nowhere.
  */
 describe('test keys where no carrier simulator is deployed', () => {
-  it('refuses a test key\'s call with 422 test_calls_unavailable, storing and dispatching nothing', async () => {
+  it("refuses a test key's call with 422 test_calls_unavailable, storing and dispatching nothing", async () => {
     const refused = await createCall(deps(false), command('test')).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ServiceError);
     expect(refused).toMatchObject({ kind: 'unprocessable', code: 'test_calls_unavailable' });
     expect((refused as Error).message).toMatch(/no carrier simulator.*live key/);
   });
 
-  it('lets a live key\'s call through, and a test key\'s where the simulator is deployed', async () => {
+  it("lets a live key's call through, and a test key's where the simulator is deployed", async () => {
     const noAgent = { getAgent: async () => null };
-    for (const [placeable, mode] of [[false, 'live'], [true, 'test']] as const) {
+    for (const [placeable, mode] of [
+      [false, 'live'],
+      [true, 'test'],
+    ] as const) {
       // Past the check, the request goes on to the agent lookup (none here: 400 agent_not_found).
-      await expect(createCall(deps(placeable, noAgent), command(mode))).rejects.toMatchObject({ code: 'agent_not_found' });
+      await expect(createCall(deps(placeable, noAgent), command(mode))).rejects.toMatchObject({
+        code: 'agent_not_found',
+      });
     }
   });
 
@@ -60,8 +68,17 @@ describe('test keys where no carrier simulator is deployed', () => {
     Object.assign(process.env, environment);
     delete process.env.SIMULATOR_API_BASE_URL;
     const { providers } = await import('../../functions/handlers/composition/telephony.ts');
-    const result = await providers.test.placeCall({ callId: 'obc_1', attempt: 1, to: '+14155550199', from: '+14155550123' });
-    expect(result).toMatchObject({ placed: false, reason: 'provider_error', detail: expect.stringMatching(/no carrier simulator/) });
+    const result = await providers.test.placeCall({
+      callId: 'obc_1',
+      attempt: 1,
+      to: '+14155550199',
+      from: '+14155550123',
+    });
+    expect(result).toMatchObject({
+      placed: false,
+      reason: 'provider_error',
+      detail: expect.stringMatching(/no carrier simulator/),
+    });
     expect(await providers.test.fetchOutcome('CA1')).toBeNull();
   });
 });

@@ -5,20 +5,35 @@ import { deliveryBackoffSeconds, eventId, eventsForChange, signatureHeader } fro
 import type { StoredCall } from '#schemas/call';
 import { aCall } from '../support/calls.ts';
 
-const at = (call: StoredCall, status: StoredCall['status'], version: number): StoredCall => ({ ...call, status, version, updatedAt: `2025-06-16T14:00:0${version}Z` });
+const at = (call: StoredCall, status: StoredCall['status'], version: number): StoredCall => ({
+  ...call,
+  status,
+  version,
+  updatedAt: `2025-06-16T14:00:0${version}Z`,
+});
 
 describe('webhook events', () => {
   const created = aCall({}, new Date('2025-06-16T14:00:00Z'));
 
   it('turns status changes into events, and nothing else', () => {
     expect(eventsForChange(null, created).map((e) => e.type)).toEqual(['OutboundCallStatusChanged']);
-    expect(eventsForChange(at(created, 'ringing', 3), at(created, 'in_progress', 4)).map((e) => e.type)).toEqual(['OutboundCallStatusChanged', 'SessionStarted']);
+    expect(eventsForChange(at(created, 'ringing', 3), at(created, 'in_progress', 4)).map((e) => e.type)).toEqual([
+      'OutboundCallStatusChanged',
+      'SessionStarted',
+    ]);
     for (const terminal of ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'] as const) {
-      expect(eventsForChange(at(created, 'ringing', 3), at(created, terminal, 4)).map((e) => e.type)).toEqual(['OutboundCallStatusChanged', 'SessionEnded']);
+      expect(eventsForChange(at(created, 'ringing', 3), at(created, terminal, 4)).map((e) => e.type)).toEqual([
+        'OutboundCallStatusChanged',
+        'SessionEnded',
+      ]);
     }
     // A no-answer that will be retried goes back to scheduled: a change, not an end.
-    expect(eventsForChange(at(created, 'ringing', 3), at(created, 'scheduled', 4)).map((e) => e.type)).toEqual(['OutboundCallStatusChanged']);
-    expect(eventsForChange(at(created, 'initiating', 2), { ...at(created, 'initiating', 3), providerCallId: 'CA1' })).toEqual([]);
+    expect(eventsForChange(at(created, 'ringing', 3), at(created, 'scheduled', 4)).map((e) => e.type)).toEqual([
+      'OutboundCallStatusChanged',
+    ]);
+    expect(
+      eventsForChange(at(created, 'initiating', 2), { ...at(created, 'initiating', 3), providerCallId: 'CA1' }),
+    ).toEqual([]);
   });
 
   it('carries the public call and the previous status, never internals', () => {

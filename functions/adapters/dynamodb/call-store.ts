@@ -1,12 +1,34 @@
-import { GetCommand, PutCommand, type QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  type QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
-import type { CallListQuery, CallPage, CallStore, CreateResult, IdempotencyRecord, SlotCounter } from '#ports/call-store';
+import type {
+  CallListQuery,
+  CallPage,
+  CallStore,
+  CreateResult,
+  IdempotencyRecord,
+  SlotCounter,
+} from '#ports/call-store';
 import type { Clock } from '#ports/clock';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryAll, type Item } from './query.ts';
-import { CALL_INDEXES, TABLE, WATCHDOG_INDEX, callIndexKeys, keys, watchdogShard, type CallIndexName } from './table-design.ts';
+import {
+  CALL_INDEXES,
+  TABLE,
+  WATCHDOG_INDEX,
+  callIndexKeys,
+  keys,
+  watchdogShard,
+  type CallIndexName,
+} from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
@@ -139,7 +161,9 @@ export class DynamoDbCallStore implements CallStore {
                 Key: keys.account(next.accountId),
                 // Every account that ever held a slot is listed for the reconciler's slot repair.
                 UpdateExpression: 'ADD activeCalls :change SET #wk = :slots, #wa = :account',
-                ...(slots > 0 ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' } : {}),
+                ...(slots > 0
+                  ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' }
+                  : {}),
                 ExpressionAttributeNames: { '#wk': WATCHDOG_INDEX.partitionKey, '#wa': WATCHDOG_INDEX.sortKey },
                 ExpressionAttributeValues: {
                   ':change': slots,
@@ -154,7 +178,11 @@ export class DynamoDbCallStore implements CallStore {
       return written;
     } catch (error) {
       const codes = transactionCancellationCodes(error);
-      if (isConditionalCheckFailure(error) || codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) {
+      if (
+        isConditionalCheckFailure(error) ||
+        codes?.[0] === 'ConditionalCheckFailed' ||
+        codes?.includes('TransactionConflict')
+      ) {
         throw new ConcurrentModificationError('Call', next.id);
       }
       if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
@@ -295,7 +323,8 @@ function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitio
 function rangeCondition(query: CallListQuery): { expression: string; values: Record<string, string> } {
   const from = query.createdFrom;
   const before = query.createdBefore;
-  if (from && before) return { expression: ' AND #sk BETWEEN :from AND :before', values: { ':from': from, ':before': before } };
+  if (from && before)
+    return { expression: ' AND #sk BETWEEN :from AND :before', values: { ':from': from, ':before': before } };
   if (from) return { expression: ' AND #sk >= :from', values: { ':from': from } };
   if (before) return { expression: ' AND #sk < :before', values: { ':before': before } };
   return { expression: '', values: {} };

@@ -43,15 +43,33 @@ export class DynamoDbDirectory implements Directory {
 
   async createAccount(account: Account): Promise<void> {
     await this.transact('Account', account.id, [
-      { Put: { TableName: this.tableName, Item: { ...keys.account(account.id), ...account, activeCalls: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.account(account.id), ...account, activeCalls: 0 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
   }
 
   async createApiKey(key: ApiKey): Promise<void> {
     await this.transact('API key', key.id, [
       this.accountMustExist(key.accountId),
-      { Put: { TableName: this.tableName, Item: { ...keys.accountApiKey(key.accountId, key.id), ...key }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: { ...keys.apiKeyHash(key.hash), ...key }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.accountApiKey(key.accountId, key.id), ...key },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.apiKeyHash(key.hash), ...key },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
   }
 
@@ -100,13 +118,16 @@ export class DynamoDbDirectory implements Directory {
           ExpressionAttributeValues: { ':account': number.accountId },
         },
       },
-      { Put: { TableName: this.tableName, Item: { ...keys.accountNumber(number.accountId, number.number), ...number } } },
+      {
+        Put: { TableName: this.tableName, Item: { ...keys.accountNumber(number.accountId, number.number), ...number } },
+      },
     ];
     if (options.agentId) {
       const agent = await this.getAgent(number.accountId, options.agentId);
       if (!agent) throw notFound('agent_not_found', `No agent ${options.agentId} in account ${number.accountId}.`);
       const numbers = agent.numbers.includes(number.number) ? agent.numbers : [...agent.numbers, number.number];
-      const defaultFromNumber = options.makeDefault || !agent.defaultFromNumber ? number.number : agent.defaultFromNumber;
+      const defaultFromNumber =
+        options.makeDefault || !agent.defaultFromNumber ? number.number : agent.defaultFromNumber;
       items.push({
         Put: {
           TableName: this.tableName,
@@ -144,7 +165,10 @@ export class DynamoDbDirectory implements Directory {
       if (!codes) throw error;
       const failed = items[codes.indexOf('ConditionalCheckFailed')];
       if (failed && 'ConditionCheck' in failed && failed.ConditionCheck) {
-        throw notFound('account_not_found', `No account ${String(failed.ConditionCheck.Key?.pk).replace(/^ACCOUNT#/, '')} exists.`);
+        throw notFound(
+          'account_not_found',
+          `No account ${String(failed.ConditionCheck.Key?.pk).replace(/^ACCOUNT#/, '')} exists.`,
+        );
       }
       throw invalidRequest('already_exists', `${entity} ${id} already exists or belongs to another account.`);
     }

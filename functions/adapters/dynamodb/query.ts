@@ -16,7 +16,11 @@ export async function queryAll(
   let startKey = input.ExclusiveStartKey;
   do {
     const page = await db.send(
-      new QueryCommand({ ...input, ExclusiveStartKey: startKey, Limit: Math.min(atMost - items.length, QUERY_PAGE_LIMIT) }),
+      new QueryCommand({
+        ...input,
+        ExclusiveStartKey: startKey,
+        Limit: Math.min(atMost - items.length, QUERY_PAGE_LIMIT),
+      }),
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
@@ -25,7 +29,12 @@ export async function queryAll(
 }
 
 /** The items of one kind in an account's partition: its agents, numbers, keys or webhook endpoints. */
-export function queryAccountItems(db: DynamoDBDocumentClient, tableName: string, accountId: string, skPrefix: string): Promise<Item[]> {
+export function queryAccountItems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  accountId: string,
+  skPrefix: string,
+): Promise<Item[]> {
   return queryAll(db, {
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',

@@ -10,7 +10,9 @@ export class DynamoDbSimulatedCallStore implements SimulatedCallStore {
   ) {}
 
   async get(sid: string): Promise<SimulatedCall | null> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(sid), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(sid), ConsistentRead: true }),
+    );
     return (result.Item?.call as SimulatedCall | undefined) ?? null;
   }
 

@@ -47,9 +47,18 @@ export const keys = {
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
   callRate: (bucket: string) => ({ pk: `CALLRATE#${bucket}`, sk: 'CALLRATE' }),
-  accountWebhook: (accountId: string, endpointId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `WEBHOOK#${endpointId}` }),
-  webhookEvent: (accountId: string, eventId: string) => ({ pk: `WEBHOOKEVENT#${accountId}#${eventId}`, sk: 'WEBHOOKEVENT' }),
-  deliveryAttempt: (endpointId: string, attemptId: string) => ({ pk: `WEBHOOK#${endpointId}`, sk: `DELIVERY#${attemptId}` }),
+  accountWebhook: (accountId: string, endpointId: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `WEBHOOK#${endpointId}`,
+  }),
+  webhookEvent: (accountId: string, eventId: string) => ({
+    pk: `WEBHOOKEVENT#${accountId}#${eventId}`,
+    sk: 'WEBHOOKEVENT',
+  }),
+  deliveryAttempt: (endpointId: string, attemptId: string) => ({
+    pk: `WEBHOOK#${endpointId}`,
+    sk: `DELIVERY#${attemptId}`,
+  }),
   delivered: (eventId: string, endpointId: string) => ({ pk: `DELIVERED#${eventId}#${endpointId}`, sk: 'DELIVERED' }),
 };
 
@@ -58,7 +67,13 @@ export function watchdogShard(callId: string): string {
 }
 
 /** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */
-export const callIndexKeys = (call: { accountId: string; agentId: string; status: string; createdAt: string; id: string }) => ({
+export const callIndexKeys = (call: {
+  accountId: string;
+  agentId: string;
+  status: string;
+  createdAt: string;
+  id: string;
+}) => ({
   accountKey: `ACCOUNT#${call.accountId}`,
   agentKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}`,
   statusKey: `ACCOUNT#${call.accountId}#STATUS#${call.status}`,

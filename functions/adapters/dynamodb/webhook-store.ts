@@ -1,5 +1,19 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeliveryAttemptSchema, StoredWebhookEndpointSchema, WebhookEventSchema, type DeliveryAttempt, type StoredWebhookEndpoint, type WebhookEvent } from '#schemas/webhooks';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  DeliveryAttemptSchema,
+  StoredWebhookEndpointSchema,
+  WebhookEventSchema,
+  type DeliveryAttempt,
+  type StoredWebhookEndpoint,
+  type WebhookEvent,
+} from '#schemas/webhooks';
 import type { WebhookStore } from '#ports/webhooks';
 import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure } from './client.ts';
@@ -32,7 +46,13 @@ export class DynamoDbWebhookStore implements WebhookStore {
   }
 
   async getEndpoint(accountId: string, endpointId: string): Promise<StoredWebhookEndpoint | null> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.accountWebhook(accountId, endpointId), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.accountWebhook(accountId, endpointId),
+        ConsistentRead: true,
+      }),
+    );
     return result.Item ? StoredWebhookEndpointSchema.parse(result.Item) : null;
   }
 
@@ -48,7 +68,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...saved },
-          ConditionExpression: 'attribute_exists(pk) AND (revision = :read OR (attribute_not_exists(revision) AND :read = :zero))',
+          ConditionExpression:
+            'attribute_exists(pk) AND (revision = :read OR (attribute_not_exists(revision) AND :read = :zero))',
           ExpressionAttributeValues: { ':read': endpoint.revision, ':zero': 0 },
         }),
       );
@@ -61,7 +82,11 @@ export class DynamoDbWebhookStore implements WebhookStore {
 
   async deleteEndpoint(accountId: string, endpointId: string): Promise<boolean> {
     const result = await this.db.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keys.accountWebhook(accountId, endpointId), ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.accountWebhook(accountId, endpointId),
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     return result.Attributes !== undefined;
   }
@@ -84,18 +109,26 @@ export class DynamoDbWebhookStore implements WebhookStore {
 
   async saveEvent(accountId: string, event: WebhookEvent): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() },
+      }),
     );
   }
 
   async getEvent(accountId: string, eventId: string): Promise<WebhookEvent | null> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookEvent(accountId, eventId) }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.webhookEvent(accountId, eventId) }),
+    );
     return result.Item ? WebhookEventSchema.parse(result.Item.event) : null;
   }
 
   async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.deliveryAttempt(attempt.endpointId, attempt.id), ...attempt, ...this.expiry() } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.deliveryAttempt(attempt.endpointId, attempt.id), ...attempt, ...this.expiry() },
+      }),
     );
   }
 
@@ -113,10 +146,20 @@ export class DynamoDbWebhookStore implements WebhookStore {
       }),
     );
     const attempts = (result.Items ?? []).map((item) => DeliveryAttemptSchema.parse(item));
-    return { attempts, next: result.LastEvaluatedKey && attempts.length > 0 ? (attempts.at(-1) as DeliveryAttempt).id : null };
+    return {
+      attempts,
+      next: result.LastEvaluatedKey && attempts.length > 0 ? (attempts.at(-1) as DeliveryAttempt).id : null,
+    };
   }
 
-  async claimDelivery(claim: { eventId: string; endpointId: string; chainId: string; leaseUntil: Date; now: Date; again: boolean }) {
+  async claimDelivery(claim: {
+    eventId: string;
+    endpointId: string;
+    chainId: string;
+    leaseUntil: Date;
+    now: Date;
+    again: boolean;
+  }) {
     const key = keys.delivered(claim.eventId, claim.endpointId);
     try {
       await this.db.send(

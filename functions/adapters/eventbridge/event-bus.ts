@@ -39,9 +39,14 @@ export class EventBridgeEventBus implements EventBus {
       const failed = (result.Entries ?? []).filter((entry) => entry.ErrorCode);
       if (result.FailedEntryCount || failed.length > 0) {
         const codes = [...new Set(failed.map((entry) => entry.ErrorCode))];
-        const error = new Error(`EventBridge refused ${result.FailedEntryCount ?? failed.length} events (${codes.join(', ')})`);
+        const error = new Error(
+          `EventBridge refused ${result.FailedEntryCount ?? failed.length} events (${codes.join(', ')})`,
+        );
         // Refused for what the entries hold: as permanent as the API's own ValidationException.
-        error.name = codes.length > 0 && codes.every((code) => REFUSED_FOR_CONTENT.has(code as string)) ? 'ValidationException' : 'EventBridgeEntriesFailed';
+        error.name =
+          codes.length > 0 && codes.every((code) => REFUSED_FOR_CONTENT.has(code as string))
+            ? 'ValidationException'
+            : 'EventBridgeEntriesFailed';
         throw error;
       }
     }

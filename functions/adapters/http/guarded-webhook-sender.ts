@@ -22,7 +22,10 @@ export class GuardedWebhookSender implements WebhookSender {
       dnsLookup(hostname, { all: true }, (error, addresses) => {
         if (error) return callback(error, []);
         if (!local && !addresses.every((entry) => isPublicAddress(entry.address))) {
-          return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'ENOTPUBLIC' }), []);
+          return callback(
+            Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'ENOTPUBLIC' }),
+            [],
+          );
         }
         if (options.all) return callback(null, addresses);
         const [first] = addresses;
@@ -31,7 +34,12 @@ export class GuardedWebhookSender implements WebhookSender {
     };
     const requestOptions: RequestOptions = {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Voisnap-Webhooks/1.0', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': 'Voisnap-Webhooks/1.0',
+        ...headers,
+      },
       lookup: lookup as unknown as RequestOptions['lookup'],
       signal: AbortSignal.timeout(this.options.timeoutMs),
     };
@@ -39,12 +47,20 @@ export class GuardedWebhookSender implements WebhookSender {
     return new Promise((resolve) => {
       const request = send(target, requestOptions, (response) => {
         response.resume();
-        response.on('end', () => resolve({ statusCode: response.statusCode ?? null, latencyMs: Date.now() - started, error: null }));
-        response.on('error', (error) => resolve({ statusCode: response.statusCode ?? null, latencyMs: Date.now() - started, error: error.message }));
+        response.on('end', () =>
+          resolve({ statusCode: response.statusCode ?? null, latencyMs: Date.now() - started, error: null }),
+        );
+        response.on('error', (error) =>
+          resolve({ statusCode: response.statusCode ?? null, latencyMs: Date.now() - started, error: error.message }),
+        );
       });
       request.on('error', (error) => {
         const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
-        resolve({ statusCode: null, latencyMs: Date.now() - started, error: timedOut ? `timed out after ${this.options.timeoutMs} ms` : error.message });
+        resolve({
+          statusCode: null,
+          latencyMs: Date.now() - started,
+          error: timedOut ? `timed out after ${this.options.timeoutMs} ms` : error.message,
+        });
       });
       request.end(body);
     });

@@ -36,7 +36,9 @@ export class DnsWebhookUrlPolicy implements WebhookUrlPolicy {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     let addresses: string[];
     try {
-      addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+      addresses = ipaddr.isValid(host)
+        ? [host]
+        : (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
     } catch {
       return `url's host ${url.hostname} does not resolve.`;
     }

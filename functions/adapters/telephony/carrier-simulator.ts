@@ -1,13 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import spec from '../../../reference/twilio-calls-openapi.json' with { type: 'json' };
-import {
-  encodeForm,
-  parseForm,
-  single,
-  twilioSignature,
-  urlWithoutPort,
-  type FormParams,
-} from './twilio-protocol.ts';
+import { encodeForm, parseForm, single, twilioSignature, urlWithoutPort, type FormParams } from './twilio-protocol.ts';
 import { TwimlParseError, findElement, parseTwiml } from './twiml-parser.ts';
 
 /**
@@ -43,7 +36,15 @@ export const TEST_NUMBERS: Record<string, Scenario> = {
 export const DEFAULT_SCENARIO: Scenario = 'agent_ends';
 
 /** Seconds each phase takes at time scale 1. */
-const TIMING = { initiated: 0.2, ringing: 1, answer: 3, conversation: 8, voicemailGreeting: 4, voicemailMessage: 5, rejected: 0.5 };
+const TIMING = {
+  initiated: 0.2,
+  ringing: 1,
+  answer: 3,
+  conversation: 8,
+  voicemailGreeting: 4,
+  voicemailMessage: 5,
+  rejected: 0.5,
+};
 
 export interface SimulatedCall {
   sid: string;
@@ -132,7 +133,16 @@ export interface SimulatorResponse {
 }
 
 type ParamSpec = { type?: string; enum?: string[]; items?: { type?: string } };
-const paths = spec.paths as Record<string, { post: { requestBody: { content: Record<string, { schema: { required?: string[]; properties: Record<string, ParamSpec> } }> } } }>;
+const paths = spec.paths as Record<
+  string,
+  {
+    post: {
+      requestBody: {
+        content: Record<string, { schema: { required?: string[]; properties: Record<string, ParamSpec> } }>;
+      };
+    };
+  }
+>;
 /** The form parameters of one operation in Twilio's published description. */
 function formSchemaOf(path: string): { required?: string[]; properties: Record<string, ParamSpec> } {
   const schema = paths[path]?.post.requestBody.content['application/x-www-form-urlencoded']?.schema;
@@ -166,19 +176,26 @@ export class CarrierSimulator {
     const [, accountSid, sid] = match;
     if (!this.authorized(request.authorization, accountSid)) return twilioError(401, 20003, 'Authenticate');
 
-    if (!sid && request.method === 'POST') return this.create(accountSid as string, parseForm(request.body), request.origin);
+    if (!sid && request.method === 'POST')
+      return this.create(accountSid as string, parseForm(request.body), request.origin);
     if (sid && request.method === 'GET') {
       const call = await this.options.store.get(sid);
-      return call ? { status: 200, body: JSON.stringify(this.resource(call)) } : twilioError(404, 20404, `Call ${sid} was not found`);
+      return call
+        ? { status: 200, body: JSON.stringify(this.resource(call)) }
+        : twilioError(404, 20404, `Call ${sid} was not found`);
     }
     if (sid && request.method === 'POST') return this.update(sid, parseForm(request.body));
     return twilioError(405, 20004, 'Method not allowed');
   }
 
   private authorized(header: string | undefined, accountSid: string | undefined): boolean {
-    const expected = Buffer.from(`Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`);
+    const expected = Buffer.from(
+      `Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`,
+    );
     const given = Buffer.from(header ?? '');
-    return given.length === expected.length && timingSafeEqual(given, expected) && accountSid === this.options.accountSid;
+    return (
+      given.length === expected.length && timingSafeEqual(given, expected) && accountSid === this.options.accountSid
+    );
   }
 
   private async create(accountSid: string, params: FormParams, origin: string | undefined): Promise<SimulatorResponse> {
@@ -193,7 +210,8 @@ export class CarrierSimulator {
     const unknownEvent = events.find((event) => !STATUS_CALLBACK_EVENTS.includes(event));
     if (unknownEvent) return twilioError(400, 21626, `Invalid StatusCallbackEvent ${unknownEvent}`);
     const detection = single(params, 'MachineDetection');
-    if (detection && !MACHINE_DETECTION.includes(detection)) return twilioError(400, 21626, `Invalid MachineDetection ${detection}`);
+    if (detection && !MACHINE_DETECTION.includes(detection))
+      return twilioError(400, 21626, `Invalid MachineDetection ${detection}`);
     for (const name of ['Method', 'StatusCallbackMethod']) {
       const method = single(params, name);
       if (method && !HTTP_METHODS.includes(method)) return twilioError(400, 21626, `Invalid ${name} ${method}`);
@@ -302,7 +320,8 @@ export class CarrierSimulator {
     if ((await this.options.store.get(call.sid))?.hangUpRequested) return this.finish(call, 'completed');
     const action = connect?.attributes.action;
     // The agent hanging up closes its stream, and Twilio then asks the <Connect> action what next.
-    if (connected && (scenario === 'agent_ends' || machine) && action) await this.postSigned(call, action, this.baseParams(call));
+    if (connected && (scenario === 'agent_ends' || machine) && action)
+      await this.postSigned(call, action, this.baseParams(call));
     return this.finish(call, 'completed');
   }
 
@@ -315,7 +334,11 @@ export class CarrierSimulator {
     const url = single(call.params, 'Url');
     const params = { ...this.baseParams(call), ...(call.answeredBy ? { AnsweredBy: call.answeredBy } : {}) };
     const response = url ? await this.postSigned(call, url, params) : null;
-    const twiml = url ? (response?.ok ? await response.text().catch(() => null) : null) : (single(call.params, 'Twiml') ?? null);
+    const twiml = url
+      ? response?.ok
+        ? await response.text().catch(() => null)
+        : null
+      : (single(call.params, 'Twiml') ?? null);
     call.answerTwiml = twiml;
     if (twiml === null) {
       call.errorCode = 11200;
@@ -461,12 +484,16 @@ export function scenarioOf(number: string): Scenario {
 /** What answering machine detection reports for the scenario, per its mode (Enable or DetectMessageEnd). */
 function verdictOf(scenario: Scenario, detection: string): string {
   if (scenario === 'fax') return 'fax';
-  if (scenario === 'voicemail' || scenario === 'voicemail_verdict_on_answer_only') return detection === 'Enable' ? 'machine_start' : 'machine_end_beep';
+  if (scenario === 'voicemail' || scenario === 'voicemail_verdict_on_answer_only')
+    return detection === 'Enable' ? 'machine_start' : 'machine_end_beep';
   return 'human';
 }
 
 /** Checks form parameters against the operation's published schema: names, required, types. */
-function validate(params: FormParams, schema: { required?: string[]; properties: Record<string, ParamSpec> }): SimulatorResponse | null {
+function validate(
+  params: FormParams,
+  schema: { required?: string[]; properties: Record<string, ParamSpec> },
+): SimulatorResponse | null {
   for (const name of schema.required ?? []) {
     if (params[name] === undefined) return twilioError(400, 21201, `Required parameter ${name} missing`);
   }
@@ -474,12 +501,16 @@ function validate(params: FormParams, schema: { required?: string[]; properties:
     const property = schema.properties[name];
     if (!property) return twilioError(400, 20001, `Unknown parameter ${name}`);
     const values = [value].flat();
-    if (property.type !== 'array' && values.length > 1) return twilioError(400, 20001, `Parameter ${name} given more than once`);
+    if (property.type !== 'array' && values.length > 1)
+      return twilioError(400, 20001, `Parameter ${name} given more than once`);
     const itemType = property.type === 'array' ? property.items?.type : property.type;
     for (const v of values) {
-      if (itemType === 'integer' && !/^-?\d+$/.test(v)) return twilioError(400, 20001, `Parameter ${name} must be an integer`);
-      if (itemType === 'boolean' && v !== 'true' && v !== 'false') return twilioError(400, 20001, `Parameter ${name} must be true or false`);
-      if (property.enum && !property.enum.includes(v)) return twilioError(400, 20001, `Parameter ${name} must be one of ${property.enum.join(', ')}`);
+      if (itemType === 'integer' && !/^-?\d+$/.test(v))
+        return twilioError(400, 20001, `Parameter ${name} must be an integer`);
+      if (itemType === 'boolean' && v !== 'true' && v !== 'false')
+        return twilioError(400, 20001, `Parameter ${name} must be true or false`);
+      if (property.enum && !property.enum.includes(v))
+        return twilioError(400, 20001, `Parameter ${name} must be one of ${property.enum.join(', ')}`);
     }
   }
   return null;

@@ -41,11 +41,14 @@ async function load(env: CredentialsEnv): Promise<TelephonyCredentials> {
     simulatorAuthToken: env.SIMULATOR_AUTH_TOKEN,
   };
   if (env.TELEPHONY_SECRET_ARN) {
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env.TELEPHONY_SECRET_ARN }));
+    const secret = await new SecretsManagerClient({}).send(
+      new GetSecretValueCommand({ SecretId: env.TELEPHONY_SECRET_ARN }),
+    );
     values = { ...values, ...(JSON.parse(secret.SecretString ?? '{}') as Partial<typeof values>) };
   }
   const simulator = account(values.simulatorAccountSid, values.simulatorAuthToken);
-  if (!simulator) throw new Error('The carrier simulator credentials are missing (simulatorAccountSid, simulatorAuthToken)');
+  if (!simulator)
+    throw new Error('The carrier simulator credentials are missing (simulatorAccountSid, simulatorAuthToken)');
   return { twilio: account(values.twilioAccountSid, values.twilioAuthToken), simulator };
 }
 

@@ -27,7 +27,9 @@ export function twilioSignature(authToken: string, url: string, params: FormPara
       return values.map((v) => `${name}${v}`).join('');
     })
     .join('');
-  return createHmac('sha1', authToken).update(url + data, 'utf8').digest('base64');
+  return createHmac('sha1', authToken)
+    .update(url + data, 'utf8')
+    .digest('base64');
 }
 
 /** A URL's scheme, authority without port, port (with its colon, or empty) and the rest. */
@@ -63,7 +65,12 @@ export function urlWithoutPort(url: string): string {
 }
 
 /** True when `signature` is Twilio's signature of the request at any spelling of `url` (signedUrlVariants). */
-export function isValidTwilioSignature(authToken: string, url: string, params: FormParams, signature: string | undefined): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  url: string,
+  params: FormParams,
+  signature: string | undefined,
+): boolean {
   if (!signature) return false;
   const given = Buffer.from(signature);
   return signedUrlVariants(url).some((candidate) => {
@@ -114,7 +121,11 @@ export function countOf(value: string | undefined): number | undefined {
  * (`queued`, `initiated`). Twilio's statuses: queued, initiated, ringing, in-progress, completed,
  * busy, no-answer, failed, canceled (https://www.twilio.com/docs/voice/api/call-resource#call-status-values).
  */
-export function providerEventOf(status: string, at: Date, params: { durationSeconds?: number; answeredBy?: AnsweredBy }): ProviderEvent | null {
+export function providerEventOf(
+  status: string,
+  at: Date,
+  params: { durationSeconds?: number; answeredBy?: AnsweredBy },
+): ProviderEvent | null {
   const verdict = params.answeredBy ? { answeredBy: params.answeredBy } : {};
   switch (status) {
     case 'ringing':
@@ -122,7 +133,12 @@ export function providerEventOf(status: string, at: Date, params: { durationSeco
     case 'in-progress':
       return { kind: 'answered', at, ...verdict };
     case 'completed':
-      return { kind: 'completed', at, ...(params.durationSeconds !== undefined ? { durationSeconds: params.durationSeconds } : {}), ...verdict };
+      return {
+        kind: 'completed',
+        at,
+        ...(params.durationSeconds !== undefined ? { durationSeconds: params.durationSeconds } : {}),
+        ...verdict,
+      };
     case 'busy':
       return { kind: 'busy', at };
     case 'no-answer':

@@ -18,8 +18,12 @@ export interface TwilioProviderOptions {
   requestTimeoutMs?: number;
 }
 
-export const telephonyWebhookUrl = (base: string, hook: 'status' | 'answer' | 'stream-ended', callId: string, attempt: number) =>
-  `${new URL(base).origin}/telephony/twilio/${hook}?callId=${encodeURIComponent(callId)}&attempt=${attempt}`;
+export const telephonyWebhookUrl = (
+  base: string,
+  hook: 'status' | 'answer' | 'stream-ended',
+  callId: string,
+  attempt: number,
+) => `${new URL(base).origin}/telephony/twilio/${hook}?callId=${encodeURIComponent(callId)}&attempt=${attempt}`;
 
 /** Twilio Programmable Voice's Calls resource (REST API 2010-04-01). */
 export class TwilioProvider implements TelephonyProvider {
@@ -47,8 +51,13 @@ export class TwilioProvider implements TelephonyProvider {
       const response = await this.request('POST', 'Calls.json', form);
       const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
       if (response.status === 201 && body.sid) return { placed: true, providerCallId: body.sid };
-      const reason = body.code !== undefined && INVALID_NUMBER_ERROR_CODES.has(body.code) ? 'invalid_number' : 'provider_error';
-      return { placed: false, reason, detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}: ${body.message ?? ''}` };
+      const reason =
+        body.code !== undefined && INVALID_NUMBER_ERROR_CODES.has(body.code) ? 'invalid_number' : 'provider_error';
+      return {
+        placed: false,
+        reason,
+        detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}: ${body.message ?? ''}`,
+      };
     } catch (error) {
       // A timeout may still have placed the call, so it is never retried: it is reported as failed.
       return { placed: false, reason: 'provider_error', detail: `request failed: ${(error as Error).message}` };
@@ -60,7 +69,12 @@ export class TwilioProvider implements TelephonyProvider {
     const response = await this.request('GET', `Calls/${encodeURIComponent(providerCallId)}.json`);
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status} for call ${providerCallId}`);
-    const call = (await response.json()) as { status: string; end_time: string | null; duration: string | null; answered_by: string | null };
+    const call = (await response.json()) as {
+      status: string;
+      end_time: string | null;
+      duration: string | null;
+      answered_by: string | null;
+    };
     const at = call.end_time ? new Date(call.end_time) : new Date();
     const event = providerEventOf(call.status, at, {
       durationSeconds: countOf(call.duration ?? undefined),

@@ -24,13 +24,18 @@ export class TwimlParseError extends Error {
 const ILLEGAL_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const NAME = /[A-Za-z_:][A-Za-z0-9._:-]*/y;
 const SPACE = /[ \t\r\n]*/y;
-const DECLARATION = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(yes|no)\5)?[ \t\r\n]*\?>/y;
+const DECLARATION =
+  /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(yes|no)\5)?[ \t\r\n]*\?>/y;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** The document's root element, or a TwimlParseError that says where and why it is not well-formed. */
 export function parseTwiml(xml: string): TwimlElement {
   const illegal = ILLEGAL_CHARACTER.exec(xml);
-  if (illegal) fail(illegal.index, `character U+${(illegal[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`);
+  if (illegal)
+    fail(
+      illegal.index,
+      `character U+${(illegal[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
+    );
   let pos = xml.startsWith('\uFEFF') ? 1 : 0;
 
   const fail2 = (why: string): never => fail(pos, why);
@@ -63,7 +68,11 @@ export function parseTwiml(xml: string): TwimlElement {
     raw.replace(/&([^;]*);?/g, (whole, ref: string) => {
       if (!whole.endsWith(';')) fail(at, 'an "&" that does not start a reference');
       if (ref in PREDEFINED) return PREDEFINED[ref] as string;
-      const code = /^#x[0-9A-Fa-f]{1,6}$/.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]{1,7}$/.test(ref) ? Number(ref.slice(1)) : NaN;
+      const code = /^#x[0-9A-Fa-f]{1,6}$/.test(ref)
+        ? parseInt(ref.slice(2), 16)
+        : /^#[0-9]{1,7}$/.test(ref)
+          ? Number(ref.slice(1))
+          : NaN;
       const char = Number.isNaN(code) || code > 0x10ffff ? '' : String.fromCodePoint(code);
       if (!char || ILLEGAL_CHARACTER.test(char)) fail(at, `the reference &${ref}; is not allowed`);
       return char;
@@ -119,7 +128,8 @@ export function parseTwiml(xml: string): TwimlElement {
         continue;
       }
       if (xml.startsWith('<', pos)) {
-        if (xml.startsWith('<!', pos) || xml.startsWith('<?', pos)) fail2('only elements, text and comments may appear here');
+        if (xml.startsWith('<!', pos) || xml.startsWith('<?', pos))
+          fail2('only elements, text and comments may appear here');
         children.push(element());
         continue;
       }

@@ -23,16 +23,25 @@ const noSimulator: TelephonyProvider = {
   placeCall: async () => ({
     placed: false,
     reason: 'provider_error',
-    detail: 'This deployment has no carrier simulator (stage setting carrierSimulator), so calls made with test keys cannot be placed',
+    detail:
+      'This deployment has no carrier simulator (stage setting carrierSimulator), so calls made with test keys cannot be placed',
   }),
   fetchOutcome: async () => null,
 };
 
 /** Test keys' calls always go to the simulator; live keys' calls to Twilio. */
 export const providers: TelephonyProviders = {
-  live: new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.TWILIO_API_BASE_URL, account: () => liveAccount(credentials) }),
+  live: new TwilioProvider({
+    ...providerOptions,
+    apiBaseUrl: telephonyEnv.TWILIO_API_BASE_URL,
+    account: () => liveAccount(credentials),
+  }),
   test: telephonyEnv.SIMULATOR_API_BASE_URL
-    ? new TwilioProvider({ ...providerOptions, apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL, account: async () => (await credentials()).simulator })
+    ? new TwilioProvider({
+        ...providerOptions,
+        apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL,
+        account: async () => (await credentials()).simulator,
+      })
     : noSimulator,
 };
 

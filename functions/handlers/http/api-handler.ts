@@ -1,6 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import {
   ConcurrentModificationError,
   ServiceError,
@@ -40,7 +44,12 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export function errorResponse(error: ServiceError): ApiResult {
   const body: ErrorBody = {
-    error: { type: error.kind, code: error.code, message: error.message, ...(error.param !== undefined ? { param: error.param } : {}) },
+    error: {
+      type: error.kind,
+      code: error.code,
+      message: error.message,
+      ...(error.param !== undefined ? { param: error.param } : {}),
+    },
   };
   return json(HTTP_STATUS[error.kind], body);
 }
@@ -111,10 +120,23 @@ export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
       } catch (error) {
         if (error instanceof ServiceError) return errorResponse(error);
         if (error instanceof ConcurrentModificationError) {
-          return errorResponse(new ServiceError('conflict', 'concurrent_update', 'What this request changes was changed by another request at the same moment; retry the request.'));
+          return errorResponse(
+            new ServiceError(
+              'conflict',
+              'concurrent_update',
+              'What this request changes was changed by another request at the same moment; retry the request.',
+            ),
+          );
         }
         logger.error('Unhandled error', { error: error as Error, route: event.routeKey });
-        return json(500, { error: { type: 'internal', code: 'internal_error', message: 'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.' } } satisfies ErrorBody);
+        return json(500, {
+          error: {
+            type: 'internal',
+            code: 'internal_error',
+            message:
+              'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
+          },
+        } satisfies ErrorBody);
       }
     });
 }
@@ -130,7 +152,10 @@ export function jsonBody(event: ApiEvent): unknown {
     throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
   }
   if (jsonDepth(raw) > REQUEST_LIMITS.jsonDepth) {
-    throw invalidRequest('invalid_json', `The request body nests objects and arrays more than ${REQUEST_LIMITS.jsonDepth} levels deep.`);
+    throw invalidRequest(
+      'invalid_json',
+      `The request body nests objects and arrays more than ${REQUEST_LIMITS.jsonDepth} levels deep.`,
+    );
   }
   let prototypeKey = false;
   let parsed: unknown;

@@ -83,10 +83,13 @@ export function errorFromResponse(status: number, body: unknown, text: string): 
   const error = (body as { error?: Record<string, unknown> } | undefined)?.error;
   const gatewayMessage = (body as { message?: unknown } | undefined)?.message;
   const message =
-    typeof error?.message === 'string' ? error.message
-    : typeof gatewayMessage === 'string' ? gatewayMessage
-    : text.trim() !== '' ? text.trim().slice(0, 500)
-    : `HTTP ${status}`;
+    typeof error?.message === 'string'
+      ? error.message
+      : typeof gatewayMessage === 'string'
+        ? gatewayMessage
+        : text.trim() !== ''
+          ? text.trim().slice(0, 500)
+          : `HTTP ${status}`;
   const ErrorClass = BY_STATUS[status] ?? (status >= 500 ? InternalServerError : VoisnapError);
   return new ErrorClass(message, {
     status,

@@ -13,4 +13,14 @@ export {
   APITimeoutError,
   type ErrorDetails,
 } from './errors.js';
-export type { Call, CallAttempt, CallList, CallStatus, CreateCallParams, EndReason, ErrorBody, ErrorType, ListCallsParams } from './types.js';
+export type {
+  Call,
+  CallAttempt,
+  CallList,
+  CallStatus,
+  CreateCallParams,
+  EndReason,
+  ErrorBody,
+  ErrorType,
+  ListCallsParams,
+} from './types.js';

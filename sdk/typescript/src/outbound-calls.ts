@@ -19,7 +19,12 @@ export class OutboundCalls {
   create(params: CreateCallParams, options: CreateCallOptions = {}): Promise<Call> {
     // One key per logical create, reused by every retry, so a retry can never place a second call.
     const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
-    return this.transport.request<Call>({ method: 'POST', path: BASE_PATH, body: params, headers: { 'idempotency-key': idempotencyKey } });
+    return this.transport.request<Call>({
+      method: 'POST',
+      path: BASE_PATH,
+      body: params,
+      headers: { 'idempotency-key': idempotencyKey },
+    });
   }
 
   get(callId: string): Promise<Call> {
@@ -48,6 +53,7 @@ export class OutboundCalls {
 }
 
 function callPath(callId: string): string {
-  if (typeof callId !== 'string' || callId === '') throw new TypeError('callId must be a non-empty string, such as "obc_01HXMN8ZABC123".');
+  if (typeof callId !== 'string' || callId === '')
+    throw new TypeError('callId must be a non-empty string, such as "obc_01HXMN8ZABC123".');
   return `${BASE_PATH}/${encodeURIComponent(callId)}`;
 }

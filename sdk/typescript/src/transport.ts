@@ -66,13 +66,22 @@ export class Transport {
       text = await response.text();
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new APITimeoutError(`No response from ${request.method} ${request.path} within ${this.options.timeoutMs} ms.`, { cause: error });
+        throw new APITimeoutError(
+          `No response from ${request.method} ${request.path} within ${this.options.timeoutMs} ms.`,
+          { cause: error },
+        );
       }
-      throw new APIConnectionError(`Could not reach the Voisnap API (${request.method} ${request.path}): ${describeNetworkError(error)}`, { cause: error });
+      throw new APIConnectionError(
+        `Could not reach the Voisnap API (${request.method} ${request.path}): ${describeNetworkError(error)}`,
+        { cause: error },
+      );
     }
     const body = parseJson(text);
     if (status >= 200 && status < 300) {
-      if (body === undefined) throw new VoisnapError(`The API answered ${request.method} ${request.path} with ${status} and no JSON body.`, { status });
+      if (body === undefined)
+        throw new VoisnapError(`The API answered ${request.method} ${request.path} with ${status} and no JSON body.`, {
+          status,
+        });
       return body as T;
     }
     throw errorFromResponse(status, body, text);
