@@ -1,7 +1,7 @@
 /**
  * Cold-start benchmark: `npm run bench` (a measurement, not a test; it never fails on numbers).
  *
- * For every function the stack deploys (infra/routes.ts), and for a baseline that only imports
+ * For every function the stack deploys (functions/handlers/routes.ts), and for a baseline that only imports
  * and constructs a DynamoDB client (bench/baseline-dynamodb-client.ts), it:
  *   1. bundles the handler with esbuild using the construct's own settings (infra/constructs/
  *      bundling.ts: ESM, minified, tree-shaken, source maps, AWS SDK bundled), and

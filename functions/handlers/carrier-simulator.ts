@@ -1,9 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbSimulatedCallStore } from '#adapters/dynamodb/simulated-call-store';
+import { DynamoDbSimulatedCallStore } from '#simulator/simulated-call-store';
 import { telephonyCredentials } from '#adapters/telephony/credentials';
-import { CarrierSimulator } from '#adapters/telephony/carrier-simulator';
+import { CarrierSimulator } from '#simulator/carrier-simulator';
 import { CarrierSimulatorEnvSchema, parseEnv } from '#schemas/env';
 
 /**

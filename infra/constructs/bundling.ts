@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import {
+  API_ROUTES,
+  AUTHORIZER_HANDLER,
+  BACKGROUND_HANDLERS,
+  DEFAULT_ROUTE_HANDLER,
+} from '../../functions/handlers/routes.ts';
 
 /**
  * How every handler is bundled. The CDK construct (service-function.ts) and the benchmark

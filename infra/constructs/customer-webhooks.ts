@@ -97,7 +97,7 @@ export class CustomerWebhooks extends Construct {
    * destination) and the shard moves on: one bad record holds up the rest for minutes, never for
    * the stream's 24 hours
    * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
-   * infra/local/stream-poller.ts plays the same settings (STREAM_EVENT_SOURCE).
+   * local/stream-poller.ts plays the same settings (STREAM_EVENT_SOURCE).
    */
   produceFrom(table: dynamodb.ITable, eventsFunction: lambda.Function): void {
     eventsFunction.addEventSource(

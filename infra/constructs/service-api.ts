@@ -7,7 +7,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEFAULT_ROUTE_HANDLER, type ApiRoute } from '../routes.ts';
+import { DEFAULT_ROUTE_HANDLER, type ApiRoute } from '../../functions/handlers/routes.ts';
 import type { PublicHandler, Throttle } from '../stacks/stage-config.ts';
 
 export interface CustomDomain {

@@ -25,7 +25,12 @@ import { ServiceFunction, type Binding, type ServiceFunctionProps } from '../con
 import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
 import { ServiceTable } from '../constructs/service-table.ts';
 import { TelephonySecret } from '../constructs/telephony-secret.ts';
-import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
+import {
+  API_ROUTES,
+  AUTHORIZER_HANDLER,
+  BACKGROUND_HANDLERS,
+  DEFAULT_ROUTE_HANDLER,
+} from '../../functions/handlers/routes.ts';
 import type { StageConfig } from './stage-config.ts';
 import type * as z from 'zod/mini';
 

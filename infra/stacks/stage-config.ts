@@ -10,7 +10,7 @@ export interface Throttle {
 }
 
 /**
- * The handlers behind the routes that take no API key (infra/routes.ts), and route-not-found
+ * The handlers behind the routes that take no API key (functions/handlers/routes.ts), and route-not-found
  * behind `$default`. Each of their routes gets its own throttle (ServiceApi).
  */
 export type PublicHandler = 'telephony-webhooks' | 'carrier-simulator' | 'openapi-document' | 'route-not-found';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readContacts } from '../../infra/campaign/contacts.ts';
-import { planCampaign, type PlannedCall } from '../../infra/campaign/plan.ts';
+import { readContacts } from '../../tools/campaign/contacts.ts';
+import { planCampaign, type PlannedCall } from '../../tools/campaign/plan.ts';
 import { Voisnap, type Call } from '../../sdk/typescript/src/index.ts';
 import { startTamperingProxy } from '../support/http-fakes.ts';
 import { minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
@@ -23,7 +23,7 @@ interface Run {
 
 /** `npm run campaign -- …` as a child process with stdout a pipe (so: plain progress lines). */
 function campaign(args: string[], baseUrl: string, apiKey: string): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/campaign/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/campaign/cli.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, VOISNAP_BASE_URL: baseUrl, VOISNAP_API_KEY: apiKey },
   });

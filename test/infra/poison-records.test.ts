@@ -1,7 +1,7 @@
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_EVENT_SOURCE } from '../../infra/constructs/customer-webhooks.ts';
-import { BACKGROUND_HANDLERS } from '../../infra/routes.ts';
+import { BACKGROUND_HANDLERS } from '../../functions/handlers/routes.ts';
 import { buildStack, resourcesOfType, templateOf, type CfnTemplate } from './stack-fixture.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown };

@@ -17,7 +17,7 @@ import {
   WebhookApiEnvSchema,
   WebhookDeliveryEnvSchema,
 } from '#schemas/env';
-import { API_ROUTES, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../../infra/routes.ts';
+import { API_ROUTES, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../../functions/handlers/routes.ts';
 import { HANDLER_NAMES } from '../../infra/constructs/bundling.ts';
 import { AUTHORIZER_INSTANCE_CACHE, KEY_REVOCATION_DELAY } from '../../infra/constructs/service-api.ts';
 import type { OutboundCallsStack } from '../../infra/stacks/outbound-calls-stack.ts';

@@ -7,7 +7,7 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { systemClock } from '#ports/clock';
 import { createAccount } from '#use-cases/manage-directory';
-import { ensureTable } from '../../infra/local/tables.ts';
+import { ensureTable } from '../../local/tables.ts';
 
 const run = promisify(execFile);
 
@@ -27,7 +27,7 @@ describe('npm run admin -- create-agent', () => {
     AWS_SECRET_ACCESS_KEY: 'local',
   });
   const admin = (...args: string[]) =>
-    run('npx', ['tsx', 'infra/admin/cli.ts', ...args, '--table', tableName], { env: env() }).then(
+    run('npx', ['tsx', 'tools/admin/cli.ts', ...args, '--table', tableName], { env: env() }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({
         code: error.code,

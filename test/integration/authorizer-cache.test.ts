@@ -7,7 +7,7 @@ import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import { authenticate, rememberedKeyLookups, type ApiKeyLookup } from '#use-cases/authenticate';
 import { createAccount, issueApiKey, revokeApiKey } from '#use-cases/manage-directory';
-import { ensureTable } from '../../infra/local/tables.ts';
+import { ensureTable } from '../../local/tables.ts';
 
 const TTL_SECONDS = 60;
 

@@ -9,7 +9,7 @@ function start(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'prerequisites-'));
   return spawnSync(
     process.execPath,
-    [join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'infra/local/start.ts'],
+    [join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/start.ts'],
     {
       encoding: 'utf8',
       env: { ...process.env, LOCAL_DATA_DIR: join(dir, 'data'), ...env },

@@ -18,7 +18,7 @@ import { cancelCall } from '#use-cases/cancel-call';
 import { dialCall, type DialDeps } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
 import { createAccount } from '#use-cases/manage-directory';
-import { ensureTable } from '../../infra/local/tables.ts';
+import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
 import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
 

@@ -11,7 +11,7 @@ import type { StoredCall } from '#schemas/call';
 import { applyCallEvent } from '#use-cases/apply-call-event';
 import { createAccount } from '#use-cases/manage-directory';
 import { reconcile, type ReconcileDeps } from '#use-cases/reconcile';
-import { ensureTable } from '../../infra/local/tables.ts';
+import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
 
 const limits: CallTimingLimits = {

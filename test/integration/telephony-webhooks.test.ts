@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
 import { encodeForm, twilioSignature, type FormParams } from '#adapters/telephony/twilio-protocol';
-import { findElement, parseTwiml } from '#adapters/telephony/twiml-parser';
+import { findElement, parseTwiml } from '#simulator/twiml-parser';
 import { fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
 import { systemClock } from '#ports/clock';
 import type { StoredCall } from '#schemas/call';

@@ -220,7 +220,7 @@ describe('customer webhooks', () => {
     );
     // Replay the whole stream from its start through the same handler: every record again.
     const { handler } = await import('../../functions/handlers/events-stream.ts');
-    const { startStreamPoller } = await import('../../infra/local/stream-poller.ts');
+    const { startStreamPoller } = await import('../../local/stream-poller.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const replay = startStreamPoller({
       dynamodb: new DynamoDBClient({}),

@@ -4,9 +4,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { ListCallsQuerySchema } from '#schemas/list-calls-query';
-import { renderArtifacts } from '../../infra/openapi/artifacts.ts';
-import { COMPONENT_SCHEMAS } from '../../infra/openapi/document.ts';
-import { API_ROUTES } from '../../infra/routes.ts';
+import { renderArtifacts } from '../../tools/openapi/artifacts.ts';
+import { COMPONENT_SCHEMAS } from '../../tools/openapi/document.ts';
+import { API_ROUTES } from '../../functions/handlers/routes.ts';
 import { CALLS, callReaches, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
 type Json = Record<string, any>;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoDbLocal, startMoto } from '../../infra/local/emulators.ts';
+import { freePort, startDynamoDbLocal, startMoto } from '../../local/emulators.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

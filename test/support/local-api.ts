@@ -4,8 +4,8 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { systemClock } from '#ports/clock';
 import { addNumber, createAccount, createAgent, issueApiKey } from '#use-cases/manage-directory';
-import { DEMO } from '../../infra/local/demo-data.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.ts';
+import { DEMO } from '../../local/demo-data.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface ApiResponse<T = any> {
   status: number;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { jsonBody, type ApiEvent } from '#handlers/http/api-handler';
 import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/create-call-request';
 import { parseOrThrow } from '#schemas/parse';
-import { readContacts } from '../../infra/campaign/contacts.ts';
-import { planCampaign } from '../../infra/campaign/plan.ts';
+import { readContacts } from '../../tools/campaign/contacts.ts';
+import { planCampaign } from '../../tools/campaign/plan.ts';
 
 const settings = {
   campaign: 'spring',

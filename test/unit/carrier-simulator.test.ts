@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CarrierSimulator, InMemorySimulatedCallStore, scenarioOf } from '#adapters/telephony/carrier-simulator';
+import { CarrierSimulator, InMemorySimulatedCallStore, scenarioOf } from '#simulator/carrier-simulator';
 import { connectStreamTwiml, encodeForm, HANGUP_TWIML, parseForm, single } from '#adapters/telephony/twilio-protocol';
 
 const SID = `AC${'1'.repeat(32)}`;

@@ -11,7 +11,7 @@ import {
   providerEventOf,
   twilioSignature,
 } from '#adapters/telephony/twilio-protocol';
-import { findElement, parseTwiml, TwimlParseError } from '#adapters/telephony/twiml-parser';
+import { findElement, parseTwiml, TwimlParseError } from '#simulator/twiml-parser';
 import { withoutDisallowedCharacters } from '#domain/text';
 import { ANSWERED_BY } from '#schemas/call';
 

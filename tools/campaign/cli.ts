@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Voisnap } from '../../sdk/typescript/src/index.ts';
-import { localConfig, type LocalStackState } from '../local/config.ts';
+import { localConfig, type LocalStackState } from '../../local/config.ts';
 import { cancelCampaign } from './cancel.ts';
 import { describeError, scheduleCampaign } from './schedule.ts';
 import { campaignStatus } from './status.ts';

@@ -8,7 +8,7 @@ import { ServiceError } from '#domain/errors';
 import { systemClock } from '#ports/clock';
 import { KeyModeSchema } from '#schemas/call';
 import { addNumber, createAccount, createAgent, issueApiKey, revokeApiKey } from '#use-cases/manage-directory';
-import { localConfig, type LocalStackState } from '../local/config.ts';
+import { localConfig, type LocalStackState } from '../../local/config.ts';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 

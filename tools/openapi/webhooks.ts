@@ -168,7 +168,7 @@ const COMMON_ERRORS = {
 const WITH_ENDPOINT = { ...COMMON_ERRORS, 404: responseRef('NotFound') };
 const TAG = { tags: ['Webhooks'] };
 
-/** Each webhook route's operation, by "METHOD path" (infra/routes.ts). */
+/** Each webhook route's operation, by "METHOD path" (functions/handlers/routes.ts). */
 export function webhookOperations(queryParameters: Record<string, Json[]>): Record<string, Json> {
   return {
     'POST /api/v1/webhooks': {

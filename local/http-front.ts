@@ -7,7 +7,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import type { ApiRoute } from '../routes.ts';
+import type { ApiRoute } from '../functions/handlers/routes.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SimulatedCall, SimulatedCallStore } from '#adapters/telephony/carrier-simulator';
-import { TABLE } from './table-design.ts';
+import type { SimulatedCall, SimulatedCallStore } from '#simulator/carrier-simulator';
+import { TABLE } from '../adapters/dynamodb/table-design.ts';
 
 /** The deployed carrier simulator's calls, kept a day in the service table. */
 export class DynamoDbSimulatedCallStore implements SimulatedCallStore {

@@ -1,6 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import spec from '../../../reference/twilio-calls-openapi.json' with { type: 'json' };
-import { encodeForm, parseForm, single, twilioSignature, urlWithoutPort, type FormParams } from './twilio-protocol.ts';
+import spec from '../../reference/twilio-calls-openapi.json' with { type: 'json' };
+import {
+  encodeForm,
+  parseForm,
+  single,
+  twilioSignature,
+  urlWithoutPort,
+  type FormParams,
+} from '../adapters/telephony/twilio-protocol.ts';
 import { TwimlParseError, findElement, parseTwiml } from './twiml-parser.ts';
 
 /**

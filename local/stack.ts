@@ -7,10 +7,15 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
-import { CarrierSimulator, InMemorySimulatedCallStore } from '#adapters/telephony/carrier-simulator';
+import { CarrierSimulator, InMemorySimulatedCallStore } from '#simulator/carrier-simulator';
 import { systemClock } from '#ports/clock';
-import { API_ROUTES, AUTHORIZER_HANDLER, BACKGROUND_HANDLERS, DEFAULT_ROUTE_HANDLER } from '../routes.ts';
-import { STREAM_EVENT_SOURCE } from '../constructs/customer-webhooks.ts';
+import {
+  API_ROUTES,
+  AUTHORIZER_HANDLER,
+  BACKGROUND_HANDLERS,
+  DEFAULT_ROUTE_HANDLER,
+} from '../functions/handlers/routes.ts';
+import { STREAM_EVENT_SOURCE } from '../infra/constructs/customer-webhooks.ts';
 import { ensureQueues, type LocalQueues } from './aws-resources.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startDynamoDbLocal, startMoto, type Emulator } from './emulators.ts';
@@ -172,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     // 7. Load the handlers, exactly the modules the CDK stack bundles.
-    const load = async (name: string) => (await import(`../../functions/handlers/${name}.ts`)).handler;
+    const load = async (name: string) => (await import(`../functions/handlers/${name}.ts`)).handler;
     for (const name of new Set([
       ...API_ROUTES.map((route) => route.handler),
       DEFAULT_ROUTE_HANDLER,
@@ -242,8 +247,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 async function resumePendingCalls(): Promise<void> {
-  const { calls } = await import('../../functions/handlers/composition/table.ts');
-  const { dispatchDeps } = await import('../../functions/handlers/composition/dispatch.ts');
+  const { calls } = await import('../functions/handlers/composition/table.ts');
+  const { dispatchDeps } = await import('../functions/handlers/composition/dispatch.ts');
   const { dispatchCall } = await import('#use-cases/dispatch-call');
   for (const call of await calls.listUnfinished()) await dispatchCall(dispatchDeps, call);
 }

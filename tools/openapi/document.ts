@@ -7,7 +7,7 @@ import { CreateCallRequestSchema, LIMITS } from '#schemas/create-call-request';
 import { LIST_LIMITS, ListCallsQuerySchema } from '#schemas/list-calls-query';
 import type { CallList } from '#use-cases/list-calls';
 import packageJson from '../../package.json' with { type: 'json' };
-import { API_ROUTES } from '../routes.ts';
+import { API_ROUTES } from '../../functions/handlers/routes.ts';
 import {
   CANCELLED_CALL,
   COMPLETED_CALL,
@@ -209,7 +209,7 @@ function describe(name: string, schema: Json): Json {
       const path = `${prefix}${key}`;
       const description = descriptions[path];
       if (!description)
-        throw new Error(`OpenAPI: ${name}.${path} has no description; add one to the DESCRIPTIONS in infra/openapi/.`);
+        throw new Error(`OpenAPI: ${name}.${path} has no description; add one to the DESCRIPTIONS in tools/openapi/.`);
       used.add(path);
       property.description = description;
       if (property.type === 'object' && property.properties) visit(property, `${path}.`);
@@ -348,7 +348,7 @@ const callResponse = (description: string, named: NamedExamples) => ({
   content: json(ref('Call'), named),
 });
 
-/** Each public route's operation, by "METHOD path" (infra/routes.ts). */
+/** Each public route's operation, by "METHOD path" (functions/handlers/routes.ts). */
 const operations = (queryParameters: Record<string, Json[]>): Record<string, Json> => ({
   ...webhookOperations(queryParameters),
   'POST /api/v1/outbound-calls': {
@@ -452,7 +452,7 @@ function buildPaths(queryParameters: Record<string, Json[]>): Record<string, Rec
     if (PROVIDER_HANDLERS.has(route.handler)) continue;
     const operation = byRoute[`${route.method} ${route.path}`];
     if (!operation)
-      throw new Error(`OpenAPI: route ${route.method} ${route.path} has no operation; describe it in infra/openapi/.`);
+      throw new Error(`OpenAPI: route ${route.method} ${route.path} has no operation; describe it in tools/openapi/.`);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, Json>)[route.method.toLowerCase()] = {
       tags: ['Outbound Calls'],

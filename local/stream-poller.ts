@@ -10,7 +10,7 @@ import {
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamFailureRecord } from '#schemas/stream-failure';
-import { describeFailure } from '../../functions/handlers/batch-failures.ts';
+import { describeFailure } from '../functions/handlers/batch-failures.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;

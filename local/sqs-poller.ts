@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { describeFailure } from '../../functions/handlers/batch-failures.ts';
+import { describeFailure } from '../functions/handlers/batch-failures.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
