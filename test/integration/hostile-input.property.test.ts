@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { SIGNATURE_HEADER, encodeForm, twilioSignature } from '#adapters/telephony/twilio-protocol';
 import { METADATA_LIMITS } from '#schemas/metadata';
 import { CALLS, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -390,6 +391,82 @@ describe('hostile input on every route', () => {
           });
           endpointId = again.body.id;
         }
+      }),
+      { ...params, numRuns: 80 },
+    );
+  }, 300_000);
+
+  it('telephony webhooks: any signed or unsigned callback answers 2xx or 4xx, and a 4xx changed nothing', async () => {
+    const scheduled = await api.request('POST', CALLS, { body: base });
+    expect(scheduled.status).toBe(201);
+    accepted.push({ id: scheduled.body.id, metadata: {} });
+    snapshot = undefined;
+    const accountSid = process.env.SIMULATOR_ACCOUNT_SID as string;
+    const authToken = process.env.SIMULATOR_AUTH_TOKEN as string;
+    const twilioValue = fc.oneof(
+      text,
+      fc.constantFrom('completed', 'in-progress', 'ringing', 'busy', 'no-answer', 'failed', 'canceled', 'queued', 'initiated'),
+      fc.constantFrom('human', 'machine_end_beep', 'fax', 'unknown', 'machine_start', ''),
+      fc.constantFrom('Fri, 01 Jan 2100 00:00:00 +0000', 'abc', '-5', '1e309', '60', '2025-06-17T09:00:00Z'),
+    );
+    const form = fc.dictionary(
+      fc.oneof(fc.constantFrom('CallSid', 'CallStatus', 'AnsweredBy', 'CallDuration', 'Timestamp', 'SequenceNumber', 'AccountSid', '__proto__'), text),
+      fc.oneof(twilioValue, fc.array(twilioValue, { maxLength: 3 })),
+      { maxKeys: 6 },
+    );
+    const callback = fc.record({
+      hook: fc.oneof(fc.constantFrom('status', 'answer', 'stream-ended'), segment),
+      callId: fc.oneof(fc.constant(scheduled.body.id as string), segment),
+      attempt: fc.oneof(fc.constantFrom('1', '2', '0', '-1', 'x', '1e309'), segment),
+      params: form,
+      signed: fc.boolean(),
+      rightAccount: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(callback, async ({ hook, callId, attempt, params, signed, rightAccount }) => {
+        const path = `/telephony/twilio/${hook}?callId=${callId}&attempt=${attempt}`;
+        const body = { ...params, ...(rightAccount ? { AccountSid: accountSid } : {}) };
+        const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+        if (signed) headers[SIGNATURE_HEADER] = twilioSignature(authToken, `${api.stack.url}${path}`, body);
+        const before = snapshot ?? (await primaryItems());
+        const answer = await send({ method: 'POST', path, rawBody: encodeForm(body), headers });
+        expect(answer.status, `${path.slice(0, 120)} answered ${answer.status}: ${answer.text.slice(0, 200)}`).toBeLessThan(500);
+        if (answer.status >= 400) {
+          snapshot = await primaryItems();
+          expect(snapshot).toBe(before);
+        } else {
+          snapshot = undefined;
+        }
+      }),
+      { ...params, numRuns: 80 },
+    );
+    expect((await api.request('GET', `${CALLS}/${scheduled.body.id}`)).body.status).toBe('scheduled');
+  }, 300_000);
+
+  it('the carrier simulator, the OpenAPI document and unknown routes: any request answers without a 5xx', async () => {
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+      path: fc.oneof(
+        fc.tuple(fc.array(segment, { maxLength: 4 })).map(([parts]) => `/simulator/2010-04-01/Accounts/${parts.join('/')}`),
+        fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/simulator/${parts.join('/')}`),
+        fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join('/')}`),
+        fc.constantFrom('/api/v1/openapi.json', '/api/v1/openapi.json?x=1', '/', '/api/v1', '/telephony/twilio/'),
+      ),
+      body: fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }),
+      authorization: fc.option(
+        fc.oneof(text.filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constantFrom(`Basic ${Buffer.from('AC:x').toString('base64')}`)),
+        { nil: undefined },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async ({ method, path, body, authorization }) => {
+        const response = await fetch(`${api.stack.url}${path}`, {
+          method,
+          headers: authorization === undefined ? {} : { authorization },
+          ...(body === undefined || method === 'GET' ? {} : { body }),
+        });
+        const text = await response.text();
+        expect(response.status, `${method} ${path.slice(0, 120)} answered ${response.status}: ${text.slice(0, 200)}`).toBeLessThan(500);
       }),
       { ...params, numRuns: 80 },
     );
