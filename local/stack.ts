@@ -247,10 +247,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 async function resumePendingCalls(): Promise<void> {
-  const { calls } = await import('../functions/handlers/composition/table.ts');
+  const { reconcilerQueries } = await import('../functions/handlers/composition/table.ts');
   const { dispatchDeps } = await import('../functions/handlers/composition/dispatch.ts');
   const { dispatchCall } = await import('#use-cases/dispatch-call');
-  for (const call of await calls.listUnfinished()) await dispatchCall(dispatchDeps, call);
+  for (const call of await reconcilerQueries.listUnfinished()) await dispatchCall(dispatchDeps, call);
 }
 
 /** The simulator's Calls API, served in process (in AWS, the carrier-simulator function). */

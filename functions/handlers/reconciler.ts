@@ -1,8 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { reconcile } from '#use-cases/reconcile';
 import { logger } from './http/logger.ts';
-import { calls } from './composition/table.ts';
-import { callEventDeps, providers } from './composition/telephony.ts';
+import { reconcileDeps } from './composition/telephony.ts';
 
 /** Runs every minute: settles calls that stopped moving, and keeps slot counters true. */
 export const handler = async (_event: unknown, context?: Context): Promise<void> => {
@@ -11,6 +10,6 @@ export const handler = async (_event: unknown, context?: Context): Promise<void>
   const deadline = new Date(Date.now() + Math.max(0, remainingMs - 15_000));
   const onCallError = (callId: string, error: unknown) =>
     logger.error('Could not settle a call; it is looked at again later', { callId, error: error as Error });
-  const report = await reconcile({ ...callEventDeps, calls, providers, onCallError, deadline });
+  const report = await reconcile({ ...reconcileDeps, onCallError, deadline });
   logger.info('Reconciled', { ...report });
 };

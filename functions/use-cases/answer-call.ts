@@ -3,7 +3,7 @@ import { isTerminal } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { AnsweredBy, Metadata } from '#schemas/call';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
@@ -62,7 +62,7 @@ export async function answerCall(
  * Remembered so that the end of the call is reported as `agent_ended`.
  */
 export async function recordAgentEnded(
-  deps: { calls: CallStore; clock: Clock },
+  deps: { calls: CallRepository; clock: Clock },
   request: { callId: string; attempt: number },
 ): Promise<void> {
   for (let round = 1; round <= 5; round++) {

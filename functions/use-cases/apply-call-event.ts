@@ -8,11 +8,11 @@ import { SLOT_HOLDING_STATUSES, isTerminal } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
 export interface CallEventDeps extends DispatchDeps {
-  calls: CallStore;
+  calls: CallRepository;
   limits: CallTimingLimits;
 }
 

@@ -1,14 +1,14 @@
 import { cancelCall as cancelled, toPublicCall } from '#domain/call';
 import { ConcurrentModificationError } from '#domain/errors';
 import type { Call } from '#schemas/call';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { CallScheduler } from '#ports/dispatch';
 import { afterWrite } from './after-write.ts';
 import { getCall } from './get-call.ts';
 
 export interface CancelCallDeps {
-  calls: CallStore;
+  calls: CallRepository;
   scheduler: CallScheduler;
   clock: Clock;
   /** Told when a cancelled call's schedule could not be deleted (harmless: its message is dropped). */

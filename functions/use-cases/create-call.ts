@@ -7,14 +7,14 @@ import { addMinutes, toTimestamp } from '#domain/time';
 import type { Call, StoredCall } from '#schemas/call';
 import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
 import type { Caller } from '#schemas/directory';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import { afterWrite } from './after-write.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
 export interface CreateCallDeps extends DispatchDeps {
-  calls: CallStore;
+  calls: CallRepository;
   directory: Directory;
   clock: Clock;
   /**

@@ -3,12 +3,14 @@ import { toTimestamp } from '#domain/time';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
+import type { SlotCounters } from '#ports/slot-counters';
 import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 
 export interface DialDeps extends CallEventDeps {
-  calls: CallStore;
+  calls: CallRepository;
+  slotCounters: SlotCounters;
   providers: TelephonyProviders;
   rateLimiter: CallRateLimiter;
   limits: CallTimingLimits;
@@ -64,7 +66,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       const queued = call;
 
       // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
-      if (!(await deps.calls.hasFreeSlot(queued.accountId))) {
+      if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
         return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
       }
 

@@ -5,7 +5,7 @@ import { invalidRequest } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { Call } from '#schemas/call';
 import { LIST_LIMITS, rangeEnd, rangeStart, type ListCallsQuery } from '#schemas/list-calls-query';
-import type { CallPosition, CallStore } from '#ports/call-store';
+import type { CallPosition, CallRepository } from '#ports/call-repository';
 
 export interface CallList {
   data: Call[];
@@ -22,7 +22,7 @@ interface Cursor {
 }
 
 export async function listCalls(
-  deps: { calls: CallStore },
+  deps: { calls: CallRepository },
   accountId: string,
   query: ListCallsQuery,
 ): Promise<CallList> {

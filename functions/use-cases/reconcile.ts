@@ -3,12 +3,16 @@ import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
+import type { ReconcilerQueries } from '#ports/reconciler-queries';
+import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 
 export interface ReconcileDeps extends CallEventDeps {
   providers: TelephonyProviders;
+  reconcilerQueries: ReconcilerQueries;
+  slotCounters: SlotCounters;
   /** Told about a call that could not be settled this run (it is looked at again later). */
   onCallError: (callId: string, error: unknown) => void;
   /** When this run must stop taking new calls, to end well within its function's timeout. */
@@ -45,7 +49,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     deferred: 0,
     slotCountersRepaired: 0,
   };
-  const due = await deps.calls.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
+  const due = await deps.reconcilerQueries.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
   for (const [i, call] of due.entries()) {
     if (deps.clock.now() >= deps.deadline) {
       report.deferred = due.length - i;
@@ -111,8 +115,8 @@ async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
   // Counters first, then calls: a dial in between raises the counter, and the conditional
   // repair below then refuses, instead of lowering a counter the index has not caught up with.
-  const counters = await deps.calls.listSlotCounters();
-  const unfinished = await deps.calls.listUnfinished();
+  const counters = await deps.slotCounters.list();
+  const unfinished = await deps.reconcilerQueries.listUnfinished();
   // Accounts whose calls moved within a grace period are left alone: the index may lag the move.
   const settled = deps.clock.now().getTime() - deps.limits.watchdogGraceSeconds * 1000;
   let repaired = 0;
@@ -122,7 +126,7 @@ async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
     const actual = calls.filter((call) => SLOT_HOLDING_STATUSES.includes(call.status)).length;
     if (
       actual !== counter.activeCalls &&
-      (await deps.calls.repairSlotCounter(counter.accountId, counter.activeCalls, actual))
+      (await deps.slotCounters.repair(counter.accountId, counter.activeCalls, actual))
     ) {
       repaired += 1;
     }

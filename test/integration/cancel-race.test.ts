@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { ConcurrentModificationError } from '#domain/errors';
 import { CALLS, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
@@ -29,7 +29,7 @@ describe('status writes are conditional on the status read', () => {
     const created = await api.request('POST', CALLS, {
       body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },
     });
-    const store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
+    const store = new DynamoDbCallRepository(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
     const call = await store.get('acc_demo', created.body.id);
     expect(call?.status).toBe('scheduled');
     await store.update({ ...call!, status: 'cancelled' }, call!);

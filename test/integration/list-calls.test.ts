@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { aCall } from '../support/calls.ts';
 import { CALLS, startTestApi, type TestApi } from '../support/local-api.ts';
 
@@ -23,7 +23,7 @@ describe('listing calls', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
-    const store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
+    const store = new DynamoDbCallRepository(createDocumentClient(), api.stack.tableName, { now: () => new Date() });
     for (let i = 0; i < 30; i++) {
       const at = new Date(Date.UTC(2025, 5, 1 + Math.floor(i / 10), 9, i, 0));
       const call = aCall({ agentId: AGENTS[i % 2] as string, metadata: { i } }, at);

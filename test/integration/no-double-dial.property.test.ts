@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import { systemClock } from '#ports/clock';
@@ -29,7 +30,7 @@ import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local
  * in concurrent batches (many dialers at once), and races cancels against them.
  */
 describe('no double dial', () => {
-  let store: DynamoDbCallStore;
+  let store: DynamoDbCallRepository;
   let deps: DialDeps;
   const dials = new Map<string, number>();
   const requeued: DialMessage[] = [];
@@ -45,7 +46,7 @@ describe('no double dial', () => {
       { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
       { id: 'acc_prop', name: 'Property', concurrentCallLimit: 1000 },
     );
-    store = new DynamoDbCallStore(db, tableName, systemClock);
+    store = new DynamoDbCallRepository(db, tableName, systemClock);
     const provider: TelephonyProvider = {
       async placeCall(request) {
         const key = `${request.callId}#${request.attempt}`;
@@ -59,6 +60,7 @@ describe('no double dial', () => {
     const scheduler: CallScheduler = { schedule: async () => undefined, cancel: async () => undefined };
     deps = {
       calls: store,
+      slotCounters: new DynamoDbSlotCounters(db, tableName),
       queue,
       scheduler,
       clock: systemClock,

@@ -23,7 +23,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { keys } from '#adapters/dynamodb/table-design';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
 import { eventId } from '#domain/webhook-events';
@@ -289,7 +289,7 @@ describe('a poison record never blocks a pipeline', () => {
       webhooks = new DynamoDbWebhookStore(createDocumentClient(), api.stack.tableName);
       const call = await place({});
       await callReaches(api, call.id, ['completed']);
-      completed = (await new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, systemClock).getById(
+      completed = (await new DynamoDbCallRepository(createDocumentClient(), api.stack.tableName, systemClock).getById(
         call.id,
       )) as StoredCall;
     });
@@ -424,7 +424,7 @@ describe('a poison record never blocks a pipeline', () => {
         }),
       );
       const tooDeep = aCall({ metadata: { level: nestedMetadata(28) } });
-      await new DynamoDbCallStore(createDocumentClient(dynamo), api.stack.tableName, systemClock).create(tooDeep);
+      await new DynamoDbCallRepository(createDocumentClient(dynamo), api.stack.tableName, systemClock).create(tooDeep);
 
       const call = await place({ agentId: other.agentId }, other.key);
       await eventually(

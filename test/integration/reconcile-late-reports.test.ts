@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
+import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { startDial, type CallTimingLimits, type ProviderEvent } from '#domain/call-lifecycle';
 import type { Clock } from '#ports/clock';
 import type { TelephonyProvider } from '#ports/telephony';
@@ -29,7 +31,7 @@ const seconds = (n: number) => new Date(DIALED_AT.getTime() + n * 1000);
  * arrives after it gave up is reported, not silently dropped.
  */
 describe('the reconciler and late reports', () => {
-  let store: DynamoDbCallStore;
+  let store: DynamoDbCallRepository;
   let outcome: ProviderEvent | 'ongoing' | null = null;
   const clock = {
     at: DIALED_AT,
@@ -50,13 +52,15 @@ describe('the reconciler and late reports', () => {
       { directory: new DynamoDbDirectory(db, tableName), clock },
       { id: 'acc_late', name: 'Late', concurrentCallLimit: 100 },
     );
-    store = new DynamoDbCallStore(db, tableName, clock);
+    store = new DynamoDbCallRepository(db, tableName, clock);
     const provider: TelephonyProvider = {
       placeCall: async () => ({ placed: false, reason: 'provider_error', detail: 'unused' }),
       fetchOutcome: async () => outcome,
     };
     deps = {
       calls: store,
+      reconcilerQueries: new DynamoDbReconcilerQueries(db, tableName),
+      slotCounters: new DynamoDbSlotCounters(db, tableName),
       clock,
       limits,
       queue: { send: async () => undefined },

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { encodeForm, twilioSignature, type FormParams } from '#adapters/telephony/twilio-protocol';
 import { findElement, parseTwiml } from '#simulator/twiml-parser';
 import { fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
@@ -19,14 +19,14 @@ const limits: CallTimingLimits = {
 /** The provider webhooks as an attacker, a confused provider and Twilio's own retries would use them. */
 describe('telephony webhooks', () => {
   let api: TestApi;
-  let store: DynamoDbCallStore;
+  let store: DynamoDbCallRepository;
   let callId: string;
   const simulatorSid = () => process.env.SIMULATOR_ACCOUNT_SID as string;
   const simulatorToken = () => process.env.SIMULATOR_AUTH_TOKEN as string;
 
   beforeAll(async () => {
     api = await startTestApi();
-    store = new DynamoDbCallStore(createDocumentClient(), api.stack.tableName, systemClock);
+    store = new DynamoDbCallRepository(createDocumentClient(), api.stack.tableName, systemClock);
     callId = (
       await api.request('POST', CALLS, {
         body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', scheduledFor: minutesFromNow(30) },

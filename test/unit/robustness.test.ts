@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderEvent } from '#domain/call-lifecycle';
 import type { StoredCall } from '#schemas/call';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
+import type { ReconcilerQueries } from '#ports/reconciler-queries';
+import type { SlotCounters } from '#ports/slot-counters';
 import { createCall } from '#use-cases/create-call';
 import { reconcile } from '#use-cases/reconcile';
 import { aCall } from '../support/calls.ts';
@@ -32,12 +34,10 @@ function memoryStore(calls: StoredCall[]) {
     touchWatchdog: async (call: StoredCall) => void touched.push(call.id),
     listWatchdogDue: async () => [...byId.values()].filter((call) => call.watchdogAt !== null),
     listUnfinished: async () => [...byId.values()],
-    listSlotCounters: async () => [],
-    repairSlotCounter: async () => false,
-    hasFreeSlot: async () => true,
     list: async () => ({ calls: [], hasMore: false }),
-  } as unknown as CallStore;
-  return { store, byId, touched };
+  } as unknown as CallRepository & ReconcilerQueries;
+  const slotCounters: SlotCounters = { hasFreeSlot: async () => true, list: async () => [], repair: async () => false };
+  return { store, slotCounters, byId, touched };
 }
 
 describe('a failing dependency never costs a call', () => {
@@ -90,7 +90,7 @@ describe('a failing dependency never costs a call', () => {
       providerCallId: 'CA_broken',
       initiatedAt: old.toISOString(),
     };
-    const { store, byId, touched } = memoryStore([broken, answering]);
+    const { store, slotCounters, byId, touched } = memoryStore([broken, answering]);
     const errors: string[] = [];
     const provider = {
       placeCall: async () => ({ placed: false as const, reason: 'provider_error' as const, detail: '' }),
@@ -101,6 +101,8 @@ describe('a failing dependency never costs a call', () => {
     };
     const report = await reconcile({
       calls: store,
+      reconcilerQueries: store,
+      slotCounters,
       queue: { send: async () => undefined },
       scheduler: { schedule: async () => undefined, cancel: async () => undefined },
       clock,
@@ -116,9 +118,11 @@ describe('a failing dependency never costs a call', () => {
   });
 
   it('the reconciler leaves what it has no time for to its next run', async () => {
-    const { store } = memoryStore([aCall(), aCall()]);
+    const { store, slotCounters } = memoryStore([aCall(), aCall()]);
     const report = await reconcile({
       calls: store,
+      reconcilerQueries: store,
+      slotCounters,
       queue: { send: async () => undefined },
       scheduler: { schedule: async () => undefined, cancel: async () => undefined },
       clock,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '#domain/errors';
-import type { CallStore } from '#ports/call-store';
+import type { CallRepository } from '#ports/call-repository';
 import type { Directory } from '#ports/directory';
 import type { Caller } from '#schemas/directory';
 import { createCall, type CreateCallDeps } from '#use-cases/create-call';
@@ -19,7 +19,7 @@ const deps = (
   directory: Partial<Directory> = untouchable<Directory>('directory'),
 ): CreateCallDeps =>
   ({
-    calls: untouchable<CallStore>('calls'),
+    calls: untouchable<CallRepository>('calls'),
     directory,
     queue: untouchable('queue'),
     scheduler: untouchable('scheduler'),

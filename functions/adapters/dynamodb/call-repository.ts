@@ -8,32 +8,24 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
-import { StoredCallSchema, type StoredCall } from '#schemas/call';
-import type {
-  CallListQuery,
-  CallPage,
-  CallStore,
-  CreateResult,
-  IdempotencyRecord,
-  SlotCounter,
-} from '#ports/call-store';
+import type { StoredCall } from '#schemas/call';
+import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
+import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryAll, type Item } from './query.ts';
-import {
-  CALL_INDEXES,
-  TABLE,
-  WATCHDOG_INDEX,
-  callIndexKeys,
-  keys,
-  watchdogShard,
-  type CallIndexName,
-} from './table-design.ts';
+import { slotCounterUpdate } from './slot-counters.ts';
+import { CALL_INDEXES, TABLE, WATCHDOG_INDEX, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
 
-export class DynamoDbCallStore implements CallStore {
+/**
+ * Calls in the single table (`CALL#<id>`), with their list-index keys and, while unfinished, their
+ * watchdog shard. Status changes that take or give back a telephony slot write the account's slot
+ * counter in the same transaction (see CallRepository.update).
+ */
+export class DynamoDbCallRepository implements CallRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -43,7 +35,7 @@ export class DynamoDbCallStore implements CallStore {
   async create(call: StoredCall, idempotency?: IdempotencyRecord, attempt = 1): Promise<CreateResult> {
     const callPut = {
       TableName: this.tableName,
-      Item: toItem(call),
+      Item: toCallItem(call),
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     if (!idempotency) {
@@ -104,7 +96,7 @@ export class DynamoDbCallStore implements CallStore {
     const result = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.call(callId), ConsistentRead: true }),
     );
-    return result.Item ? fromItem(result.Item) : null;
+    return result.Item ? fromCallItem(result.Item) : null;
   }
 
   async list(query: CallListQuery): Promise<CallPage> {
@@ -131,7 +123,7 @@ export class DynamoDbCallStore implements CallStore {
       wanted,
     );
     return {
-      calls: items.slice(query.offset, query.offset + query.limit).map(fromItem),
+      calls: items.slice(query.offset, query.offset + query.limit).map(fromCallItem),
       hasMore: items.length > query.offset + query.limit,
     };
   }
@@ -140,7 +132,7 @@ export class DynamoDbCallStore implements CallStore {
     const written = { ...next, version: previous.version + 1 };
     const put = {
       TableName: this.tableName,
-      Item: toItem(written),
+      Item: toCallItem(written),
       ConditionExpression: '#version = :version OR (attribute_not_exists(#version) AND :version = :zero)',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
@@ -155,23 +147,8 @@ export class DynamoDbCallStore implements CallStore {
         new TransactWriteCommand({
           TransactItems: [
             { Put: put },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.account(next.accountId),
-                // Every account that ever held a slot is listed for the reconciler's slot repair.
-                UpdateExpression: 'ADD activeCalls :change SET #wk = :slots, #wa = :account',
-                ...(slots > 0
-                  ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' }
-                  : {}),
-                ExpressionAttributeNames: { '#wk': WATCHDOG_INDEX.partitionKey, '#wa': WATCHDOG_INDEX.sortKey },
-                ExpressionAttributeValues: {
-                  ':change': slots,
-                  ':slots': WATCHDOG_INDEX.slotCountersPartition,
-                  ':account': next.accountId,
-                },
-              },
-            },
+            // The second item: its condition failing is what SlotUnavailableError reports below.
+            { Update: slotCounterUpdate(this.tableName, next.accountId, slots) },
           ],
         }),
       );
@@ -207,102 +184,9 @@ export class DynamoDbCallStore implements CallStore {
     }
   }
 
-  async hasFreeSlot(accountId: string): Promise<boolean> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.account(accountId),
-        ConsistentRead: true,
-        ProjectionExpression: 'activeCalls, concurrentCallLimit',
-      }),
-    );
-    const item = result.Item;
-    return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
-  }
-
-  async listWatchdogDue(now: string, limit: number): Promise<StoredCall[]> {
-    const perShard = await Promise.all(
-      shards().map((shard) =>
-        this.query(
-          {
-            IndexName: WATCHDOG_INDEX.name,
-            KeyConditionExpression: '#pk = :pk AND #sk <= :now',
-            ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey, '#sk': WATCHDOG_INDEX.sortKey },
-            ExpressionAttributeValues: { ':pk': shard, ':now': now },
-          },
-          limit,
-        ),
-      ),
-    );
-    return perShard
-      .flat()
-      .map(fromItem)
-      .sort((a, b) => ((a.watchdogAt ?? '') < (b.watchdogAt ?? '') ? -1 : 1))
-      .slice(0, limit);
-  }
-
-  async listUnfinished(): Promise<StoredCall[]> {
-    const perShard = await Promise.all(
-      shards().map((shard) =>
-        this.query({
-          IndexName: WATCHDOG_INDEX.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':pk': shard },
-        }),
-      ),
-    );
-    return perShard.flat().map(fromItem);
-  }
-
-  async listSlotCounters(): Promise<SlotCounter[]> {
-    const items = await this.query({
-      IndexName: WATCHDOG_INDEX.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':pk': WATCHDOG_INDEX.slotCountersPartition },
-    });
-    return items.map((item) => ({ accountId: String(item.id), activeCalls: Number(item.activeCalls ?? 0) }));
-  }
-
-  async repairSlotCounter(accountId: string, expected: number, actual: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.account(accountId),
-          UpdateExpression: 'SET activeCalls = :actual',
-          ConditionExpression: 'activeCalls = :expected',
-          ExpressionAttributeValues: { ':actual': actual, ':expected': expected },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
-  }
-
   private query(input: Omit<QueryCommand['input'], 'TableName'>, atMost = Infinity): Promise<Item[]> {
     return queryAll(this.db, { ...input, TableName: this.tableName }, atMost);
   }
-}
-
-const shards = () => Array.from({ length: WATCHDOG_INDEX.shards }, (_, i) => `WATCHDOG#${i}`);
-
-function toItem(call: StoredCall): Item {
-  return {
-    ...keys.call(call.id),
-    ...callIndexKeys(call),
-    ...call,
-    // Only unfinished calls are in the reconciler's index.
-    ...(call.watchdogAt ? { [WATCHDOG_INDEX.partitionKey]: watchdogShard(call.id) } : { watchdogAt: undefined }),
-  };
-}
-
-/** Drops the key attributes: the schema keeps only the call's own fields. */
-function fromItem(item: Item): StoredCall {
-  return StoredCallSchema.parse(item);
 }
 
 function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitionValue: string } {

@@ -62,8 +62,14 @@ export const keys = {
   delivered: (eventId: string, endpointId: string) => ({ pk: `DELIVERED#${eventId}#${endpointId}`, sk: 'DELIVERED' }),
 };
 
+/** The reconciler's index partition that holds an unfinished call, from its id: `WATCHDOG#<0–3>`. */
 export function watchdogShard(callId: string): string {
   return `WATCHDOG#${callId.charCodeAt(callId.length - 1) % WATCHDOG_INDEX.shards}`;
+}
+
+/** Every partition of the reconciler's index that holds unfinished calls. */
+export function watchdogShards(): string[] {
+  return Array.from({ length: WATCHDOG_INDEX.shards }, (_, i) => `WATCHDOG#${i}`);
 }
 
 /** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */

@@ -1,6 +1,8 @@
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbCallStore } from '#adapters/dynamodb/call-store';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
+import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { systemClock } from '#ports/clock';
 import { TableEnvSchema, parseEnv } from '#schemas/env';
 
@@ -8,5 +10,7 @@ import { TableEnvSchema, parseEnv } from '#schemas/env';
 export const tableEnv = parseEnv(TableEnvSchema, process.env);
 export const db = createDocumentClient();
 export const clock = systemClock;
-export const calls = new DynamoDbCallStore(db, tableEnv.TABLE_NAME, clock);
+export const calls = new DynamoDbCallRepository(db, tableEnv.TABLE_NAME, clock);
+export const slotCounters = new DynamoDbSlotCounters(db, tableEnv.TABLE_NAME);
+export const reconcilerQueries = new DynamoDbReconcilerQueries(db, tableEnv.TABLE_NAME);
 export const directory = new DynamoDbDirectory(db, tableEnv.TABLE_NAME);

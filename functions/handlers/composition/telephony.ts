@@ -5,7 +5,7 @@ import { TwilioProvider } from '#adapters/telephony/twilio-provider';
 import type { CallTimingLimits } from '#domain/call-lifecycle';
 import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
-import { calls, clock, db, tableEnv } from './table.ts';
+import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
 
 /** Providers, pacing and timing, for the functions that dial and follow calls. */
@@ -56,9 +56,13 @@ export const callEventDeps = { ...dispatchDeps, calls, limits };
 
 export const dialDeps = {
   ...callEventDeps,
+  slotCounters,
   providers,
   rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
   newConversationId: () => `conv_${ulid()}`,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   clock,
 };
+
+/** The reconciler's adapters; the handler adds its deadline and error reporting. */
+export const reconcileDeps = { ...callEventDeps, providers, reconcilerQueries, slotCounters };

@@ -1,0 +1,78 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SlotCounter, SlotCounters } from '#ports/slot-counters';
+import { isConditionalCheckFailure } from './client.ts';
+import { queryAll } from './query.ts';
+import { WATCHDOG_INDEX, keys } from './table-design.ts';
+
+/**
+ * The update of an account's slot counter (`activeCalls` on the account item) by `change` (+1 or
+ * -1), as one item of a TransactWriteItems. Taking a slot requires `activeCalls <
+ * concurrentCallLimit`. The account is also listed in the reconciler's index (partition `SLOTS`),
+ * so slot repair can find every account that ever held a slot.
+ */
+export function slotCounterUpdate(tableName: string, accountId: string, change: -1 | 1) {
+  return {
+    TableName: tableName,
+    Key: keys.account(accountId),
+    UpdateExpression: 'ADD activeCalls :change SET #wk = :slots, #wa = :account',
+    ...(change > 0
+      ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' }
+      : {}),
+    ExpressionAttributeNames: { '#wk': WATCHDOG_INDEX.partitionKey, '#wa': WATCHDOG_INDEX.sortKey },
+    ExpressionAttributeValues: {
+      ':change': change,
+      ':slots': WATCHDOG_INDEX.slotCountersPartition,
+      ':account': accountId,
+    },
+  };
+}
+
+/** Each account's slot counter: `activeCalls` against `concurrentCallLimit` on the account item. */
+export class DynamoDbSlotCounters implements SlotCounters {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hasFreeSlot(accountId: string): Promise<boolean> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.account(accountId),
+        ConsistentRead: true,
+        ProjectionExpression: 'activeCalls, concurrentCallLimit',
+      }),
+    );
+    const item = result.Item;
+    return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
+  }
+
+  async list(): Promise<SlotCounter[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: WATCHDOG_INDEX.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': WATCHDOG_INDEX.slotCountersPartition },
+    });
+    return items.map((item) => ({ accountId: String(item.id), activeCalls: Number(item.activeCalls ?? 0) }));
+  }
+
+  async repair(accountId: string, expected: number, actual: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET activeCalls = :actual',
+          ConditionExpression: 'activeCalls = :expected',
+          ExpressionAttributeValues: { ':actual': actual, ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+}
