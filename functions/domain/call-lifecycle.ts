@@ -1,5 +1,5 @@
 import type { AnsweredBy, CallAttempt, EndReason, StoredCall } from '#schemas/call';
-import { isTerminal, transition, type CallEvent } from './call-status-machine.ts';
+import { awaitsDial, isTerminal, transition, type CallEvent } from './call-status-machine.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
 
 /**
@@ -18,6 +18,14 @@ export interface CallTimingLimits {
 }
 
 export const DEFAULT_WATCHDOG_GRACE_SECONDS = 120;
+
+/**
+ * The number of the call's current attempt: 1 for the first dial, 2 for the first retry… Every
+ * dial message, schedule name and provider report names an attempt; one about another attempt is stale.
+ */
+export function currentAttempt(call: Pick<StoredCall, 'retryCount'>): number {
+  return call.retryCount + 1;
+}
 
 /**
  * What the telephony provider reported about the current attempt. `at` is the provider's clock
@@ -97,7 +105,7 @@ function move(
 /** The latest attempt mirrors the call's top-level timing fields while it is the current one. */
 function syncLatestAttempt(call: StoredCall): StoredCall {
   const last = call.attempts.at(-1);
-  if (!last || last.attempt !== call.retryCount + 1) return call;
+  if (!last || last.attempt !== currentAttempt(call)) return call;
   const updated: CallAttempt = {
     ...last,
     initiatedAt: call.initiatedAt,
@@ -123,7 +131,7 @@ export function startDial(
 ): StoredCall | null {
   if (transition(call.status, 'dial_started').allowed === false) return null;
   const attempt: CallAttempt = {
-    attempt: call.retryCount + 1,
+    attempt: currentAttempt(call),
     scheduledFor: call.scheduledFor,
     initiatedAt: null,
     connectedAt: null,
@@ -241,8 +249,7 @@ export function applyProviderEvent(
  * stored, or the attempt has ended.
  */
 export function recordAnsweredBy(call: StoredCall, answeredBy: AnsweredBy): StoredCall | null {
-  if (call.answeredBy !== null || isTerminal(call.status) || call.status === 'scheduled' || call.status === 'queued')
-    return null;
+  if (call.answeredBy !== null || isTerminal(call.status) || awaitsDial(call.status)) return null;
   // Internal bookkeeping only: the call as the API shows it does not change, so neither does updatedAt.
   return { ...call, answeredBy };
 }

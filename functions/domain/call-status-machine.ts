@@ -63,12 +63,25 @@ export function transition(from: CallStatus, event: CallEvent): TransitionResult
   return { allowed: false, from, reason: isTerminal(from) ? 'terminal' : 'not_allowed' };
 }
 
-/** A call in one of these statuses holds one of its account's concurrent-call slots. */
+/**
+ * A call in one of these statuses holds one of its account's concurrent-call slots: these are
+ * exactly the statuses of an attempt under way with the provider.
+ */
 export const SLOT_HOLDING_STATUSES: readonly CallStatus[] = ['initiating', 'ringing', 'in_progress'];
+
+/** Whether a call in this status holds a telephony slot (its attempt is under way with the provider). */
+export function holdsSlot(status: CallStatus): boolean {
+  return SLOT_HOLDING_STATUSES.includes(status);
+}
+
+/** Whether a call in this status waits to be dialed (`scheduled` or `queued`): it needs a dial message. */
+export function awaitsDial(status: CallStatus): boolean {
+  return status === 'scheduled' || status === 'queued';
+}
 
 /** +1 when a status change takes a telephony slot, -1 when it gives one back, else 0. */
 export function slotChange(from: CallStatus, to: CallStatus): -1 | 0 | 1 {
-  const before = SLOT_HOLDING_STATUSES.includes(from);
-  const after = SLOT_HOLDING_STATUSES.includes(to);
+  const before = holdsSlot(from);
+  const after = holdsSlot(to);
   return before === after ? 0 : after ? 1 : -1;
 }

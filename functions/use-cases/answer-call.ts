@@ -1,12 +1,12 @@
-import { answererOf } from '#domain/call-lifecycle';
-import { isTerminal } from '#domain/call-status-machine';
-import { ConcurrentModificationError } from '#domain/errors';
+import { answererOf, currentAttempt } from '#domain/call-lifecycle';
+import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { AnsweredBy, Metadata } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 
 /** What the agent runtime needs to take over an answered call. */
 export interface AgentSession {
@@ -41,7 +41,7 @@ export async function answerCall(
     providerCallId: request.providerCallId,
   });
   const call = await deps.calls.getById(request.callId);
-  if (!call || call.retryCount + 1 !== request.attempt || !call.pendingConversationId || isTerminal(call.status))
+  if (!call || currentAttempt(call) !== request.attempt || !call.pendingConversationId || isTerminal(call.status))
     return null;
   const answerer = answererOf(call.answeredBy ?? request.answeredBy);
   if (answerer === 'fax') return null;
@@ -59,22 +59,19 @@ export async function answerCall(
 
 /**
  * The agent's media stream ended while the line was still up: the agent ended the conversation.
- * Remembered so that the end of the call is reported as `agent_ended`.
+ * Remembered so that the end of the call is reported as `agent_ended`. Rejects with
+ * ConcurrentModificationError if the call kept changing under it (retryOnConflict).
  */
 export async function recordAgentEnded(
   deps: { calls: CallRepository; clock: Clock },
   request: { callId: string; attempt: number },
 ): Promise<void> {
-  for (let round = 1; round <= 5; round++) {
+  await retryOnConflict(async () => {
     const call = await deps.calls.getById(request.callId);
-    if (!call || call.retryCount + 1 !== request.attempt || call.agentEndedAt !== null) return;
-    if (call.status !== 'in_progress' && call.status !== 'ringing' && call.status !== 'initiating') return;
+    if (!call || currentAttempt(call) !== request.attempt || call.agentEndedAt !== null) return;
+    // Only while the attempt is under way with the provider (the statuses that hold a slot).
+    if (!holdsSlot(call.status)) return;
     const now = toTimestamp(deps.clock.now());
-    try {
-      await deps.calls.update({ ...call, agentEndedAt: now, updatedAt: now }, call);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-    }
-  }
+    await deps.calls.update({ ...call, agentEndedAt: now, updatedAt: now }, call);
+  });
 }

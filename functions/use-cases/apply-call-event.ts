@@ -1,15 +1,16 @@
 import {
   applyProviderEvent,
+  currentAttempt,
   recordAnsweredBy,
   type CallTimingLimits,
   type ProviderEvent,
 } from '#domain/call-lifecycle';
-import { SLOT_HOLDING_STATUSES, isTerminal } from '#domain/call-status-machine';
-import { ConcurrentModificationError } from '#domain/errors';
+import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface CallEventDeps extends DispatchDeps {
   calls: CallRepository;
@@ -30,33 +31,30 @@ export interface CallEventReport {
  * late reports and reports about an earlier attempt change nothing. A no-answer with retries
  * left comes back scheduled, and is dispatched for its next attempt here. `late` is a final
  * report about an attempt the reconciler already gave up on (dial_timeout, provider_error):
- * the call keeps its outcome, and the caller must say so loudly rather than drop it.
+ * the call keeps its outcome, and the caller must say so loudly rather than drop it. Rejects with
+ * ConcurrentModificationError if the call kept changing under it (retryOnConflict).
  */
 export async function applyCallEvent(
   deps: CallEventDeps,
   report: CallEventReport,
 ): Promise<'applied' | 'ignored' | 'late'> {
-  for (let round = 1; ; round++) {
+  return retryOnConflict(async () => {
     const call = await deps.calls.getById(report.callId);
-    if (!call || call.retryCount + 1 !== report.attempt) return 'ignored';
+    if (!call || currentAttempt(call) !== report.attempt) return 'ignored';
     const next = nextState(call, report, deps.clock.now(), deps.limits);
     if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
-    try {
-      const written = await deps.calls.update(next, call);
-      if (written.status === 'scheduled') await dispatchCall(deps, written);
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || round >= 5) throw error;
-    }
-  }
+    const written = await deps.calls.update(next, call);
+    if (written.status === 'scheduled') await dispatchCall(deps, written);
+    return 'applied';
+  });
 }
 
 function nextState(call: StoredCall, report: CallEventReport, now: Date, limits: CallTimingLimits): StoredCall | null {
   const learnsProviderId =
-    report.providerCallId !== undefined && call.providerCallId === null && SLOT_HOLDING_STATUSES.includes(call.status);
+    report.providerCallId !== undefined && call.providerCallId === null && holdsSlot(call.status);
   const moved = report.event ? applyProviderEvent(call, report.event, now, limits) : null;
   if (moved) {
-    return learnsProviderId && SLOT_HOLDING_STATUSES.includes(moved.status)
+    return learnsProviderId && holdsSlot(moved.status)
       ? { ...moved, providerCallId: report.providerCallId ?? null }
       : moved;
   }

@@ -1,12 +1,13 @@
-import { fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
+import { currentAttempt, fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
-import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface DialDeps extends CallEventDeps {
   calls: CallRepository;
@@ -42,7 +43,8 @@ export function rateBackoffSeconds(waits: number): number {
 /**
  * Handles one dial message. The `queued → initiating` conditional write is the gate: only its
  * winner talks to the provider, so an attempt is dialed at most once however many messages,
- * schedules and dialers race for it.
+ * schedules and dialers race for it. Someone else writing the call first means reading it again
+ * and judging afresh; rejects with ConcurrentModificationError if it kept changing (retryOnConflict).
  */
 export async function dialCall(deps: DialDeps, message: DialMessage): Promise<DialOutcome> {
   // 1. Not due yet (a schedule fires up to a minute early): wait here if it is a moment, else re-queue.
@@ -52,55 +54,46 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   }
   if (waitMs > 0) await deps.sleep(waitMs);
 
-  for (let round = 1; round <= 5; round++) {
+  // 2–5 read, judge and write the call; a lost race means reading it again and judging afresh.
+  const gate = await retryOnConflict(async (): Promise<DialOutcome | { won: StoredCall }> => {
     // 2. Only the attempt the message is for, of a call that still waits to be dialed.
     let call = await deps.calls.getById(message.callId);
     if (!call || call.accountId !== message.accountId) return { result: 'dropped', reason: 'no such call' };
-    if (call.retryCount + 1 !== message.attempt) return { result: 'dropped', reason: 'message for an earlier attempt' };
-    try {
-      if (call.status === 'scheduled') {
-        const fired = fireSchedule(call, deps.clock.now(), deps.limits);
-        if (fired) call = await deps.calls.update(fired, call);
-      }
-      if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
-      const queued = call;
-
-      // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
-      if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
-        return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
-      }
-
-      // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
-      const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
-      if (!slotAt)
-        return await wait(
-          deps,
-          queued,
-          message,
-          rateBackoffSeconds(message.slotWaits),
-          'calls-per-second limit reached',
-        );
-      const rateWait = slotAt.getTime() - deps.clock.now().getTime();
-      if (rateWait > 0) await deps.sleep(rateWait);
-
-      // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
-      const started = startDial(queued, deps.clock.now(), deps.newConversationId(), deps.limits);
-      if (!started) return { result: 'dropped', reason: `call is ${queued.status}` };
-      try {
-        const dialing = await deps.calls.update(started, queued);
-        return await placeCall(deps, dialing);
-      } catch (error) {
-        // Another call of the account took the last slot between the check and the gate.
-        if (error instanceof SlotUnavailableError)
-          return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
-        throw error;
-      }
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError)) throw error;
-      // Someone else wrote the call first: read it again and judge afresh.
+    if (currentAttempt(call) !== message.attempt)
+      return { result: 'dropped', reason: 'message for an earlier attempt' };
+    if (call.status === 'scheduled') {
+      const fired = fireSchedule(call, deps.clock.now(), deps.limits);
+      if (fired) call = await deps.calls.update(fired, call);
     }
-  }
-  throw new Error(`Call ${message.callId} kept changing while being dialed`);
+    if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
+    const queued = call;
+
+    // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
+    if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
+      return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+    }
+
+    // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
+    const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
+    if (!slotAt)
+      return await wait(deps, queued, message, rateBackoffSeconds(message.slotWaits), 'calls-per-second limit reached');
+    const rateWait = slotAt.getTime() - deps.clock.now().getTime();
+    if (rateWait > 0) await deps.sleep(rateWait);
+
+    // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
+    const started = startDial(queued, deps.clock.now(), deps.newConversationId(), deps.limits);
+    if (!started) return { result: 'dropped', reason: `call is ${queued.status}` };
+    try {
+      return { won: await deps.calls.update(started, queued) };
+    } catch (error) {
+      // Another call of the account took the last slot between the check and the gate.
+      if (error instanceof SlotUnavailableError)
+        return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+      throw error;
+    }
+  });
+  // 6. Only the gate's winner talks to the provider, once, outside the retry above.
+  return 'won' in gate ? placeCall(deps, gate.won) : gate;
 }
 
 /**
@@ -121,7 +114,7 @@ async function wait(
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */
 async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
-  const attempt = call.retryCount + 1;
+  const attempt = currentAttempt(call);
   const result = await deps.providers[call.keyMode].placeCall({
     callId: call.id,
     attempt,

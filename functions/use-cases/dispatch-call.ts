@@ -1,3 +1,5 @@
+import { currentAttempt } from '#domain/call-lifecycle';
+import { awaitsDial } from '#domain/call-status-machine';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { Clock } from '#ports/clock';
@@ -18,7 +20,7 @@ export function dialMessageFor(call: StoredCall): DialMessage {
   return {
     callId: call.id,
     accountId: call.accountId,
-    attempt: call.retryCount + 1,
+    attempt: currentAttempt(call),
     dueAt: call.scheduledFor ?? call.createdAt,
     slotWaits: 0,
   };
@@ -30,7 +32,7 @@ export function dialMessageFor(call: StoredCall): DialMessage {
  * conditional writes and the schedule's fixed name.
  */
 export async function dispatchCall(deps: DispatchDeps, call: StoredCall): Promise<void> {
-  if (call.status !== 'queued' && call.status !== 'scheduled') return;
+  if (!awaitsDial(call.status)) return;
   const message = dialMessageFor(call);
   const secondsUntilDue = (Date.parse(message.dueAt) - deps.clock.now().getTime()) / 1000;
   if (call.status === 'queued' || secondsUntilDue < DIRECT_QUEUE_HORIZON_SECONDS) {

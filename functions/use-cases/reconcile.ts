@@ -1,5 +1,5 @@
-import { markLost, reportDeadline } from '#domain/call-lifecycle';
-import { SLOT_HOLDING_STATUSES } from '#domain/call-status-machine';
+import { currentAttempt, markLost, reportDeadline } from '#domain/call-lifecycle';
+import { awaitsDial, holdsSlot } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
@@ -76,8 +76,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
 }
 
 async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileReport): Promise<void> {
-  const attempt = call.retryCount + 1;
-  if (call.status === 'scheduled' || call.status === 'queued') {
+  const attempt = currentAttempt(call);
+  if (awaitsDial(call.status)) {
     // Its schedule or queue message went missing (or it waits for a slot): send it again.
     await dispatchCall(deps, call);
     await snooze(deps, call);
@@ -123,7 +123,7 @@ async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
   for (const counter of counters) {
     const calls = unfinished.filter((call) => call.accountId === counter.accountId);
     if (calls.some((call) => Date.parse(call.updatedAt) > settled)) continue;
-    const actual = calls.filter((call) => SLOT_HOLDING_STATUSES.includes(call.status)).length;
+    const actual = calls.filter((call) => holdsSlot(call.status)).length;
     if (
       actual !== counter.activeCalls &&
       (await deps.slotCounters.repair(counter.accountId, counter.activeCalls, actual))
