@@ -13,7 +13,7 @@ export interface SlotCounters {
   /** Whether the account has a telephony slot free right now (a consistent read; not a reservation). */
   hasFreeSlot(accountId: string): Promise<boolean>;
   /** Every account's count of slots in use (every account that ever held a slot). */
-  list(): Promise<SlotCounter[]>;
+  listAll(): Promise<SlotCounter[]>;
   /** Sets an account's count of slots in use to `actual` if it still holds `expected`; false if it does not. */
   repair(accountId: string, expected: number, actual: number): Promise<boolean>;
 }

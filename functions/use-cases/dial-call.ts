@@ -70,13 +70,13 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
 
     // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
     if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
-      return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+      return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
     }
 
     // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
     const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
     if (!slotAt)
-      return await wait(deps, queued, message, rateBackoffSeconds(message.slotWaits), 'calls-per-second limit reached');
+      return await wait(deps, queued, message, rateBackoffSeconds(message.waits), 'calls-per-second limit reached');
     const rateWait = slotAt.getTime() - deps.clock.now().getTime();
     if (rateWait > 0) await deps.sleep(rateWait);
 
@@ -88,7 +88,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     } catch (error) {
       // Another call of the account took the last slot between the check and the gate.
       if (error instanceof SlotUnavailableError)
-        return await wait(deps, queued, message, slotBackoffSeconds(message.slotWaits), 'no free telephony slot');
+        return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
       throw error;
     }
   });
@@ -109,7 +109,7 @@ async function wait(
 ): Promise<DialOutcome> {
   const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
   await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
-  return later({ ...message, slotWaits: message.slotWaits + 1 }, delaySeconds, reason);
+  return later({ ...message, waits: message.waits + 1 }, delaySeconds, reason);
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */

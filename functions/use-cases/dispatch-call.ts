@@ -22,7 +22,7 @@ export function dialMessageFor(call: StoredCall): DialMessage {
     accountId: call.accountId,
     attempt: currentAttempt(call),
     dueAt: call.scheduledFor ?? call.createdAt,
-    slotWaits: 0,
+    waits: 0,
   };
 }
 

@@ -115,7 +115,7 @@ async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
   // Counters first, then calls: a dial in between raises the counter, and the conditional
   // repair below then refuses, instead of lowering a counter the index has not caught up with.
-  const counters = await deps.slotCounters.list();
+  const counters = await deps.slotCounters.listAll();
   const unfinished = await deps.reconcilerQueries.listUnfinished();
   // Accounts whose calls moved within a grace period are left alone: the index may lag the move.
   const settled = deps.clock.now().getTime() - deps.limits.watchdogGraceSeconds * 1000;

@@ -115,6 +115,10 @@ export class CustomerWebhooks extends Construct {
     );
   }
 
+  /**
+   * The delivery function reads the delivery queue, at most `maxConcurrency` instances at once,
+   * reporting which messages of a batch failed (partial batch response).
+   */
   deliverWith(deliveryFunction: lambda.Function, maxConcurrency: number): void {
     deliveryFunction.addEventSource(
       new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),

@@ -217,7 +217,7 @@ export class OutboundCallsStack extends Stack {
     });
     dispatch.consumeWith(functions.dialer, stage.dialerMaxConcurrency);
     webhooks.produceFrom(data.table, functions[BACKGROUND_HANDLERS.eventsStream]);
-    webhooks.deliverWith(functions[BACKGROUND_HANDLERS.webhookDelivery], stage.dialerMaxConcurrency);
+    webhooks.deliverWith(functions[BACKGROUND_HANDLERS.webhookDelivery], stage.webhookDeliveryMaxConcurrency);
     new events.Rule(this, 'ReconcilerSchedule', {
       description: 'Runs the reconciler every minute: stuck calls, overdue schedules, slot counts',
       schedule: events.Schedule.rate(Duration.minutes(1)),

@@ -45,6 +45,11 @@ export interface StageConfig {
   carrierSimulator: boolean;
   /** Dialer instances reading the dial queue at most; the telephony CPS limit is the real pace. */
   dialerMaxConcurrency: number;
+  /**
+   * Webhook-delivery instances reading the delivery queue at most (2 to 1,000, the SQS event
+   * source's bounds): how many customer endpoints are POSTed to at once.
+   */
+  webhookDeliveryMaxConcurrency: number;
   alarms: {
     /** Errors of one function within five minutes that raise its alarm. */
     functionErrors: number;
@@ -71,6 +76,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     },
     carrierSimulator: true,
     dialerMaxConcurrency: 2,
+    webhookDeliveryMaxConcurrency: 2,
     alarms: { functionErrors: 5, api5xxPercent: 5, oldestDialMessage: Duration.minutes(15) },
   },
   prod: {
@@ -88,6 +94,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     },
     carrierSimulator: false,
     dialerMaxConcurrency: 10,
+    webhookDeliveryMaxConcurrency: 10,
     alarms: { functionErrors: 1, api5xxPercent: 1, oldestDialMessage: Duration.minutes(5) },
   },
 };

@@ -735,7 +735,7 @@ describe('stages', () => {
         config.dialerMaxConcurrency,
       );
       expect(inspected.mappingOf('webhook-delivery')?.Properties?.ScalingConfig.MaximumConcurrency).toBe(
-        config.dialerMaxConcurrency,
+        config.webhookDeliveryMaxConcurrency,
       );
     }
     expect(STAGES.dev.removalPolicy).not.toBe(STAGES.prod.removalPolicy);

@@ -190,7 +190,7 @@ describe('no double dial on a network at its worst', () => {
                 accountId: 'acc_demo',
                 attempt: 1,
                 dueAt: body.createdAt,
-                slotWaits: 0,
+                waits: 0,
               };
               await Promise.all(Array.from({ length: copies }, () => queue.send(message, 0)));
               return body.id as string;

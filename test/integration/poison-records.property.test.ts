@@ -219,7 +219,7 @@ describe('a poison record never blocks a pipeline', () => {
       dueAt: fc
         .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date() })
         .map((date) => date.toISOString()),
-      slotWaits: fc.nat(),
+      waits: fc.nat(),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 5 }), async (messages) => {

@@ -36,7 +36,11 @@ function memoryStore(calls: StoredCall[]) {
     listUnfinished: async () => [...byId.values()],
     list: async () => ({ calls: [], hasMore: false }),
   } as unknown as CallRepository & ReconcilerQueries;
-  const slotCounters: SlotCounters = { hasFreeSlot: async () => true, list: async () => [], repair: async () => false };
+  const slotCounters: SlotCounters = {
+    hasFreeSlot: async () => true,
+    listAll: async () => [],
+    repair: async () => false,
+  };
   return { store, slotCounters, byId, touched };
 }
 

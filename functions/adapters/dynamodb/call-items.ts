@@ -1,6 +1,6 @@
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import type { Item } from './query.ts';
-import { WATCHDOG_INDEX, callIndexKeys, keys, watchdogShard } from './table-design.ts';
+import { RECONCILER_INDEX, callIndexKeys, keys, watchdogShard } from './table-design.ts';
 
 /** The call's item: the call, its keys, its list-index keys and, while it is unfinished, its watchdog shard. */
 export function toCallItem(call: StoredCall): Item {
@@ -9,7 +9,7 @@ export function toCallItem(call: StoredCall): Item {
     ...callIndexKeys(call),
     ...call,
     // Only unfinished calls are in the reconciler's index.
-    ...(call.watchdogAt ? { [WATCHDOG_INDEX.partitionKey]: watchdogShard(call.id) } : { watchdogAt: undefined }),
+    ...(call.watchdogAt ? { [RECONCILER_INDEX.partitionKey]: watchdogShard(call.id) } : { watchdogAt: undefined }),
   };
 }
 

@@ -15,7 +15,7 @@ import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryAll, type Item } from './query.ts';
 import { slotCounterUpdate } from './slot-counters.ts';
-import { CALL_INDEXES, TABLE, WATCHDOG_INDEX, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
+import { CALL_INDEXES, TABLE, RECONCILER_INDEX, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
@@ -175,7 +175,7 @@ export class DynamoDbCallRepository implements CallRepository {
           Key: keys.call(call.id),
           UpdateExpression: 'SET #at = :at',
           ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: { '#at': WATCHDOG_INDEX.sortKey, '#version': 'version' },
+          ExpressionAttributeNames: { '#at': RECONCILER_INDEX.sortKey, '#version': 'version' },
           ExpressionAttributeValues: { ':at': watchdogAt, ':version': call.version },
         }),
       );

@@ -3,7 +3,7 @@ import type { StoredCall } from '#schemas/call';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import { fromCallItem } from './call-items.ts';
 import { queryAll, type Item } from './query.ts';
-import { WATCHDOG_INDEX, watchdogShards } from './table-design.ts';
+import { RECONCILER_INDEX, watchdogShards } from './table-design.ts';
 
 /** Unfinished calls, read from the shards of the reconciler's sparse index. */
 export class DynamoDbReconcilerQueries implements ReconcilerQueries {
@@ -18,7 +18,7 @@ export class DynamoDbReconcilerQueries implements ReconcilerQueries {
         this.query(
           {
             KeyConditionExpression: '#pk = :pk AND #sk <= :now',
-            ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey, '#sk': WATCHDOG_INDEX.sortKey },
+            ExpressionAttributeNames: { '#pk': RECONCILER_INDEX.partitionKey, '#sk': RECONCILER_INDEX.sortKey },
             ExpressionAttributeValues: { ':pk': shard, ':now': now },
           },
           limit,
@@ -37,7 +37,7 @@ export class DynamoDbReconcilerQueries implements ReconcilerQueries {
       watchdogShards().map((shard) =>
         this.query({
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
+          ExpressionAttributeNames: { '#pk': RECONCILER_INDEX.partitionKey },
           ExpressionAttributeValues: { ':pk': shard },
         }),
       ),
@@ -46,6 +46,6 @@ export class DynamoDbReconcilerQueries implements ReconcilerQueries {
   }
 
   private query(input: Omit<QueryCommand['input'], 'TableName' | 'IndexName'>, atMost = Infinity): Promise<Item[]> {
-    return queryAll(this.db, { ...input, TableName: this.tableName, IndexName: WATCHDOG_INDEX.name }, atMost);
+    return queryAll(this.db, { ...input, TableName: this.tableName, IndexName: RECONCILER_INDEX.name }, atMost);
   }
 }

@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { SlotCounter, SlotCounters } from '#ports/slot-counters';
 import { isConditionalCheckFailure } from './client.ts';
 import { queryAll } from './query.ts';
-import { WATCHDOG_INDEX, keys } from './table-design.ts';
+import { RECONCILER_INDEX, keys } from './table-design.ts';
 
 /**
  * The update of an account's slot counter (`activeCalls` on the account item) by `change` (+1 or
@@ -18,10 +18,10 @@ export function slotCounterUpdate(tableName: string, accountId: string, change: 
     ...(change > 0
       ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' }
       : {}),
-    ExpressionAttributeNames: { '#wk': WATCHDOG_INDEX.partitionKey, '#wa': WATCHDOG_INDEX.sortKey },
+    ExpressionAttributeNames: { '#wk': RECONCILER_INDEX.partitionKey, '#wa': RECONCILER_INDEX.sortKey },
     ExpressionAttributeValues: {
       ':change': change,
-      ':slots': WATCHDOG_INDEX.slotCountersPartition,
+      ':slots': RECONCILER_INDEX.slotCountersPartition,
       ':account': accountId,
     },
   };
@@ -47,13 +47,13 @@ export class DynamoDbSlotCounters implements SlotCounters {
     return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
   }
 
-  async list(): Promise<SlotCounter[]> {
+  async listAll(): Promise<SlotCounter[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
-      IndexName: WATCHDOG_INDEX.name,
+      IndexName: RECONCILER_INDEX.name,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': WATCHDOG_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':pk': WATCHDOG_INDEX.slotCountersPartition },
+      ExpressionAttributeNames: { '#pk': RECONCILER_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': RECONCILER_INDEX.slotCountersPartition },
     });
     return items.map((item) => ({ accountId: String(item.id), activeCalls: Number(item.activeCalls ?? 0) }));
   }

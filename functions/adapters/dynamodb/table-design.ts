@@ -20,21 +20,24 @@ export const CALL_INDEXES = {
 export type CallIndexName = keyof typeof CALL_INDEXES;
 
 /**
- * A sparse index the reconciler reads: unfinished calls by the time it should look at them,
- * spread over a few partitions, and (in one partition of its own) every account's slot counter.
+ * The sparse index the reconciler reads, holding two kinds of item: unfinished calls by the time
+ * it should look at them (`watchdogAt`), spread over `unfinishedCallShards` partitions
+ * (`WATCHDOG#<n>`); and, in a partition of their own (`SLOTS`, sorted by account id), the account
+ * items that carry a slot counter. The DynamoDB index keeps its first name, `byWatchdog`, from
+ * when it held only the former: renaming a global secondary index means rebuilding it.
  */
-export const WATCHDOG_INDEX = {
+export const RECONCILER_INDEX = {
   name: 'byWatchdog',
   partitionKey: 'watchdogKey',
   sortKey: 'watchdogAt',
-  shards: 4,
+  unfinishedCallShards: 4,
   slotCountersPartition: 'SLOTS',
 } as const;
 
 /** Every global secondary index of the table, for the CDK stack and the local stack. */
 export const ALL_INDEXES: Record<string, { partitionKey: string; sortKey: string }> = {
   ...CALL_INDEXES,
-  [WATCHDOG_INDEX.name]: { partitionKey: WATCHDOG_INDEX.partitionKey, sortKey: WATCHDOG_INDEX.sortKey },
+  [RECONCILER_INDEX.name]: { partitionKey: RECONCILER_INDEX.partitionKey, sortKey: RECONCILER_INDEX.sortKey },
 };
 
 export const keys = {
@@ -64,12 +67,12 @@ export const keys = {
 
 /** The reconciler's index partition that holds an unfinished call, from its id: `WATCHDOG#<0–3>`. */
 export function watchdogShard(callId: string): string {
-  return `WATCHDOG#${callId.charCodeAt(callId.length - 1) % WATCHDOG_INDEX.shards}`;
+  return `WATCHDOG#${callId.charCodeAt(callId.length - 1) % RECONCILER_INDEX.unfinishedCallShards}`;
 }
 
 /** Every partition of the reconciler's index that holds unfinished calls. */
 export function watchdogShards(): string[] {
-  return Array.from({ length: WATCHDOG_INDEX.shards }, (_, i) => `WATCHDOG#${i}`);
+  return Array.from({ length: RECONCILER_INDEX.unfinishedCallShards }, (_, i) => `WATCHDOG#${i}`);
 }
 
 /** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */
