@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
+import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
+import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
+import { cancelCall } from '#domain/call';
+import { markLost, startDial } from '#domain/call-lifecycle';
+import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import type { CallRepository } from '#ports/call-repository';
+import { systemClock } from '#ports/clock';
+import type { ReconcilerQueries } from '#ports/reconciler-queries';
+import type { SlotCounters } from '#ports/slot-counters';
+import type { StoredCall } from '#schemas/call';
+import { createAccount } from '#use-cases/manage-directory';
+import { ensureTable } from '../../local/tables.ts';
+import { aCall } from '../support/calls.ts';
+import { InMemoryCallTable } from '../support/fakes/call-table.ts';
+import { LIMITS } from '../support/fakes/call-world.ts';
+
+interface Stores {
+  calls: CallRepository;
+  slotCounters: SlotCounters;
+  reconcilerQueries: ReconcilerQueries;
+  /** Adds an account with this many telephony slots. */
+  addAccount(accountId: string, concurrentCallLimit: number): Promise<void>;
+}
+
+const fake = async (): Promise<Stores> => {
+  const table = new InMemoryCallTable(systemClock);
+  return {
+    calls: table,
+    slotCounters: table,
+    reconcilerQueries: table,
+    addAccount: async (accountId, limit) => void table.addAccount(accountId, limit),
+  };
+};
+
+const dynamoDb = async (): Promise<Stores> => {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamodbEndpoint');
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  const tableName = `contract-${randomUUID().slice(0, 8)}`;
+  const client = new DynamoDBClient({});
+  await ensureTable(client, tableName);
+  const db = createDocumentClient(client);
+  const directory = new DynamoDbDirectory(db, tableName);
+  return {
+    calls: new DynamoDbCallRepository(db, tableName, systemClock),
+    slotCounters: new DynamoDbSlotCounters(db, tableName),
+    reconcilerQueries: new DynamoDbReconcilerQueries(db, tableName),
+    addAccount: async (id, concurrentCallLimit) =>
+      void (await createAccount({ directory, clock: systemClock }, { id, name: id, concurrentCallLimit })),
+  };
+};
+
+/**
+ * The in-memory fake the use-case unit tests rely on must behave as the DynamoDB adapters do:
+ * the same assertions, run against both (the adapters on DynamoDB Local).
+ */
+describe.each([
+  ['the in-memory fake', fake],
+  ['the DynamoDB adapters', dynamoDb],
+])('the call repository, slot counters and reconciler queries: %s', (_name, make) => {
+  let stores: Stores;
+  let accounts = 0;
+  /** A fresh account per test, so tests share no counter. */
+  const anAccount = async (limit: number) => {
+    const accountId = `acc_contract${++accounts}`;
+    await stores.addAccount(accountId, limit);
+    return accountId;
+  };
+  beforeAll(async () => {
+    stores = await make();
+  });
+
+  it('stores a new call once, and shows it only to its own account', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId });
+    expect(await stores.calls.create(call)).toEqual({ created: true });
+    expect(await stores.calls.getById(call.id)).toEqual(call);
+    expect(await stores.calls.get(accountId, call.id)).toEqual(call);
+    expect(await stores.calls.get('acc_other', call.id)).toBeNull();
+    await expect(stores.calls.create(call)).rejects.toThrow();
+  });
+
+  it('answers a repeated Idempotency-Key with the first record and stores no second call', async () => {
+    const accountId = await anAccount(1);
+    const first = aCall({ accountId });
+    const record = { accountId, key: 'same-key', requestHash: 'h1', callId: first.id, response: { id: first.id } };
+    expect(await stores.calls.create(first, record)).toEqual({ created: true });
+    const second = aCall({ accountId });
+    const result = await stores.calls.create(second, { ...record, callId: second.id, requestHash: 'h2' });
+    // The adapter's record also carries its item's keys and expiry, which no caller reads.
+    expect(result).toMatchObject({ created: false, existing: record });
+    expect(await stores.calls.getById(second.id)).toBeNull();
+  });
+
+  it('writes a change only at the version read, bumping it; a stale writer gets ConcurrentModificationError', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId, scheduledFor: new Date(Date.now() + 3_600_000) });
+    await stores.calls.create(call);
+    const cancelled = await stores.calls.update(cancelCall(call, new Date()), call);
+    expect(cancelled).toMatchObject({ status: 'cancelled', version: call.version + 1 });
+    await expect(stores.calls.update(cancelCall(call, new Date()), call)).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
+    expect(await stores.calls.getById(call.id)).toEqual(cancelled);
+  });
+
+  it('takes a slot with the gate write and refuses one past the limit, writing nothing; a release frees it', async () => {
+    const accountId = await anAccount(1);
+    const [a, b] = [aCall({ accountId }), aCall({ accountId })];
+    await stores.calls.create(a);
+    await stores.calls.create(b);
+    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+
+    const dialing = await stores.calls.update(startDial(a, new Date(), 'conv_a', LIMITS) ?? a, a);
+    expect(dialing.status).toBe('initiating');
+    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(false);
+    await expect(stores.calls.update(startDial(b, new Date(), 'conv_b', LIMITS) ?? b, b)).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
+    expect(await stores.calls.getById(b.id)).toEqual(b);
+
+    await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing);
+    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it('reports a stale gate write as a conflict, not as a missing slot, and takes no slot', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId });
+    await stores.calls.create(call);
+    await stores.calls.update({ ...call, updatedAt: toTimestamp(new Date()) }, call);
+    await expect(stores.calls.update(startDial(call, new Date(), 'c', LIMITS) ?? call, call)).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
+    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+  });
+
+  it('moves the watchdog only at the version read, without counting as a change', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId });
+    await stores.calls.create(call);
+    await stores.calls.touchWatchdog(call, '2031-01-01T00:00:00Z');
+    expect(await stores.calls.getById(call.id)).toEqual({ ...call, watchdogAt: '2031-01-01T00:00:00Z' });
+    await stores.calls.touchWatchdog({ ...call, version: call.version + 7 }, '2032-01-01T00:00:00Z');
+    expect((await stores.calls.getById(call.id))?.watchdogAt).toBe('2031-01-01T00:00:00Z');
+  });
+
+  it('lists unfinished calls for the reconciler, due ones by watchdog time, and never a finished one', async () => {
+    const accountId = await anAccount(1);
+    const [due, later, finished] = [aCall({ accountId }), aCall({ accountId }), aCall({ accountId })];
+    for (const call of [due, later, finished]) await stores.calls.create(call);
+    await stores.calls.touchWatchdog(due, '2000-01-01T00:00:00Z');
+    await stores.calls.touchWatchdog(later, '2999-01-01T00:00:00Z');
+    await stores.calls.update(cancelCall(finished, new Date()), finished);
+    const ids = (calls: { id: string }[]) => calls.map((call) => call.id);
+    const unfinished = ids(await stores.reconcilerQueries.listUnfinished());
+    expect(unfinished).toEqual(expect.arrayContaining([due.id, later.id]));
+    expect(unfinished).not.toContain(finished.id);
+    const dueNow = ids(await stores.reconcilerQueries.listWatchdogDue(toTimestamp(new Date()), 1000));
+    expect(dueNow).toContain(due.id);
+    expect(dueNow).not.toContain(later.id);
+    expect(dueNow).not.toContain(finished.id);
+  });
+
+  it('repairs a slot counter only if it still holds the value read', async () => {
+    const accountId = await anAccount(2);
+    const call = aCall({ accountId });
+    await stores.calls.create(call);
+    await stores.calls.update(startDial(call, new Date(), 'c', LIMITS) ?? call, call);
+    expect(await stores.slotCounters.repair(accountId, 5, 0)).toBe(false);
+    expect(await stores.slotCounters.repair(accountId, 1, 0)).toBe(true);
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it('lists an account’s calls newest first, filtered, in pages that continue after a position', async () => {
+    const accountId = await anAccount(1);
+    const at = Date.now();
+    const [c0, c1, c2, c3] = [0, 1, 2, 3].map((i) => aCall({ accountId }, new Date(at + i * 1000))) as [
+      StoredCall,
+      StoredCall,
+      StoredCall,
+      StoredCall,
+    ];
+    for (const call of [c0, c1, c2, c3]) await stores.calls.create(call);
+    await stores.calls.update(cancelCall(c1, new Date()), c1);
+    const page = await stores.calls.list({ accountId, offset: 0, limit: 2 });
+    expect(page.calls.map((call) => call.id)).toEqual([c3.id, c2.id]);
+    expect(page.hasMore).toBe(true);
+    const next = await stores.calls.list({
+      accountId,
+      offset: 0,
+      limit: 2,
+      after: { createdAt: c2.createdAt, id: c2.id },
+    });
+    expect(next.calls.map((call) => call.id)).toEqual([c1.id, c0.id]);
+    expect(next.hasMore).toBe(false);
+    const cancelled = await stores.calls.list({ accountId, status: 'cancelled', offset: 0, limit: 10 });
+    expect(cancelled.calls.map((call) => call.id)).toEqual([c1.id]);
+    const fromSecond = await stores.calls.list({ accountId, offset: 1, limit: 10, createdFrom: c1.createdAt });
+    expect(fromSecond.calls.map((call) => call.id)).toEqual([c2.id, c1.id]);
+  });
+});
