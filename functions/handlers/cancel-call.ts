@@ -1,6 +1,6 @@
 import { cancelCall } from '#use-cases/cancel-call';
 import { apiHandler, json, pathParameter } from './http/api-handler.ts';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
 import { calls, clock } from './composition/table.ts';
 import { scheduler } from './composition/dispatch.ts';
 

@@ -5,6 +5,7 @@ import { DynamoDbSimulatedCallStore } from '#simulator/simulated-call-store';
 import { telephonyCredentials } from '#adapters/telephony/credentials';
 import { CarrierSimulator } from '#simulator/carrier-simulator';
 import { CarrierSimulatorEnvSchema, parseEnv } from '#schemas/env';
+import { simulatorHandler } from './middleware/bundles.ts';
 
 /**
  * The carrier simulator deployed in AWS, so test keys work there too. Its HTTP routes are the
@@ -38,21 +39,22 @@ async function getSimulator(): Promise<CarrierSimulator> {
 
 type SimulatorEvent = APIGatewayProxyEventV2 | { runScenario: string };
 
-export const handler = async (event: SimulatorEvent): Promise<APIGatewayProxyStructuredResultV2 | undefined> => {
-  const sim = await getSimulator();
-  if ('runScenario' in event) {
-    await sim.runScenario(event.runScenario);
-    return undefined;
-  }
-  const body =
-    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-  const response = await sim.handle({
-    method: event.requestContext.http.method,
-    path: event.rawPath.replace(/^\/simulator/, ''),
-    authorization: event.headers.authorization,
-    body,
-    // The simulator is served by the service's own API: its webhooks are on the same origin.
-    origin: `https://${event.requestContext.domainName}`,
-  });
-  return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
-};
+/** Either kind of event; an HTTP request's body arrives decoded (simulatorHandler). */
+export const handler = simulatorHandler(
+  async (event: SimulatorEvent): Promise<APIGatewayProxyStructuredResultV2 | undefined> => {
+    const sim = await getSimulator();
+    if ('runScenario' in event) {
+      await sim.runScenario(event.runScenario);
+      return undefined;
+    }
+    const response = await sim.handle({
+      method: event.requestContext.http.method,
+      path: event.rawPath.replace(/^\/simulator/, ''),
+      authorization: event.headers.authorization,
+      body: event.body ?? '',
+      // The simulator is served by the service's own API: its webhooks are on the same origin.
+      origin: `https://${event.requestContext.domainName}`,
+    });
+    return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
+  },
+);

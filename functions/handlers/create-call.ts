@@ -4,7 +4,7 @@ import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
 import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
 import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
 

@@ -3,7 +3,7 @@ import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DialMessageSchema } from '#schemas/dial-message';
 import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
 import { dialCall } from '#use-cases/dial-call';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { queue } from './composition/dispatch.ts';
 import { dialDeps } from './composition/telephony.ts';

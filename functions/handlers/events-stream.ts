@@ -11,7 +11,8 @@ import type { ParkedStreamRecord } from '#schemas/stream-failure';
 import type { StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
 import { eventsOfChange, produceEvents, type CallChange } from '#use-cases/produce-events';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
+import { streamBatchHandler } from './middleware/bundles.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
 
@@ -93,9 +94,10 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
  * reported back with everything after it (partial batch response), and Lambda retries from there,
  * bisecting, then gives the record to the same queue
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
- * Log lines carry ids and masked failures, never a phone number or metadata.
+ * Log lines carry the invocation's context (streamBatchHandler), ids and masked failures, never a
+ * phone number or metadata.
  */
-export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   const endpointsByAccount = new Map<string, Promise<StoredWebhookEndpoint[]>>();
   const endpointsOf = (accountId: string) => {
     let endpoints = endpointsByAccount.get(accountId);
@@ -131,4 +133,6 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
     }
   }
   return { batchItemFailures: [] };
-};
+}
+
+export const handler = streamBatchHandler(produceFromBatch);

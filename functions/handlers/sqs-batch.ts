@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
+import { sqsBatchBundle } from './middleware/bundles.ts';
 
 /** Where a consumer parks a message that can never be handled (its queue's dead-letter queue). */
 export interface DeadLetters {
@@ -19,7 +20,8 @@ export interface DeadLetters {
  *   after the visibility timeout and moves it to the same dead-letter queue after
  *   maxReceiveCount receives (the redrive policy); so is a message whose parking failed;
  * - the rest are acknowledged.
- * Log lines carry the message id and the failure's masked description, never the body.
+ * Log lines carry the invocation's context (sqsBatchBundle), the message id and the failure's
+ * masked description, never the body.
  */
 export function sqsBatchHandler<S extends z.ZodMiniType>(
   name: string,
@@ -51,7 +53,7 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(
     }
   };
 
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return sqsBatchBundle(name, async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(
       event.Records.map(async (record) => {
@@ -75,5 +77,5 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(
       }),
     );
     return { batchItemFailures: failures };
-  };
+  });
 }

@@ -17,7 +17,8 @@ import {
   single,
   type FormParams,
 } from '#adapters/telephony/twilio-protocol';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
+import { telephonyWebhookHandler } from './middleware/bundles.ts';
 import { calls, clock, directory } from './composition/table.ts';
 import { callEventDeps, credentials, telephonyEnv } from './composition/telephony.ts';
 
@@ -48,9 +49,7 @@ interface TwilioWebhookRequest {
  */
 function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
-    const raw =
-      event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-    const params = parseForm(raw);
+    const params = parseForm(event.body ?? '');
     const url = `${new URL(telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL).origin}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
     const signature = event.headers[SIGNATURE_HEADER];
     const accounts = await credentials();
@@ -145,10 +144,13 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
   },
 };
 
-/** Twilio's webhooks: status callbacks, the answer URL, and the <Connect> action when the agent's stream ends. */
-export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+/**
+ * Twilio's webhooks: status callbacks, the answer URL, and the <Connect> action when the agent's
+ * stream ends. The form body arrives decoded (telephonyWebhookHandler).
+ */
+export const handler = telephonyWebhookHandler(async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const hook = event.rawPath.split('/').at(-1) ?? '';
   if (!Object.hasOwn(routes, hook) || !event.rawPath.startsWith('/telephony/twilio/'))
     return plain(404, 'Unknown webhook');
   return twilioWebhook(routes[hook] as (request: TwilioWebhookRequest) => Promise<Result>)(event);
-};
+});

@@ -3,7 +3,7 @@ import { GuardedWebhookSender } from '#adapters/http/guarded-webhook-sender';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DeliveryMessageSchema } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
-import { logger } from './http/logger.ts';
+import { logger } from './logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, urlPolicy, webhooks, webhooksEnv } from './composition/webhooks.ts';

@@ -1,58 +1,17 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type {
-  APIGatewayProxyEventV2WithLambdaAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
-import {
-  ConcurrentModificationError,
-  ServiceError,
-  authenticationFailed,
-  invalidRequest,
-  requestTooLarge,
-  uriTooLong,
-  type ErrorKind,
-} from '#domain/errors';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
+import { authenticationFailed, invalidRequest, requestTooLarge, uriTooLong } from '#domain/errors';
 import { CallerSchema, type Caller } from '#schemas/directory';
-import { logger } from './logger.ts';
+import { apiErrors } from '../middleware/api-errors.ts';
+import { httpBody } from '../middleware/http-body.ts';
+import { logContext } from '../middleware/log-context.ts';
+import type { ApiResult } from './responses.ts';
+
+export { HTTP_STATUS, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
 
 /** What the authorizer put in the request context: a caller, or why there is none. */
 export type AuthorizerContext = Partial<Caller> & { authError?: string };
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
-
-export const HTTP_STATUS: Record<ErrorKind | 'internal', number> = {
-  invalid_request: 400,
-  authentication_failed: 401,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
-  request_too_large: 413,
-  uri_too_long: 414,
-  rate_limited: 429,
-  internal: 500,
-};
-
-export interface ErrorBody {
-  error: { type: ErrorKind | 'internal'; code: string; message: string; param?: string };
-}
-
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
-}
-
-export function errorResponse(error: ServiceError): ApiResult {
-  const body: ErrorBody = {
-    error: {
-      type: error.kind,
-      code: error.code,
-      message: error.message,
-      ...(error.param !== undefined ? { param: error.param } : {}),
-    },
-  };
-  return json(HTTP_STATUS[error.kind], body);
-}
 
 const AUTH_MESSAGES: Record<string, string> = {
   missing_api_key: 'Send your API key as "Authorization: Bearer vsnp_live_…" or "Bearer vsnp_test_…".',
@@ -81,7 +40,7 @@ export interface ApiRequest {
  * first message is under 30 KB).
  */
 export const REQUEST_LIMITS = {
-  /** The body, in bytes as received (after base64 decoding). */
+  /** The body, in bytes as received (after base64 decoding: httpBody). */
   bodyBytes: 65_536,
   /** The path and query string, in bytes as received. */
   urlBytes: 8192,
@@ -89,65 +48,41 @@ export const REQUEST_LIMITS = {
   jsonDepth: 32,
 } as const;
 
-/** The request's body as UTF-8 text; '' when there is none. */
-export function rawBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): string {
-  if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-}
-
 /** A 413 or 414, in the service's error shape, for a request over REQUEST_LIMITS; else nothing. */
 function checkRequestSize(event: ApiEvent): void {
   const urlBytes = Buffer.byteLength(event.rawPath ?? '') + Buffer.byteLength(event.rawQueryString ?? '');
   if (urlBytes > REQUEST_LIMITS.urlBytes) {
     throw uriTooLong('uri_too_long', `The URL's path and query may be at most ${REQUEST_LIMITS.urlBytes} bytes.`);
   }
-  if (Buffer.byteLength(rawBody(event)) > REQUEST_LIMITS.bodyBytes) {
+  if (Buffer.byteLength(event.body ?? '') > REQUEST_LIMITS.bodyBytes) {
     throw requestTooLarge('request_too_large', `The request body may be at most ${REQUEST_LIMITS.bodyBytes} bytes.`);
   }
 }
 
 /**
- * Wraps an API route: every request is bounded and authenticated, every error leaves in one JSON
- * shape, and nothing internal leaks from a 500.
+ * The API's middleware bundle around a route: the invocation's context on every log line
+ * (logContext), the body decoded once (httpBody), every request bounded (REQUEST_LIMITS) and
+ * authenticated before the route runs, and every error in one JSON shape with nothing internal
+ * leaking from a 500 (apiErrors).
  */
 export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext())
+    .use(httpBody<ApiEvent>())
+    .use(apiErrors<ApiEvent>())
     .handler(async (event) => {
-      try {
-        checkRequestSize(event);
-        return await route({ event, caller: callerOf(event) });
-      } catch (error) {
-        if (error instanceof ServiceError) return errorResponse(error);
-        if (error instanceof ConcurrentModificationError) {
-          return errorResponse(
-            new ServiceError(
-              'conflict',
-              'concurrent_update',
-              'What this request changes was changed by another request at the same moment; retry the request.',
-            ),
-          );
-        }
-        logger.error('Unhandled error', { error: error as Error, route: event.routeKey });
-        return json(500, {
-          error: {
-            type: 'internal',
-            code: 'internal_error',
-            message:
-              'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
-          },
-        } satisfies ErrorBody);
-      }
+      checkRequestSize(event);
+      return route({ event, caller: callerOf(event) });
     });
 }
 
 /**
- * The JSON body as sent. An empty or non-JSON body, one nested deeper than REQUEST_LIMITS.jsonDepth,
+ * The JSON body as sent (decoded by httpBody). An empty or non-JSON body, one nested deeper than REQUEST_LIMITS.jsonDepth,
  * or one that uses `__proto__` as a key (a copy of the object would silently drop it, or worse) is
  * a 400 that says so.
  */
-export function jsonBody(event: ApiEvent): unknown {
-  const raw = rawBody(event);
+export function jsonBody(event: Pick<ApiEvent, 'body'>): unknown {
+  const raw = event.body ?? '';
   if (raw.trim() === '') {
     throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
   }

@@ -1,0 +1,39 @@
+import type { MiddlewareObj } from '@middy/core';
+import { ConcurrentModificationError, ServiceError } from '#domain/errors';
+import { type ApiResult, type ErrorBody, errorResponse, json } from '../http/responses.ts';
+import { logger } from '../logger.ts';
+
+const CONCURRENT_UPDATE = new ServiceError(
+  'conflict',
+  'concurrent_update',
+  'What this request changes was changed by another request at the same moment; retry the request.',
+);
+
+const INTERNAL_ERROR: ErrorBody = {
+  error: {
+    type: 'internal',
+    code: 'internal_error',
+    message:
+      'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
+  },
+};
+
+/**
+ * Every error an API route throws leaves in the service's one error shape (ErrorBody): a
+ * ServiceError as its kind's status (HTTP_STATUS), a write that lost a race as a 409
+ * `concurrent_update`, anything else as a plain 500 that says nothing internal (the error is
+ * logged, with the route). The event only needs a route key.
+ */
+export function apiErrors<E extends { routeKey?: string }>(): MiddlewareObj<E, ApiResult> {
+  return {
+    onError: (request) => {
+      const { error } = request;
+      if (error instanceof ServiceError) request.response = errorResponse(error);
+      else if (error instanceof ConcurrentModificationError) request.response = errorResponse(CONCURRENT_UPDATE);
+      else {
+        logger.error('Unhandled error', { error: error as Error, route: request.event.routeKey });
+        request.response = json(500, INTERNAL_ERROR);
+      }
+    },
+  };
+}
