@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { ConcurrentModificationError } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import { DialMessageSchema, type DialMessage } from '#schemas/dial-message';
+import { dialMessageFor } from '#use-cases/dispatch-call';
+import { dialCall, rateBackoffSeconds, slotBackoffSeconds } from '#use-cases/dial-call';
+import { aCall } from '../../support/calls.ts';
+import { fakeCallWorld } from '../../support/fakes/call-world.ts';
+
+/** A world with a queued call stored, and the message that dials it. */
+async function queuedCall(options: { slotLimit?: number } = {}) {
+  const world = fakeCallWorld(options);
+  const call = aCall({}, world.clock.now());
+  await world.table.create(call);
+  return { ...world, call, message: dialMessageFor(call) };
+}
+
+describe('dialCall', () => {
+  it('dials a queued call once: initiating, a slot taken, the provider call id kept', async () => {
+    const { deps, table, provider, call, message } = await queuedCall();
+    const outcome = await dialCall(deps, message);
+    expect(outcome).toMatchObject({ result: 'dialed' });
+    expect(provider.dialsOf(call.id, 1)).toBe(1);
+    const stored = await table.getById(call.id);
+    expect(stored).toMatchObject({ status: 'initiating', pendingConversationId: 'conv_1' });
+    expect(stored?.providerCallId).toBe(outcome.result === 'dialed' ? outcome.providerCallId : null);
+    expect(table.activeCalls('acc_demo')).toBe(1);
+  });
+
+  it('never dials an attempt twice however often its message arrives', async () => {
+    const { deps, provider, call, message } = await queuedCall();
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => dialCall(deps, message)));
+    expect(provider.dialsOf(call.id, 1)).toBe(1);
+    expect(outcomes.filter((outcome) => outcome.result === 'dialed')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.result === 'dropped')).toHaveLength(3);
+  });
+
+  it('drops a message for an earlier attempt, for another account, or for a call that is gone', async () => {
+    const { deps, provider, call, message } = await queuedCall();
+    expect(await dialCall(deps, { ...message, attempt: 2 })).toMatchObject({ result: 'dropped' });
+    expect(await dialCall(deps, { ...message, accountId: 'acc_other' })).toMatchObject({ result: 'dropped' });
+    expect(await dialCall(deps, { ...message, callId: 'obc_missing' })).toMatchObject({ result: 'dropped' });
+    expect(provider.dialsOf(call.id, 1)).toBe(0);
+  });
+
+  it('drops the message of a call cancelled before it was dialed', async () => {
+    const { deps, table, provider, call, message } = await queuedCall();
+    await table.update({ ...call, status: 'cancelled', watchdogAt: null }, call);
+    expect(await dialCall(deps, message)).toEqual({ result: 'dropped', reason: 'call is cancelled' });
+    expect(provider.placed).toHaveLength(0);
+  });
+
+  it('puts a message that is not due yet back on the queue until it is', async () => {
+    const { deps, clock, provider, message } = await queuedCall();
+    const early = { ...message, dueAt: toTimestamp(new Date(clock.now().getTime() + 300_000)) };
+    expect(await dialCall(deps, early)).toMatchObject({ result: 'later', delaySeconds: 300, message: early });
+    expect(provider.placed).toHaveLength(0);
+  });
+
+  it('fires a schedule first: a scheduled call due now is dialed', async () => {
+    const world = fakeCallWorld();
+    const call = aCall({ scheduledFor: new Date(world.clock.now().getTime() + 60_000) }, world.clock.now());
+    await world.table.create(call);
+    world.clock.advance(60);
+    expect(await dialCall(world.deps, dialMessageFor(call))).toMatchObject({ result: 'dialed' });
+  });
+
+  it('keeps a call queued without a free slot, backs off, counts the wait and moves its watchdog past it', async () => {
+    const { deps, table, provider, rateLimiter, call, message } = await queuedCall({ slotLimit: 0 });
+    const outcome = await dialCall(deps, { ...message, waits: 2 });
+    expect(outcome).toMatchObject({ result: 'later', delaySeconds: slotBackoffSeconds(2), message: { waits: 3 } });
+    expect(provider.placed).toHaveLength(0);
+    // A call that cannot dial spends none of the provider's calls-per-second budget.
+    expect(rateLimiter.reservations).toHaveLength(0);
+    const stored = await table.getById(call.id);
+    expect(stored?.status).toBe('queued');
+    expect(Date.parse(stored?.watchdogAt ?? '')).toBeGreaterThan(Date.parse(call.watchdogAt ?? ''));
+  });
+
+  it('backs off without dialing when the calls-per-second budget is spent', async () => {
+    const { deps, provider, rateLimiter, message } = await queuedCall();
+    rateLimiter.open = false;
+    expect(await dialCall(deps, message)).toMatchObject({
+      result: 'later',
+      delaySeconds: rateBackoffSeconds(0),
+      message: { waits: 1 },
+    });
+    expect(provider.placed).toHaveLength(0);
+  });
+
+  it('waits for a slot when another call takes the last one between the check and the gate', async () => {
+    const { deps, table, provider, call, message } = await queuedCall({ slotLimit: 1 });
+    const other = aCall({}, deps.clock.now());
+    await table.create(other);
+    const reserve = deps.rateLimiter.reserve.bind(deps.rateLimiter);
+    deps.rateLimiter.reserve = async (mode, now, maxWaitMs) => {
+      deps.rateLimiter.reserve = reserve;
+      await dialCall(deps, dialMessageFor(other));
+      return reserve(mode, now, maxWaitMs);
+    };
+    expect(await dialCall(deps, message)).toMatchObject({ result: 'later', reason: 'no free telephony slot' });
+    expect(provider.dialsOf(call.id, 1)).toBe(0);
+    expect(provider.dialsOf(other.id, 1)).toBe(1);
+  });
+
+  it('records a call the provider would not place as failed, and gives its slot back', async () => {
+    const { deps, table, provider, call, message } = await queuedCall();
+    provider.nextResult = () => ({ placed: false, reason: 'invalid_number', detail: 'not a number' });
+    expect(await dialCall(deps, message)).toEqual({ result: 'not_placed', reason: 'invalid_number' });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'failed', endReason: 'invalid_number' });
+    expect(table.activeCalls('acc_demo')).toBe(0);
+  });
+
+  it('reads the call again after losing a write race, and gives up loudly if it never stops changing', async () => {
+    const { deps, table, provider, message } = await queuedCall();
+    let losses = 0;
+    const update = table.update.bind(table);
+    table.update = async (next, previous) => {
+      if (losses++ < 2) throw new ConcurrentModificationError('Call', next.id);
+      return update(next, previous);
+    };
+    expect(await dialCall(deps, message)).toMatchObject({ result: 'dialed' });
+    expect(provider.placed).toHaveLength(1);
+
+    const { deps: other, table: otherTable, provider: otherProvider, message: otherMessage } = await queuedCall();
+    otherTable.update = async (next) => {
+      throw new ConcurrentModificationError('Call', next.id);
+    };
+    await expect(dialCall(other, otherMessage)).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(otherProvider.placed).toHaveLength(0);
+  });
+});
+
+describe('dial messages', () => {
+  const message: DialMessage = {
+    callId: 'obc_1',
+    accountId: 'acc_demo',
+    attempt: 1,
+    dueAt: '2030-01-01T12:00:00Z',
+    waits: 0,
+  };
+
+  it('still read the old name of the wait count from messages sent before the rename', () => {
+    const { waits: _, ...rest } = message;
+    expect(DialMessageSchema.parse({ ...rest, slotWaits: 4 })).toEqual({ ...message, waits: 4 });
+    expect(DialMessageSchema.parse({ ...message, waits: 2, slotWaits: 9 })).toEqual({ ...message, waits: 2 });
+    expect(DialMessageSchema.parse(rest)).toEqual(message);
+    expect(DialMessageSchema.safeParse({ ...rest, slotWaits: 'many' }).success).toBe(false);
+  });
+});
