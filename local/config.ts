@@ -1,20 +1,45 @@
 import { join } from 'node:path';
 import { DEMO } from './demo-data.ts';
 
+/** A setting of `npm start` with a value it cannot use: the message says which and what it takes. */
+export class ConfigError extends Error {}
+
+/** The variables `npm start` reads, for its usage text. */
+export const SETTINGS_USAGE = `Usage: npm start [-- --help]
+
+Settings (environment variables; docs/local-stack.md):
+  PORT (3000)  LOCAL_DYNAMODB_PORT (8000)  LOCAL_MOTO_PORT (5000)   ports, 0 to 65535
+  LOCAL_DATA_DIR (.local)  LOCAL_TABLE_NAME (outbound-calls-local)  LOCAL_API_KEY (the demo key)
+  SIMULATOR_TIME_SCALE (1)  LOCAL_RECONCILE_INTERVAL_SECONDS (15)   positive numbers
+  PYTHON (python3)  AGENT_STREAM_URL`;
+
+/** The variable's value as a number meeting `valid`, or its default; a ConfigError says what it must be. */
+function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || !valid(value)) throw new ConfigError(`${name} must be ${what} (got "${text}").`);
+  return value;
+}
+
+const port = (name: string, fallback: number) =>
+  numberSetting(name, fallback, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a port number from 0 to 65535');
+const positive = (name: string, fallback: number) => numberSetting(name, fallback, (n) => n > 0, 'a positive number');
+
 /** Settings of `npm start`, each overridable by an environment variable (docs/local-stack.md). */
 export const localConfig = () => {
-  const dataDir = process.env.LOCAL_DATA_DIR ?? join(process.cwd(), '.local');
+  const dataDir = process.env.LOCAL_DATA_DIR || join(process.cwd(), '.local');
   return {
-    apiPort: Number(process.env.PORT ?? 3000),
-    dynamodbPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8000),
-    motoPort: Number(process.env.LOCAL_MOTO_PORT ?? 5000),
-    simulatorTimeScale: Number(process.env.SIMULATOR_TIME_SCALE ?? 1),
-    reconcileIntervalMs: Number(process.env.LOCAL_RECONCILE_INTERVAL_SECONDS ?? 15) * 1000,
+    apiPort: port('PORT', 3000),
+    dynamodbPort: port('LOCAL_DYNAMODB_PORT', 8000),
+    motoPort: port('LOCAL_MOTO_PORT', 5000),
+    simulatorTimeScale: positive('SIMULATOR_TIME_SCALE', 1),
+    reconcileIntervalMs: positive('LOCAL_RECONCILE_INTERVAL_SECONDS', 15) * 1000,
     dataDir,
     dynamodbDataDir: join(dataDir, 'dynamodb'),
     stateFile: join(dataDir, 'stack.json'),
-    tableName: process.env.LOCAL_TABLE_NAME ?? 'outbound-calls-local',
-    apiKey: process.env.LOCAL_API_KEY ?? DEMO.apiKey,
+    tableName: process.env.LOCAL_TABLE_NAME || 'outbound-calls-local',
+    apiKey: process.env.LOCAL_API_KEY || DEMO.apiKey,
   };
 };
 
@@ -25,4 +50,6 @@ export interface LocalStackState {
   motoEndpoint: string;
   tableName: string;
   pid: number;
+  /** The emulators' process ids (DynamoDB Local, moto), rewritten when moto is restarted. */
+  emulatorPids: number[];
 }

@@ -9,9 +9,14 @@ export class MissingPrerequisiteError extends Error {}
 
 export interface Emulator {
   endpoint: string;
+  /** The emulator's process id (it leads its own process group). */
+  pid: number;
+  /** Settles, with a description such as "exited with code 137", if the process ends without stop(). */
+  lost: Promise<string>;
   stop(): Promise<void>;
 }
 
+/** Throws a MissingPrerequisiteError unless Java 17 or newer is on the PATH. */
 export function checkJava(): void {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const version = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
@@ -22,6 +27,7 @@ export function checkJava(): void {
   }
 }
 
+/** Throws a MissingPrerequisiteError unless `python` can import moto's server. */
 export function checkMoto(python = process.env.PYTHON ?? 'python3'): void {
   const result = spawnSync(python, ['-c', 'import moto.server, flask'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
@@ -31,6 +37,7 @@ export function checkMoto(python = process.env.PYTHON ?? 'python3'): void {
   }
 }
 
+/** A TCP port nothing listens on now, chosen by the system. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -43,6 +50,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Throws a MissingPrerequisiteError naming `what` if something listens on `port`. */
 export async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
@@ -66,6 +74,9 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
     sharedDb: true,
     stdio: 'pipe',
+    // Its own process group: a terminal's Ctrl-C reaches the stack only, which stops it after
+    // everything that talks to it (no connection-refused noise from pollers at shutdown).
+    detached: true,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
   await waitUntilListening(child, endpoint, 'DynamoDB Local', async () => {
@@ -81,7 +92,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     });
     return response.status === 200;
   });
-  return { endpoint, stop: () => stopProcess(child) };
+  return supervised(child, endpoint);
 }
 
 /** moto's server: answers SQS and EventBridge Scheduler (and more) on one port, in memory. */
@@ -90,17 +101,46 @@ export async function startMoto(options: { port: number; python?: string }): Pro
   checkMoto(python);
   const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(options.port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
   await waitUntilListening(child, endpoint, 'moto', async () => (await fetch(`${endpoint}/moto-api/`)).ok);
-  return { endpoint, stop: () => stopProcess(child) };
+  return supervised(child, endpoint);
 }
 
-/** Emulators die with the process that started them, however it ends. */
+/** Emulators die with the process that started them, however it exits. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) signalGroup(child, 'SIGKILL');
 });
+
+/** Signals the child's process group (it was spawned detached, as its leader), or the child alone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(child.pid as number), signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** A started emulator: stop() ends it on purpose; `lost` settles if it ends any other way. */
+function supervised(child: ChildProcess, endpoint: string): Emulator {
+  let stopping = false;
+  const lost = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve(signal ? `was killed (${signal})` : `exited with code ${code}`);
+    }),
+  );
+  return {
+    endpoint,
+    pid: child.pid as number,
+    lost,
+    stop: () => {
+      stopping = true;
+      return stopProcess(child);
+    },
+  };
+}
 
 async function waitUntilListening(
   child: ChildProcess,
@@ -133,8 +173,8 @@ async function waitUntilListening(
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
 }

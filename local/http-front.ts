@@ -25,6 +25,15 @@ export interface HttpFrontOptions {
 }
 
 /**
+ * How long an idle keep-alive connection stays open. Node's default (5 s) is about as long as
+ * clients keep an idle pooled connection (fetch's is 4 s), so a request sent just as the server
+ * closes the socket fails with `socket hang up`. Like API Gateway, the front keeps idle
+ * connections far longer than clients do, so the client always gives up on a connection first;
+ * the headers timeout is longer still, as Node requires for a kept-alive socket's next request.
+ */
+export const KEEP_ALIVE = { idleMs: 65_000, headersMs: 66_000 } as const;
+
+/**
  * Plays API Gateway's HTTP API on this machine: matches a route, runs the Lambda authorizer,
  * and invokes the route's handler with a payload-2.0 event, exactly as the deployed API does.
  */
@@ -32,12 +41,15 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   const compiled = options.routes.map((route) => ({ route, ...compilePath(route.path) }));
   // Long URLs must reach the handlers, which answer 414 in the service's shape, rather than be cut
   // off by Node's 16 KB default for the request line and headers.
-  return createServer({ maxHeaderSize: 65_536 }, (request, response) => {
+  const server = createServer({ maxHeaderSize: 65_536 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('Local HTTP front failed to handle a request', error);
       send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE.idleMs;
+  server.headersTimeout = KEEP_ALIVE.headersMs;
+  return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');

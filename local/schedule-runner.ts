@@ -6,6 +6,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { failureLog, type FailureLog } from './failure-log.ts';
 
 /**
  * Emulators keep schedules but never fire them. This runner does what EventBridge Scheduler
@@ -17,8 +18,11 @@ export function startScheduleRunner(options: {
   sqs: SQSClient;
   groupName: string;
   intervalMs?: number;
+  /** Reports failed rounds; by default one line per streak. */
+  failures?: FailureLog;
 }): () => Promise<void> {
   let running = true;
+  const failures = options.failures ?? failureLog('The schedule runner');
   const queueUrls = new Map<string, string>();
   const queueUrl = async (arn: string) => {
     let url = queueUrls.get(arn);
@@ -65,7 +69,7 @@ export function startScheduleRunner(options: {
 
   const loop = (async () => {
     while (running) {
-      await tick().catch((error: unknown) => console.error('The schedule runner failed a round; retrying', error));
+      await tick().then(failures.succeeded, (error: unknown) => running && failures.failed(error));
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
     }
   })();

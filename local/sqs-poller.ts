@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describeFailure } from '../functions/handlers/batch-failures.ts';
+import { failureLog, type FailureLog } from './failure-log.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -19,8 +20,11 @@ export function startSqsPoller(options: {
   queueArn: string;
   handler: SqsHandler;
   functionName: string;
+  /** Reports polling failures; by default one line per streak. */
+  failures?: FailureLog;
 }): () => Promise<void> {
   let running = true;
+  const failures = options.failures ?? failureLog(`Polling ${options.queueUrl}`);
   const loop = (async () => {
     while (running) {
       try {
@@ -32,6 +36,7 @@ export function startSqsPoller(options: {
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
           }),
         );
+        failures.succeeded();
         if (!running || Messages.length === 0) continue;
         const event: SQSEvent = {
           Records: Messages.map((message) => ({
@@ -70,7 +75,7 @@ export function startSqsPoller(options: {
         }
       } catch (error) {
         if (running) {
-          console.error(`Polling ${options.queueUrl} failed; retrying`, error);
+          failures.failed(error);
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
       }

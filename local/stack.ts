@@ -21,6 +21,7 @@ import { seedDemoData } from './demo-data.ts';
 import { startDynamoDbLocal, startMoto, type Emulator } from './emulators.ts';
 import { createHttpFront } from './http-front.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { failureLog } from './failure-log.ts';
 import { startScheduleRunner } from './schedule-runner.ts';
 import { startSqsPoller } from './sqs-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
@@ -44,6 +45,13 @@ export interface LocalStackOptions {
   environment?: Record<string, string>;
   /** How often the reconciler runs; every minute in AWS. */
   reconcileIntervalMs?: number;
+  /**
+   * An emulator this stack started is gone for good (DynamoDB Local, or moto that could not be
+   * restarted): `message` says so in one line. Without it the line is printed and nothing else.
+   */
+  onFatal?: (message: string) => void;
+  /** moto was restarted: its process id changed. */
+  onRestart?: () => void;
 }
 
 export interface LocalStack {
@@ -57,6 +65,8 @@ export interface LocalStack {
   simulatedCalls: InMemorySimulatedCallStore;
   /** Runs the reconciler once, now. */
   reconcile(): Promise<void>;
+  /** Process ids of the emulators this stack started and runs now. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -82,9 +92,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     // 1. Emulators: DynamoDB Local and moto, unless the caller runs them already.
-    const dynamodb =
-      'endpoint' in options.dynamodb ? options.dynamodb : await started(startDynamoDbLocal(options.dynamodb), stops);
-    const moto = 'endpoint' in options.moto ? options.moto : await started(startMoto(options.moto), stops);
+    const dynamodbProcess = 'endpoint' in options.dynamodb ? undefined : await startDynamoDbLocal(options.dynamodb);
+    stops.push(async () => dynamodbProcess?.stop());
+    const dynamodb = dynamodbProcess ?? (options.dynamodb as { endpoint: string });
+    let motoProcess = 'endpoint' in options.moto ? undefined : await startMoto(options.moto);
+    stops.push(async () => motoProcess?.stop());
+    const moto = motoProcess ?? (options.moto as { endpoint: string });
 
     // 2. The HTTP front listens first: the functions need its URL for the provider's webhooks.
     const routes = new Map<string, AnyHandler>();
@@ -172,6 +185,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
     const scenarios = new Set<Promise<void>>();
+    // While moto restarts, the loops that use it stay quiet: the stack has said so itself.
+    let motoRestarting = false;
+    const motoFailures = (what: string) => failureLog(what, () => motoRestarting);
     stops.push(async () => {
       await Promise.allSettled([...scenarios]);
     });
@@ -194,9 +210,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArn: queues.dialQueueArn,
         handler: await load(BACKGROUND_HANDLERS.dialer),
         functionName: 'dialer',
+        failures: motoFailures('Polling the dial queue'),
       }),
     );
-    stops.push(startScheduleRunner({ scheduler: schedulerClient, sqs, groupName: queues.scheduleGroupName }));
+    stops.push(
+      startScheduleRunner({
+        scheduler: schedulerClient,
+        sqs,
+        groupName: queues.scheduleGroupName,
+        failures: motoFailures('The schedule runner'),
+      }),
+    );
     stops.push(
       startStreamPoller({
         dynamodb: dynamo,
@@ -215,18 +239,51 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArn: queues.deliveryQueueArn,
         handler: await load(BACKGROUND_HANDLERS.webhookDelivery),
         functionName: 'webhook-delivery',
+        failures: motoFailures('Polling the delivery queue'),
       }),
     );
     const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
     const reconcile = () => reconciler({}, lambdaContext('reconciler'));
+    const reconcilerFailures = motoFailures('The reconciler');
     const timer = setInterval(
-      () => void reconcile().catch((error: unknown) => console.error('Reconciler failed', error)),
+      () => void reconcile().then(reconcilerFailures.succeeded, reconcilerFailures.failed),
       options.reconcileIntervalMs ?? 60_000,
     );
     stops.push(async () => clearInterval(timer));
 
     // 9. moto forgets queues and schedules when it stops: send pending calls on their way again.
     await resumePendingCalls();
+
+    // 10. An emulator that dies is reported in one line. moto keeps everything in memory, so it is
+    //     restarted on its port and given back its queues, schedule group and pending calls;
+    //     DynamoDB Local holds the data, and without it the stack stops (onFatal).
+    let stopped = false;
+    const fatal = (message: string) => (options.onFatal ?? console.error)(message);
+    const superviseMoto = (emulator: Emulator) =>
+      void emulator.lost.then(async (how) => {
+        if (stopped) return;
+        motoRestarting = true;
+        console.error(`moto (SQS and Scheduler) ${how}: restarting it and recreating its queues and schedules.`);
+        try {
+          motoProcess = await startMoto({ port: Number(new URL(emulator.endpoint).port) });
+          await ensureQueues(sqs, schedulerClient, new EventBridgeClient({}), options.tableName);
+          await resumePendingCalls();
+          motoRestarting = false;
+          console.error('moto is running again, with its queues, schedule group and pending calls.');
+          options.onRestart?.();
+          superviseMoto(motoProcess);
+        } catch (error) {
+          if (!stopped)
+            fatal(`moto could not be restarted (${String(error).split('\n')[0]}): stopping the local stack.`);
+        }
+      });
+    if (motoProcess) superviseMoto(motoProcess);
+    void dynamodbProcess?.lost.then((how) => {
+      if (!stopped) fatal(`DynamoDB Local ${how}: the local stack cannot go on without its table, so it stops.`);
+    });
+    stops.push(async () => {
+      stopped = true;
+    });
 
     return {
       url,
@@ -238,6 +295,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       simulator,
       simulatedCalls,
       reconcile,
+      pids: () => [dynamodbProcess?.pid, motoProcess?.pid].filter((pid): pid is number => pid !== undefined),
       stop,
     };
   } catch (error) {
@@ -264,12 +322,6 @@ function simulatorRoute(simulator: CarrierSimulator): HttpHandler {
     });
     return { statusCode: response.status, headers: { 'content-type': 'application/json' }, body: response.body };
   };
-}
-
-async function started(emulator: Promise<Emulator>, stops: Array<() => Promise<void>>): Promise<Emulator> {
-  const running = await emulator;
-  stops.push(running.stop);
-  return running;
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -1,20 +1,49 @@
 // The Lambda functions run on Node.js 22; the SDK's notice about local Node.js 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { localConfig, type LocalStackState } from './config.ts';
+import { parseArgs } from 'node:util';
+import { ConfigError, localConfig, SETTINGS_USAGE, type LocalStackState } from './config.ts';
 import { DEMO } from './demo-data.ts';
 import { assertPortFree, checkJava, checkMoto, MissingPrerequisiteError } from './emulators.ts';
 import { startLocalStack } from './stack.ts';
 
-/** `npm start`: the whole service on this machine. Ctrl-C stops everything it started. */
+/** A command line or setting `npm start` cannot use: one line, then the usage; exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * `npm start`: the whole service on this machine. Ctrl-C or SIGTERM stops everything it started,
+ * with one line; so does losing DynamoDB Local (moto is restarted: docs/local-stack.md).
+ */
 async function main(): Promise<void> {
-  const config = localConfig();
+  let help = false;
+  try {
+    help = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help ?? false;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (help) {
+    console.log(SETTINGS_USAGE);
+    return;
+  }
+  let config: ReturnType<typeof localConfig>;
+  try {
+    config = localConfig();
+  } catch (error) {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  }
   checkJava();
   checkMoto();
   await assertPortFree(config.apiPort, 'the HTTP API, PORT');
   await assertPortFree(config.dynamodbPort, 'DynamoDB Local, LOCAL_DYNAMODB_PORT');
   await assertPortFree(config.motoPort, 'moto, LOCAL_MOTO_PORT');
   console.log('Starting the Outbound Calls local stack…');
+  let stopping = false;
+  // Signals during start-up: the emulators die with this process (local/emulators.ts).
+  let shutdown: (code: number) => Promise<void> = async () => process.exit(130);
+  const stopOn = (signal: NodeJS.Signals) => process.on(signal, () => void shutdown(0));
+  stopOn('SIGINT');
+  stopOn('SIGTERM');
+  stopOn('SIGHUP');
   const stack = await startLocalStack({
     apiPort: config.apiPort,
     dynamodb: { port: config.dynamodbPort, dataDir: config.dynamodbDataDir },
@@ -23,16 +52,34 @@ async function main(): Promise<void> {
     apiKey: config.apiKey,
     simulator: { timeScale: config.simulatorTimeScale },
     reconcileIntervalMs: config.reconcileIntervalMs,
+    onFatal: (message) => {
+      console.error(message);
+      void shutdown(1);
+    },
+    onRestart: () => writeState(),
   });
   mkdirSync(config.dataDir, { recursive: true });
-  const state: LocalStackState = {
-    apiUrl: stack.url,
-    dynamodbEndpoint: stack.dynamodbEndpoint,
-    motoEndpoint: stack.motoEndpoint,
-    tableName: stack.tableName,
-    pid: process.pid,
+  const writeState = () => {
+    const state: LocalStackState = {
+      apiUrl: stack.url,
+      dynamodbEndpoint: stack.dynamodbEndpoint,
+      motoEndpoint: stack.motoEndpoint,
+      tableName: stack.tableName,
+      pid: process.pid,
+      emulatorPids: stack.pids(),
+    };
+    writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
   };
-  writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
+  writeState();
+  // From here a signal stops the stack in order: one line, no stack traces, every process gone.
+  shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the local stack…');
+    await stack.stop();
+    rmSync(config.stateFile, { force: true });
+    process.exit(code);
+  };
 
   console.log(`
 Outbound Calls API    ${stack.url}/api/v1/outbound-calls
@@ -50,21 +97,13 @@ Try it:
     -d '{"agentId": "${DEMO.agents[0].id}", "toNumber": "+14155550199"}'
 
 Press Ctrl-C to stop.`);
-
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping the local stack…');
-    await stack.stop();
-    rmSync(config.stateFile, { force: true });
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${SETTINGS_USAGE}`);
+    process.exit(2);
+  }
   if (error instanceof MissingPrerequisiteError) {
     console.error(error.message);
   } else {

@@ -11,6 +11,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamFailureRecord } from '#schemas/stream-failure';
 import { describeFailure } from '../functions/handlers/batch-failures.ts';
+import { failureLog } from './failure-log.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
@@ -61,6 +62,7 @@ export function startStreamPoller(options: {
   const { bisectBatchOnError = false, retryAttempts = -1 } = options;
   let running = true;
   const shards = new Map<string, Shard>();
+  const failures = failureLog('Reading the table stream');
 
   /** Lambda's on-failure record for a batch given up on. */
   const giveUp = async (streamArn: string, shardId: string, batch: _Record[], invocations: number) => {
@@ -156,8 +158,9 @@ export function startStreamPoller(options: {
           }
           if (shard.pending.length > 0) await invoke(streamArn, shardId, shard);
         }
+        failures.succeeded();
       } catch (error) {
-        if (running) console.error('Reading the table stream failed; retrying', describeFailure(error));
+        if (running) failures.failed(error);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

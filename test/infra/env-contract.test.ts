@@ -149,9 +149,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(bundles, { recursive: true, force: true }));
 
 describe.each([
-  ['dev', 'with the carrier simulator'],
-  ['prod', 'without the carrier simulator'],
-] as const)('each function of the %s stack (%s)', (stage) => {
+  { stage: 'dev', simulator: 'with the carrier simulator' },
+  { stage: 'prod', simulator: 'without the carrier simulator' },
+] as const)('each function of the $stage stack ($simulator)', ({ stage }) => {
   it('initialises with only the variables its construct declares and those the Lambda runtime sets', {
     timeout: 180_000,
   }, async () => {

@@ -24,23 +24,41 @@ Commands:
 Target: the running local stack (npm start), unless --table <name> or TABLE_NAME names a
 deployed table; then the AWS SDK's usual credentials, AWS_REGION and AWS_PROFILE apply.`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    name: { type: 'string' },
-    id: { type: 'string' },
-    'concurrent-calls': { type: 'string' },
-    account: { type: 'string' },
-    mode: { type: 'string', default: 'test' },
-    'key-id': { type: 'string' },
-    'first-message': { type: 'string' },
-    number: { type: 'string' },
-    agent: { type: 'string' },
-    default: { type: 'boolean', default: false },
-    table: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const OPTIONS = {
+  name: { type: 'string' },
+  id: { type: 'string' },
+  'concurrent-calls': { type: 'string' },
+  account: { type: 'string' },
+  mode: { type: 'string', default: 'test' },
+  'key-id': { type: 'string' },
+  'first-message': { type: 'string' },
+  number: { type: 'string' },
+  agent: { type: 'string' },
+  default: { type: 'boolean', default: false },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A command line the tool cannot run: one line, then the usage; exit code 2. */
+class UsageError extends Error {}
+/** Something in the way of a well-formed command (no local stack, no such account): one line; exit code 1. */
+class Problem extends Error {}
+
+function commandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const { positionals, values } = (() => {
+  try {
+    return commandLine();
+  } catch (error) {
+    exitWith(error);
+  }
+})();
 
 function required(name: keyof typeof values): string {
   const value = values[name];
@@ -48,14 +66,12 @@ function required(name: keyof typeof values): string {
   return value;
 }
 
-class UsageError extends Error {}
-
 function target(): { tableName: string; where: string } {
   const table = values.table ?? process.env.TABLE_NAME;
   if (table) return { tableName: table, where: `table ${table} (${process.env.AWS_REGION ?? 'default region'})` };
   const config = localConfig();
   if (!existsSync(config.stateFile)) {
-    throw new UsageError(
+    throw new Problem(
       'No local stack is running: start it with `npm start`, or pass --table <name> to use a deployed table.',
     );
   }
@@ -71,10 +87,11 @@ function target(): { tableName: string; where: string } {
 
 async function main(): Promise<void> {
   const command = positionals[0];
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
     return;
   }
+  if (!command) throw new UsageError('Name a command.');
   const { tableName, where } = target();
   const directory = new DynamoDbDirectory(createDocumentClient(), tableName);
   const deps = { directory, clock: systemClock };
@@ -141,7 +158,7 @@ async function main(): Promise<void> {
     case 'show-account': {
       const accountId = required('account');
       const account = await directory.getAccount(accountId);
-      if (!account) throw new UsageError(`No account ${accountId} in ${where}.`);
+      if (!account) throw new Problem(`No account ${accountId} in ${where}.`);
       console.log(
         JSON.stringify(
           {
@@ -157,15 +174,21 @@ async function main(): Promise<void> {
       break;
     }
     default:
-      throw new UsageError(`Unknown command ${command}.\n\n${USAGE}`);
+      throw new UsageError(`Unknown command ${command}.`);
   }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ServiceError) {
-    console.error(error.message);
-  } else {
-    console.error('The admin command failed:', error);
+/** Ends the process for `error` in one line, no stack trace: a usage error with the usage and exit code 2. */
+function exitWith(error: unknown): never {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
   }
+  const known = error instanceof Problem || error instanceof ServiceError;
+  console.error(
+    known ? error.message : `The admin command failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
-});
+}
+
+main().catch(exitWith);

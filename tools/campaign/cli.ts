@@ -25,6 +25,7 @@ Options for every command:
   --base-url <url>   the API (default: VOISNAP_BASE_URL, else the local stack that npm start runs)
   --api-key <key>    default: VOISNAP_API_KEY, else the local stack's demo key`;
 
+/** A command line the tool cannot run: one line, then the usage; exit code 2. */
 class UsageError extends Error {}
 
 const OPTIONS = {
@@ -42,7 +43,7 @@ function commandLine() {
   try {
     return parseArgs({ allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+    throw new UsageError((error as Error).message);
   }
 }
 
@@ -145,14 +146,18 @@ async function main(): Promise<number> {
         out: process.stdout,
       });
     default:
-      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+      throw new UsageError(`Unknown command "${command}".`);
   }
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : `The campaign command failed: ${describeError(error)}`);
+    console.error(
+      error instanceof UsageError
+        ? `${error.message}\n\n${USAGE}`
+        : `The campaign command failed: ${describeError(error)}`,
+    );
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
