@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { startDial } from '#domain/call-lifecycle';
+import { ConcurrentModificationError } from '#domain/errors';
+import type { StoredCall } from '#schemas/call';
+import { answerCall, recordAgentEnded } from '#use-cases/answer-call';
+import { applyCallEvent } from '#use-cases/apply-call-event';
+import { aCall } from '../../support/calls.ts';
+import { LIMITS, fakeCallWorld } from '../../support/fakes/call-world.ts';
+import { FakeDirectory } from '../../support/fakes/directory.ts';
+
+async function dialedCall(overrides: { overrideFirstMessage?: string | null } = {}) {
+  const world = fakeCallWorld();
+  const directory = new FakeDirectory();
+  directory.addAgent('acc_demo', 'agt_01HXK8Z3MNPQRS', ['+14155550123'], 'Hi from the agent');
+  const queued = aCall(overrides, world.clock.now());
+  await world.table.create(queued);
+  const call = await world.table.update(startDial(queued, world.clock.now(), 'conv_1', LIMITS) as StoredCall, queued);
+  return { ...world, directory, call, deps: { ...world.deps, directory } };
+}
+
+describe('answerCall', () => {
+  it('hands an answered call to the agent with its conversation, first message and metadata', async () => {
+    const { deps, table, call } = await dialedCall({ overrideFirstMessage: 'Hi Jane' });
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' });
+    expect(session).toEqual({
+      callId: call.id,
+      agentId: call.agentId,
+      conversationId: 'conv_1',
+      firstMessage: 'Hi Jane',
+      metadata: {},
+      leaveVoicemail: false,
+    });
+    expect((await table.getById(call.id))?.status).toBe('in_progress');
+  });
+
+  it('uses the agent’s first message when the call has none, and leaves a voicemail for a machine', async () => {
+    const { deps, call } = await dialedCall();
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'machine_end_beep' });
+    expect(session).toMatchObject({ firstMessage: 'Hi from the agent', leaveVoicemail: true });
+  });
+
+  it('hangs up (null) on a fax, an unknown call, or another attempt', async () => {
+    const { deps, call } = await dialedCall();
+    expect(await answerCall(deps, { callId: call.id, attempt: 2, answeredBy: undefined })).toBeNull();
+    expect(await answerCall(deps, { callId: 'obc_unknown', attempt: 1, answeredBy: undefined })).toBeNull();
+    expect(await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'fax' })).toBeNull();
+  });
+});
+
+describe('recordAgentEnded', () => {
+  it('remembers that the agent ended the call, so its end is reported as agent_ended', async () => {
+    const { deps, table, clock, call } = await dialedCall();
+    await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' });
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
+    clock.advance(20);
+    await applyCallEvent(deps, { callId: call.id, attempt: 1, event: { kind: 'completed', at: clock.now() } });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'completed', endReason: 'agent_ended' });
+  });
+
+  it('changes nothing for another attempt or a call no longer under way', async () => {
+    const { deps, table, call } = await dialedCall();
+    await recordAgentEnded(deps, { callId: call.id, attempt: 2 });
+    expect((await table.getById(call.id))?.agentEndedAt).toBeNull();
+    const ended = await table.update({ ...call, status: 'failed', watchdogAt: null }, call);
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
+    expect(await table.getById(call.id)).toEqual(ended);
+  });
+
+  it('no longer gives up silently: a call that never holds still is a thrown conflict', async () => {
+    const { deps, table, call } = await dialedCall();
+    table.update = async (next) => {
+      throw new ConcurrentModificationError('Call', next.id);
+    };
+    await expect(recordAgentEnded(deps, { callId: call.id, attempt: 1 })).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { toTimestamp } from '#domain/time';
+import type { CreateCallRequest } from '#schemas/create-call-request';
+import { createCall, type CreateCallCommand } from '#use-cases/create-call';
+import { fakeCallWorld } from '../../support/fakes/call-world.ts';
+import { FakeDirectory } from '../../support/fakes/directory.ts';
+
+const AGENT = 'agt_01HXK8Z3MNPQRS';
+
+function world() {
+  const base = fakeCallWorld();
+  const directory = new FakeDirectory();
+  directory.addAgent('acc_demo', AGENT, ['+14155550123', '+14155550124']);
+  directory.addAgent('acc_demo', 'agt_nonumber', []);
+  directory.addAgent('acc_other', 'agt_other', ['+14155550125']);
+  const dispatchFailures: string[] = [];
+  const deps = { ...base.deps, directory, onDispatchFailed: (callId: string) => dispatchFailures.push(callId) };
+  const command = (request: Partial<CreateCallRequest> = {}, idempotencyKey?: string): CreateCallCommand => {
+    const body = { agentId: AGENT, toNumber: '+14155550199', ...request };
+    return {
+      caller: { accountId: 'acc_demo', keyMode: 'test', keyId: 'key_1' },
+      request: body,
+      rawRequest: body,
+      idempotencyKey,
+    };
+  };
+  return { ...base, directory, deps, dispatchFailures, command };
+}
+
+const inMinutes = (now: Date, minutes: number) => toTimestamp(new Date(now.getTime() + minutes * 60_000));
+
+describe('createCall', () => {
+  it('stores a call due now as queued, from the agent’s default number, and puts it on the dial queue', async () => {
+    const { deps, table, queue, command } = world();
+    const { call, replayed } = await createCall(deps, command());
+    expect(replayed).toBe(false);
+    expect(call).toMatchObject({ status: 'queued', fromNumber: '+14155550123', retryCount: 0, maxRetries: 0 });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'queued' });
+    expect(queue.sent).toEqual([
+      { message: expect.objectContaining({ callId: call.id, attempt: 1, waits: 0 }), delaySeconds: 0 },
+    ]);
+  });
+
+  it('schedules a call for later a minute early, and dials one due within two minutes from the queue', async () => {
+    const { deps, clock, queue, scheduler, command } = world();
+    const later = await createCall(deps, command({ scheduledFor: inMinutes(clock.now(), 30) }));
+    expect(later.call.status).toBe('scheduled');
+    expect(scheduler.scheduled).toEqual([
+      {
+        message: expect.objectContaining({ callId: later.call.id }),
+        fireAt: new Date(clock.now().getTime() + 29 * 60_000),
+      },
+    ]);
+    const soon = await createCall(deps, command({ scheduledFor: inMinutes(clock.now(), 1) }));
+    expect(queue.sent).toEqual([{ message: expect.objectContaining({ callId: soon.call.id }), delaySeconds: 60 }]);
+  });
+
+  it('refuses another account’s agent, an unassigned caller ID, an agent without a number and a time long past', async () => {
+    const { deps, clock, table, command } = world();
+    await expect(createCall(deps, command({ agentId: 'agt_other' }))).rejects.toMatchObject({
+      code: 'agent_not_found',
+    });
+    await expect(createCall(deps, command({ fromNumber: '+14155550125' }))).rejects.toMatchObject({
+      code: 'from_number_not_assigned',
+    });
+    await expect(createCall(deps, command({ agentId: 'agt_nonumber' }))).rejects.toMatchObject({
+      code: 'agent_has_no_number',
+    });
+    await expect(createCall(deps, command({ scheduledFor: inMinutes(clock.now(), -10) }))).rejects.toMatchObject({
+      code: 'scheduled_for_in_past',
+    });
+    expect(table.all()).toEqual([]);
+  });
+
+  it('treats a time a little in the past as due now', async () => {
+    const { deps, clock, command } = world();
+    const { call } = await createCall(deps, command({ scheduledFor: inMinutes(clock.now(), -2) }));
+    expect(call.status).toBe('queued');
+  });
+
+  it('answers a repeated Idempotency-Key with the first response and creates nothing; another body is a 422', async () => {
+    const { deps, table, command } = world();
+    const first = await createCall(deps, command({}, 'key-1'));
+    const again = await createCall(deps, command({}, 'key-1'));
+    expect(again).toEqual({ call: first.call, replayed: true });
+    expect(table.all()).toHaveLength(1);
+    await expect(createCall(deps, command({ toNumber: '+14155550100' }, 'key-1'))).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+    });
+  });
+
+  it('still answers with the stored call when it cannot be dispatched, says so, and brings a scheduled call’s watchdog forward', async () => {
+    const { deps, clock, table, scheduler, dispatchFailures, command } = world();
+    scheduler.failWith = new Error('Scheduler throttled');
+    const { call } = await createCall(deps, command({ scheduledFor: inMinutes(clock.now(), 60) }));
+    expect(dispatchFailures).toEqual([call.id]);
+    const stored = await table.getById(call.id);
+    expect(Date.parse(stored?.watchdogAt ?? '')).toBeLessThan(Date.parse(call.scheduledFor ?? ''));
+  });
+});
