@@ -6,6 +6,7 @@ import { FakeClock } from './clock.ts';
 import { FakeCallScheduler, FakeDialQueue } from './dispatch.ts';
 import { FakeTelephonyProvider, FakeRateLimiter } from './telephony.ts';
 
+/** Production-like call timings: a 30-second ring, 10-minute calls, minutes of 60 seconds, 2 minutes of grace. */
 export const LIMITS: CallTimingLimits = {
   ringTimeoutSeconds: 30,
   maxCallDurationSeconds: 600,
