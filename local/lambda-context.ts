@@ -50,13 +50,15 @@ runtime.awslambda ??= {};
 runtime.awslambda.InvokeStore ??= new LocalInvokeStore();
 const invocations =
   runtime.awslambda.InvokeStore instanceof LocalInvokeStore ? runtime.awslambda.InvokeStore : undefined;
+// Powertools scopes its state per invocation only when this is set; it reads no more than that.
 if (invocations) process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
 
 /**
  * A Lambda context for invoking a handler in this process, as the Lambda runtime would, and the
  * start of that invocation: every call site makes one right as it invokes the handler, so what
  * the handler does from here, and everything it awaits, belongs to this invocation alone (its
- * log lines carry this context even while other invocations run in the same process).
+ * log lines carry this context even while other invocations run in the same process). A caller
+ * that only reads a context's fields starts a scope that no handler uses, which is harmless.
  */
 export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
   const started = Date.now();
