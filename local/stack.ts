@@ -185,9 +185,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
     const scenarios = new Set<Promise<void>>();
-    // While moto restarts, the loops that use it stay quiet: the stack has said so itself.
-    let motoRestarting = false;
-    const motoFailures = (what: string) => failureLog(what, () => motoRestarting);
+    // While an emulator is restarting or lost, the loops stay quiet: the stack has said so itself.
+    let emulatorDown = false;
+    const loopFailures = (what: string) => failureLog(what, () => emulatorDown);
     stops.push(async () => {
       await Promise.allSettled([...scenarios]);
     });
@@ -210,7 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArn: queues.dialQueueArn,
         handler: await load(BACKGROUND_HANDLERS.dialer),
         functionName: 'dialer',
-        failures: motoFailures('Polling the dial queue'),
+        failures: loopFailures('Polling the dial queue'),
       }),
     );
     stops.push(
@@ -218,7 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         scheduler: schedulerClient,
         sqs,
         groupName: queues.scheduleGroupName,
-        failures: motoFailures('The schedule runner'),
+        failures: loopFailures('The schedule runner'),
       }),
     );
     stops.push(
@@ -230,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         from: 'LATEST',
         ...STREAM_EVENT_SOURCE,
         onFailure: { sqs, queueUrl: queues.streamFailureQueueUrl },
+        failures: loopFailures('Reading the table stream'),
       }),
     );
     stops.push(
@@ -239,12 +240,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArn: queues.deliveryQueueArn,
         handler: await load(BACKGROUND_HANDLERS.webhookDelivery),
         functionName: 'webhook-delivery',
-        failures: motoFailures('Polling the delivery queue'),
+        failures: loopFailures('Polling the delivery queue'),
       }),
     );
     const reconciler = await load(BACKGROUND_HANDLERS.reconciler);
     const reconcile = () => reconciler({}, lambdaContext('reconciler'));
-    const reconcilerFailures = motoFailures('The reconciler');
+    const reconcilerFailures = loopFailures('The reconciler');
     const timer = setInterval(
       () => void reconcile().then(reconcilerFailures.succeeded, reconcilerFailures.failed),
       options.reconcileIntervalMs ?? 60_000,
@@ -262,13 +263,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const superviseMoto = (emulator: Emulator) =>
       void emulator.lost.then(async (how) => {
         if (stopped) return;
-        motoRestarting = true;
+        emulatorDown = true;
         console.error(`moto (SQS and Scheduler) ${how}: restarting it and recreating its queues and schedules.`);
         try {
           motoProcess = await startMoto({ port: Number(new URL(emulator.endpoint).port) });
           await ensureQueues(sqs, schedulerClient, new EventBridgeClient({}), options.tableName);
           await resumePendingCalls();
-          motoRestarting = false;
+          emulatorDown = false;
           console.error('moto is running again, with its queues, schedule group and pending calls.');
           options.onRestart?.();
           superviseMoto(motoProcess);
@@ -279,6 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
     if (motoProcess) superviseMoto(motoProcess);
     void dynamodbProcess?.lost.then((how) => {
+      emulatorDown = true;
       if (!stopped) fatal(`DynamoDB Local ${how}: the local stack cannot go on without its table, so it stops.`);
     });
     stops.push(async () => {

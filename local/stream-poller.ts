@@ -11,7 +11,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamFailureRecord } from '#schemas/stream-failure';
 import { describeFailure } from '../functions/handlers/batch-failures.ts';
-import { failureLog } from './failure-log.ts';
+import { failureLog, type FailureLog } from './failure-log.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
@@ -57,12 +57,14 @@ export function startStreamPoller(options: {
   retryAttempts?: number;
   /** The on-failure destination: an SQS queue. Without one, records past their retries are dropped, as Lambda does. */
   onFailure?: { sqs: SQSClient; queueUrl: string };
+  /** Reports failures to read the stream; by default one line per streak. */
+  failures?: FailureLog;
 }): () => Promise<void> {
   const streams = new DynamoDBStreamsClient({});
   const { bisectBatchOnError = false, retryAttempts = -1 } = options;
   let running = true;
   const shards = new Map<string, Shard>();
-  const failures = failureLog('Reading the table stream');
+  const failures = options.failures ?? failureLog('Reading the table stream');
 
   /** Lambda's on-failure record for a batch given up on. */
   const giveUp = async (streamArn: string, shardId: string, batch: _Record[], invocations: number) => {

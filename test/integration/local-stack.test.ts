@@ -129,9 +129,9 @@ const listening = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-/** After a signal: npm exits with 0, every process of the stack is gone, no port listens, and it said one line. */
-async function expectStoppedCleanly(stack: RunningStack, pids: number[]) {
-  expect(await stack.exited).toBe(0);
+/** After a signal: npm exits with `code`, every process of the stack is gone, no port listens, and it said one line. */
+async function expectStoppedCleanly(stack: RunningStack, pids: number[], code = 0) {
+  expect(await stack.exited).toBe(code);
   await eventually(
     async () => ({
       alive: pids.filter(alive),
@@ -195,5 +195,14 @@ describe('npm start', () => {
     process.kill(stack.npm.pid as number, 'SIGTERM');
     await expectStoppedCleanly(stack, [pid, ...emulatorPids]);
     expect(stack.output.stderr.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('stops cleanly, in one line, when DynamoDB Local dies', { timeout: 180_000 }, async () => {
+    const stack = await npmStart();
+    const { pid, emulatorPids } = stack.state();
+    process.kill(emulatorPids[0] as number, 'SIGKILL');
+    await expectStoppedCleanly(stack, [pid, ...emulatorPids], 1);
+    expect(stack.output.stderr.trim()).toMatch(/^DynamoDB Local was killed \(SIGKILL\): the local stack cannot go on/);
+    expect(stack.output.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
