@@ -26,7 +26,7 @@ export type DialOutcome =
   /** Not yet: send `message` back to the queue, visible again after `delaySeconds`. */
   | { result: 'later'; delaySeconds: number; message: DialMessage; reason: string };
 
-/** Longest the dialer waits in-process for a due time or a rate slot, rather than re-queueing. */
+/** Longest the dialer waits in-process for a due time or a moment within the calls-per-second budget, rather than re-queueing. */
 const MAX_IN_PROCESS_WAIT_MS = 1500;
 const MAX_QUEUE_DELAY_SECONDS = 900;
 
@@ -74,10 +74,10 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     }
 
     // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
-    const slotAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
-    if (!slotAt)
+    const dialAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
+    if (!dialAt)
       return await wait(deps, queued, message, rateBackoffSeconds(message.waits), 'calls-per-second limit reached');
-    const rateWait = slotAt.getTime() - deps.clock.now().getTime();
+    const rateWait = dialAt.getTime() - deps.clock.now().getTime();
     if (rateWait > 0) await deps.sleep(rateWait);
 
     // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
