@@ -26,7 +26,10 @@ export type DialOutcome =
   /** Not yet: send `message` back to the queue, visible again after `delaySeconds`. */
   | { result: 'later'; delaySeconds: number; message: DialMessage; reason: string };
 
-/** Longest the dialer waits in-process for a due time or a moment within the calls-per-second budget, rather than re-queueing. */
+/**
+ * Longest the dialer waits in-process, rather than re-queueing, for a due time or for a moment within
+ * the calls-per-second budget.
+ */
 const MAX_IN_PROCESS_WAIT_MS = 1500;
 const MAX_QUEUE_DELAY_SECONDS = 900;
 
