@@ -1,6 +1,6 @@
 /**
  * Errors the service means to report to the caller. Each kind maps to one HTTP status in
- * handlers/http/errors.ts; anything that is not a ServiceError is an internal error.
+ * handlers/middleware/api-errors.ts; anything that is not a ServiceError is an internal error.
  */
 export type ErrorKind =
   | 'invalid_request'
