@@ -72,6 +72,15 @@ export function describeFailure(error: unknown): FailureDescription {
   return { errorType: error.name, errorMessage: mask(message).slice(0, 300) };
 }
 
+/**
+ * What a log line says about an error: its masked description (describeFailure) and its stack
+ * frames without the first line, which repeats the unmasked message.
+ */
+export function loggedFailure(error: unknown): FailureDescription & { stackFrames?: string } {
+  const frames = error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined;
+  return { ...describeFailure(error), ...(frames ? { stackFrames: frames } : {}) };
+}
+
 function mask(text: string): string {
   const quote = text.search(/["'`]/);
   return (quote >= 0 ? `${text.slice(0, quote)}…` : text).replace(/\+?\d[\d\s().-]{4,}\d/g, '#');

@@ -1,5 +1,6 @@
 import { cancelCall } from '#use-cases/cancel-call';
 import { apiHandler, json, pathParameter } from './http/api-handler.ts';
+import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, clock } from './composition/table.ts';
 import { scheduler } from './composition/dispatch.ts';
@@ -7,7 +8,7 @@ import { scheduler } from './composition/dispatch.ts';
 const onScheduleLeftBehind = (callId: string, error: unknown) =>
   logger.warn('Could not delete the schedule of a cancelled call; its message will be dropped', {
     callId,
-    error: error as Error,
+    ...loggedFailure(error),
   });
 
 /** POST /api/v1/outbound-calls/{callId}/cancel */

@@ -4,6 +4,7 @@ import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
 import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
+import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
@@ -15,7 +16,7 @@ const testCallsPlaceable = parseEnv(CreateCallEnvSchema, process.env).SIMULATOR_
 const onDispatchFailed = (callId: string, error: unknown) =>
   logger.error('A created call could not be dispatched; the reconciler will dispatch it', {
     callId,
-    error: error as Error,
+    ...loggedFailure(error),
   });
 
 /** POST /api/v1/outbound-calls */

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { reconcile } from '#use-cases/reconcile';
+import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { scheduleHandler } from './middleware/bundles.ts';
 import { reconcileDeps } from './composition/telephony.ts';
@@ -10,7 +11,7 @@ export const handler = scheduleHandler(async (_event: unknown, context: Context)
   const remainingMs = context.getRemainingTimeInMillis?.() ?? 60_000;
   const deadline = new Date(Date.now() + Math.max(0, remainingMs - 15_000));
   const onCallError = (callId: string, error: unknown) =>
-    logger.error('Could not settle a call; it is looked at again later', { callId, error: error as Error });
+    logger.error('Could not settle a call; it is looked at again later', { callId, ...loggedFailure(error) });
   const report = await reconcile({ ...reconcileDeps, onCallError, deadline });
   logger.info('Reconciled', { ...report });
 });

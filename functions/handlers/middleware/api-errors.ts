@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { ConcurrentModificationError, ServiceError } from '#domain/errors';
 import { type ApiResult, type ErrorBody, errorResponse, json } from '../http/responses.ts';
+import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
 
 const CONCURRENT_UPDATE = new ServiceError(
@@ -31,7 +32,7 @@ export function apiErrors<E extends { routeKey?: string }>(): MiddlewareObj<E, A
       if (error instanceof ServiceError) request.response = errorResponse(error);
       else if (error instanceof ConcurrentModificationError) request.response = errorResponse(CONCURRENT_UPDATE);
       else {
-        logger.error('Unhandled error', { error: error as Error, route: request.event.routeKey });
+        logger.error('Unhandled error', { ...loggedFailure(error), route: request.event.routeKey });
         request.response = json(500, INTERNAL_ERROR);
       }
     },
