@@ -405,12 +405,34 @@ describe('hostile input on every route', () => {
     const authToken = process.env.SIMULATOR_AUTH_TOKEN as string;
     const twilioValue = fc.oneof(
       text,
-      fc.constantFrom('completed', 'in-progress', 'ringing', 'busy', 'no-answer', 'failed', 'canceled', 'queued', 'initiated'),
+      fc.constantFrom(
+        'completed',
+        'in-progress',
+        'ringing',
+        'busy',
+        'no-answer',
+        'failed',
+        'canceled',
+        'queued',
+        'initiated',
+      ),
       fc.constantFrom('human', 'machine_end_beep', 'fax', 'unknown', 'machine_start', ''),
       fc.constantFrom('Fri, 01 Jan 2100 00:00:00 +0000', 'abc', '-5', '1e309', '60', '2025-06-17T09:00:00Z'),
     );
     const form = fc.dictionary(
-      fc.oneof(fc.constantFrom('CallSid', 'CallStatus', 'AnsweredBy', 'CallDuration', 'Timestamp', 'SequenceNumber', 'AccountSid', '__proto__'), text),
+      fc.oneof(
+        fc.constantFrom(
+          'CallSid',
+          'CallStatus',
+          'AnsweredBy',
+          'CallDuration',
+          'Timestamp',
+          'SequenceNumber',
+          'AccountSid',
+          '__proto__',
+        ),
+        text,
+      ),
       fc.oneof(twilioValue, fc.array(twilioValue, { maxLength: 3 })),
       { maxKeys: 6 },
     );
@@ -430,7 +452,10 @@ describe('hostile input on every route', () => {
         if (signed) headers[SIGNATURE_HEADER] = twilioSignature(authToken, `${api.stack.url}${path}`, body);
         const before = snapshot ?? (await primaryItems());
         const answer = await send({ method: 'POST', path, rawBody: encodeForm(body), headers });
-        expect(answer.status, `${path.slice(0, 120)} answered ${answer.status}: ${answer.text.slice(0, 200)}`).toBeLessThan(500);
+        expect(
+          answer.status,
+          `${path.slice(0, 120)} answered ${answer.status}: ${answer.text.slice(0, 200)}`,
+        ).toBeLessThan(500);
         if (answer.status >= 400) {
           snapshot = await primaryItems();
           expect(snapshot).toBe(before);
@@ -447,14 +472,19 @@ describe('hostile input on every route', () => {
     const request = fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
       path: fc.oneof(
-        fc.tuple(fc.array(segment, { maxLength: 4 })).map(([parts]) => `/simulator/2010-04-01/Accounts/${parts.join('/')}`),
+        fc
+          .tuple(fc.array(segment, { maxLength: 4 }))
+          .map(([parts]) => `/simulator/2010-04-01/Accounts/${parts.join('/')}`),
         fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/simulator/${parts.join('/')}`),
         fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join('/')}`),
         fc.constantFrom('/api/v1/openapi.json', '/api/v1/openapi.json?x=1', '/', '/api/v1', '/telephony/twilio/'),
       ),
       body: fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }),
       authorization: fc.option(
-        fc.oneof(text.filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constantFrom(`Basic ${Buffer.from('AC:x').toString('base64')}`)),
+        fc.oneof(
+          text.filter((s) => /^[\x20-\x7e]*$/.test(s)),
+          fc.constantFrom(`Basic ${Buffer.from('AC:x').toString('base64')}`),
+        ),
         { nil: undefined },
       ),
     });
@@ -466,7 +496,10 @@ describe('hostile input on every route', () => {
           ...(body === undefined || method === 'GET' ? {} : { body }),
         });
         const text = await response.text();
-        expect(response.status, `${method} ${path.slice(0, 120)} answered ${response.status}: ${text.slice(0, 200)}`).toBeLessThan(500);
+        expect(
+          response.status,
+          `${method} ${path.slice(0, 120)} answered ${response.status}: ${text.slice(0, 200)}`,
+        ).toBeLessThan(500);
       }),
       { ...params, numRuns: 80 },
     );
