@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+import { CALLS, callReaches, startChaosTestApi, type TestApi } from '../support/local-api.ts';
 
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
 
@@ -27,11 +27,7 @@ const OUTCOMES: Record<string, [string, string]> = {
 describe('the call lifecycle on a network at its worst', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({
-      simulator: { timeScale: 0.05, chaos: true },
-      environment: { WATCHDOG_GRACE_SECONDS: '1', RING_TIMEOUT_SECONDS: '2' },
-      reconcileIntervalMs: 500,
-    });
+    api = await startChaosTestApi();
   });
   afterAll(() => api.stack.stop());
 

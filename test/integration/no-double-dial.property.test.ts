@@ -21,7 +21,7 @@ import { dialMessageFor } from '#use-cases/dispatch-call';
 import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
-import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+import { CALLS, callReaches, startChaosTestApi, type TestApi } from '../support/local-api.ts';
 
 /**
  * The guarantee that matters most: an attempt reaches the provider at most once. Real
@@ -162,11 +162,7 @@ describe('no double dial', () => {
 describe('no double dial on a network at its worst', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({
-      simulator: { timeScale: 0.05, chaos: true },
-      environment: { WATCHDOG_GRACE_SECONDS: '1', RING_TIMEOUT_SECONDS: '2' },
-      reconcileIntervalMs: 500,
-    });
+    api = await startChaosTestApi();
   });
   afterAll(() => api.stack.stop());
 

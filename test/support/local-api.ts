@@ -82,6 +82,19 @@ export async function startTestApi(
   };
 }
 
+/**
+ * The local stack against the carrier simulator at its worst (chaos mode: callbacks duplicated,
+ * delayed and reordered, skewed clocks, verdicts only on the answer request), with the reconciler
+ * running every half second and short ring and watchdog times.
+ */
+export function startChaosTestApi(): Promise<TestApi> {
+  return startTestApi({
+    simulator: { timeScale: 0.05, chaos: true },
+    environment: { WATCHDOG_GRACE_SECONDS: '1', RING_TIMEOUT_SECONDS: '2' },
+    reconcileIntervalMs: 500,
+  });
+}
+
 /** An ISO time `minutes` from now, as a user would write it. */
 export function minutesFromNow(minutes: number): string {
   return new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
