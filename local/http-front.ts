@@ -52,7 +52,9 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    // The request target is a path: `//x` is a path here, not a protocol-relative URL naming host x.
+    const target = request.url?.startsWith('/') ? request.url : '/';
+    const url = new URL(`http://localhost${target}`);
     const method = request.method ?? 'GET';
     const body = await readBody(request, options.maxBodyBytes ?? 10_485_760);
     if (body === null) {

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { SIGNATURE_HEADER, encodeForm, twilioSignature } from '#adapters/telephony/twilio-protocol';
 import { METADATA_LIMITS } from '#schemas/metadata';
-import { CALLS, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
+import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const HOOKS = '/api/v1/webhooks';
+const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
 const AGENT = 'agt_01HXK8Z3MNPQRS';
 /** Accepted creates are scheduled years ahead, so nothing they start moves while the properties run. */
 const LATER = '2030-06-17T09:00:00Z';
@@ -305,6 +306,12 @@ describe('hostile input on every route', () => {
             overrideFirstMessage: answer.body.overrideFirstMessage,
           });
           expect(Buffer.byteLength(JSON.stringify(answer.body.metadata))).toBeLessThanOrEqual(METADATA_LIMITS.bytes);
+          // A body may still make an immediate call (a repeated key, `"scheduledFor": null`): let it
+          // finish, so that nothing moves in the table while the next requests are judged.
+          if (answer.body.status !== 'scheduled') {
+            await callReaches(api, answer.body.id, TERMINAL, 60_000);
+            snapshot = undefined;
+          }
         }
       }),
       { ...params, numRuns: 100 },
@@ -477,7 +484,15 @@ describe('hostile input on every route', () => {
           .map(([parts]) => `/simulator/2010-04-01/Accounts/${parts.join('/')}`),
         fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/simulator/${parts.join('/')}`),
         fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join('/')}`),
-        fc.constantFrom('/api/v1/openapi.json', '/api/v1/openapi.json?x=1', '/', '/api/v1', '/telephony/twilio/'),
+        fc.constantFrom(
+          '/api/v1/openapi.json',
+          '/api/v1/openapi.json?x=1',
+          '/',
+          '//',
+          '/simulator/..//',
+          '/api/v1',
+          '/telephony/twilio/',
+        ),
       ),
       body: fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }),
       authorization: fc.option(

@@ -77,50 +77,74 @@ export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
 }
 
 /**
- * The JSON body as sent (decoded by httpBody). An empty or non-JSON body, one nested deeper than REQUEST_LIMITS.jsonDepth,
- * or one that uses `__proto__` as a key (a copy of the object would silently drop it, or worse) is
- * a 400 that says so.
+ * The JSON body as sent (decoded by httpBody). A 400 `invalid_json` that says why, for a body that
+ * is empty, not JSON, nested deeper than REQUEST_LIMITS.jsonDepth (checked before parsing, so no
+ * input can exhaust the parser's stack), or that repeats a key in one object (JSON.parse would keep
+ * the last silently, so two readers of the same body could disagree) or uses `__proto__` as a key
+ * (a copy of the object would drop it, or worse).
  */
 export function jsonBody(event: Pick<ApiEvent, 'body'>): unknown {
   const raw = event.body ?? '';
   if (raw.trim() === '') {
     throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
   }
-  if (jsonDepth(raw) > REQUEST_LIMITS.jsonDepth) {
+  const shape = scanJson(raw);
+  if (shape.depth > REQUEST_LIMITS.jsonDepth) {
     throw invalidRequest(
       'invalid_json',
       `The request body nests objects and arrays more than ${REQUEST_LIMITS.jsonDepth} levels deep.`,
     );
   }
-  let prototypeKey = false;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw, (key, value: unknown) => {
-      if (key === '__proto__') prototypeKey = true;
-      return value;
-    });
+    parsed = JSON.parse(raw);
   } catch {
     throw invalidRequest('invalid_json', 'The request body is not valid JSON.');
   }
-  if (prototypeKey) throw invalidRequest('invalid_json', 'The request body may not use "__proto__" as a key.');
+  if (shape.badKey !== null) {
+    const why = shape.badKey.kind === 'prototype' ? 'may not use "__proto__" as a key' : 'repeats the key';
+    throw invalidRequest(
+      'invalid_json',
+      `The request body ${why} ${JSON.stringify(shape.badKey.key.slice(0, 64))} in one object.`,
+    );
+  }
   return parsed;
 }
 
-/** The deepest nesting of objects and arrays in JSON text, counted without parsing it. */
-function jsonDepth(text: string): number {
-  let depth = 0;
+/**
+ * One pass over JSON text, without building it: the deepest nesting of objects and arrays, and the
+ * first key that is `__proto__` or repeats within its object. Meant for text JSON.parse accepts;
+ * for other text the answer is meaningless but harmless.
+ */
+function scanJson(text: string): { depth: number; badKey: { kind: 'prototype' | 'repeated'; key: string } | null } {
+  const objects: Array<{ keys: Set<string>; expectKey: boolean } | null> = [];
   let deepest = 0;
-  let inString = false;
+  let badKey: { kind: 'prototype' | 'repeated'; key: string } | null = null;
   for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c) i++;
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) inString = true;
-    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (char === 0x7d || char === 0x5d) depth--;
+    const char = text[i];
+    const top = objects.at(-1);
+    if (char === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (top?.expectKey && badKey === null) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(start, i + 1)) as string;
+        } catch {
+          continue;
+        }
+        if (key === '__proto__') badKey = { kind: 'prototype', key };
+        else if (top.keys.has(key)) badKey = { kind: 'repeated', key };
+        top.keys.add(key);
+      }
+    } else if (char === '{' || char === '[') {
+      objects.push(char === '{' ? { keys: new Set(), expectKey: true } : null);
+      deepest = Math.max(deepest, objects.length);
+    } else if (char === '}' || char === ']') objects.pop();
+    else if (char === ':' && top) top.expectKey = false;
+    else if (char === ',' && top) top.expectKey = true;
   }
-  return deepest;
+  return { depth: deepest, badKey };
 }
 
 export function header(event: ApiEvent, name: string): string | undefined {
