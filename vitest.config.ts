@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // Each test file runs in its own process, so each can run its own local stack.
     pool: 'forks',
+    // Most files wait on emulators and simulated phone calls, not on the CPU: three at a time
+    // keep a 2-core machine busy (docs/testing.md).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
