@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { apiKeyHint, generateApiKey, hashApiKey } from '#domain/api-key';
 import { invalidRequest } from '#domain/errors';
+import { DIRECTORY_ID_PATTERN } from '#domain/ids';
 import { disallowedCharacter } from '#domain/text';
 import { toTimestamp } from '#domain/time';
 import type { KeyMode } from '#schemas/call';
@@ -15,10 +16,8 @@ export interface DirectoryDeps {
   clock: Clock;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
 function checkId(id: string, field: string): string {
-  if (!ID_PATTERN.test(id))
+  if (!DIRECTORY_ID_PATTERN.test(id))
     throw invalidRequest('invalid_id', `${field} may use only letters, digits, _ and -, up to 64 characters.`, field);
   return id;
 }
