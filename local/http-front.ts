@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import type { ApiRoute } from '../functions/handlers/routes.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { loggedFailure } from '../functions/handlers/batch-failures.ts';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Authorizer = (
@@ -43,7 +44,7 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   // off by Node's 16 KB default for the request line and headers.
   const server = createServer({ maxHeaderSize: 65_536 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
-      console.error('Local HTTP front failed to handle a request', error);
+      console.error('Local HTTP front failed to handle a request', loggedFailure(error));
       send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
   });

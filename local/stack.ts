@@ -26,6 +26,7 @@ import { startScheduleRunner } from './schedule-runner.ts';
 import { startSqsPoller } from './sqs-poller.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './tables.ts';
+import { loggedFailure } from '../functions/handlers/batch-failures.ts';
 
 export interface LocalStackOptions {
   /** Port of the HTTP API; 0 picks a free one. */
@@ -179,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       startScenario: async (sid) => {
         const scenario = simulator
           .runScenario(sid)
-          .catch((error: unknown) => console.error('Simulated call failed', error));
+          .catch((error: unknown) => console.error('Simulated call failed', loggedFailure(error)));
         scenarios.add(scenario);
         void scenario.finally(() => scenarios.delete(scenario));
       },
@@ -256,7 +257,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await resumePendingCalls();
 
     // 10. An emulator that dies is reported in one line. moto keeps everything in memory, so it is
-    //     restarted on its port and given back its queues, schedule group and pending calls;
+    //     restarted on its port and given back its queues, schedule group and pending calls (not
+    //     what its queues held: messages waiting for delivery are lost, and calls are re-sent from
+    //     the table; webhook events can be redelivered from the table with the API);
     //     DynamoDB Local holds the data, and without it the stack stops (onFatal).
     let stopped = false;
     const fatal = (message: string) => (options.onFatal ?? console.error)(message);
@@ -267,6 +270,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         console.error(`moto (SQS and Scheduler) ${how}: restarting it and recreating its queues and schedules.`);
         try {
           motoProcess = await startMoto({ port: Number(new URL(emulator.endpoint).port) });
+          // Stopped while it was starting: the stop step already ran, so this one is ours to end.
+          if (stopped) {
+            await motoProcess.stop();
+            return;
+          }
           await ensureQueues(sqs, schedulerClient, new EventBridgeClient({}), options.tableName);
           await resumePendingCalls();
           emulatorDown = false;

@@ -138,15 +138,20 @@ export function startStreamPoller(options: {
   const loop = (async () => {
     const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
     const streamArn = table.Table?.LatestStreamArn as string;
+    // Where to begin applies to the shards there at start; a shard that opens later is read from
+    // its beginning, as Lambda reads child shards, so none of its records is skipped.
+    let firstLook = true;
     while (running) {
       try {
         const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        const from = firstLook ? options.from : 'TRIM_HORIZON';
+        firstLook = false;
         for (const { ShardId } of StreamDescription?.Shards ?? []) {
           const shardId = ShardId as string;
           let shard = shards.get(shardId);
           if (!shard) {
             const { ShardIterator } = await streams.send(
-              new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: options.from }),
+              new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: from }),
             );
             shard = { iterator: ShardIterator, pending: [], size: BATCH_SIZE, failures: 0 };
             shards.set(shardId, shard);

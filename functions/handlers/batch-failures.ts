@@ -74,10 +74,16 @@ export function describeFailure(error: unknown): FailureDescription {
 
 /**
  * What a log line says about an error: its masked description (describeFailure) and its stack
- * frames without the first line, which repeats the unmasked message.
+ * frames (only the `at …` lines: the rest of a stack repeats the unmasked message, every line of it).
  */
 export function loggedFailure(error: unknown): FailureDescription & { stackFrames?: string } {
-  const frames = error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined;
+  const frames =
+    error instanceof Error
+      ? error.stack
+          ?.split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .join('\n')
+      : undefined;
   return { ...describeFailure(error), ...(frames ? { stackFrames: frames } : {}) };
 }
 

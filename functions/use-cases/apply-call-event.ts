@@ -9,12 +9,18 @@ import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
+import { afterWrite } from './after-write.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface CallEventDeps extends DispatchDeps {
   calls: CallRepository;
   limits: CallTimingLimits;
+  /**
+   * Told when a retry, already written, could not be sent on its way in time (after-write.ts):
+   * the report is still answered as applied, and the call's watchdog makes the reconciler send it.
+   */
+  onDispatchFailed?: (callId: string, error: unknown) => void;
 }
 
 export interface CallEventReport {
@@ -44,7 +50,10 @@ export async function applyCallEvent(
     const next = nextState(call, report, deps.clock.now(), deps.limits);
     if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
     const written = await deps.calls.update(next, call);
-    if (written.status === 'scheduled') await dispatchCall(deps, written);
+    if (written.status === 'scheduled') {
+      const failure = await afterWrite(() => dispatchCall(deps, written));
+      if (failure !== null) deps.onDispatchFailed?.(written.id, failure);
+    }
     return 'applied';
   });
 }

@@ -1,4 +1,4 @@
-import { currentAttempt, markLost, reportDeadline } from '#domain/call-lifecycle';
+import { currentAttempt, markLost, reportDeadline, watchdogAt } from '#domain/call-lifecycle';
 import { awaitsDial, holdsSlot } from '#domain/call-status-machine';
 import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
@@ -106,10 +106,10 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
 
 /** Looks again one grace period from now, without disturbing a dialer or webhook mid-write. */
 async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
-  await deps.calls.touchWatchdog(
-    call,
-    toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000)),
-  );
+  const soon = toTimestamp(new Date(deps.clock.now().getTime() + deps.limits.watchdogGraceSeconds * 1000));
+  // A scheduled call just sent on its way is next worth a look once it is due, not every grace period.
+  const due = watchdogAt(call, deps.limits);
+  await deps.calls.touchWatchdog(call, due !== null && due > soon ? due : soon);
 }
 
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {

@@ -12,7 +12,9 @@ export const CONFLICT_ATTEMPTS = 5;
  * Runs `work` (which reads what it needs afresh, judges it and writes conditionally) and runs it
  * again when its write lost a race (ConcurrentModificationError), up to `attempts` times in all.
  * Resolves with what `work` returned. Rejects with any other error of `work` at once, and with
- * the last ConcurrentModificationError once every attempt lost: never gives up silently.
+ * the last ConcurrentModificationError once every attempt lost: never gives up silently. Between
+ * attempts it waits a little, at random (10–50 ms times the attempt), so that writers colliding on
+ * the same item (many calls of one account ending at once share its slot counter) fall apart.
  */
 export async function retryOnConflict<T>(
   work: (attempt: number) => Promise<T>,
@@ -24,5 +26,6 @@ export async function retryOnConflict<T>(
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError) || attempt >= options.attempts) throw error;
     }
+    await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 40) * attempt));
   }
 }

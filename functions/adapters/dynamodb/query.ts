@@ -3,6 +3,25 @@ import { keys } from './table-design.ts';
 
 export type Item = Record<string, unknown>;
 
+/** Told about an item a reader skipped because it cannot be read (its key, and why). */
+export type OnUnreadableItem = (key: string, error: unknown) => void;
+
+/**
+ * The items `read` accepts. One unreadable item (written by another version of the code, or by
+ * hand) must not stop every reader of its neighbours: it is skipped and reported by its key.
+ */
+export function readableItems<T>(items: Item[], read: (item: Item) => T, onUnreadable: OnUnreadableItem): T[] {
+  const readable: T[] = [];
+  for (const item of items) {
+    try {
+      readable.push(read(item));
+    } catch (error) {
+      onUnreadable(`${String(item.pk)}|${String(item.sk)}`, error);
+    }
+  }
+  return readable;
+}
+
 /** DynamoDB returns at most this many items per Query page that we ask for. */
 const QUERY_PAGE_LIMIT = 1000;
 

@@ -2,14 +2,18 @@ import type { QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { StoredCall } from '#schemas/call';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import { fromCallItem } from './call-items.ts';
-import { queryAll, type Item } from './query.ts';
+import { queryAll, readableItems, type Item, type OnUnreadableItem } from './query.ts';
 import { RECONCILER_INDEX, watchdogShards } from './table-design.ts';
 
-/** Unfinished calls, read from the shards of the reconciler's sparse index. */
+/**
+ * Unfinished calls, read from the shards of the reconciler's sparse index. An item that is not a
+ * readable call is skipped and reported (`onUnreadable`), so that it cannot stop every run.
+ */
 export class DynamoDbReconcilerQueries implements ReconcilerQueries {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly onUnreadable: OnUnreadableItem = () => undefined,
   ) {}
 
   async listWatchdogDue(now: string, limit: number): Promise<StoredCall[]> {
@@ -25,9 +29,7 @@ export class DynamoDbReconcilerQueries implements ReconcilerQueries {
         ),
       ),
     );
-    return perShard
-      .flat()
-      .map(fromCallItem)
+    return readableItems(perShard.flat(), fromCallItem, this.onUnreadable)
       .sort((a, b) => ((a.watchdogAt ?? '') < (b.watchdogAt ?? '') ? -1 : 1))
       .slice(0, limit);
   }
@@ -42,7 +44,7 @@ export class DynamoDbReconcilerQueries implements ReconcilerQueries {
         }),
       ),
     );
-    return perShard.flat().map(fromCallItem);
+    return readableItems(perShard.flat(), fromCallItem, this.onUnreadable);
   }
 
   private query(input: Omit<QueryCommand['input'], 'TableName' | 'IndexName'>, atMost = Infinity): Promise<Item[]> {

@@ -17,7 +17,7 @@ import {
 import type { WebhookStore } from '#ports/webhooks';
 import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure } from './client.ts';
-import { queryAccountItems } from './query.ts';
+import { queryAccountItems, readableItems, type OnUnreadableItem } from './query.ts';
 import { TABLE, keys } from './table-design.ts';
 
 /** Events, attempts and delivery marks are kept 30 days. */
@@ -31,6 +31,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told about an endpoint item that cannot be read; it is skipped. */
+    private readonly onUnreadable: OnUnreadableItem = () => undefined,
   ) {}
 
   private expiry = () => ({ [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + RETENTION_SECONDS });
@@ -58,7 +60,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
 
   async listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]> {
     const items = await queryAccountItems(this.db, this.tableName, accountId, 'WEBHOOK#');
-    return items.map((item) => StoredWebhookEndpointSchema.parse(item));
+    // An endpoint item this code cannot read is skipped, so it cannot hold up the account's events.
+    return readableItems(items, (item) => StoredWebhookEndpointSchema.parse(item), this.onUnreadable);
   }
 
   async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> {

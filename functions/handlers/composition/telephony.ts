@@ -7,6 +7,8 @@ import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
 import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
+import { loggedFailure } from '../batch-failures.ts';
+import { logger } from '../logger.ts';
 
 /** Providers, pacing and timing, for the functions that dial and follow calls. */
 export const telephonyEnv = parseEnv(TelephonyEnvSchema, process.env);
@@ -52,7 +54,16 @@ export const limits: CallTimingLimits = {
   watchdogGraceSeconds: telephonyEnv.WATCHDOG_GRACE_SECONDS,
 };
 
-export const callEventDeps = { ...dispatchDeps, calls, limits };
+export const callEventDeps = {
+  ...dispatchDeps,
+  calls,
+  limits,
+  onDispatchFailed: (callId: string, error: unknown) =>
+    logger.error('A retry could not be dispatched; the reconciler will dispatch it', {
+      callId,
+      ...loggedFailure(error),
+    }),
+};
 
 export const dialDeps = {
   ...callEventDeps,

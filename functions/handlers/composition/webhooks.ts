@@ -3,11 +3,18 @@ import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
 import { DnsWebhookUrlPolicy } from '#adapters/http/webhook-url-policy';
 import { SqsDeliveryQueue } from '#adapters/sqs/delivery-queue';
 import { WebhooksEnvSchema, parseEnv } from '#schemas/env';
+import { loggedFailure } from '../batch-failures.ts';
+import { logger } from '../logger.ts';
 import { clock, db, tableEnv } from './table.ts';
 
 /** Webhook endpoints, events and the delivery queue. */
 export const webhooksEnv = parseEnv(WebhooksEnvSchema, process.env);
-export const webhooks = new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME);
+export const webhooks = new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME, (key, error) =>
+  logger.error('Skipped a webhook endpoint item that cannot be read; fix or delete it', {
+    key,
+    ...loggedFailure(error),
+  }),
+);
 export const deliveryQueue = new SqsDeliveryQueue(
   new SQSClient({}),
   webhooksEnv.DELIVERY_QUEUE_URL,
