@@ -9,8 +9,10 @@ export default defineConfig({
     // Most files wait on emulators and simulated phone calls, not on the CPU: three at a time
     // keep a 2-core machine busy (docs/testing.md).
     maxWorkers: 3,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Hang guards, not timing claims: a loaded 2-core machine (two suites at once) takes minutes
+    // to bundle every function or synthesize the app, and no test asserts how long anything took.
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });

@@ -36,7 +36,7 @@ function campaign(args: string[], baseUrl: string, apiKey: string): Run {
 
 const progressLines = (output: string) => output.split('\n').filter((line) => PROGRESS_LINE.test(line)).length;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -204,7 +204,7 @@ describe('npm run campaign', () => {
     expect(repeated.output()).toContain('scheduled now       0\n');
     expect(repeated.output()).toContain(`already scheduled   ${CONTACTS}\n`);
     expect(await campaignCalls()).toHaveLength(CONTACTS);
-  }, 90_000);
+  }, 300_000);
 
   it("status counts the campaign's calls by status", async () => {
     const result = run(['status', '--campaign', 'spring-2030']);

@@ -123,7 +123,7 @@ async function coldStart(handler: string, env: Record<string, string>): Promise<
     await promisify(execFile)(
       process.execPath,
       ['--input-type=module', '-e', script, pathToFileURL(bundleOf(handler)).href],
-      { env, timeout: 30_000 },
+      { env, timeout: 120_000 },
     );
     return null;
   } catch (error) {
@@ -153,7 +153,7 @@ describe.each([
   { stage: 'prod', simulator: 'without the carrier simulator' },
 ] as const)('each function of the $stage stack ($simulator)', ({ stage }) => {
   it('initialises with only the variables its construct declares and those the Lambda runtime sets', {
-    timeout: 180_000,
+    timeout: 600_000,
   }, async () => {
     const functions = functionsOf(stage);
     const deployed = HANDLER_NAMES.filter((name) => name !== 'carrier-simulator' || STAGES[stage].carrierSimulator);

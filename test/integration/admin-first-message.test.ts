@@ -88,5 +88,5 @@ describe('npm run admin -- create-agent', () => {
     expect((await directory.getAgent('acc_admin', 'agt_good'))?.defaultFirstMessage).toBe(
       'Hi,\tthis is Aria.\nHow are you?',
     );
-  }, 60_000);
+  }, 300_000);
 });

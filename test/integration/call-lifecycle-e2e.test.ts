@@ -103,7 +103,7 @@ describe('calls through the local pipeline', () => {
     const waiting = await callReaches(api, id, ['scheduled'], 20_000);
     expect(waiting.retryCount).toBe(1);
     expect(waiting.attempts[0]).toMatchObject({ attempt: 1, status: 'no_answer', endReason: 'no_answer' });
-    const call = await callReaches(api, id, TERMINAL, 30_000);
+    const call = await callReaches(api, id, TERMINAL, 60_000);
     expect(call).toMatchObject({ status: 'no_answer', endReason: 'no_answer', retryCount: 2, maxRetries: 2 });
     expect(call.attempts.map((a: { attempt: number; status: string }) => [a.attempt, a.status])).toEqual([
       [1, 'no_answer'],

@@ -65,5 +65,5 @@ describe('a frozen queue and scheduler during a create', () => {
       'the scheduled call to get its schedule',
     );
     expect((await api.request('GET', `${CALLS}/${scheduled.body.id}`)).body.status).toBe('scheduled');
-  }, 120_000);
+  }, 300_000);
 });

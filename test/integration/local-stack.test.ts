@@ -19,7 +19,7 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [TSX, script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, LOCAL_DATA_DIR: join(dir, 'data'), ...env },
-    timeout: 60_000,
+    timeout: 180_000,
   });
 }
 
@@ -146,7 +146,7 @@ async function expectStoppedCleanly(stack: RunningStack, pids: number[], code = 
 }
 
 describe('npm start', () => {
-  it('stops every process it started on Ctrl-C, in one line', { timeout: 180_000 }, async () => {
+  it('stops every process it started on Ctrl-C, in one line', { timeout: 300_000 }, async () => {
     const stack = await npmStart();
     const { pid, emulatorPids } = stack.state();
     expect(emulatorPids).toHaveLength(2);
@@ -157,7 +157,7 @@ describe('npm start', () => {
   });
 
   it('restarts moto when it dies, with its queues, so a call still completes; SIGTERM then stops everything', {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async () => {
     const stack = await npmStart();
     const api = stack.state().apiUrl;
@@ -197,7 +197,7 @@ describe('npm start', () => {
     expect(stack.output.stderr.trim().split('\n')).toHaveLength(2);
   });
 
-  it('stops cleanly, in one line, when DynamoDB Local dies', { timeout: 180_000 }, async () => {
+  it('stops cleanly, in one line, when DynamoDB Local dies', { timeout: 300_000 }, async () => {
     const stack = await npmStart();
     const { pid, emulatorPids } = stack.state();
     process.kill(emulatorPids[0] as number, 'SIGKILL');

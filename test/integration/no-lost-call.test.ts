@@ -68,7 +68,7 @@ describe('no call is lost when status callbacks are', () => {
       expect(call.endReason).not.toBe('dial_timeout');
     }
     await eventually(accountSlots, (slots) => slots === 0, 10_000, 'the slot counter to return to zero');
-  }, 120_000);
+  }, 300_000);
 
   it('repairs a slot counter that drifted', async () => {
     await createDocumentClient().send(

@@ -208,7 +208,7 @@ describe('a poison record never blocks a pipeline', () => {
       ),
       { numRuns: 15 },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('the dialer handles or parks every well-formed message, whatever its values: a batch never fails for its content', async () => {
     const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
@@ -229,7 +229,7 @@ describe('a poison record never blocks a pipeline', () => {
       }),
       { numRuns: 30 },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('the delivery function parks every unreadable message in its dead-letter queue and delivers the good one in the same batch', async () => {
     const call = await place({});
@@ -275,7 +275,7 @@ describe('a poison record never blocks a pipeline', () => {
       ),
       { numRuns: 10 },
     );
-  }, 120_000);
+  }, 300_000);
 
   describe('the events function', () => {
     let handler: StreamHandler;
@@ -398,7 +398,7 @@ describe('a poison record never blocks a pipeline', () => {
         }),
         { numRuns: 40 },
       );
-    }, 120_000);
+    }, 300_000);
   });
 
   it("one account's poison calls never stop another account's SessionEnded, and are parked with their keys", async () => {
@@ -475,7 +475,7 @@ describe('a poison record never blocks a pipeline', () => {
     } finally {
       await otherReceiver.stop();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a queue consumer parks at once only what retrying cannot fix, reports the rest for another delivery, and loses nothing when parking fails', async () => {
     const { QueueUrl: deadLetterQueue } = await sqs().send(

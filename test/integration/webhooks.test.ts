@@ -163,7 +163,7 @@ describe('customer webhooks', () => {
 
   it('does not call a no-answer that will be retried "ended"', async () => {
     const id = await place('+15005550102', { maxRetries: 1, retryDelayMinutes: 1 });
-    await callReaches(api, id, ['no_answer'], 30_000);
+    await callReaches(api, id, ['no_answer'], 60_000);
     await eventually(
       async () => eventsOf(receiver, id, 'SessionEnded'),
       (events) => events.length === 1,

@@ -26,7 +26,7 @@ describe('the Python SDK', () => {
     expect(output).toMatch(/^OK$/m);
     expect(output).not.toMatch(/skipped/);
     expect(output).toMatch(/test_batch_scheduling_script .* ok$/m);
-  }, 120_000);
+  }, 300_000);
 
   it("keeps the reference's Python examples verbatim", () => {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.py'));

@@ -104,7 +104,7 @@ export function minutesFromNow(minutes: number): string {
 export async function eventually<T>(
   probe: () => Promise<T>,
   check: (value: T) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -118,7 +118,7 @@ export async function eventually<T>(
 }
 
 /** Polls a call until it reaches one of `statuses`. */
-export async function callReaches(api: TestApi, id: string, statuses: string[], timeoutMs = 20_000, key?: string) {
+export async function callReaches(api: TestApi, id: string, statuses: string[], timeoutMs = 60_000, key?: string) {
   const response = await eventually(
     () => api.request('GET', `${CALLS}/${id}`, key ? { key } : {}),
     (r) => statuses.includes(r.body?.status),
