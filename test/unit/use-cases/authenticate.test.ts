@@ -41,7 +41,7 @@ describe('authenticate', () => {
     await authenticate(remembered, `Bearer ${secret}`);
     await authenticate(remembered, `Bearer ${secret}`);
     // A well-formed key nobody issued (built here, so that no key-shaped literal sits in the repo).
-    const unknownKey = `vsnp_live_${'Unknown'.repeat(4)}12`;
+    const unknownKey = `vsnp_live_${'UnknownKey'.repeat(3)}12`;
     await authenticate(remembered, `Bearer ${unknownKey}`);
     await authenticate(remembered, `Bearer ${unknownKey}`);
     expect(reads).toBe(2);
