@@ -100,8 +100,9 @@ describe('calls through the local pipeline', () => {
 
   it('retries a call nobody answers, then ends no_answer with three attempts', async () => {
     const { id } = await create({ toNumber: '+15005550102', maxRetries: 2, retryDelayMinutes: 1 });
+    // A loaded machine may first see it waiting for its second retry: the first is what matters here.
     const waiting = await callReaches(api, id, ['scheduled'], 20_000);
-    expect(waiting.retryCount).toBe(1);
+    expect(waiting.retryCount).toBeGreaterThanOrEqual(1);
     expect(waiting.attempts[0]).toMatchObject({ attempt: 1, status: 'no_answer', endReason: 'no_answer' });
     const call = await callReaches(api, id, TERMINAL, 60_000);
     expect(call).toMatchObject({ status: 'no_answer', endReason: 'no_answer', retryCount: 2, maxRetries: 2 });
