@@ -29,11 +29,29 @@ export interface TelephonyProvider {
 /** Live keys' calls go to the real provider; test keys' calls always go to the simulator. */
 export type TelephonyProviders = Record<KeyMode, TelephonyProvider>;
 
-/** The provider account's calls-per-second limit, shared by every dialer. */
+/**
+ * A place in the queue of provider requests: the call may be dialed at any moment in
+ * [`sendAt`, `sendBy`), a window of the provider's calls-per-second budget held for it alone.
+ * A dialer that reaches the gate at or after `sendBy` has lost its place and takes a new one.
+ */
+export interface SendReservation {
+  sendAt: Date;
+  sendBy: Date;
+}
+
+/**
+ * The provider account's calls-per-second limit, shared by every dialer of every Lambda. With a
+ * limit of N calls/s, no calendar second (UTC) holds more than N reservations, for one caller or
+ * ten thousand. Twilio queues API calls beyond an account's CPS (1 by default) rather than
+ * refusing them, and bursts come out uneven
+ * (https://support.twilio.com/hc/en-us/articles/223180028-How-fast-can-I-place-or-receive-phone-calls-with-Twilio),
+ * so holding the limit ourselves keeps `initiatedAt` true and the waiting queue ours.
+ */
 export interface CallRateLimiter {
   /**
-   * Reserves a moment to place one call, between `now` and `now + maxWaitMs`; null when none
-   * is free that soon.
+   * Takes the next free place for `mode` at or after `now`, in one atomic write: callers are
+   * ordered, none waits on another's failure. The place may lie far ahead when many calls are
+   * due at once (60 calls at 1 call/s: the last one a minute ahead).
    */
-  reserve(mode: KeyMode, now: Date, maxWaitMs: number): Promise<Date | null>;
+  reserve(mode: KeyMode, now: Date): Promise<SendReservation>;
 }

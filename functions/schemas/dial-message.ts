@@ -12,6 +12,12 @@ const DialMessageFields = z.object({
    * telephony slots, or for a moment within the provider's calls-per-second budget. Sets the backoff.
    */
   waits: z._default(z.int(), 0),
+  /**
+   * The place in the provider's calls-per-second queue this message holds, when the dialer put it
+   * back to wait for it: dial in [`sendAt`, `sendBy`). A place that has passed is given up.
+   */
+  sendAt: z.optional(z.iso.datetime({ offset: true })),
+  sendBy: z.optional(z.iso.datetime({ offset: true })),
 });
 
 /**

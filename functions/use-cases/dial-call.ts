@@ -5,7 +5,7 @@ import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
-import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
+import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
@@ -27,20 +27,20 @@ export type DialOutcome =
   | { result: 'later'; delaySeconds: number; message: DialMessage; reason: string };
 
 /**
- * Longest the dialer waits in-process, rather than re-queueing, for a due time or for a moment within
- * the calls-per-second budget.
+ * Longest the dialer waits in-process, rather than re-queueing, for a due time or for its place in
+ * the calls-per-second queue. A message put back for a place returns 1–2 s before it (SQS delays
+ * are whole seconds), inside this bound.
  */
-const MAX_IN_PROCESS_WAIT_MS = 1500;
+const MAX_IN_PROCESS_WAIT_MS = 2000;
 const MAX_QUEUE_DELAY_SECONDS = 900;
+/** A held place longer than this is not one the limiter gave: it is ignored (milliseconds). */
+const MAX_PLACE_LENGTH_MS = 60_000;
+/** Places taken in one handling when the dialer keeps reaching the gate after its place passed. */
+const MAX_PLACES_PER_HANDLING = 3;
 
 /** Back-off for a call waiting for one of its account's telephony slots: 2, 4, 8 … 60 seconds. */
 export function slotBackoffSeconds(waits: number): number {
   return Math.min(60, 2 ** Math.min(waits + 1, 6));
-}
-
-/** Back-off for a call that found the provider's calls-per-second budget spent: 1, 2 … 5 seconds. */
-export function rateBackoffSeconds(waits: number): number {
-  return Math.min(5, 1 + waits);
 }
 
 /**
@@ -57,7 +57,9 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   }
   if (waitMs > 0) await deps.sleep(waitMs);
 
-  // 2–5 read, judge and write the call; a lost race means reading it again and judging afresh.
+  // 2–5 read, judge and write the call; a lost race means reading it again and judging afresh,
+  // keeping the calls-per-second place already taken.
+  let place = heldPlace(message, deps.clock.now());
   const gate = await retryOnConflict(async (): Promise<DialOutcome | { won: StoredCall }> => {
     // 2. Only the attempt the message is for, of a call that still waits to be dialed.
     let call = await deps.calls.getById(message.callId);
@@ -76,15 +78,13 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
     }
 
-    // 4. Respect the provider account's calls-per-second limit, shared by every dialer.
-    const dialAt = await deps.rateLimiter.reserve(queued.keyMode, deps.clock.now(), MAX_IN_PROCESS_WAIT_MS);
-    if (!dialAt)
-      return await wait(deps, queued, message, rateBackoffSeconds(message.waits), 'calls-per-second limit reached');
-    const rateWait = dialAt.getTime() - deps.clock.now().getTime();
-    if (rateWait > 0) await deps.sleep(rateWait);
+    // 4. A place in the provider's calls-per-second queue, and the moment inside it.
+    const moment = await sendMoment(deps, queued.keyMode, place);
+    place = moment.place;
+    if (!('at' in moment)) return await holdPlace(deps, queued, message, moment.place);
 
     // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
-    const started = startDial(queued, deps.clock.now(), deps.newConversationId(), deps.limits);
+    const started = startDial(queued, moment.at, deps.newConversationId(), deps.limits);
     if (!started) return { result: 'dropped', reason: `call is ${queued.status}` };
     try {
       return { won: await deps.calls.update(started, queued) };
@@ -97,6 +97,56 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   });
   // 6. Only the gate's winner talks to the provider, once, outside the retry above.
   return 'won' in gate ? placeCall(deps, gate.won) : gate;
+}
+
+/** The place a message holds, while it has not passed and looks like one the limiter gave. */
+function heldPlace(message: DialMessage, now: Date): SendReservation | null {
+  if (!message.sendAt || !message.sendBy) return null;
+  const sendAt = new Date(message.sendAt);
+  const sendBy = new Date(message.sendBy);
+  const length = sendBy.getTime() - sendAt.getTime();
+  if (length <= 0 || length > MAX_PLACE_LENGTH_MS || sendBy <= now) return null;
+  return { sendAt, sendBy };
+}
+
+/**
+ * Waits for the held place, or takes one, and returns the moment to stamp as `initiatedAt`: always
+ * inside the place, so no second of the provider's budget holds more calls than its limit. A place
+ * too far ahead to wait for in-process comes back without a moment, to be held on the queue.
+ */
+async function sendMoment(
+  deps: DialDeps,
+  mode: StoredCall['keyMode'],
+  held: SendReservation | null,
+): Promise<{ place: SendReservation; at: Date } | { place: SendReservation }> {
+  let place = held;
+  for (let taken = 0; taken < MAX_PLACES_PER_HANDLING; taken++) {
+    if (!place || place.sendBy <= deps.clock.now()) place = await deps.rateLimiter.reserve(mode, deps.clock.now());
+    const aheadMs = place.sendAt.getTime() - deps.clock.now().getTime();
+    if (aheadMs > MAX_IN_PROCESS_WAIT_MS) return { place };
+    if (aheadMs > 0) await deps.sleep(aheadMs);
+    const at = deps.clock.now();
+    if (at < place.sendBy) return { place, at };
+    // A loaded machine woke past its place: the place is given up, never overrun.
+    place = null;
+  }
+  // Late every time: hold a fresh place on the queue rather than spin here.
+  return { place: await deps.rateLimiter.reserve(mode, deps.clock.now()) };
+}
+
+/** The call stays queued and its message comes back 1–2 s before its place, holding it. */
+async function holdPlace(
+  deps: DialDeps,
+  call: StoredCall,
+  message: DialMessage,
+  place: SendReservation,
+): Promise<DialOutcome> {
+  const aheadSeconds = Math.floor((place.sendAt.getTime() - deps.clock.now().getTime()) / 1000);
+  const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, aheadSeconds - 1));
+  const lookAgainAt = new Date(place.sendBy.getTime() + deps.limits.watchdogGraceSeconds * 1000);
+  await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
+  const holding = { ...message, sendAt: place.sendAt.toISOString(), sendBy: place.sendBy.toISOString() };
+  return later(holding, delaySeconds, 'waiting for its place in the calls-per-second queue');
 }
 
 /**

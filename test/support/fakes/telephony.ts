@@ -1,5 +1,11 @@
 import type { ProviderEvent } from '#domain/call-lifecycle';
-import type { CallRateLimiter, PlaceCallRequest, PlaceCallResult, TelephonyProvider } from '#ports/telephony';
+import type {
+  CallRateLimiter,
+  PlaceCallRequest,
+  PlaceCallResult,
+  SendReservation,
+  TelephonyProvider,
+} from '#ports/telephony';
 import type { KeyMode } from '#schemas/call';
 
 /**
@@ -34,14 +40,28 @@ export class FakeTelephonyProvider implements TelephonyProvider {
   }
 }
 
-/** The provider's calls-per-second budget: a moment now while `open`, none otherwise. */
+/**
+ * The provider's calls-per-second queue, as the DynamoDB limiter keeps it: `callsPerSecond` places
+ * in each UTC second, given in order. `reservations` records every place given.
+ */
 export class FakeRateLimiter implements CallRateLimiter {
-  open = true;
-  readonly reservations: KeyMode[] = [];
+  callsPerSecond = 1000;
+  readonly reservations: Array<SendReservation & { mode: KeyMode }> = [];
+  private readonly nextPlace = new Map<KeyMode, number>();
 
-  async reserve(mode: KeyMode, now: Date): Promise<Date | null> {
-    if (!this.open) return null;
-    this.reservations.push(mode);
-    return now;
+  async reserve(mode: KeyMode, now: Date): Promise<SendReservation> {
+    const firstPlaceNow = Math.floor(now.getTime() / 1000) * this.callsPerSecond;
+    const place = Math.max(firstPlaceNow, this.nextPlace.get(mode) ?? 0);
+    this.nextPlace.set(mode, place + 1);
+    const second = Math.floor(place / this.callsPerSecond);
+    const reservation = { sendAt: new Date(second * 1000), sendBy: new Date((second + 1) * 1000) };
+    this.reservations.push({ mode, ...reservation });
+    return reservation;
+  }
+
+  /** Gives away the next `count` places of `mode` from `now`, as a burst of other dialers would. */
+  async takeAhead(mode: KeyMode, now: Date, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) await this.reserve(mode, now);
+    this.reservations.splice(-count, count);
   }
 }

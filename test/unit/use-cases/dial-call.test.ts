@@ -3,7 +3,8 @@ import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import { DialMessageSchema, type DialMessage } from '#schemas/dial-message';
 import { dialMessageFor } from '#use-cases/dispatch-call';
-import { dialCall, rateBackoffSeconds, slotBackoffSeconds } from '#use-cases/dial-call';
+import { dialCall, slotBackoffSeconds } from '#use-cases/dial-call';
+import type { SendReservation } from '#ports/telephony';
 import { aCall } from '../../support/calls.ts';
 import { fakeCallWorld } from '../../support/fakes/call-world.ts';
 
@@ -77,15 +78,61 @@ describe('dialCall', () => {
     expect(Date.parse(stored?.watchdogAt ?? '')).toBeGreaterThan(Date.parse(call.watchdogAt ?? ''));
   });
 
-  it('backs off without dialing when the calls-per-second budget is spent', async () => {
-    const { deps, provider, rateLimiter, message } = await queuedCall();
-    rateLimiter.open = false;
-    expect(await dialCall(deps, message)).toMatchObject({
-      result: 'later',
-      delaySeconds: rateBackoffSeconds(0),
-      message: { waits: 1 },
-    });
+  it('holds a place far ahead in the calls-per-second queue on the queue, and dials in it when it returns', async () => {
+    const { deps, clock, table, provider, rateLimiter, call, message } = await queuedCall();
+    rateLimiter.callsPerSecond = 1;
+    await rateLimiter.takeAhead('test', clock.now(), 9);
+    const outcome = await dialCall(deps, message);
+    expect(outcome).toMatchObject({ result: 'later', delaySeconds: 8, message: { waits: 0 } });
     expect(provider.placed).toHaveLength(0);
+    const held = outcome.result === 'later' ? outcome.message : message;
+    expect(Date.parse(held.sendBy ?? '') - Date.parse(held.sendAt ?? '')).toBe(1000);
+    // The watchdog waits for the held place, not for the first due time.
+    expect(Date.parse((await table.getById(call.id))?.watchdogAt ?? '')).toBeGreaterThan(Date.parse(held.sendBy ?? ''));
+
+    clock.advance(8.5);
+    expect(await dialCall(deps, held)).toMatchObject({ result: 'dialed' });
+    // No second place was taken: the held one was used, and the call was stamped inside it.
+    expect(rateLimiter.reservations).toHaveLength(1);
+    const initiatedAt = Date.parse((await table.getById(call.id))?.initiatedAt ?? '');
+    expect(initiatedAt).toBeGreaterThanOrEqual(Date.parse(held.sendAt ?? ''));
+    expect(initiatedAt).toBeLessThan(Date.parse(held.sendBy ?? ''));
+  });
+
+  it('gives up a place the dialer woke too late for, and never dials outside a place', async () => {
+    const { deps, clock, table, rateLimiter, call, message } = await queuedCall();
+    rateLimiter.callsPerSecond = 1;
+    await rateLimiter.takeAhead('test', clock.now(), 1);
+    // The machine is slow: every sleep oversleeps by 1.2 s.
+    deps.sleep = async (ms) => clock.advance(ms / 1000 + 1.2);
+    expect(await dialCall(deps, message)).toMatchObject({ result: 'dialed' });
+    // Its first place (the second second) passed while it slept; it took the next one and used it.
+    const [missed, used] = rateLimiter.reservations as unknown as [SendReservation, SendReservation];
+    expect(rateLimiter.reservations).toHaveLength(2);
+    const initiatedAt = Date.parse((await table.getById(call.id))?.initiatedAt ?? '');
+    expect(initiatedAt).toBeGreaterThanOrEqual(missed.sendBy.getTime());
+    expect(initiatedAt).toBeGreaterThanOrEqual(used.sendAt.getTime());
+    expect(initiatedAt).toBeLessThan(used.sendBy.getTime());
+  });
+
+  it('ignores a held place that has passed or that no limiter would give', async () => {
+    const { deps, clock, rateLimiter, message } = await queuedCall();
+    const now = clock.now().getTime();
+    const forged = { ...message, sendAt: new Date(now).toISOString(), sendBy: new Date(now + 3_600_000).toISOString() };
+    expect(await dialCall(deps, forged)).toMatchObject({ result: 'dialed' });
+    expect(rateLimiter.reservations).toHaveLength(1);
+  });
+
+  it('keeps its place when it loses a write race at the gate', async () => {
+    const { deps, table, rateLimiter, message } = await queuedCall();
+    let losses = 0;
+    const update = table.update.bind(table);
+    table.update = async (next, previous) => {
+      if (losses++ < 2) throw new ConcurrentModificationError('Call', next.id);
+      return update(next, previous);
+    };
+    expect(await dialCall(deps, message)).toMatchObject({ result: 'dialed' });
+    expect(rateLimiter.reservations).toHaveLength(1);
   });
 
   it('waits for a slot when another call takes the last one between the check and the gate', async () => {
@@ -93,10 +140,10 @@ describe('dialCall', () => {
     const other = aCall({}, deps.clock.now());
     await table.create(other);
     const reserve = deps.rateLimiter.reserve.bind(deps.rateLimiter);
-    deps.rateLimiter.reserve = async (mode, now, maxWaitMs) => {
+    deps.rateLimiter.reserve = async (mode, now) => {
       deps.rateLimiter.reserve = reserve;
       await dialCall(deps, dialMessageFor(other));
-      return reserve(mode, now, maxWaitMs);
+      return reserve(mode, now);
     };
     expect(await dialCall(deps, message)).toMatchObject({ result: 'later', reason: 'no free telephony slot' });
     expect(provider.dialsOf(call.id, 1)).toBe(0);
