@@ -59,6 +59,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     answeredBy: null,
     agentEndedAt: null,
     watchdogAt: null,
+    slotWaitToken: null,
     version: 0,
   };
   // Scheduled and queued calls are watched from the start, in case a dispatch is ever lost.

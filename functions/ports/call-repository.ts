@@ -63,8 +63,15 @@ export interface CallRepository {
    */
   update(next: StoredCall, previous: StoredCall): Promise<StoredCall>;
   /**
-   * Moves a call's watchdog time (when the reconciler should look at it) without counting as a
-   * change: writers that read the call before still succeed. Does nothing if the call moved on meanwhile.
+   * Moves a call's watchdog time (when the reconciler should look at it), and sets its
+   * `slotWaitToken` when given, without counting as a change: writers that read the call before
+   * still succeed. Does nothing if the call moved on meanwhile.
    */
-  touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void>;
+  touchWatchdog(call: StoredCall, watchdogAt: string, slotWaitToken?: string): Promise<void>;
+  /**
+   * Makes `next` the call's `slotWaitToken` if it is still queued and holds `expected`, without
+   * counting as a change; false otherwise. The dial message carrying the token that was replaced
+   * is then dropped on arrival: a call waiting for a slot has one live message.
+   */
+  takeOverWait(call: StoredCall, expected: string, next: string): Promise<boolean>;
 }

@@ -5,6 +5,18 @@ export interface SlotCounter {
 }
 
 /**
+ * A call waiting for one of its account's telephony slots, as the account's waiting list keeps it.
+ * `token` is the call's `slotWaitToken` when it joined: the entry is current while they match.
+ */
+export interface SlotWaiter {
+  callId: string;
+  attempt: number;
+  /** When the attempt was due (ISO 8601, UTC): the list is served in this order. */
+  dueAt: string;
+  token: string;
+}
+
+/**
  * Each account's count of calls holding a telephony slot, against its concurrent-call limit. The
  * counter is taken and given back by CallRepository.update, atomically with the status change;
  * this port only reads it, and repairs one that drifted.
@@ -16,4 +28,10 @@ export interface SlotCounters {
   listAll(): Promise<SlotCounter[]>;
   /** Sets an account's count of slots in use to `actual` if it still holds `expected`; false if it does not. */
   repair(accountId: string, expected: number, actual: number): Promise<boolean>;
+  /** Puts a call on its account's waiting list; one entry per call attempt, the latest token wins. */
+  addWaiter(accountId: string, waiter: SlotWaiter): Promise<void>;
+  /** The account's waiting list, earliest `dueAt` first, at most `limit` entries. */
+  oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]>;
+  /** Takes an entry off the list if it still holds `waiter.token`; does nothing otherwise. */
+  removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void>;
 }

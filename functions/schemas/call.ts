@@ -130,6 +130,12 @@ export const StoredCallSchema = z.extend(CallSchema, {
   agentEndedAt: internal(z.string()),
   /** When the reconciler should look at the call if it has not moved on by then; null once terminal. */
   watchdogAt: internal(z.string()),
+  /**
+   * Which dial message of a call waiting for a telephony slot is the live one: the dialer sets it
+   * when the call starts to wait, a freed slot's wake-up replaces it, and a message carrying
+   * another token is dropped.
+   */
+  slotWaitToken: internal(z.string()),
   /** Bumped by every write; each write is conditional on the version it read. */
   version: z._default(z.int(), 0),
 });

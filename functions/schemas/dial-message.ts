@@ -18,6 +18,8 @@ const DialMessageFields = z.object({
    */
   sendAt: z.optional(z.iso.datetime({ offset: true })),
   sendBy: z.optional(z.iso.datetime({ offset: true })),
+  /** Set on the messages of a call waiting for a telephony slot: see StoredCall.slotWaitToken. */
+  waitToken: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
 /**

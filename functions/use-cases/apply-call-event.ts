@@ -12,8 +12,9 @@ import type { CallRepository } from '#ports/call-repository';
 import { afterWrite } from './after-write.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
+import { wakeSlotWaiter, type SlotWaitDeps } from './wake-slot-waiter.ts';
 
-export interface CallEventDeps extends DispatchDeps {
+export interface CallEventDeps extends DispatchDeps, SlotWaitDeps {
   calls: CallRepository;
   limits: CallTimingLimits;
   /**
@@ -50,12 +51,22 @@ export async function applyCallEvent(
     const next = nextState(call, report, deps.clock.now(), deps.limits);
     if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
     const written = await deps.calls.update(next, call);
+    await wakeAfterSlotFreed(deps, call, written);
     if (written.status === 'scheduled') {
       const failure = await afterWrite(() => dispatchCall(deps, written));
       if (failure !== null) deps.onDispatchFailed?.(written.id, failure);
     }
     return 'applied';
   });
+}
+
+/**
+ * A write that gave a telephony slot back wakes the account's longest-waiting call. Best effort,
+ * after the write: a failure leaves that call to its backoff, so it is late, never lost.
+ */
+export async function wakeAfterSlotFreed(deps: CallEventDeps, before: StoredCall, after: StoredCall): Promise<void> {
+  if (!holdsSlot(before.status) || holdsSlot(after.status)) return;
+  await afterWrite(() => wakeSlotWaiter(deps, after.accountId));
 }
 
 function nextState(call: StoredCall, report: CallEventReport, now: Date, limits: CallTimingLimits): StoredCall | null {

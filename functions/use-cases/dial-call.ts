@@ -4,14 +4,12 @@ import { SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
-import type { SlotCounters } from '#ports/slot-counters';
 import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface DialDeps extends CallEventDeps {
   calls: CallRepository;
-  slotCounters: SlotCounters;
   providers: TelephonyProviders;
   rateLimiter: CallRateLimiter;
   limits: CallTimingLimits;
@@ -66,6 +64,8 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     if (!call || call.accountId !== message.accountId) return { result: 'dropped', reason: 'no such call' };
     if (currentAttempt(call) !== message.attempt)
       return { result: 'dropped', reason: 'message for an earlier attempt' };
+    if (message.waitToken !== undefined && call.slotWaitToken !== null && message.waitToken !== call.slotWaitToken)
+      return { result: 'dropped', reason: 'a later message of the call is the live one' };
     if (call.status === 'scheduled') {
       const fired = fireSchedule(call, deps.clock.now(), deps.limits);
       if (fired) call = await deps.calls.update(fired, call);
@@ -75,7 +75,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
 
     // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
     if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
-      return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
+      return await waitForSlot(deps, queued, message);
     }
 
     // 4. A place in the provider's calls-per-second queue, and the moment inside it.
@@ -90,8 +90,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       return { won: await deps.calls.update(started, queued) };
     } catch (error) {
       // Another call of the account took the last slot between the check and the gate.
-      if (error instanceof SlotUnavailableError)
-        return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
+      if (error instanceof SlotUnavailableError) return await waitForSlot(deps, queued, message);
       throw error;
     }
   });
@@ -150,19 +149,23 @@ async function holdPlace(
 }
 
 /**
- * The call stays queued and its message comes back later. Its watchdog moves past that time, so
- * the reconciler does not take a call that is merely waiting for one whose message was lost.
+ * The call stays queued, on its account's waiting list, and its message comes back after a backoff.
+ * A slot given back wakes the longest-waiting call at once (wake-slot-waiter.ts); the backoff is
+ * the fallback when no wake-up comes. Its watchdog moves past the backoff, so the reconciler does
+ * not take a call that is merely waiting for one whose message was lost.
  */
-async function wait(
-  deps: DialDeps,
-  call: StoredCall,
-  message: DialMessage,
-  delaySeconds: number,
-  reason: string,
-): Promise<DialOutcome> {
+async function waitForSlot(deps: DialDeps, call: StoredCall, message: DialMessage): Promise<DialOutcome> {
+  const delaySeconds = slotBackoffSeconds(message.waits);
   const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
-  await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
-  return later({ ...message, waits: message.waits + 1 }, delaySeconds, reason);
+  const token = deps.newWaitToken();
+  await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt), token);
+  await deps.slotCounters.addWaiter(call.accountId, {
+    callId: call.id,
+    attempt: message.attempt,
+    dueAt: message.dueAt,
+    token,
+  });
+  return later({ ...message, waits: message.waits + 1, waitToken: token }, delaySeconds, 'no free telephony slot');
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */

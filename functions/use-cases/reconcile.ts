@@ -6,7 +6,7 @@ import type { StoredCall } from '#schemas/call';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
-import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 
 export interface ReconcileDeps extends CallEventDeps {
@@ -99,7 +99,7 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
   }
   const lost = markLost(call, deps.clock.now(), deps.limits);
   if (lost) {
-    await deps.calls.update(lost, call);
+    await wakeAfterSlotFreed(deps, call, await deps.calls.update(lost, call));
     report.markedLost += 1;
   }
 }

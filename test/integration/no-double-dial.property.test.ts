@@ -73,6 +73,7 @@ describe('no double dial', () => {
         watchdogGraceSeconds: 120,
       },
       newConversationId: () => `conv_${ulid()}`,
+      newWaitToken: () => ulid(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
@@ -66,6 +67,7 @@ describe('the reconciler and late reports', () => {
       queue: { send: async () => undefined },
       scheduler: { schedule: async () => undefined, cancel: async () => undefined },
       providers: { live: provider, test: provider },
+      newWaitToken: () => ulid(),
       onCallError: (_id, error) => {
         throw error;
       },

@@ -40,6 +40,9 @@ function memoryStore(calls: StoredCall[]) {
     hasFreeSlot: async () => true,
     listAll: async () => [],
     repair: async () => false,
+    addWaiter: async () => undefined,
+    oldestWaiters: async () => [],
+    removeWaiter: async () => undefined,
   };
   return { store, slotCounters, byId, touched };
 }
@@ -112,6 +115,7 @@ describe('a failing dependency never costs a call', () => {
       clock,
       limits,
       providers: { live: provider, test: provider },
+      newWaitToken: () => 'wait_1',
       onCallError: (callId) => errors.push(callId),
       deadline: new Date(Date.now() + 60_000),
     });
@@ -132,6 +136,7 @@ describe('a failing dependency never costs a call', () => {
       clock,
       limits,
       providers: {} as never,
+      newWaitToken: () => 'wait_1',
       onCallError: () => undefined,
       deadline: new Date(Date.now() - 1),
     });

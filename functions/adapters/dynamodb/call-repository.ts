@@ -167,20 +167,43 @@ export class DynamoDbCallRepository implements CallRepository {
     }
   }
 
-  async touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void> {
+  async touchWatchdog(call: StoredCall, watchdogAt: string, slotWaitToken?: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.call(call.id),
-          UpdateExpression: 'SET #at = :at',
+          UpdateExpression: slotWaitToken === undefined ? 'SET #at = :at' : 'SET #at = :at, slotWaitToken = :token',
           ConditionExpression: '#version = :version',
           ExpressionAttributeNames: { '#at': RECONCILER_INDEX.sortKey, '#version': 'version' },
-          ExpressionAttributeValues: { ':at': watchdogAt, ':version': call.version },
+          ExpressionAttributeValues: {
+            ':at': watchdogAt,
+            ':version': call.version,
+            ...(slotWaitToken === undefined ? {} : { ':token': slotWaitToken }),
+          },
         }),
       );
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+
+  async takeOverWait(call: StoredCall, expected: string, next: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.call(call.id),
+          UpdateExpression: 'SET slotWaitToken = :next',
+          ConditionExpression: '#status = :queued AND slotWaitToken = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':next': next, ':expected': expected, ':queued': 'queued' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
     }
   }
 

@@ -1,8 +1,18 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SlotCounter, SlotCounters } from '#ports/slot-counters';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { SlotCounter, SlotCounters, SlotWaiter } from '#ports/slot-counters';
 import { isConditionalCheckFailure } from './client.ts';
 import { queryAll } from './query.ts';
-import { RECONCILER_INDEX, keys } from './table-design.ts';
+import { RECONCILER_INDEX, TABLE, keys } from './table-design.ts';
+
+/** A waiting-list entry outlives any wait: a day after it was written (epoch seconds, DynamoDB TTL). */
+const WAITER_LIFETIME_SECONDS = 86_400;
 
 /**
  * The update of an account's slot counter (`activeCalls` on the account item) by `change` (+1 or
@@ -73,6 +83,54 @@ export class DynamoDbSlotCounters implements SlotCounters {
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;
       throw error;
+    }
+  }
+
+  async addWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt),
+          ...waiter,
+          [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + WAITER_LIFETIME_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.slotWaiter(accountId, '', '', 0).pk },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).flatMap((item) =>
+      typeof item.callId === 'string' &&
+      typeof item.dueAt === 'string' &&
+      typeof item.token === 'string' &&
+      Number.isInteger(item.attempt)
+        ? [{ callId: item.callId, attempt: Number(item.attempt), dueAt: item.dueAt, token: item.token }]
+        : [],
+    );
+  }
+
+  async removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt),
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': waiter.token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
     }
   }
 }

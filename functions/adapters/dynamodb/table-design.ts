@@ -50,6 +50,10 @@ export const keys = {
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
   callRate: (bucket: string) => ({ pk: `CALLRATE#${bucket}`, sk: 'CALLRATE' }),
+  slotWaiter: (accountId: string, dueAt: string, callId: string, attempt: number) => ({
+    pk: `SLOTWAIT#${accountId}`,
+    sk: `${dueAt}#${callId}#${attempt}`,
+  }),
   accountWebhook: (accountId: string, endpointId: string) => ({
     pk: `ACCOUNT#${accountId}`,
     sk: `WEBHOOK#${endpointId}`,

@@ -57,6 +57,8 @@ export const limits: CallTimingLimits = {
 export const callEventDeps = {
   ...dispatchDeps,
   calls,
+  slotCounters,
+  newWaitToken: () => ulid(),
   limits,
   onDispatchFailed: (callId: string, error: unknown) =>
     logger.error('A retry could not be dispatched; the reconciler will dispatch it', {
@@ -67,7 +69,6 @@ export const callEventDeps = {
 
 export const dialDeps = {
   ...callEventDeps,
-  slotCounters,
   providers,
   rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
   newConversationId: () => `conv_${ulid()}`,
@@ -76,4 +77,4 @@ export const dialDeps = {
 };
 
 /** The reconciler's adapters; the handler adds its deadline and error reporting. */
-export const reconcileDeps = { ...callEventDeps, providers, reconcilerQueries, slotCounters };
+export const reconcileDeps = { ...callEventDeps, providers, reconcilerQueries };

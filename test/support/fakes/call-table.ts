@@ -3,7 +3,7 @@ import { ConcurrentModificationError, SlotUnavailableError } from '#domain/error
 import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
-import type { SlotCounter, SlotCounters } from '#ports/slot-counters';
+import type { SlotCounter, SlotCounters, SlotWaiter } from '#ports/slot-counters';
 import type { StoredCall } from '#schemas/call';
 
 /** What the DynamoDB adapter's idempotency records live for, in milliseconds (25 hours). */
@@ -135,9 +135,40 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     return copy(written);
   }
 
-  async touchWatchdog(call: StoredCall, watchdogAt: string): Promise<void> {
+  async touchWatchdog(call: StoredCall, watchdogAt: string, slotWaitToken?: string): Promise<void> {
     const stored = this.calls.get(call.id);
-    if (stored && stored.call.version === call.version) stored.call = { ...stored.call, watchdogAt };
+    if (stored && stored.call.version === call.version)
+      stored.call = { ...stored.call, watchdogAt, slotWaitToken: slotWaitToken ?? stored.call.slotWaitToken };
+  }
+
+  async takeOverWait(call: StoredCall, expected: string, next: string): Promise<boolean> {
+    const stored = this.calls.get(call.id);
+    if (stored?.call.status !== 'queued' || stored.call.slotWaitToken !== expected) return false;
+    stored.call = { ...stored.call, slotWaitToken: next };
+    return true;
+  }
+
+  /** Each account's waiting list, keyed as the DynamoDB adapter keys it. */
+  readonly waiters = new Map<string, Map<string, SlotWaiter>>();
+
+  async addWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
+    const list = this.waiters.get(accountId) ?? new Map<string, SlotWaiter>();
+    list.set(`${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`, { ...waiter });
+    this.waiters.set(accountId, list);
+  }
+
+  async oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]> {
+    const list = this.waiters.get(accountId) ?? new Map<string, SlotWaiter>();
+    return [...list.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, waiter]) => ({ ...waiter }));
+  }
+
+  async removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
+    const list = this.waiters.get(accountId);
+    const key = `${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`;
+    if (list?.get(key)?.token === waiter.token) list.delete(key);
   }
 
   async hasFreeSlot(accountId: string): Promise<boolean> {

@@ -29,6 +29,7 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
   const slept: number[] = [];
   const errors: Array<{ callId: string; error: unknown }> = [];
   let conversations = 0;
+  let waitTokens = 0;
   const deps: DialDeps & ReconcileDeps = {
     calls: table,
     slotCounters: table,
@@ -40,6 +41,7 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
     providers: { live: provider, test: provider },
     rateLimiter,
     newConversationId: () => `conv_${++conversations}`,
+    newWaitToken: () => `wait_${++waitTokens}`,
     sleep: async (ms) => {
       slept.push(ms);
       clock.advance(ms / 1000);
