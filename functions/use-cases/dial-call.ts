@@ -33,6 +33,11 @@ const MAX_IN_PROCESS_WAIT_MS = 2000;
 const MAX_QUEUE_DELAY_SECONDS = 900;
 /** A held place longer than this is not one the limiter gave: it is ignored (milliseconds). */
 const MAX_PLACE_LENGTH_MS = 60_000;
+/**
+ * The gate is written before the provider request starts, so a moment this close to the end of its
+ * place is given up: the request itself must start inside the place too (milliseconds).
+ */
+const GATE_MARGIN_MS = 200;
 /** Places taken in one handling when the dialer keeps reaching the gate after its place passed. */
 const MAX_PLACES_PER_HANDLING = 3;
 
@@ -125,7 +130,7 @@ async function sendMoment(
     if (aheadMs > MAX_IN_PROCESS_WAIT_MS) return { place };
     if (aheadMs > 0) await deps.sleep(aheadMs);
     const at = deps.clock.now();
-    if (at < place.sendBy) return { place, at };
+    if (at.getTime() < place.sendBy.getTime() - GATE_MARGIN_MS) return { place, at };
     // A loaded machine woke past its place: the place is given up, never overrun.
     place = null;
   }
