@@ -6,7 +6,8 @@
  * lists them through the list use case with the real adapters, counting what DynamoDB is asked
  * (a middleware on the client: Queries, items read = the Queries' ScannedCount, page-start writes):
  *
- *   1. a jump to `page=50&pageSize=100` with no page of the listing served before (what every
+ *   1. jumps with no page of the listing served before: to page 100 (the deepest a jump may end,
+ *      LIST_LIMITS.maxOffset calls from the top) and to `page=50&pageSize=100` (what every
  *      `page=50` cost before page starts were remembered: skip 4,900 calls);
  *   2. pages 1, 2, … 50 by number, in order: page 50 starts where page 49 ended;
  *   3. pages 1 … 50 by nextCursor (the floor: a cursor hop at any depth).
@@ -24,6 +25,7 @@ import { DynamoDbPageStarts } from '#adapters/dynamodb/page-starts';
 import { CALL_LIST_SHARDS } from '#adapters/dynamodb/table-design';
 import { newCall, newCallId } from '#domain/call';
 import { systemClock } from '#ports/clock';
+import { LIST_LIMITS } from '#schemas/list-calls-query';
 import { listCalls, type CallList } from '#use-cases/list-calls';
 import { freePort, startDynamoDbLocal } from '../local/emulators.ts';
 import { ensureTable } from '../local/tables.ts';
@@ -32,6 +34,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const PAGE = 50;
 const PAGE_SIZE = 100;
 const TARGET_RATIO = 1.2;
+/** The deepest page a jump may reach: it ends LIST_LIMITS.maxOffset calls from the top. */
+const DEEPEST_JUMP = LIST_LIMITS.maxOffset / PAGE_SIZE;
 const ACCOUNT = 'acc_bench';
 const TABLE_NAME = 'bench-paging';
 
@@ -83,12 +87,16 @@ try {
   };
   const list = (query: Parameters<typeof listCalls>[2]) => listCalls(deps, ACCOUNT, query);
 
-  // 1. A jump: no page of this listing served before.
+  // 1. Jumps, with no page of this listing served before: the deepest a jump may end (page × pageSize
+  // = LIST_LIMITS.maxOffset), then page 50. Each remembers only the start of the page after it.
   let before = snapshot();
+  await list({ page: DEEPEST_JUMP, pageSize: PAGE_SIZE });
+  const deepestJump = since(before);
+  before = snapshot();
   const jumped = await list({ page: PAGE, pageSize: PAGE_SIZE });
   const jump = since(before);
 
-  // 2. In order by page number (the page starts the jump left are for page 51, never used here).
+  // 2. In order by page number (the jumps left starts for pages 51 and 101, never used here).
   const sequentialWalk = snapshot();
   let sequential = { page: null as CallList | null, counts: since(before) };
   for (let page = 1; page <= PAGE; page++) {
@@ -112,6 +120,7 @@ try {
   const samePages = ids(jumped) === ids(sequential.page) && ids(sequential.page) === ids(hop.page);
 
   const rows: Array<[string, Counts]> = [
+    [`jump to page ${DEEPEST_JUMP} (the deepest a jump may end)`, deepestJump],
     [`jump to page ${PAGE} (no page served before)`, jump],
     [`page ${PAGE} after pages 1–${PAGE - 1} in order`, sequential.counts],
     [`page ${PAGE} by cursor (a cursor hop)`, hop.counts],
@@ -130,10 +139,10 @@ try {
     `list page=${PAGE}&pageSize=${PAGE_SIZE} in a ${CALLS.toLocaleString('en')}-call account ` +
       `(${CALL_LIST_SHARDS} list-index shards + the legacy partition)`,
     '',
-    `${'what'.padEnd(44)}${'items read'.padStart(12)}${'Queries'.padStart(10)}${'writes'.padStart(9)}`,
+    `${'what'.padEnd(48)}${'items read'.padStart(12)}${'Queries'.padStart(10)}${'writes'.padStart(9)}`,
     ...rows.map(
       ([what, c]) =>
-        `${what.padEnd(44)}${c.itemsRead.toLocaleString('en').padStart(12)}${String(c.queries).padStart(10)}` +
+        `${what.padEnd(48)}${c.itemsRead.toLocaleString('en').padStart(12)}${String(c.queries).padStart(10)}` +
         `${String(c.writes).padStart(9)}`,
     ),
     '',
