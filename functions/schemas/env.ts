@@ -93,7 +93,7 @@ export const AuthorizerEnvSchema = z.object({
    */
   API_KEY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
 });
-/** get-call and list-calls: they only read the table. */
+/** get-call and list-calls: they read the table (list-calls also remembers page starts in it). */
 export const ReadApiEnvSchema = z.object({ ...table });
 /** route-not-found and openapi-document read no variables. */
 export const NoEnvSchema = z.object({});

@@ -5,8 +5,15 @@ import { idField } from './text-field.ts';
 
 export const LIST_LIMITS = {
   pageSize: { min: 1, max: 100, default: 20 },
-  /** Page numbers reach this many calls deep; past it, follow `nextCursor`, which costs the same at any depth. */
+  /**
+   * A page by number may start at most this many calls past the nearest page start the service
+   * remembers (the top of the list, or where a page of the same listing served in the last
+   * `pageStartTtlSeconds` ended), because those calls are read and skipped. Pages requested in
+   * order, or by `nextCursor`, skip nothing and cost the same at any depth.
+   */
   maxOffset: 10_000,
+  /** Seconds the service remembers where the next page of a listing starts (15 minutes). */
+  pageStartTtlSeconds: 900,
   /** Characters in a cursor; the ones the service issues are far shorter. */
   cursorLength: 1024,
 } as const;

@@ -6,6 +6,7 @@ import { toTimestamp } from '#domain/time';
 import type { Call } from '#schemas/call';
 import { LIST_LIMITS, rangeEnd, rangeStart, type ListCallsQuery } from '#schemas/list-calls-query';
 import type { CallPosition, CallRepository } from '#ports/call-repository';
+import type { PageStarts } from '#ports/page-starts';
 
 export interface CallList {
   data: Call[];
@@ -21,8 +22,25 @@ interface Cursor {
   filters: string;
 }
 
+/**
+ * One page of the account's calls, newest first, and a cursor to the next.
+ *
+ * Cost (DynamoDB items read): a page by cursor reads about pageSize + 1 calls whatever its depth.
+ * A page by number starts from the nearest page start remembered for the same listing (account,
+ * filters, page size) in the last LIST_LIMITS.pageStartTtlSeconds, or from the top, and skips the
+ * calls between: pages requested in order (1, 2, 3, …) therefore cost a cursor hop each, and a
+ * jump costs at most LIST_LIMITS.maxOffset skipped calls; further than that is a 400
+ * `page_too_deep`. Every served page remembers where the next one starts.
+ *
+ * A page that starts at a remembered position continues right after the call that ended the
+ * previous page as it was served, so a walk in order neither repeats nor skips calls created or
+ * changed meanwhile; a page from the top is the Nth slice of the list as it is now.
+ *
+ * Errors: 400 `invalid_cursor` (a cursor not issued for this listing, or a page that disagrees
+ * with it), 400 `page_too_deep`.
+ */
 export async function listCalls(
-  deps: { calls: CallRepository },
+  deps: { calls: CallRepository; pageStarts: PageStarts },
   accountId: string,
   query: ListCallsQuery,
 ): Promise<CallList> {
@@ -38,16 +56,22 @@ export async function listCalls(
     throw invalidRequest('invalid_cursor', 'page and cursor disagree; send one or the other.', 'page');
   }
   const page = cursor?.page ?? query.page ?? 1;
-  const offset = cursor ? 0 : (page - 1) * pageSize;
+
+  // 2. Where to start: the cursor's position, else the nearest remembered page start, else the top.
+  const start: { page: number; after?: CallPosition } = cursor ??
+    (page > 1 ? await deps.pageStarts.nearest(accountId, filters, page) : null) ?? { page: 1 };
+  const offset = (page - start.page) * pageSize;
   if (offset + pageSize > LIST_LIMITS.maxOffset) {
     throw invalidRequest(
       'page_too_deep',
-      `page × pageSize may reach at most ${LIST_LIMITS.maxOffset} calls; follow nextCursor to go further.`,
+      `page ${page} ends ${offset + pageSize} calls past the nearest page start of this listing (the top, or ` +
+        `where a page served in the last ${LIST_LIMITS.pageStartTtlSeconds / 60} minutes ended); it may end at most ` +
+        `${LIST_LIMITS.maxOffset} past it. Request the pages in order, or follow nextCursor.`,
       'page',
     );
   }
 
-  // 2. One indexed query, newest first, over the account's calls in the createdAt range.
+  // 3. One indexed query, newest first, over the account's calls in the createdAt range.
   const result = await deps.calls.list({
     accountId,
     agentId: query.agentId,
@@ -55,20 +79,19 @@ export async function listCalls(
     ...range,
     offset,
     limit: pageSize,
-    after: cursor?.after,
+    after: start.after,
   });
 
-  // 3. The cursor for the next page points after this page's last call.
+  // 4. The next page starts after this page's last call: in the cursor, and remembered for page numbers.
   const last = result.calls.at(-1);
+  const next = result.hasMore && last ? { page: page + 1, after: { createdAt: last.createdAt, id: last.id } } : null;
+  if (next) await deps.pageStarts.remember(accountId, filters, next);
   return {
     data: result.calls.map(toPublicCall),
     page,
     pageSize,
     hasMore: result.hasMore,
-    nextCursor:
-      result.hasMore && last
-        ? encodeCursor({ page: page + 1, after: { createdAt: last.createdAt, id: last.id }, filters })
-        : null,
+    nextCursor: next ? encodeCursor({ ...next, filters }) : null,
   };
 }
 

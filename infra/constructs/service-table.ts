@@ -1,8 +1,8 @@
 import { Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ALL_INDEXES, TABLE } from '#adapters/dynamodb/table-design';
+import { ALL_INDEXES, TABLE, keys } from '#adapters/dynamodb/table-design';
 import type { Binding } from './service-function.ts';
 
 export interface ServiceTableProps {
@@ -38,6 +38,25 @@ export class ServiceTable extends Construct {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+  }
+
+  /**
+   * PutItem on page-start items only (`PAGESTART#…`, see DynamoDbPageStarts), for the list function,
+   * which otherwise only reads: an IAM condition on the partition key keeps it from writing calls.
+   */
+  get pageStartWrites(): Binding<Record<string, never>> {
+    const prefix = keys.pageStart('', '', 0).pk.split('#')[0];
+    return {
+      environment: {},
+      grant: (fn) =>
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:PutItem'],
+            resources: [this.table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}#*`] } },
+          }),
+        ),
+    };
   }
 
   /** Read or read-write access to the table and its indexes, and TABLE_NAME. */

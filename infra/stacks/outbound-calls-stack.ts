@@ -129,7 +129,8 @@ export class OutboundCallsStack extends Stack {
       'list-calls': serviceFunction('ListCalls', {
         handler: 'list-calls',
         environmentSchema: ReadApiEnvSchema,
-        bindings: [data.access('read')],
+        // It remembers where each served page ends (page starts), and writes nothing else.
+        bindings: [data.access('read'), data.pageStartWrites],
         environment: {},
         timeout: API_TIMEOUT,
       }),

@@ -623,6 +623,7 @@ describe('least privilege', () => {
         'create-call',
         'dialer',
         'events-stream',
+        'list-calls',
         'reconciler',
         'telephony-webhooks',
         'webhook-delivery',
@@ -630,6 +631,13 @@ describe('least privilege', () => {
       ].sort(),
     );
     expect(prod.handlersAllowed('dynamodb:Query')).not.toContain(DEFAULT_ROUTE_HANDLER);
+    // list-calls writes only page starts: its one PutItem is held to their partition keys.
+    const listWrites = dev
+      .statementsOf('list-calls')
+      .filter((statement) => list(statement.Action).includes('dynamodb:PutItem'));
+    expect(listWrites.map((statement) => [list(statement.Action), statement.Condition])).toEqual([
+      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PAGESTART#*'] } }],
+    ]);
   });
 
   it('gives route-not-found and openapi-document nothing but their own logs and traces', () => {

@@ -141,7 +141,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     status: 'Filter by call status.',
     dateFrom: 'ISO 8601 start: calls created on or after this date (from 00:00 UTC) or date-time.',
     dateTo: 'ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second).',
-    page: `Page number, from 1 (default 1). page × pageSize may reach ${LIST_LIMITS.maxOffset} calls; follow nextCursor beyond that.`,
+    page: `Page number, from 1 (default 1). Pages requested in order cost the same at any depth; a page may end at most ${LIST_LIMITS.maxOffset} calls past the top or past a page of the same listing served in the last ${LIST_LIMITS.pageStartTtlSeconds / 60} minutes (400 page_too_deep beyond); nextCursor has no such bound.`,
     pageSize: `Items per page (${LIST_LIMITS.pageSize.min}–${LIST_LIMITS.pageSize.max}, default ${LIST_LIMITS.pageSize.default}).`,
     cursor:
       '`nextCursor` of the previous page, sent with the same filters: the next page, at the same cost at any depth.',

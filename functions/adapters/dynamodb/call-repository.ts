@@ -1,7 +1,6 @@
 import {
   GetCommand,
   PutCommand,
-  type QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -13,9 +12,17 @@ import type { CallListQuery, CallPage, CallRepository, CreateResult, Idempotency
 import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
-import { queryAll, type Item } from './query.ts';
+import { queryMergedNewestFirst } from './merged-query.ts';
 import { slotCounterUpdate } from './slot-counters.ts';
-import { CALL_INDEXES, TABLE, RECONCILER_INDEX, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
+import {
+  CALL_INDEXES,
+  TABLE,
+  RECONCILER_INDEX,
+  callListPartitions,
+  callListValues,
+  keys,
+  type CallIndexName,
+} from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
@@ -99,33 +106,32 @@ export class DynamoDbCallRepository implements CallRepository {
     return result.Item ? fromCallItem(result.Item) : null;
   }
 
+  /**
+   * One Query per partition of the chosen index (the legacy one and each shard, see
+   * CALL_LIST_SHARDS), merged newest first by createdKey. A page after a position starts every
+   * partition just after it; `offset` skips that many calls of the merged order first.
+   */
   async list(query: CallListQuery): Promise<CallPage> {
     const { indexName, partitionValue } = chooseIndex(query);
     const index = CALL_INDEXES[indexName];
     const range = rangeCondition(query);
-    const wanted = query.offset + query.limit + 1;
-    const startKey = query.after
-      ? {
-          ...keys.call(query.after.id),
-          [index.partitionKey]: partitionValue,
-          [index.sortKey]: `${query.after.createdAt}#${query.after.id}`,
-        }
-      : undefined;
-    const items = await this.query(
-      {
-        IndexName: indexName,
-        KeyConditionExpression: `#pk = :pk${range.expression}`,
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range.expression ? { '#sk': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':pk': partitionValue, ...range.values },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      },
-      wanted,
-    );
-    return {
-      calls: items.slice(query.offset, query.offset + query.limit).map(fromCallItem),
-      hasMore: items.length > query.offset + query.limit,
-    };
+    const inputs = callListPartitions(partitionValue).map((partition) => ({
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `#pk = :pk${range.expression}`,
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range.expression ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: { ':pk': partition, ...range.values },
+      ScanIndexForward: false,
+      ExclusiveStartKey: query.after
+        ? {
+            ...keys.call(query.after.id),
+            [index.partitionKey]: partition,
+            [index.sortKey]: `${query.after.createdAt}#${query.after.id}`,
+          }
+        : undefined,
+    }));
+    const page = await queryMergedNewestFirst(this.db, inputs, index.sortKey, query.offset, query.limit);
+    return { calls: page.items.map(fromCallItem), hasMore: page.hasMore };
   }
 
   async update(next: StoredCall, previous: StoredCall): Promise<StoredCall> {
@@ -206,19 +212,14 @@ export class DynamoDbCallRepository implements CallRepository {
       throw error;
     }
   }
-
-  private query(input: Omit<QueryCommand['input'], 'TableName'>, atMost = Infinity): Promise<Item[]> {
-    return queryAll(this.db, { ...input, TableName: this.tableName }, atMost);
-  }
 }
 
+/** The index that serves the query's filters, and its partition value before sharding. */
 function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitionValue: string } {
-  const probe = callIndexKeys({
+  const probe = callListValues({
     accountId: query.accountId,
     agentId: query.agentId ?? '',
     status: query.status ?? '',
-    createdAt: '',
-    id: '',
   });
   if (query.agentId && query.status) return { indexName: 'byAgentStatus', partitionValue: probe.agentStatusKey };
   if (query.agentId) return { indexName: 'byAgent', partitionValue: probe.agentKey };

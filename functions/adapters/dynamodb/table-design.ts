@@ -67,6 +67,11 @@ export const keys = {
     sk: `DELIVERY#${attemptId}`,
   }),
   delivered: (eventId: string, endpointId: string) => ({ pk: `DELIVERED#${eventId}#${endpointId}`, sk: 'DELIVERED' }),
+  /** Where page `page` of a listing starts; the page number is zero-padded so pages sort in order. */
+  pageStart: (accountId: string, listingHash: string, page: number) => ({
+    pk: `PAGESTART#${accountId}#${listingHash}`,
+    sk: String(page).padStart(16, '0'),
+  }),
 };
 
 /** The reconciler's index partition that holds an unfinished call, from its id: `WATCHDOG#<0–3>`. */
@@ -79,17 +84,52 @@ export function watchdogShards(): string[] {
   return Array.from({ length: RECONCILER_INDEX.unfinishedCallShards }, (_, i) => `WATCHDOG#${i}`);
 }
 
-/** Index partition values of a call; createdKey orders by creation, ties broken by the ULID id. */
-export const callIndexKeys = (call: {
+/**
+ * Each list index partition value of a call is split over this many partitions (`<value>#<0–9>`),
+ * chosen by a hash of the call id, so one account's creates and status changes spread over ten
+ * index partitions instead of one (a partition takes about 1,000 writes a second); lists query
+ * every shard and merge them newest first. Items written before sharding carry the bare value (the
+ * legacy partition), which lists read as one more shard. Only ever raise this: a call stays in the
+ * shard it was written to until its next write, and lists read shards 0 to CALL_LIST_SHARDS − 1.
+ * docs/data-access-patterns.md ("Hot keys and large accounts") and docs/capacity.md size it.
+ */
+export const CALL_LIST_SHARDS = 10;
+
+/** The list-index shard of a call, 0 to CALL_LIST_SHARDS − 1: FNV-1a of its id, so ids spread evenly. */
+export function callListShard(callId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < callId.length; i++) {
+    hash ^= callId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % CALL_LIST_SHARDS;
+}
+
+/** Every partition a list reads for one unsharded value: the legacy (bare) one, then each shard. */
+export function callListPartitions(value: string): string[] {
+  return [value, ...Array.from({ length: CALL_LIST_SHARDS }, (_, shard) => `${value}#${shard}`)];
+}
+
+/** Index partition values of a call before sharding: one per list index (CALL_INDEXES). */
+export const callListValues = (call: { accountId: string; agentId: string; status: string }) => ({
+  accountKey: `ACCOUNT#${call.accountId}`,
+  agentKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}`,
+  statusKey: `ACCOUNT#${call.accountId}#STATUS#${call.status}`,
+  agentStatusKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}#STATUS#${call.status}`,
+});
+
+/**
+ * The list-index keys a call item carries: each partition value of callListValues in the call's
+ * shard, and createdKey, which orders by creation with ties broken by the ULID id.
+ */
+export function callIndexKeys(call: {
   accountId: string;
   agentId: string;
   status: string;
   createdAt: string;
   id: string;
-}) => ({
-  accountKey: `ACCOUNT#${call.accountId}`,
-  agentKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}`,
-  statusKey: `ACCOUNT#${call.accountId}#STATUS#${call.status}`,
-  agentStatusKey: `ACCOUNT#${call.accountId}#AGENT#${call.agentId}#STATUS#${call.status}`,
-  createdKey: `${call.createdAt}#${call.id}`,
-});
+}): Record<string, string> {
+  const shard = callListShard(call.id);
+  const sharded = Object.entries(callListValues(call)).map(([name, value]) => [name, `${value}#${shard}`]);
+  return { ...Object.fromEntries(sharded), createdKey: `${call.createdAt}#${call.id}` };
+}

@@ -1,6 +1,7 @@
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { DynamoDbPageStarts } from '#adapters/dynamodb/page-starts';
 import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { systemClock } from '#ports/clock';
@@ -18,3 +19,4 @@ export const reconcilerQueries = new DynamoDbReconcilerQueries(db, tableEnv.TABL
   logger.error('Skipped a call item the reconciler cannot read; fix or delete it', { key, ...loggedFailure(error) }),
 );
 export const directory = new DynamoDbDirectory(db, tableEnv.TABLE_NAME);
+export const pageStarts = new DynamoDbPageStarts(db, tableEnv.TABLE_NAME, clock);

@@ -635,7 +635,7 @@ export interface operations {
                 dateFrom?: string;
                 /** @description ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second). */
                 dateTo?: string;
-                /** @description Page number, from 1 (default 1). page × pageSize may reach 10000 calls; follow nextCursor beyond that. */
+                /** @description Page number, from 1 (default 1). Pages requested in order cost the same at any depth; a page may end at most 10000 calls past the top or past a page of the same listing served in the last 15 minutes (400 page_too_deep beyond); nextCursor has no such bound. */
                 page?: number;
                 /** @description Items per page (1–100, default 20). */
                 pageSize?: number;
