@@ -38,6 +38,15 @@ interface Caller {
 const sources = new AsyncLocalStorage<Caller>();
 const BENCH: Caller = { source: 'bench', part: 'call', site: '' };
 let requests: CountedRequest[] = [];
+/** Sends of the service's code being captured (captureSends), with the client that sent each. */
+let capturing: { filter: RegExp; sends: CapturedSend[] } | null = null;
+
+/** A request as the service's code sent it: the client and the command, to send again directly. */
+export interface CapturedSend {
+  client: { send: (command: unknown) => Promise<unknown> };
+  command: unknown;
+  operation: string;
+}
 const instrumented = new WeakSet<object>();
 
 const REPO_FILE = /\/(functions|local|bench|test|tools)\/[^:)]+\.ts/;
@@ -110,6 +119,14 @@ export function installRequestCounter(): void {
       );
     }
     const caller = sources.getStore() === BENCH ? BENCH : callerOf();
+    if (capturing && caller.source === 'service' && capturing.filter.test(caller.site)) {
+      const command = args[0] as { constructor: { name: string } };
+      capturing.sends.push({
+        client: this as unknown as CapturedSend['client'],
+        command,
+        operation: command.constructor.name.replace(/Command$/, ''),
+      });
+    }
     return sources.run(caller, () => original.apply(this, args));
   };
   send.counted = true;
@@ -131,4 +148,23 @@ export function takeRequests(): CountedRequest[] {
 /** How many requests have been counted so far (without taking them). */
 export function requestCount(source: RequestSource): number {
   return requests.filter((request) => request.source === source).length;
+}
+
+/**
+ * Runs `work` and resolves with the requests the service's code sent meanwhile from a site (the
+ * project's frames that led to the request, as in CountedRequest.site) that matches `filter`;
+ * `work` sees them as they come.
+ */
+export async function captureSends(
+  filter: RegExp,
+  work: (sends: readonly CapturedSend[]) => Promise<unknown>,
+): Promise<CapturedSend[]> {
+  const sends: CapturedSend[] = [];
+  capturing = { filter, sends };
+  try {
+    await work(sends);
+    return sends;
+  } finally {
+    capturing = null;
+  }
 }

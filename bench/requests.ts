@@ -151,6 +151,7 @@ async function main() {
         const call = await uncounted(() => calls.getById(created.id));
         if (call && isTerminal(call.status)) break;
         if (Date.now() > deadline) throw new Error(`call ${created.id} did not end (${call?.status})`);
+        if (process.env.BENCH_VERBOSE) process.stderr.write(`  ${created.id}: ${call?.status}\n`);
         await sleep(250);
       }
       // Settled: events produced and delivered, nothing sent for three seconds.
@@ -160,6 +161,7 @@ async function main() {
         await sleep(250);
         const more = takeRequests().filter((r) => r.source === 'service');
         if (more.length > 0) quietSince = Date.now();
+        if (process.env.BENCH_VERBOSE) process.stderr.write(`  settling: ${more.map((r) => r.operation).join(' ')}\n`);
         taken.push(...(more as Counted[]));
       }
       return taken;
