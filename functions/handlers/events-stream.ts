@@ -8,8 +8,14 @@ import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import { EventBusEnvSchema, StreamFailureEnvSchema, parseEnv } from '#schemas/env';
 import type { ParkedStreamRecord } from '#schemas/stream-failure';
-import type { StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
-import { eventsOfChange, produceEvents, type CallChange } from '#use-cases/produce-events';
+import type { WebhookEvent } from '#schemas/webhooks';
+import {
+  endpointCache,
+  eventsOfChange,
+  produceEvents,
+  publishEvents,
+  type CallChange,
+} from '#use-cases/produce-events';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
@@ -25,6 +31,7 @@ const deps = {
   clock,
 };
 const failureQueue = new SqsDeadLetterQueue(new SQSClient({}), STREAM_FAILURE_QUEUE_URL);
+const endpoints = endpointCache((accountId) => webhooks.listEndpoints(accountId), clock);
 
 const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall | null => {
   if (!image) return null;
@@ -86,10 +93,20 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
   }
 }
 
+/** A record whose events are made and handed to endpoints, and wait to be published to the bus. */
+interface Unpublished {
+  record: DynamoDBRecord;
+  accountId: string;
+  callId: string;
+  events: WebhookEvent[];
+}
+
 /**
  * The table's stream: every write of a call becomes its events (a transactional outbox: a status
- * written is an event produced). Records are handled in order. One that can never become events
- * (it cannot be read, its events cannot be made, or DynamoDB, SQS or EventBridge refuse them:
+ * written is an event produced). Records are handled in order; the events of the whole batch go to
+ * the event bus together at the end (ten to a PutEvents request), and an account without webhook
+ * endpoints costs nothing more (produce-events.ts). A record that can never become events (it
+ * cannot be read, its events cannot be made, or DynamoDB, SQS or EventBridge refuse them:
  * batch-failures.ts) is parked in the failure queue and the batch goes on; any other failure is
  * reported back with everything after it (partial batch response), and Lambda retries from there,
  * bisecting, then gives the record to the same queue
@@ -98,41 +115,62 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
  * phone number or metadata.
  */
 async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
-  const endpointsByAccount = new Map<string, Promise<StoredWebhookEndpoint[]>>();
-  const endpointsOf = (accountId: string) => {
-    let endpoints = endpointsByAccount.get(accountId);
-    if (!endpoints) {
-      endpoints = webhooks.listEndpoints(accountId);
-      endpointsByAccount.set(accountId, endpoints);
+  const lookup = endpoints.batch();
+  const unpublished: Unpublished[] = [];
+  const retryFrom = (record: DynamoDBRecord) => ({
+    batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }],
+  });
+  /** Publishes what waits; null when done, or the answer that makes Lambda retry from the first record not done. */
+  const publish = async (): Promise<DynamoDBBatchResponse | null> => {
+    const waiting = unpublished.splice(0);
+    if (waiting.length === 0) return null;
+    try {
+      await publishEvents(deps, waiting);
+      return null;
+    } catch {
+      // Find the record at fault: one record at a time (a repeat on the bus is harmless: stable ids).
     }
-    return endpoints;
+    for (const item of waiting) {
+      try {
+        await publishEvents(deps, [item]);
+      } catch (error) {
+        if (isPermanentFailure(error) && (await park(item.record, error, context))) continue;
+        logger.error('Publishing events failed; the stream will deliver the record again', {
+          callId: item.callId,
+          ...describeFailure(error),
+        });
+        return retryFrom(item.record);
+      }
+    }
+    return null;
   };
   for (const record of event.Records) {
-    const retryFromHere = { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     let read: ReturnType<typeof readChange>;
     try {
       read = readChange(record);
     } catch (error) {
       if (await park(record, error, context)) continue;
-      return retryFromHere;
+      return (await publish()) ?? retryFrom(record);
     }
     if (!read) continue;
     const { change, events } = read;
     try {
-      const produced = await produceEvents(deps, change, endpointsOf, events);
-      if (produced.length > 0)
+      const produced = await produceEvents(deps, change, lookup.endpointsOf, events);
+      if (produced.length > 0) {
+        unpublished.push({ record, accountId: change.after.accountId, callId: change.after.id, events: produced });
         logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
+      }
     } catch (error) {
       if (isPermanentFailure(error) && (await park(record, error, context))) continue;
-      endpointsByAccount.delete(change.after.accountId);
+      lookup.forget(change.after.accountId);
       logger.error('Producing events failed; the stream will deliver the record again', {
         callId: change.after.id,
         ...describeFailure(error),
       });
-      return retryFromHere;
+      return (await publish()) ?? retryFrom(record);
     }
   }
-  return { batchItemFailures: [] };
+  return (await publish()) ?? { batchItemFailures: [] };
 }
 
 export const handler = streamBatchHandler(produceFromBatch);

@@ -45,7 +45,8 @@ interface TwilioWebhookRequest {
  * a valid X-Twilio-Signature (checked at every spelling of the configured webhook URL that
  * Twilio's helper libraries accept, over the form body) from the provider account that carries
  * the call (the simulator's for test calls), and name a known call and attempt. Anything else is
- * a 4xx and changes nothing.
+ * a 4xx and changes nothing. The call read here is the one each route judges first: one read of
+ * the call per provider request.
  */
 function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>) {
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
@@ -92,16 +93,15 @@ function reportedFacts(params: FormParams, callId: string) {
 
 const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>> = {
   /** Status callbacks: https://www.twilio.com/docs/voice/api/call-resource#statuscallback */
-  async status({ params, callId, attempt }) {
+  async status({ params, call, callId, attempt }) {
     const status = single(params, 'CallStatus') ?? '';
     const { at, durationSeconds, answeredBy } = reportedFacts(params, callId);
     const event = providerEventOf(status, at, { durationSeconds, answeredBy });
-    const result = await applyCallEvent(callEventDeps, {
-      callId,
-      attempt,
-      event,
-      providerCallId: single(params, 'CallSid'),
-    });
+    const result = await applyCallEvent(
+      callEventDeps,
+      { callId, attempt, event, providerCallId: single(params, 'CallSid') },
+      call,
+    );
     if (result === 'late')
       logger.warn('A final report arrived after the call was given up on; the call keeps its outcome', {
         callId,
@@ -113,11 +113,12 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
   },
 
   /** The answer URL: TwiML for an answered call (the request carries AnsweredBy with synchronous AMD). */
-  async answer({ params, callId, attempt }) {
+  async answer({ params, call, callId, attempt }) {
     const { answeredBy } = reportedFacts(params, callId);
     const session = await answerCall(
       { ...callEventDeps, directory },
       { callId, attempt, answeredBy, providerCallId: single(params, 'CallSid') },
+      call,
     );
     if (!session) return twiml(HANGUP_TWIML);
     logger.info('Connecting answered call to the agent', { callId, attempt, conversationId: session.conversationId });
@@ -138,8 +139,8 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
   },
 
   /** The <Connect> action: the agent's stream ended while the line was up. */
-  async 'stream-ended'({ callId, attempt }) {
-    await recordAgentEnded({ calls, clock }, { callId, attempt });
+  async 'stream-ended'({ call, callId, attempt }) {
+    await recordAgentEnded({ calls, clock }, { callId, attempt }, call);
     return twiml(HANGUP_TWIML);
   },
 };

@@ -47,9 +47,19 @@ export interface DeliveryQueue {
   park(message: DeliveryMessage): Promise<void>;
 }
 
+/** An event and the account it belongs to, as the event bus carries it. */
+export interface AccountEvent {
+  accountId: string;
+  event: WebhookEvent;
+}
+
 /** EventBridge: the same events, for AWS-native consumers. */
 export interface EventBus {
-  publish(accountId: string, events: WebhookEvent[]): Promise<void>;
+  /**
+   * Publishes the events, of any accounts, in order, in as few requests as the bus allows
+   * (EventBridge PutEvents: 10 entries a request). Publishing an event twice is harmless: ids are stable.
+   */
+  publish(events: AccountEvent[]): Promise<void>;
 }
 
 export interface WebhookResponse {

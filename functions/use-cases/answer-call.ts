@@ -1,11 +1,11 @@
 import { answererOf, currentAttempt } from '#domain/call-lifecycle';
 import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
-import type { AnsweredBy, Metadata } from '#schemas/call';
+import type { AnsweredBy, Metadata, StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
-import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { applyCallEventTo, type CallEventDeps } from './apply-call-event.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 /** What the agent runtime needs to take over an answered call. */
@@ -24,23 +24,28 @@ export interface AgentSession {
  * answered (if its "answered" report was lost or is late, the call moves to in_progress now),
  * and with synchronous answering machine detection it carries the verdict on who answered, which
  * is kept on the attempt. Null means hang up: the call is unknown, the request is about an attempt
- * that is no longer the current one, or a fax machine answered.
+ * that is no longer the current one, or a fax machine answered. `known`: the call as the caller
+ * has just read it, so that it is not read again (applyCallEvent).
  */
 export async function answerCall(
   deps: CallEventDeps & { directory: Directory },
   request: { callId: string; attempt: number; answeredBy: AnsweredBy | undefined; providerCallId?: string },
+  known?: StoredCall,
 ): Promise<AgentSession | null> {
-  await applyCallEvent(deps, {
-    callId: request.callId,
-    attempt: request.attempt,
-    event: {
-      kind: 'answered',
-      at: deps.clock.now(),
-      ...(request.answeredBy ? { answeredBy: request.answeredBy } : {}),
+  const { call } = await applyCallEventTo(
+    deps,
+    {
+      callId: request.callId,
+      attempt: request.attempt,
+      event: {
+        kind: 'answered',
+        at: deps.clock.now(),
+        ...(request.answeredBy ? { answeredBy: request.answeredBy } : {}),
+      },
+      providerCallId: request.providerCallId,
     },
-    providerCallId: request.providerCallId,
-  });
-  const call = await deps.calls.getById(request.callId);
+    known,
+  );
   if (!call || currentAttempt(call) !== request.attempt || !call.pendingConversationId || isTerminal(call.status))
     return null;
   const answerer = answererOf(call.answeredBy ?? request.answeredBy);
@@ -60,14 +65,16 @@ export async function answerCall(
 /**
  * The agent's media stream ended while the line was still up: the agent ended the conversation.
  * Remembered so that the end of the call is reported as `agent_ended`. Rejects with
- * ConcurrentModificationError if the call kept changing under it (retryOnConflict).
+ * ConcurrentModificationError if the call kept changing under it (retryOnConflict). `known`: the
+ * call as the caller has just read it, used for the first judgement instead of a second read.
  */
 export async function recordAgentEnded(
   deps: { calls: CallRepository; clock: Clock },
   request: { callId: string; attempt: number },
+  known?: StoredCall,
 ): Promise<void> {
-  await retryOnConflict(async () => {
-    const call = await deps.calls.getById(request.callId);
+  await retryOnConflict(async (attempt) => {
+    const call = attempt === 1 && known?.id === request.callId ? known : await deps.calls.getById(request.callId);
     if (!call || currentAttempt(call) !== request.attempt || call.agentEndedAt !== null) return;
     // Only while the attempt is under way with the provider (the statuses that hold a slot).
     if (!holdsSlot(call.status)) return;

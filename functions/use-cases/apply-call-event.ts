@@ -40,23 +40,37 @@ export interface CallEventReport {
  * report about an attempt the reconciler already gave up on (dial_timeout, provider_error):
  * the call keeps its outcome, and the caller must say so loudly rather than drop it. Rejects with
  * ConcurrentModificationError if the call kept changing under it (retryOnConflict).
+ *
+ * `known` is the call as the caller has just read or written it: the first judgement uses it
+ * instead of reading the call again (one read per provider request); the write is conditional on
+ * its version, so if it is no longer current the write loses and the call is read afresh.
  */
 export async function applyCallEvent(
   deps: CallEventDeps,
   report: CallEventReport,
+  known?: StoredCall,
 ): Promise<'applied' | 'ignored' | 'late'> {
-  return retryOnConflict(async () => {
-    const call = await deps.calls.getById(report.callId);
-    if (!call || currentAttempt(call) !== report.attempt) return 'ignored';
+  return (await applyCallEventTo(deps, report, known)).result;
+}
+
+/** applyCallEvent, also resolving with the call as it now stands (null if there is no such call). */
+export async function applyCallEventTo(
+  deps: CallEventDeps,
+  report: CallEventReport,
+  known?: StoredCall,
+): Promise<{ result: 'applied' | 'ignored' | 'late'; call: StoredCall | null }> {
+  return retryOnConflict(async (attempt) => {
+    const call = attempt === 1 && known?.id === report.callId ? known : await deps.calls.getById(report.callId);
+    if (!call || currentAttempt(call) !== report.attempt) return { result: 'ignored', call };
     const next = nextState(call, report, deps.clock.now(), deps.limits);
-    if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
+    if (!next) return { result: isLateFinalReport(call, report.event) ? 'late' : 'ignored', call };
     const written = await deps.calls.update(next, call);
     await wakeAfterSlotFreed(deps, call, written);
     if (written.status === 'scheduled') {
       const failure = await afterWrite(() => dispatchCall(deps, written));
       if (failure !== null) deps.onDispatchFailed?.(written.id, failure);
     }
-    return 'applied';
+    return { result: 'applied', call: written };
   });
 }
 

@@ -183,14 +183,15 @@ async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome>
     from: call.fromNumber,
   });
   if (result.placed) {
-    await applyCallEvent(deps, { callId: call.id, attempt, event: null, providerCallId: result.providerCallId });
+    // The call as the gate wrote it is current unless a report overtook it (then the write loses and reads).
+    await applyCallEvent(deps, { callId: call.id, attempt, event: null, providerCallId: result.providerCallId }, call);
     return { result: 'dialed', providerCallId: result.providerCallId };
   }
-  await applyCallEvent(deps, {
-    callId: call.id,
-    attempt,
-    event: { kind: 'failed', at: deps.clock.now(), reason: result.reason },
-  });
+  await applyCallEvent(
+    deps,
+    { callId: call.id, attempt, event: { kind: 'failed', at: deps.clock.now(), reason: result.reason } },
+    call,
+  );
   // The provider's detail can quote the phone number, so only its classification leaves here.
   return { result: 'not_placed', reason: result.reason };
 }

@@ -1,6 +1,8 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { WebhookEvent } from '#schemas/webhooks';
-import type { EventBus } from '#ports/webhooks';
+import type { AccountEvent, EventBus } from '#ports/webhooks';
+
+/** PutEvents takes at most 10 entries a request (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html). */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
 
 /**
  * Entry error codes that no retry can fix, because the entry itself is refused (an invalid
@@ -12,7 +14,8 @@ import type { EventBus } from '#ports/webhooks';
 const REFUSED_FOR_CONTENT = new Set(['InvalidArgument', 'MalformedDetail']);
 
 /**
- * Publishes call events to the service's EventBridge bus (source `voisnap.outbound-calls`). A
+ * Publishes call events to the service's EventBridge bus (source `voisnap.outbound-calls`), ten
+ * entries a request, the accounts' events mixed in one request as they come. A
  * refused entry throws: named ValidationException when the entries themselves were refused (the
  * events stream parks such a record), otherwise EventBridgeEntriesFailed (retried).
  */
@@ -22,12 +25,11 @@ export class EventBridgeEventBus implements EventBus {
     private readonly busName: string,
   ) {}
 
-  async publish(accountId: string, events: WebhookEvent[]): Promise<void> {
-    // PutEvents takes at most 10 entries per request.
-    for (let i = 0; i < events.length; i += 10) {
+  async publish(events: AccountEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += PUT_EVENTS_MAX_ENTRIES) {
       const result = await this.client.send(
         new PutEventsCommand({
-          Entries: events.slice(i, i + 10).map((event) => ({
+          Entries: events.slice(i, i + PUT_EVENTS_MAX_ENTRIES).map(({ accountId, event }) => ({
             EventBusName: this.busName,
             Source: 'voisnap.outbound-calls',
             DetailType: event.type,

@@ -1,6 +1,7 @@
 import { ConcurrentModificationError } from '#domain/errors';
 import type {
   DeliveryQueue,
+  AccountEvent,
   EventBus,
   WebhookResponse,
   WebhookSender,
@@ -102,9 +103,10 @@ export class FakeDeliveryQueue implements DeliveryQueue {
 
 /** The event bus, keeping what was published. */
 export class FakeEventBus implements EventBus {
-  readonly published: Array<{ accountId: string; events: WebhookEvent[] }> = [];
-  async publish(accountId: string, events: WebhookEvent[]): Promise<void> {
-    this.published.push({ accountId, events: structuredClone(events) });
+  /** Every publish request, with its events. */
+  readonly published: AccountEvent[][] = [];
+  async publish(events: AccountEvent[]): Promise<void> {
+    this.published.push(structuredClone(events));
   }
 }
 

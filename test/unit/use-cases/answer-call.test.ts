@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startDial } from '#domain/call-lifecycle';
 import { ConcurrentModificationError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
@@ -74,5 +74,50 @@ describe('recordAgentEnded', () => {
     await expect(recordAgentEnded(deps, { callId: call.id, attempt: 1 })).rejects.toBeInstanceOf(
       ConcurrentModificationError,
     );
+  });
+});
+
+describe('one read of the call per provider request', () => {
+  it('answers with the call the webhook already read: no second read, one write', async () => {
+    const { deps, table, call } = await dialedCall();
+    const reads = vi.spyOn(table, 'getById');
+    const writes = vi.spyOn(table, 'update');
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' }, call);
+    expect(session).toMatchObject({ callId: call.id, conversationId: 'conv_1' });
+    expect(reads).not.toHaveBeenCalled();
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect((await table.getById(call.id))?.status).toBe('in_progress');
+  });
+
+  it('applies a status report to the known call without reading it, and writes nothing for a report that changes nothing', async () => {
+    const { deps, table, clock, call } = await dialedCall();
+    const reads = vi.spyOn(table, 'getById');
+    const writes = vi.spyOn(table, 'update');
+    const report = { callId: call.id, attempt: 1, event: { kind: 'ringing' as const, at: clock.now() } };
+    expect(await applyCallEvent(deps, report, call)).toBe('applied');
+    const ringing = (await table.getById(call.id)) as StoredCall;
+    reads.mockClear();
+    expect(await applyCallEvent(deps, report, ringing)).toBe('ignored');
+    expect(reads).not.toHaveBeenCalled();
+    expect(writes).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the call afresh when the known one is no longer current, and judges that', async () => {
+    const { deps, table, clock, call } = await dialedCall();
+    await applyCallEvent(deps, { callId: call.id, attempt: 1, event: { kind: 'ringing', at: clock.now() } });
+    const reads = vi.spyOn(table, 'getById');
+    // `call` is the initiating version: the write on it loses, the ringing call is read and answered.
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' }, call);
+    expect(session).toMatchObject({ callId: call.id });
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(await table.getById(call.id)).toMatchObject({ status: 'in_progress', version: call.version + 2 });
+  });
+
+  it('records that the agent ended the call on the known call, without reading it', async () => {
+    const { deps, table, call } = await dialedCall();
+    const reads = vi.spyOn(table, 'getById');
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 }, call);
+    expect(reads).not.toHaveBeenCalled();
+    expect((await table.getById(call.id))?.agentEndedAt).not.toBeNull();
   });
 });

@@ -1,0 +1,74 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
+import type { WebhookEvent } from '#schemas/webhooks';
+import { captureSends, installRequestCounter, takeRequests } from '../../bench/request-counter.ts';
+import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
+
+installRequestCounter();
+
+/**
+ * What a call costs in AWS requests, counted by the real SDK clients (bench/request-counter.ts, the
+ * counter `npm run bench:requests` uses) against the local stack. The figures themselves live in
+ * the benchmark; these tests prove the reductions that do not depend on timing.
+ */
+describe('AWS requests per call', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api.stack.stop();
+  });
+
+  it('an account without webhook endpoints costs no event work beyond the bus publish', async () => {
+    takeRequests();
+    const published = await captureSends(/event-bus\.ts/, async (sends) => {
+      const created = await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+15005550100' },
+      });
+      expect(created.status).toBe(201);
+      await callReaches(api, created.body.id, ['completed']);
+      // Wait until the call's SessionEnded is on the bus: every record of the call is done.
+      await eventually(
+        async () =>
+          sends.flatMap(
+            (send) =>
+              (send.command as { input: { Entries?: Array<{ DetailType?: string; Resources?: string[] }> } }).input
+                .Entries ?? [],
+          ),
+        (entries) =>
+          entries.some(
+            (entry) =>
+              entry.DetailType === 'SessionEnded' &&
+              (entry.Resources ?? []).includes(`voisnap:outbound-call/${created.body.id}`),
+          ),
+        60_000,
+        'the SessionEnded on the bus',
+      );
+    });
+    expect(published.length).toBeGreaterThan(0);
+    const eventWork = takeRequests().filter((r) => r.source === 'service' && r.part === 'events');
+    const beyondTheBus = eventWork.filter((r) => r.operation !== 'PutEvents').map((r) => r.operation);
+    // At most the one lookup that finds no endpoint (then remembered); no event kept, nothing queued.
+    expect(beyondTheBus.filter((op) => op !== 'Query')).toEqual([]);
+    expect(beyondTheBus.length).toBeLessThanOrEqual(1);
+  });
+
+  it('publishes a batch of events in PutEvents requests of ten', async () => {
+    const bus = new EventBridgeEventBus(new EventBridgeClient({}), api.stack.queues.eventBusName);
+    const event = (n: number): WebhookEvent =>
+      ({
+        id: `evt_${String(n).padStart(26, '0')}`,
+        type: 'OutboundCallStatusChanged',
+        createdAt: new Date().toISOString(),
+        data: { previousStatus: null, call: { id: `obc_${n}` } },
+      }) as unknown as WebhookEvent;
+    takeRequests();
+    await bus.publish(
+      Array.from({ length: 23 }, (_, n) => ({ accountId: n % 2 ? 'acc_a' : 'acc_b', event: event(n) })),
+    );
+    expect(takeRequests().filter((r) => r.operation === 'PutEvents')).toHaveLength(3);
+  });
+});
