@@ -11,7 +11,7 @@ Settings (environment variables; docs/local-stack.md):
   PORT (3000)  LOCAL_DYNAMODB_PORT (8000)  LOCAL_MOTO_PORT (5000)   ports, 0 to 65535
   LOCAL_DATA_DIR (.local)  LOCAL_TABLE_NAME (outbound-calls-local)  LOCAL_API_KEY (the demo key)
   SIMULATOR_TIME_SCALE (1)  LOCAL_RECONCILE_INTERVAL_SECONDS (60)   positive numbers
-  PYTHON (python3)  AGENT_STREAM_URL`;
+  PYTHON (python3)  AGENT_STREAM_URL  LOCAL_DYNAMODB_JAVA_OPTIONS (-Xms16m -Xmx256m …)`;
 
 /** The variable's value as a number meeting `valid`, or its default; a ConfigError says what it must be. */
 function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
