@@ -10,8 +10,8 @@ export const SETTINGS_USAGE = `Usage: npm start [-- --help]
 Settings (environment variables; docs/local-stack.md):
   PORT (3000)  LOCAL_DYNAMODB_PORT (8000)  LOCAL_MOTO_PORT (5000)   ports, 0 to 65535
   LOCAL_DATA_DIR (.local)  LOCAL_TABLE_NAME (outbound-calls-local)  LOCAL_API_KEY (the demo key)
-  SIMULATOR_TIME_SCALE (1)  LOCAL_RECONCILE_INTERVAL_SECONDS (15)   positive numbers
-  PYTHON (python3)  AGENT_STREAM_URL`;
+  SIMULATOR_TIME_SCALE (1)  LOCAL_RECONCILE_INTERVAL_SECONDS (60)   positive numbers
+  PYTHON (python3)  AGENT_STREAM_URL  LOCAL_DYNAMODB_JAVA_OPTIONS (-Xms16m -Xmx256m …)`;
 
 /** The variable's value as a number meeting `valid`, or its default; a ConfigError says what it must be. */
 function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
@@ -34,7 +34,7 @@ export const localConfig = () => {
     dynamodbPort: port('LOCAL_DYNAMODB_PORT', 8000),
     motoPort: port('LOCAL_MOTO_PORT', 5000),
     simulatorTimeScale: positive('SIMULATOR_TIME_SCALE', 1),
-    reconcileIntervalMs: positive('LOCAL_RECONCILE_INTERVAL_SECONDS', 15) * 1000,
+    reconcileIntervalMs: positive('LOCAL_RECONCILE_INTERVAL_SECONDS', 60) * 1000,
     dataDir,
     dynamodbDataDir: join(dataDir, 'dynamodb'),
     stateFile: join(dataDir, 'stack.json'),

@@ -7,7 +7,14 @@ import { lambdaContext } from './lambda-context.ts';
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
- * Plays Lambda's SQS event source: long-polls the queue, invokes the handler with a batch, and
+ * Seconds a receive waits for a message (SQS's and moto's maximum). An idle queue costs three
+ * requests a minute, and a message sent during the wait is returned at once (moto wakes the
+ * waiting receive when a message arrives), so long polling adds no latency.
+ */
+export const RECEIVE_WAIT_SECONDS = 20;
+
+/**
+ * Plays Lambda's SQS event source: long-polls the queue (RECEIVE_WAIT_SECONDS), invokes the handler with a batch, and
  * deletes only the messages the handler did not report as failed (ReportBatchItemFailures); a
  * handler that throws fails the whole batch. Failed ones come back after the visibility timeout,
  * and moto moves one to the dead-letter queue once it has been received maxReceiveCount times
@@ -24,6 +31,8 @@ export function startSqsPoller(options: {
   failures?: FailureLog;
 }): () => Promise<void> {
   let running = true;
+  // Stopping ends the receive waiting on an idle queue at once rather than after its wait.
+  const stopping = new AbortController();
   const failures = options.failures ?? failureLog(`Polling ${options.queueUrl}`);
   const loop = (async () => {
     while (running) {
@@ -32,9 +41,10 @@ export function startSqsPoller(options: {
           new ReceiveMessageCommand({
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 1,
+            WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
           }),
+          { abortSignal: stopping.signal },
         );
         failures.succeeded();
         if (!running || Messages.length === 0) continue;
@@ -83,6 +93,7 @@ export function startSqsPoller(options: {
   })();
   return async () => {
     running = false;
+    stopping.abort();
     await loop;
   };
 }
