@@ -12,8 +12,12 @@ import { type CallingWindow, minutesOfDay, WEEKDAYS } from '#schemas/calling-win
 /** How far ahead an opening is looked for; beyond it a window counts as never open again. */
 export const OPENING_SEARCH_DAYS = 731;
 
-/** Most rounds of the several-zones search; each moves at least to a later opening of some zone. */
-const MAX_ROUNDS = 10_000;
+/**
+ * Most rounds of the several-zones search. Each round moves to a later opening of some zone, about
+ * two per day on which the zones' windows do not overlap; zones whose windows have not overlapped
+ * for this many rounds (some 50 days) are taken never to overlap, which bounds the work per call.
+ */
+export const MAX_ZONE_ROUNDS = 100;
 
 interface Opening {
   /** The first instant at or after the start of the search inside the window. */
@@ -54,13 +58,13 @@ function nextOpeningIn(window: CallingWindow, zone: string, from: number): Openi
 /**
  * The first instant at or after `from` at which the window is open in every one of `zones` (a
  * number whose area spans several zones may be called only when it is open in all of them), or
- * null if there is none within OPENING_SEARCH_DAYS. `zones` are IANA names (already validated);
+ * null if there is none within OPENING_SEARCH_DAYS (or, for several zones, MAX_ZONE_ROUNDS). `zones` are IANA names (already validated);
  * an empty list means no zone constrains the window, so `from` itself is returned.
  */
 export function nextOpening(window: CallingWindow, zones: readonly string[], from: Date): Date | null {
   const horizon = from.getTime() + OPENING_SEARCH_DAYS * 86_400_000;
   let candidate = from.getTime();
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+  for (let round = 0; round < MAX_ZONE_ROUNDS; round += 1) {
     let latest = candidate;
     for (const zone of zones) {
       const opening = nextOpeningIn(window, zone, candidate);
