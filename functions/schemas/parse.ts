@@ -25,10 +25,11 @@ function toServiceError(
 ): ServiceError {
   const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
   if (unknown && unknown.code === 'unrecognized_keys') {
-    const name = unknown.keys[0] ?? '';
+    // A field inside an object (callingWindow.zone) is named by its whole path.
+    const name = [...unknown.path.map(String), unknown.keys[0] ?? ''].join('.');
     return invalidRequest(
       options.noun === 'field' ? 'unknown_field' : 'unknown_parameter',
-      `Unknown ${options.noun} "${name}".${suggestion(name, schema)}`,
+      `Unknown ${options.noun} "${name}".${unknown.path.length === 0 ? suggestion(name, schema) : ''}`,
       name,
     );
   }

@@ -12,6 +12,7 @@ import {
   EventsStreamEnvSchema,
   NoEnvSchema,
   ReadApiEnvSchema,
+  SuppressionsApiEnvSchema,
   ReconcilerEnvSchema,
   TelephonyWebhookEnvSchema,
   WebhookApiEnvSchema,
@@ -38,6 +39,7 @@ const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   'get-call': ReadApiEnvSchema,
   'list-calls': ReadApiEnvSchema,
   'cancel-call': ApiFunctionEnvSchema,
+  suppressions: SuppressionsApiEnvSchema,
   [DEFAULT_ROUTE_HANDLER]: NoEnvSchema,
   // Serves the OpenAPI document bundled into it; reads no variables.
   'openapi-document': NoEnvSchema,
@@ -625,6 +627,7 @@ describe('least privilege', () => {
         'events-stream',
         'list-calls',
         'reconciler',
+        'suppressions',
         'telephony-webhooks',
         'webhook-delivery',
         'webhook-endpoints',

@@ -21,6 +21,12 @@ import {
 } from './examples.ts';
 import { json, ref, responseRef, type Json, type NamedExamples, type Same } from './parts.ts';
 import {
+  CALLING_DESCRIPTIONS,
+  CALLING_SCHEMA_DESCRIPTIONS,
+  CALLING_SCHEMAS,
+  suppressionOperations,
+} from './suppressions.ts';
+import {
   WEBHOOK_DESCRIPTIONS,
   WEBHOOK_SCHEMA_DESCRIPTIONS,
   WEBHOOK_SCHEMAS,
@@ -67,8 +73,13 @@ true satisfies Same<z.infer<typeof ErrorResponseSchema>, ErrorBody>;
  * what they receive. A schema in both must come out the same either way.
  */
 export const COMPONENT_SCHEMAS = {
-  requests: { CreateCallRequest: CreateCallRequestSchema, CallStatus: CallStatusSchema, ...WEBHOOK_SCHEMAS.requests },
-  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries },
+  requests: {
+    CreateCallRequest: CreateCallRequestSchema,
+    CallStatus: CallStatusSchema,
+    ...WEBHOOK_SCHEMAS.requests,
+    ...CALLING_SCHEMAS.requests,
+  },
+  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries, ...CALLING_SCHEMAS.queries },
   responses: {
     Call: CallSchema,
     CallAttempt: CallAttemptSchema,
@@ -79,6 +90,7 @@ export const COMPONENT_SCHEMAS = {
     Error: ErrorResponseSchema,
     GatewayError: GatewayErrorSchema,
     ...WEBHOOK_SCHEMAS.responses,
+    ...CALLING_SCHEMAS.responses,
   },
 } as const;
 
@@ -91,6 +103,7 @@ const timestamp = (what: string) => `${what} (UTC ISO 8601, such as 2025-06-16T1
  */
 const DESCRIPTIONS: Record<string, Record<string, string>> = {
   ...WEBHOOK_DESCRIPTIONS,
+  ...CALLING_DESCRIPTIONS,
   Call: {
     id: '`obc_` followed by a ULID, so ids sort by creation time.',
     agentId: 'The agent that handles the call.',
@@ -110,6 +123,9 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     maxRetries: 'Retries allowed after no answer.',
     retryDelayMinutes: 'Minutes between an unanswered attempt and its retry.',
     overrideFirstMessage: "The agent's first message for this call, if it was overridden; else null.",
+    callingWindow: 'When attempts may be dialed (local time); null: any time.',
+    retryPolicy:
+      'Retries per outcome as requested; null: only the no-answer retries of maxRetries and retryDelayMinutes.',
     attempts: 'One entry per dial attempt, oldest first; the top-level timing fields describe the latest.',
     createdAt: `${timestamp('When the call was created')}.`,
     updatedAt: `${timestamp('When the call last changed')}.`,
@@ -135,6 +151,10 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     maxRetries: `Auto-retry on no-answer (${LIMITS.maxRetries.min}–${LIMITS.maxRetries.max}, default ${LIMITS.maxRetries.default}).`,
     retryDelayMinutes: `Minutes between retries (${LIMITS.retryDelayMinutes.min}–${LIMITS.retryDelayMinutes.max}, default ${LIMITS.retryDelayMinutes.default}).`,
     overrideFirstMessage: "Override the agent's default first message for this call.",
+    callingWindow:
+      'Dial every attempt only inside this window; one due outside it (scheduledFor, or a retry) moves to its next opening.',
+    retryPolicy:
+      'Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings).',
   },
   ListCallsQuery: {
     agentId: 'Filter by agent.',
@@ -167,6 +187,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
 
 const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   ...WEBHOOK_SCHEMA_DESCRIPTIONS,
+  ...CALLING_SCHEMA_DESCRIPTIONS,
   Call: 'An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt.',
   CallAttempt: 'One dial attempt of a call.',
   CallStatus:
@@ -294,7 +315,8 @@ const ERROR_RESPONSES: Record<string, Json> = {
     }),
   },
   Unprocessable: {
-    description: 'The Idempotency-Key was already used with a different request body.',
+    description:
+      'The Idempotency-Key was already used with a different request body (`idempotency_key_reused`), or toNumber is on the suppression list (`number_suppressed`).',
     content: json(ref('Error'), {
       idempotencyKeyReused: { summary: 'A reused key', value: ERROR_EXAMPLES.idempotencyKeyReused },
     }),
@@ -351,6 +373,7 @@ const callResponse = (description: string, named: NamedExamples) => ({
 /** Each public route's operation, by "METHOD path" (functions/handlers/routes.ts). */
 const operations = (queryParameters: Record<string, Json[]>): Record<string, Json> => ({
   ...webhookOperations(queryParameters),
+  ...suppressionOperations(queryParameters),
   'POST /api/v1/outbound-calls': {
     operationId: 'createCall',
     summary: 'Create an outbound call',
@@ -485,6 +508,10 @@ export function buildOpenApiDocument(): Json {
       {
         name: 'Outbound Calls',
         description: 'Initiate outbound calls immediately or schedule them for batch campaigns.',
+      },
+      {
+        name: 'Suppressions',
+        description: 'Numbers your account never calls (docs/api.md).',
       },
       {
         name: 'Webhooks',

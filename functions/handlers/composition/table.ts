@@ -4,6 +4,7 @@ import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbPageStarts } from '#adapters/dynamodb/page-starts';
 import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
+import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { systemClock } from '#ports/clock';
 import { TableEnvSchema, parseEnv } from '#schemas/env';
 import { loggedFailure } from '../batch-failures.ts';
@@ -20,3 +21,6 @@ export const reconcilerQueries = new DynamoDbReconcilerQueries(db, tableEnv.TABL
 );
 export const directory = new DynamoDbDirectory(db, tableEnv.TABLE_NAME);
 export const pageStarts = new DynamoDbPageStarts(db, tableEnv.TABLE_NAME, clock);
+export const suppressions = new DynamoDbSuppressionStore(db, tableEnv.TABLE_NAME, (key, error) =>
+  logger.error('Skipped a suppression item that cannot be read; fix or delete it', { key, ...loggedFailure(error) }),
+);

@@ -5,7 +5,7 @@ import { TwilioProvider } from '#adapters/telephony/twilio-provider';
 import type { CallTimingLimits } from '#domain/call-lifecycle';
 import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
-import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './table.ts';
+import { calls, clock, db, reconcilerQueries, slotCounters, suppressions, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
@@ -69,6 +69,7 @@ export const callEventDeps = {
 
 export const dialDeps = {
   ...callEventDeps,
+  suppressions,
   providers,
   rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
   newConversationId: () => `conv_${ulid()}`,
