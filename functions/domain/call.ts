@@ -25,6 +25,8 @@ export interface NewCall {
   maxRetries: number;
   retryDelayMinutes: number;
   overrideFirstMessage: string | null;
+  /** The campaign whose contact this call is, if any. */
+  campaignId?: string;
 }
 
 export function newCall(input: NewCall, now: Date): StoredCall {
@@ -52,6 +54,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     retryDelayMinutes: input.retryDelayMinutes,
     overrideFirstMessage: input.overrideFirstMessage,
     attempts: [],
+    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     createdAt,
     updatedAt: createdAt,
     providerCallId: null,

@@ -96,6 +96,8 @@ export const CallSchema = z.object({
   retryDelayMinutes: z.int(),
   overrideFirstMessage: z.nullable(z.string()),
   attempts: z.array(CallAttemptSchema),
+  /** The campaign the call belongs to (`cmp_…`); absent for a call created on its own. */
+  campaignId: z.optional(z.string()),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -36,6 +36,8 @@ export interface CreateCallCommand {
   /** The request exactly as sent (before defaults), for matching idempotent retries. */
   rawRequest: unknown;
   idempotencyKey?: string;
+  /** Set when the call is a campaign's contact (create-campaign.ts); not a field of the public request. */
+  campaignId?: string;
 }
 
 export interface CreateCallResult {
@@ -104,6 +106,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       maxRetries: request.maxRetries ?? LIMITS.maxRetries.default,
       retryDelayMinutes: request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
       overrideFirstMessage: request.overrideFirstMessage ?? null,
+      campaignId: command.campaignId,
     },
     now,
   );

@@ -1,6 +1,7 @@
 import { currentAttempt, fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
 import { SlotUnavailableError } from '#domain/errors';
+import { CampaignGateClosedError } from '#domain/campaign';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
@@ -8,8 +9,9 @@ import type { SlotCounters } from '#ports/slot-counters';
 import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
+import { campaignHold, type CampaignGateDeps } from './campaign-gate.ts';
 
-export interface DialDeps extends CallEventDeps {
+export interface DialDeps extends CallEventDeps, CampaignGateDeps {
   calls: CallRepository;
   slotCounters: SlotCounters;
   providers: TelephonyProviders;
@@ -71,6 +73,10 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
     const queued = call;
 
+    // 2b. A campaign's call waits while it is paused, and ends with it cancelled (campaign-gate.ts).
+    const held = await campaignHold(deps, queued);
+    if (held) return held;
+
     // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
     if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
       return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
@@ -92,6 +98,12 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       // Another call of the account took the last slot between the check and the gate.
       if (error instanceof SlotUnavailableError)
         return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
+      // The campaign was paused or cancelled since step 2b, or is at its maxConcurrentCalls.
+      if (error instanceof CampaignGateClosedError)
+        return (
+          (await campaignHold(deps, queued)) ??
+          (await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'campaign at maxConcurrentCalls'))
+        );
       throw error;
     }
   });

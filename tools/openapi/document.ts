@@ -27,6 +27,12 @@ import {
   webhookEvents,
   webhookOperations,
 } from './webhooks.ts';
+import {
+  CAMPAIGN_DESCRIPTIONS,
+  CAMPAIGN_SCHEMA_DESCRIPTIONS,
+  CAMPAIGN_SCHEMAS,
+  campaignOperations,
+} from './campaigns.ts';
 
 /**
  * The OpenAPI 3.1 description of the public API, built from the zod schemas the handlers validate
@@ -67,8 +73,13 @@ true satisfies Same<z.infer<typeof ErrorResponseSchema>, ErrorBody>;
  * what they receive. A schema in both must come out the same either way.
  */
 export const COMPONENT_SCHEMAS = {
-  requests: { CreateCallRequest: CreateCallRequestSchema, CallStatus: CallStatusSchema, ...WEBHOOK_SCHEMAS.requests },
-  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries },
+  requests: {
+    CreateCallRequest: CreateCallRequestSchema,
+    CallStatus: CallStatusSchema,
+    ...WEBHOOK_SCHEMAS.requests,
+    ...CAMPAIGN_SCHEMAS.requests,
+  },
+  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries, ...CAMPAIGN_SCHEMAS.queries },
   responses: {
     Call: CallSchema,
     CallAttempt: CallAttemptSchema,
@@ -79,6 +90,7 @@ export const COMPONENT_SCHEMAS = {
     Error: ErrorResponseSchema,
     GatewayError: GatewayErrorSchema,
     ...WEBHOOK_SCHEMAS.responses,
+    ...CAMPAIGN_SCHEMAS.responses,
   },
 } as const;
 
@@ -91,6 +103,7 @@ const timestamp = (what: string) => `${what} (UTC ISO 8601, such as 2025-06-16T1
  */
 const DESCRIPTIONS: Record<string, Record<string, string>> = {
   ...WEBHOOK_DESCRIPTIONS,
+  ...CAMPAIGN_DESCRIPTIONS,
   Call: {
     id: '`obc_` followed by a ULID, so ids sort by creation time.',
     agentId: 'The agent that handles the call.',
@@ -111,6 +124,8 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     retryDelayMinutes: 'Minutes between an unanswered attempt and its retry.',
     overrideFirstMessage: "The agent's first message for this call, if it was overridden; else null.",
     attempts: 'One entry per dial attempt, oldest first; the top-level timing fields describe the latest.',
+    campaignId:
+      'The campaign whose contact this call is (`cmp_` followed by a ULID); absent for a call created on its own.',
     createdAt: `${timestamp('When the call was created')}.`,
     updatedAt: `${timestamp('When the call last changed')}.`,
   },
@@ -138,6 +153,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
   },
   ListCallsQuery: {
     agentId: 'Filter by agent.',
+    campaignId: "Filter by campaign: the campaign's calls, from an index (not with agentId).",
     status: 'Filter by call status.',
     dateFrom: 'ISO 8601 start: calls created on or after this date (from 00:00 UTC) or date-time.',
     dateTo: 'ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second).',
@@ -167,6 +183,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
 
 const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   ...WEBHOOK_SCHEMA_DESCRIPTIONS,
+  ...CAMPAIGN_SCHEMA_DESCRIPTIONS,
   Call: 'An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt.',
   CallAttempt: 'One dial attempt of a call.',
   CallStatus:
@@ -351,6 +368,7 @@ const callResponse = (description: string, named: NamedExamples) => ({
 /** Each public route's operation, by "METHOD path" (functions/handlers/routes.ts). */
 const operations = (queryParameters: Record<string, Json[]>): Record<string, Json> => ({
   ...webhookOperations(queryParameters),
+  ...campaignOperations(queryParameters),
   'POST /api/v1/outbound-calls': {
     operationId: 'createCall',
     summary: 'Create an outbound call',
@@ -485,6 +503,11 @@ export function buildOpenApiDocument(): Json {
       {
         name: 'Outbound Calls',
         description: 'Initiate outbound calls immediately or schedule them for batch campaigns.',
+      },
+      {
+        name: 'Campaigns',
+        description:
+          'Campaigns of many contacts: each contact an outbound call with campaignId; pause, resume and cancel them together.',
       },
       {
         name: 'Webhooks',

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { CampaignGateClosedError } from '#domain/campaign';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
@@ -14,8 +15,17 @@ import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryAll, type Item } from './query.ts';
+import { campaignGateUpdate } from './campaign-store.ts';
 import { slotCounterUpdate } from './slot-counters.ts';
-import { CALL_INDEXES, TABLE, RECONCILER_INDEX, callIndexKeys, keys, type CallIndexName } from './table-design.ts';
+import {
+  CALL_INDEXES,
+  TABLE,
+  RECONCILER_INDEX,
+  callIndexKeys,
+  campaignIndexKeys,
+  keys,
+  type CallIndexName,
+} from './table-design.ts';
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
@@ -138,6 +148,7 @@ export class DynamoDbCallRepository implements CallRepository {
       ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
     };
     const slots = slotChange(previous.status, next.status);
+    const campaignGate = previous.status === 'queued' && next.status === 'initiating' ? next.campaignId : undefined;
     try {
       if (slots === 0) {
         await this.db.send(new PutCommand(put));
@@ -149,6 +160,8 @@ export class DynamoDbCallRepository implements CallRepository {
             { Put: put },
             // The second item: its condition failing is what SlotUnavailableError reports below.
             { Update: slotCounterUpdate(this.tableName, next.accountId, slots) },
+            // A campaign call's gate also needs its campaign dialing and below its own ceiling.
+            ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
           ],
         }),
       );
@@ -163,6 +176,7 @@ export class DynamoDbCallRepository implements CallRepository {
         throw new ConcurrentModificationError('Call', next.id);
       }
       if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
+      if (campaignGate && codes?.[2] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
       throw error;
     }
   }
@@ -190,6 +204,12 @@ export class DynamoDbCallRepository implements CallRepository {
 }
 
 function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitionValue: string } {
+  if (query.campaignId) {
+    const campaign = campaignIndexKeys({ ...query, campaignId: query.campaignId, status: query.status ?? '' });
+    return query.status
+      ? { indexName: 'byCampaignStatus', partitionValue: campaign.campaignStatusKey }
+      : { indexName: 'byCampaign', partitionValue: campaign.campaignKey };
+  }
   const probe = callIndexKeys({
     accountId: query.accountId,
     agentId: query.agentId ?? '',
