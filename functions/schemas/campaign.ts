@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CAMPAIGN_ID_PATTERN, DIRECTORY_ID_PATTERN } from '#domain/ids';
 import { CALL_STATUSES, KeyModeSchema, type CallStatus } from './call.ts';
+import { CallingWindowSchema, RetryPolicySchema, isIanaZone } from './calling-window.ts';
 import { LIMITS as CALL_LIMITS } from './create-call-request.ts';
 import { RequestMetadataSchema } from './metadata.ts';
 import { phoneNumberSchema } from './phone-number.ts';
@@ -33,19 +34,9 @@ const integerBetween = (field: string, min: number, max: number) => {
   return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
 };
 
-/** An IANA time zone name that this runtime's ICU knows (`America/New_York`). */
-export function isKnownTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return value.length > 0 && !value.includes(' ');
-  } catch {
-    return false;
-  }
-}
-
 const timeZoneField = (field: string) =>
   textField(field, { min: 1, max: CAMPAIGN_LIMITS.timeZoneLength }).check(
-    z.refine(isKnownTimeZone, { error: `${field} must be an IANA time zone name, such as America/New_York.` }),
+    z.refine(isIanaZone, { error: `${field} must be an IANA time zone name, such as America/New_York.` }),
   );
 
 /** One contact: it becomes one outbound call of the campaign. */
@@ -111,6 +102,10 @@ export const CreateCampaignRequestSchema = z.strictObject({
     }),
   ),
   pacing: z.optional(PacingSchema),
+  /** Every attempt of every call is dialed inside it (the calls' own callingWindow). */
+  callingWindow: z.optional(CallingWindowSchema),
+  /** Retries per outcome of every call (the calls' own retryPolicy). */
+  retryPolicy: z.optional(RetryPolicySchema),
 });
 export type CreateCampaignRequest = z.infer<typeof CreateCampaignRequestSchema>;
 
@@ -123,6 +118,8 @@ export const CAMPAIGN_FIELD_CODES = {
   startAt: 'invalid_start_at',
   contacts: 'invalid_contacts',
   pacing: 'invalid_pacing',
+  callingWindow: 'invalid_calling_window',
+  retryPolicy: 'invalid_retry_policy',
 };
 
 /** Query string of GET /api/v1/campaigns. */
@@ -158,8 +155,8 @@ export const CampaignSchema = z.object({
   status: CampaignStatusSchema,
   startAt: z.string(),
   pacing: z.object({ callsPerMinute: z.int(), maxConcurrentCalls: z.int() }),
-  callingWindow: z._default(z.nullable(z.unknown()), null),
-  retryPolicy: z._default(z.nullable(z.unknown()), null),
+  callingWindow: z._default(z.nullable(CallingWindowSchema), null),
+  retryPolicy: z._default(z.nullable(RetryPolicySchema), null),
   counts: CampaignCountsSchema,
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -95,8 +95,8 @@ export async function createCampaign(
     status: startAt.getTime() > now.getTime() ? 'scheduled' : 'running',
     startAt: toTimestamp(startAt),
     pacing: { callsPerMinute, maxConcurrentCalls },
-    callingWindow: null,
-    retryPolicy: null,
+    callingWindow: request.callingWindow ?? null,
+    retryPolicy: request.retryPolicy ?? null,
     counts: { ...emptyCounts(), total: request.contacts.length },
     createdAt: at,
     updatedAt: at,
@@ -342,14 +342,22 @@ async function createContactCalls(
   await inPool(contacts, deps.contactConcurrency ?? 8, async (contact, i) => {
     const index = reservation.firstIndex + i;
     const dueAt = plan.dueAt[i] as Date;
-    const request: CreateCallRequest = {
+    // A contact's own zone wins over the one the window would take from the number.
+    const callingWindow =
+      campaign.callingWindow && contact.timeZone
+        ? { ...campaign.callingWindow, timeZone: contact.timeZone }
+        : campaign.callingWindow;
+    const request = {
       agentId: campaign.agentId,
       toNumber: contact.toNumber,
       ...(campaign.fromNumber ? { fromNumber: campaign.fromNumber } : {}),
       ...(dueAt.getTime() > deps.clock.now().getTime() ? { scheduledFor: toTimestamp(dueAt) } : {}),
       ...(contact.metadata ? { metadata: contact.metadata } : {}),
       ...(contact.overrideFirstMessage ? { overrideFirstMessage: contact.overrideFirstMessage } : {}),
-    };
+      // callingWindow and retryPolicy are fields of a call's request too (calling-window.ts, branch win).
+      ...(callingWindow ? { callingWindow } : {}),
+      ...(campaign.retryPolicy ? { retryPolicy: campaign.retryPolicy } : {}),
+    } as CreateCallRequest;
     await createCall(deps, {
       caller,
       request,
