@@ -1,5 +1,7 @@
-import type { AnsweredBy, CallAttempt, EndReason, StoredCall } from '#schemas/call';
+import type { AnsweredBy, CallAttempt, CallStatus, EndReason, StoredCall } from '#schemas/call';
+import type { RetryOutcome, RetryPolicyEntry } from '#schemas/calling-window';
 import { awaitsDial, isTerminal, transition, type CallEvent } from './call-status-machine.ts';
+import { dialTimeWithin, nextOpening } from './calling-window.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
 
 /**
@@ -223,7 +225,13 @@ export function applyProviderEvent(
       const answerer = answererOf(verdict);
       if (answerer === 'fax') return ended(withVerdict, 'provider_fax_detected', at, now, 'fax_detected', limits);
       if (answerer === 'machine')
-        return ended(withVerdict, 'provider_voicemail_ended', at, now, 'voicemail_left', limits);
+        return retryOrEnd(
+          withVerdict,
+          ended(withVerdict, 'provider_voicemail_ended', at, now, 'voicemail_left', limits),
+          at,
+          now,
+          limits,
+        );
       // The length of the call by the service's own (clamped) times; a second of rounding allowed.
       const seconds = secondsBetween(withVerdict.connectedAt ?? toTimestamp(at), toTimestamp(at));
       const reason: EndReason =
@@ -235,11 +243,11 @@ export function applyProviderEvent(
       return ended(withVerdict, 'provider_hung_up', at, now, reason, limits);
     }
     case 'busy':
-      return ended(call, 'provider_busy', at, now, 'busy', limits);
+      return retryOrEnd(call, ended(call, 'provider_busy', at, now, 'busy', limits), at, now, limits);
     case 'failed':
-      return ended(call, 'provider_failed', at, now, event.reason, limits);
+      return retryOrEnd(call, ended(call, 'provider_failed', at, now, event.reason, limits), at, now, limits);
     case 'no_answer':
-      return noAnswer(call, at, now, limits);
+      return retryOrEnd(call, ended(call, 'provider_no_answer', at, now, 'no_answer', limits), at, now, limits);
   }
 }
 
@@ -254,30 +262,130 @@ export function recordAnsweredBy(call: StoredCall, answeredBy: AnsweredBy): Stor
   return { ...call, answeredBy };
 }
 
-/** No answer: back to scheduled for another attempt while retries remain, else the end. */
-function noAnswer(call: StoredCall, at: Date, now: Date, limits: CallTimingLimits): StoredCall | null {
-  const final = ended(call, 'provider_no_answer', at, now, 'no_answer', limits);
-  if (!final || call.retryCount >= call.maxRetries) return final;
+/**
+ * Failed attempts worth another try, when the call's retryPolicy has a `failed` entry: trouble on
+ * the way to the callee (the provider's error, or a dial never reported) before anyone answered.
+ * `invalid_number` and `fax_detected` would end the same way again, and a connected call that
+ * failed has already reached someone, so those are never retried.
+ */
+export const RETRYABLE_FAILURES: readonly EndReason[] = ['provider_error', 'dial_timeout'];
+
+/** The retry-policy outcome an ended attempt counts as, or null when no policy may retry it. */
+function retryOutcomeOf(attempt: { status: CallStatus; endReason: EndReason | null; connectedAt: string | null }) {
+  switch (attempt.status) {
+    case 'no_answer':
+    case 'busy':
+    case 'voicemail':
+      return attempt.status satisfies RetryOutcome;
+    case 'failed':
+      return attempt.endReason !== null && RETRYABLE_FAILURES.includes(attempt.endReason) && !attempt.connectedAt
+        ? ('failed' satisfies RetryOutcome)
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The retry rule for an outcome. `no_answer` is always the published pair (maxRetries,
+ * retryDelayMinutes), which a request's `retryPolicy.no_answer` sets; the other outcomes are
+ * retried only with an entry in `retryPolicy`.
+ */
+export function retryRuleFor(call: StoredCall, outcome: RetryOutcome): RetryPolicyEntry | null {
+  if (outcome === 'no_answer') return { maxRetries: call.maxRetries, delayMinutes: call.retryDelayMinutes };
+  return call.retryPolicy?.[outcome] ?? null;
+}
+
+/**
+ * After an attempt ended (`final`): back to scheduled for another attempt while its outcome has
+ * retries left (counted per outcome over the call's attempts), due after the rule's delay and
+ * moved to the calling window's next opening; else the end stands.
+ */
+function retryOrEnd(
+  call: StoredCall,
+  final: StoredCall | null,
+  at: Date,
+  now: Date,
+  limits: CallTimingLimits,
+): StoredCall | null {
+  if (!final) return null;
+  const last = final.attempts.at(-1);
+  const outcome = last ? retryOutcomeOf({ ...last, connectedAt: final.connectedAt }) : null;
+  const rule = outcome ? retryRuleFor(call, outcome) : null;
+  if (!outcome || !rule) return final;
+  const sameOutcome = final.attempts.filter(
+    (attempt) => retryOutcomeOf({ ...attempt, connectedAt: attempt.connectedAt }) === outcome,
+  ).length;
+  if (sameOutcome > rule.maxRetries) return final;
+  const due = addMinutes(at, (rule.delayMinutes * limits.retryDelayUnitSeconds) / 60);
+  const retryAt = dialTimeWithin(call.callingWindow, call.windowZones, due);
+  if (!retryAt) return final;
   // The finished attempt keeps its outcome; the call's top level now describes the next attempt.
-  const retryAt = addMinutes(at, (call.retryDelayMinutes * limits.retryDelayUnitSeconds) / 60);
-  return move(
-    { ...call, attempts: final.attempts },
-    'retry_scheduled',
-    now,
-    {
-      retryCount: call.retryCount + 1,
-      scheduledFor: toTimestamp(retryAt),
-      initiatedAt: null,
-      connectedAt: null,
-      endedAt: null,
-      durationSeconds: null,
-      endReason: null,
-      providerCallId: null,
-      pendingConversationId: null,
-      answeredBy: null,
-    },
-    limits,
+  return (
+    move(
+      { ...call, attempts: final.attempts },
+      'retry_scheduled',
+      now,
+      {
+        retryCount: call.retryCount + 1,
+        scheduledFor: toTimestamp(retryAt),
+        initiatedAt: null,
+        connectedAt: null,
+        endedAt: null,
+        durationSeconds: null,
+        endReason: null,
+        providerCallId: null,
+        pendingConversationId: null,
+        answeredBy: null,
+        agentEndedAt: null,
+      },
+      limits,
+    ) ?? final
   );
+}
+
+/**
+ * What the dialer does with a due call of the current attempt before dialing it, judged at `now`:
+ * dial it (`open`: no window, or the window is open); hold it, back to scheduled for the window's
+ * next opening (`hold`); or end it undialed (`never`: no opening is left).
+ */
+export function judgeCallingWindow(
+  call: StoredCall,
+  now: Date,
+  limits: CallTimingLimits,
+): { kind: 'open' } | { kind: 'hold' | 'never'; next: StoredCall | null } {
+  if (call.callingWindow === null) return { kind: 'open' };
+  const opening = nextOpening(call.callingWindow, call.windowZones ?? [], now);
+  if (opening?.getTime() === now.getTime()) return { kind: 'open' };
+  if (opening === null) return { kind: 'never', next: endUndialed(call, now, 'calling_window_closed') };
+  return {
+    kind: 'hold',
+    next: move(call, 'window_closed', now, { scheduledFor: toTimestamp(opening) }, limits),
+  };
+}
+
+/**
+ * A call that waits to be dialed ends without being dialed: `cancelled`, with the reason
+ * (`suppressed`: the number is on the account's suppression list; `calling_window_closed`). Null
+ * if the call no longer waits to be dialed.
+ */
+export function endUndialed(
+  call: StoredCall,
+  now: Date,
+  endReason: Extract<EndReason, 'suppressed' | 'calling_window_closed' | 'cancelled'>,
+): StoredCall | null {
+  const result = transition(call.status, 'cancel');
+  if (!result.allowed) return null;
+  const at = toTimestamp(now);
+  return {
+    ...call,
+    status: result.to,
+    endedAt: at,
+    durationSeconds: 0,
+    endReason,
+    updatedAt: at,
+    watchdogAt: null,
+  };
 }
 
 /**
@@ -286,5 +394,5 @@ function noAnswer(call: StoredCall, at: Date, now: Date, limits: CallTimingLimit
  */
 export function markLost(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
   const reason: EndReason = call.status === 'in_progress' ? 'provider_error' : 'dial_timeout';
-  return ended(call, 'provider_lost', now, now, reason, limits);
+  return retryOrEnd(call, ended(call, 'provider_lost', now, now, reason, limits), now, now, limits);
 }

@@ -14,6 +14,7 @@ export const CALL_EVENTS = [
   'provider_fax_detected',
   'provider_no_answer',
   'retry_scheduled',
+  'window_closed',
   'provider_busy',
   'provider_failed',
   'provider_lost',
@@ -41,7 +42,10 @@ export const TRANSITIONS: Readonly<Record<CallEvent, Partial<Record<CallStatus, 
   // A fax machine answered: nobody to talk to, and not a voicemail either (endReason fax_detected).
   provider_fax_detected: { in_progress: 'failed' },
   provider_no_answer: { initiating: 'no_answer', ringing: 'no_answer' },
-  retry_scheduled: { initiating: 'scheduled', ringing: 'scheduled' },
+  // Another attempt after no answer, busy, a retryable failure (before answering) or a voicemail.
+  retry_scheduled: { initiating: 'scheduled', ringing: 'scheduled', in_progress: 'scheduled' },
+  // Due, but its calling window is shut now (a queue delay pushed it past the end): held to the next opening.
+  window_closed: { queued: 'scheduled' },
   provider_busy: { initiating: 'busy', ringing: 'busy' },
   provider_failed: { queued: 'failed', initiating: 'failed', ringing: 'failed' },
   // The reconciler's verdict on an attempt whose end the provider never reported.

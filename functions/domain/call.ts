@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { CallSchema, type Call, type KeyMode, type Metadata, type StoredCall } from '#schemas/call';
+import type { CallingWindow, RetryPolicy } from '#schemas/calling-window';
 import { conflict } from './errors.ts';
 import { transition } from './call-status-machine.ts';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS, watchdogAt } from './call-lifecycle.ts';
@@ -27,6 +28,9 @@ export interface NewCall {
   overrideFirstMessage: string | null;
   /** The campaign whose contact this call is, if any. */
   campaignId?: string;
+  /** When attempts may be dialed, and the zones it is judged in; null for any time. */
+  callingWindow?: { window: CallingWindow; zones: string[] } | null;
+  retryPolicy?: RetryPolicy | null;
 }
 
 export function newCall(input: NewCall, now: Date): StoredCall {
@@ -53,6 +57,9 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     maxRetries: input.maxRetries,
     retryDelayMinutes: input.retryDelayMinutes,
     overrideFirstMessage: input.overrideFirstMessage,
+    callingWindow: input.callingWindow?.window ?? null,
+    retryPolicy: input.retryPolicy ?? null,
+    windowZones: input.callingWindow?.zones ?? null,
     attempts: [],
     ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     createdAt,

@@ -30,7 +30,8 @@ import {
 } from './http/api-handler.ts';
 import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
-import { calls, directory } from './composition/table.ts';
+import { calls, directory, suppressions } from './composition/table.ts';
+import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { dispatchDeps } from './composition/dispatch.ts';
 import { campaigns } from './composition/campaigns.ts';
 
@@ -43,6 +44,8 @@ const deps = {
   calls,
   directory,
   campaigns,
+  suppressions,
+  phoneZones: new LibphonenumberZones(),
   ...dispatchDeps,
   testCallsPlaceable,
   onDispatchFailed: (callId: string, error: unknown) =>

@@ -6,12 +6,16 @@ import { createCall } from '#use-cases/create-call';
 import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
 import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
-import { calls, directory } from './composition/table.ts';
+import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
+import { calls, directory, suppressions } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Test keys' calls go to the carrier simulator; a deployment without one does not set its URL. */
 const testCallsPlaceable = parseEnv(CreateCallEnvSchema, process.env).SIMULATOR_API_BASE_URL !== undefined;
+
+/** Its data is read on the first request with a callee's calling window, not at cold start. */
+const phoneZones = new LibphonenumberZones();
 
 const onDispatchFailed = (callId: string, error: unknown) =>
   logger.error('A created call could not be dispatched; the reconciler will dispatch it', {
@@ -35,7 +39,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
     );
   }
   const result = await createCall(
-    { calls, directory, ...dispatchDeps, onDispatchFailed, testCallsPlaceable },
+    { calls, directory, suppressions, phoneZones, ...dispatchDeps, onDispatchFailed, testCallsPlaceable },
     { caller, request, rawRequest, idempotencyKey },
   );
   return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});

@@ -42,6 +42,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: 'webhook-endpoints',
     authorized: true,
   },
+  // The account's suppression list: numbers never to be called (docs/api.md).
+  { method: 'POST', path: '/api/v1/suppressions', handler: 'suppressions', authorized: true },
+  { method: 'GET', path: '/api/v1/suppressions', handler: 'suppressions', authorized: true },
+  { method: 'DELETE', path: '/api/v1/suppressions/{phoneNumber}', handler: 'suppressions', authorized: true },
   // The OpenAPI document (docs/openapi.json): public, like the reference it describes.
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'openapi-document', authorized: false },
   // The telephony provider's webhooks (Twilio-signed): call status, answer instructions, stream end.

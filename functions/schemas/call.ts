@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CallingWindowSchema, RetryPolicySchema } from './calling-window.ts';
 
 /** Published call statuses, in lifecycle order. */
 export const CALL_STATUSES = [
@@ -30,6 +31,10 @@ export const END_REASONS = [
   'max_duration',
   'dial_timeout',
   'fax_detected',
+  /** The number was on the account's suppression list when the call was due (never dialed). */
+  'suppressed',
+  /** The call's calling window has no opening left within two years (never dialed). */
+  'calling_window_closed',
 ] as const;
 export const EndReasonSchema = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReasonSchema>;
@@ -95,6 +100,10 @@ export const CallSchema = z.object({
   maxRetries: z.int(),
   retryDelayMinutes: z.int(),
   overrideFirstMessage: z.nullable(z.string()),
+  /** When attempts may be dialed; null: any time. Calls stored before windows existed read as null. */
+  callingWindow: z._default(z.nullable(CallingWindowSchema), null),
+  /** Retries per outcome; null: only the published no-answer retries (maxRetries, retryDelayMinutes). */
+  retryPolicy: z._default(z.nullable(RetryPolicySchema), null),
   attempts: z.array(CallAttemptSchema),
   /** The campaign the call belongs to (`cmp_…`); absent for a call created on its own. */
   campaignId: z.optional(z.string()),
@@ -132,6 +141,11 @@ export const StoredCallSchema = z.extend(CallSchema, {
   agentEndedAt: internal(z.string()),
   /** When the reconciler should look at the call if it has not moved on by then; null once terminal. */
   watchdogAt: internal(z.string()),
+  /**
+   * The IANA zones the calling window is judged in: the window's own zone, the contact's, or the
+   * zones of the number's country and area code (functions/domain/calling-window.ts).
+   */
+  windowZones: internal(z.array(z.string())),
   /** Bumped by every write; each write is conditional on the version it read. */
   version: z._default(z.int(), 0),
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DIRECTORY_ID_PATTERN } from '#domain/ids';
+import { CallingWindowSchema, RetryPolicySchema } from './calling-window.ts';
 import { METADATA_LIMITS, RequestMetadataSchema } from './metadata.ts';
 import { phoneNumberSchema } from './phone-number.ts';
 import { idField, textField } from './text-field.ts';
@@ -45,6 +46,13 @@ export const CreateCallRequestSchema = z.strictObject({
   overrideFirstMessage: z.optional(
     textField('overrideFirstMessage', { min: 1, max: LIMITS.overrideFirstMessageLength }),
   ),
+  /** When attempts may be dialed (docs/api.md "Calling windows"). */
+  callingWindow: z.optional(CallingWindowSchema),
+  /**
+   * Retries per outcome. `no_answer` is the published pair maxRetries/retryDelayMinutes under
+   * another name, so a request gives one or the other (create-call.ts).
+   */
+  retryPolicy: z.optional(RetryPolicySchema),
 });
 export type CreateCallRequest = z.infer<typeof CreateCallRequestSchema>;
 
@@ -53,4 +61,6 @@ export const CREATE_CALL_FIELD_CODES = {
   fromNumber: 'invalid_phone_number',
   scheduledFor: 'invalid_scheduled_for',
   metadata: 'invalid_metadata',
+  callingWindow: 'invalid_calling_window',
+  retryPolicy: 'invalid_retry_policy',
 };

@@ -95,6 +95,8 @@ export const AuthorizerEnvSchema = z.object({
 });
 /** get-call and list-calls: they only read the table. */
 export const ReadApiEnvSchema = z.object({ ...table });
+/** suppressions: reads and writes the account's suppression list in the table. */
+export const SuppressionsApiEnvSchema = z.object({ ...table });
 /** route-not-found and openapi-document read no variables. */
 export const NoEnvSchema = z.object({});
 export const ApiFunctionEnvSchema = z.object({ ...table, ...dispatch });

@@ -13,11 +13,14 @@ import {
   type ListCampaignsQuery,
   type StoredCampaign,
 } from '#schemas/campaign';
-import type { CreateCallRequest } from '#schemas/create-call-request';
+import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
+import type { StoredCall } from '#schemas/call';
+import { newCall, newCallId, toPublicCall } from '#domain/call';
 import type { Caller } from '#schemas/directory';
 import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
 import { cancelCall } from './cancel-call.ts';
-import { createCall, type CreateCallDeps } from './create-call.ts';
+import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
+import { suppressedAmong } from './manage-suppressions.ts';
 import { dialMessageFor } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
@@ -339,6 +342,13 @@ async function createContactCalls(
   reservation: ContactReservation,
 ): Promise<void> {
   const plan = planDueTimes(new Date(reservation.firstDueAt), contacts.length, campaign.pacing.callsPerMinute);
+  const suppressed = await suppressedAmong(
+    deps,
+    caller.accountId,
+    contacts.map((contact) => contact.toNumber),
+  );
+  const agent = await deps.directory.getAgent(caller.accountId, campaign.agentId);
+  const fromNumber = campaign.fromNumber ?? agent?.defaultFromNumber ?? '';
   await inPool(contacts, deps.contactConcurrency ?? 8, async (contact, i) => {
     const index = reservation.firstIndex + i;
     const dueAt = plan.dueAt[i] as Date;
@@ -358,13 +368,68 @@ async function createContactCalls(
       ...(callingWindow ? { callingWindow } : {}),
       ...(campaign.retryPolicy ? { retryPolicy: campaign.retryPolicy } : {}),
     } as CreateCallRequest;
-    await createCall(deps, {
+    const command = {
       caller,
       request,
       rawRequest: { campaignId: campaign.id, index, contact },
       idempotencyKey: `${campaign.id}#${index}`,
       campaignId: campaign.id,
-    });
+    };
+    if (suppressed.has(contact.toNumber)) return createSuppressedCall(deps, command, fromNumber);
+    try {
+      await createCall(deps, command);
+    } catch (error) {
+      // Suppressed since the batch was checked: the contact still gets its (cancelled) call.
+      if (!(error instanceof ServiceError && error.code === 'number_suppressed')) throw error;
+      await createSuppressedCall(deps, command, fromNumber);
+    }
+  });
+}
+
+/**
+ * A suppressed contact's call: created `cancelled` with `endReason` `suppressed`, never dispatched,
+ * so the campaign's counts add up to its contacts. Stored with the contact's idempotency key like
+ * any other contact's call, so a repeat makes no second one.
+ */
+async function createSuppressedCall(
+  deps: CampaignDeps,
+  command: CreateCallCommand & { idempotencyKey: string; campaignId: string },
+  fromNumber: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  const at = toTimestamp(now);
+  const { request, caller } = command;
+  const call = newCall(
+    {
+      id: newCallId(now),
+      accountId: caller.accountId,
+      keyMode: caller.keyMode,
+      agentId: request.agentId,
+      fromNumber,
+      toNumber: request.toNumber,
+      scheduledFor: null,
+      metadata: request.metadata ?? {},
+      maxRetries: 0,
+      retryDelayMinutes: LIMITS.retryDelayMinutes.default,
+      overrideFirstMessage: request.overrideFirstMessage ?? null,
+      campaignId: command.campaignId,
+    },
+    now,
+  );
+  const ended: StoredCall = {
+    ...call,
+    status: 'cancelled',
+    endedAt: at,
+    durationSeconds: 0,
+    endReason: 'suppressed',
+    watchdogAt: null,
+  };
+  await deps.calls.create(ended, {
+    accountId: caller.accountId,
+    key: command.idempotencyKey,
+    requestHash: requestHash(command.rawRequest),
+    callId: ended.id,
+    response: toPublicCall(ended),
   });
 }
 

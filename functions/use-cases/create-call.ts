@@ -3,6 +3,7 @@ import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import { invalidRequest, unprocessable } from '#domain/errors';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
+import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window';
 import { addMinutes, toTimestamp } from '#domain/time';
 import type { Call, StoredCall } from '#schemas/call';
 import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
@@ -10,13 +11,21 @@ import type { Caller } from '#schemas/directory';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
+import type { PhoneZones } from '#ports/phone-zones';
+import type { SuppressionStore } from '#ports/suppressions';
 import { afterWrite } from './after-write.ts';
+import { windowZonesFor } from './calling-window-zones.ts';
+import { isSuppressed } from './manage-suppressions.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
 export interface CreateCallDeps extends DispatchDeps {
   calls: CallRepository;
   directory: Directory;
   clock: Clock;
+  /** The account's suppression list: a call to a number on it is refused. */
+  suppressions: SuppressionStore;
+  /** Time zones of numbers, for `callingWindow.timeZone: "callee"` (read only when a request needs it). */
+  phoneZones: PhoneZones;
   /**
    * Told when a stored call could not be sent on its way in time (after-write.ts). The create still
    * succeeds: the call's watchdog makes the reconciler dispatch it within minutes, whereas a 500
@@ -92,7 +101,41 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     );
   }
 
-  // 4. Build the call; the state machine's first status follows from scheduledFor.
+  // 4. Retries: the published pair is the no-answer rule, and retryPolicy.no_answer is the same rule.
+  const noAnswer = request.retryPolicy?.no_answer;
+  if (noAnswer && (request.maxRetries !== undefined || request.retryDelayMinutes !== undefined)) {
+    throw invalidRequest(
+      'conflicting_retry_settings',
+      'retryPolicy.no_answer and maxRetries/retryDelayMinutes both set the no-answer retries; send one or the other.',
+      'retryPolicy.no_answer',
+    );
+  }
+
+  // 5. Never call a number the account has suppressed.
+  if (await isSuppressed(deps, caller.accountId, request.toNumber)) {
+    throw unprocessable(
+      'number_suppressed',
+      "toNumber is on this account's suppression list; remove it there (DELETE /api/v1/suppressions/{phoneNumber}) to call it.",
+      'toNumber',
+    );
+  }
+
+  // 6. The first attempt is due at scheduledFor (or now), moved to the calling window's next opening.
+  const window = request.callingWindow
+    ? { window: request.callingWindow, zones: await windowZonesFor(deps, request.callingWindow, request.toNumber) }
+    : null;
+  const due = scheduledFor && scheduledFor > now ? scheduledFor : now;
+  const firstDial = dialTimeWithin(window?.window ?? null, window?.zones ?? null, due);
+  if (firstDial === null) {
+    throw invalidRequest(
+      'calling_window_never_open',
+      `callingWindow is not open at any time in the next ${OPENING_SEARCH_DAYS} days for the callee's time zones (${window?.zones.join(', ')}).`,
+      'callingWindow',
+    );
+  }
+  const dialAt = firstDial.getTime() === due.getTime() ? scheduledFor : firstDial;
+
+  // 7. Build the call; the state machine's first status follows from when it is due.
   const call = newCall(
     {
       id: newCallId(now),
@@ -101,18 +144,20 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       agentId: agent.id,
       fromNumber,
       toNumber: request.toNumber,
-      scheduledFor,
+      scheduledFor: dialAt,
       metadata: request.metadata ?? {},
-      maxRetries: request.maxRetries ?? LIMITS.maxRetries.default,
-      retryDelayMinutes: request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
+      maxRetries: noAnswer?.maxRetries ?? request.maxRetries ?? LIMITS.maxRetries.default,
+      retryDelayMinutes: noAnswer?.delayMinutes ?? request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
       overrideFirstMessage: request.overrideFirstMessage ?? null,
       campaignId: command.campaignId,
+      callingWindow: window,
+      retryPolicy: request.retryPolicy ?? null,
     },
     now,
   );
   const response = toPublicCall(call);
 
-  // 5. Write it, atomically with the idempotency record; a repeated key answers with the first response.
+  // 8. Write it, atomically with the idempotency record; a repeated key answers with the first response.
   const idempotency = command.idempotencyKey
     ? {
         accountId: caller.accountId,
@@ -124,7 +169,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     : undefined;
   const result = await deps.calls.create(call, idempotency);
   if (result.created) {
-    // 6. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
+    // 9. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
     await dispatchOrLeaveToReconciler(deps, call);
     return { call: response, replayed: false };
   }

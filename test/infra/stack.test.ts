@@ -12,6 +12,7 @@ import {
   EventsStreamEnvSchema,
   NoEnvSchema,
   ReadApiEnvSchema,
+  SuppressionsApiEnvSchema,
   ReconcilerEnvSchema,
   TelephonyWebhookEnvSchema,
   WebhookApiEnvSchema,
@@ -39,6 +40,7 @@ const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   'list-calls': ReadApiEnvSchema,
   'cancel-call': ApiFunctionEnvSchema,
   campaigns: CreateCallEnvSchema,
+  suppressions: SuppressionsApiEnvSchema,
   [DEFAULT_ROUTE_HANDLER]: NoEnvSchema,
   // Serves the OpenAPI document bundled into it; reads no variables.
   'openapi-document': NoEnvSchema,
@@ -626,6 +628,7 @@ describe('least privilege', () => {
         'dialer',
         'events-stream',
         'reconciler',
+        'suppressions',
         'telephony-webhooks',
         'webhook-delivery',
         'webhook-endpoints',

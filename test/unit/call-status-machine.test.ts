@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CALL_EVENTS, isTerminal, transition, type CallEvent } from '#domain/call-status-machine';
 import { CALL_STATUSES, type CallStatus } from '#schemas/call';
 
-/** DESIGN.md section 2, row by row: the only (status, event) pairs that change a status. */
+/** DESIGN.md section 2, row by row (with issue 12's voicemail retry and calling-window hold): the only (status, event) pairs that change a status. */
 const DOCUMENTED: Array<[CallEvent, CallStatus[], CallStatus]> = [
   ['schedule_fired', ['scheduled'], 'queued'],
   ['dial_started', ['queued'], 'initiating'],
@@ -12,7 +12,8 @@ const DOCUMENTED: Array<[CallEvent, CallStatus[], CallStatus]> = [
   ['provider_voicemail_ended', ['in_progress'], 'voicemail'],
   ['provider_fax_detected', ['in_progress'], 'failed'],
   ['provider_no_answer', ['initiating', 'ringing'], 'no_answer'],
-  ['retry_scheduled', ['initiating', 'ringing'], 'scheduled'],
+  ['retry_scheduled', ['initiating', 'ringing', 'in_progress'], 'scheduled'],
+  ['window_closed', ['queued'], 'scheduled'],
   ['provider_busy', ['initiating', 'ringing'], 'busy'],
   ['provider_failed', ['queued', 'initiating', 'ringing'], 'failed'],
   ['provider_lost', ['initiating', 'ringing', 'in_progress'], 'failed'],

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
+import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import type { ProviderEvent } from '#domain/call-lifecycle';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
@@ -64,6 +66,8 @@ describe('a failing dependency never costs a call', () => {
           }),
         } as never,
         clock,
+        suppressions: new InMemorySuppressionStore(),
+        phoneZones: new LibphonenumberZones(),
         queue: failing,
         scheduler: { schedule: failing.send, cancel: failing.send },
         onDispatchFailed: (callId) => failures.push(callId),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import { ServiceError } from '#domain/errors';
 import type { CallRepository } from '#ports/call-repository';
 import type { Directory } from '#ports/directory';
@@ -21,6 +22,8 @@ const deps = (
   ({
     calls: untouchable<CallRepository>('calls'),
     directory,
+    suppressions: new InMemorySuppressionStore(),
+    phoneZones: untouchable('phoneZones'),
     queue: untouchable('queue'),
     scheduler: untouchable('scheduler'),
     clock: { now: () => new Date('2026-06-01T12:00:00Z') },

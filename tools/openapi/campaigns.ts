@@ -49,6 +49,9 @@ export const CAMPAIGN_DESCRIPTIONS: Record<string, Record<string, string>> = {
     pacing: 'How fast the campaign dials.',
     'pacing.callsPerMinute': `Calls started per minute (${callsPerMinute.min}–${callsPerMinute.max}, default ${callsPerMinute.default}); the provider's calls-per-second limit still applies beneath it.`,
     'pacing.maxConcurrentCalls': `Calls of the campaign dialing or connected at once (${maxConcurrentCalls.min} up to your account's concurrent-call limit, which is the default).`,
+    callingWindow:
+      "When every attempt of every call may be dialed, as a call's callingWindow; a contact's own timeZone replaces the window's zone for that contact.",
+    retryPolicy: "Retries per outcome of every call, as a call's retryPolicy.",
   },
   AppendContactsRequest: { contacts: CONTACTS },
   CampaignContact: {

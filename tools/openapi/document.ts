@@ -21,6 +21,12 @@ import {
 } from './examples.ts';
 import { json, ref, responseRef, type Json, type NamedExamples, type Same } from './parts.ts';
 import {
+  CALLING_DESCRIPTIONS,
+  CALLING_SCHEMA_DESCRIPTIONS,
+  CALLING_SCHEMAS,
+  suppressionOperations,
+} from './suppressions.ts';
+import {
   WEBHOOK_DESCRIPTIONS,
   WEBHOOK_SCHEMA_DESCRIPTIONS,
   WEBHOOK_SCHEMAS,
@@ -78,8 +84,14 @@ export const COMPONENT_SCHEMAS = {
     CallStatus: CallStatusSchema,
     ...WEBHOOK_SCHEMAS.requests,
     ...CAMPAIGN_SCHEMAS.requests,
+    ...CALLING_SCHEMAS.requests,
   },
-  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries, ...CAMPAIGN_SCHEMAS.queries },
+  queries: {
+    ListCallsQuery: ListCallsQuerySchema,
+    ...WEBHOOK_SCHEMAS.queries,
+    ...CAMPAIGN_SCHEMAS.queries,
+    ...CALLING_SCHEMAS.queries,
+  },
   responses: {
     Call: CallSchema,
     CallAttempt: CallAttemptSchema,
@@ -91,6 +103,7 @@ export const COMPONENT_SCHEMAS = {
     GatewayError: GatewayErrorSchema,
     ...WEBHOOK_SCHEMAS.responses,
     ...CAMPAIGN_SCHEMAS.responses,
+    ...CALLING_SCHEMAS.responses,
   },
 } as const;
 
@@ -104,6 +117,7 @@ const timestamp = (what: string) => `${what} (UTC ISO 8601, such as 2025-06-16T1
 const DESCRIPTIONS: Record<string, Record<string, string>> = {
   ...WEBHOOK_DESCRIPTIONS,
   ...CAMPAIGN_DESCRIPTIONS,
+  ...CALLING_DESCRIPTIONS,
   Call: {
     id: '`obc_` followed by a ULID, so ids sort by creation time.',
     agentId: 'The agent that handles the call.',
@@ -123,6 +137,9 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     maxRetries: 'Retries allowed after no answer.',
     retryDelayMinutes: 'Minutes between an unanswered attempt and its retry.',
     overrideFirstMessage: "The agent's first message for this call, if it was overridden; else null.",
+    callingWindow: 'When attempts may be dialed (local time); null: any time.',
+    retryPolicy:
+      'Retries per outcome as requested; null: only the no-answer retries of maxRetries and retryDelayMinutes.',
     attempts: 'One entry per dial attempt, oldest first; the top-level timing fields describe the latest.',
     campaignId:
       'The campaign whose contact this call is (`cmp_` followed by a ULID); absent for a call created on its own.',
@@ -150,6 +167,10 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     maxRetries: `Auto-retry on no-answer (${LIMITS.maxRetries.min}–${LIMITS.maxRetries.max}, default ${LIMITS.maxRetries.default}).`,
     retryDelayMinutes: `Minutes between retries (${LIMITS.retryDelayMinutes.min}–${LIMITS.retryDelayMinutes.max}, default ${LIMITS.retryDelayMinutes.default}).`,
     overrideFirstMessage: "Override the agent's default first message for this call.",
+    callingWindow:
+      'Dial every attempt only inside this window; one due outside it (scheduledFor, or a retry) moves to its next opening.',
+    retryPolicy:
+      'Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings).',
   },
   ListCallsQuery: {
     agentId: 'Filter by agent.',
@@ -184,6 +205,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
 const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   ...WEBHOOK_SCHEMA_DESCRIPTIONS,
   ...CAMPAIGN_SCHEMA_DESCRIPTIONS,
+  ...CALLING_SCHEMA_DESCRIPTIONS,
   Call: 'An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt.',
   CallAttempt: 'One dial attempt of a call.',
   CallStatus:
@@ -311,7 +333,8 @@ const ERROR_RESPONSES: Record<string, Json> = {
     }),
   },
   Unprocessable: {
-    description: 'The Idempotency-Key was already used with a different request body.',
+    description:
+      'The Idempotency-Key was already used with a different request body (`idempotency_key_reused`), or toNumber is on the suppression list (`number_suppressed`).',
     content: json(ref('Error'), {
       idempotencyKeyReused: { summary: 'A reused key', value: ERROR_EXAMPLES.idempotencyKeyReused },
     }),
@@ -369,6 +392,7 @@ const callResponse = (description: string, named: NamedExamples) => ({
 const operations = (queryParameters: Record<string, Json[]>): Record<string, Json> => ({
   ...webhookOperations(queryParameters),
   ...campaignOperations(queryParameters),
+  ...suppressionOperations(queryParameters),
   'POST /api/v1/outbound-calls': {
     operationId: 'createCall',
     summary: 'Create an outbound call',
@@ -508,6 +532,10 @@ export function buildOpenApiDocument(): Json {
         name: 'Campaigns',
         description:
           'Campaigns of many contacts: each contact an outbound call with campaignId; pause, resume and cancel them together.',
+      },
+      {
+        name: 'Suppressions',
+        description: 'Numbers your account never calls (docs/api.md).',
       },
       {
         name: 'Webhooks',

@@ -34,6 +34,8 @@ export const COMPLETED_CALL: Call = {
   maxRetries: 0,
   retryDelayMinutes: 15,
   overrideFirstMessage: null,
+  callingWindow: null,
+  retryPolicy: null,
   attempts: [
     {
       attempt: 1,
@@ -82,6 +84,8 @@ const NOT_STARTED: Pick<
   | 'endReason'
   | 'retryCount'
   | 'attempts'
+  | 'callingWindow'
+  | 'retryPolicy'
 > = {
   initiatedAt: null,
   connectedAt: null,
@@ -91,6 +95,8 @@ const NOT_STARTED: Pick<
   endReason: null,
   retryCount: 0,
   attempts: [],
+  callingWindow: null,
+  retryPolicy: null,
 };
 
 /** The reference's create "Response" (queued, created 2025-06-16T14:00:00Z) for the immediate request. */

@@ -49,6 +49,11 @@ export const keys = {
   accountAgent: (accountId: string, agentId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `AGENT#${agentId}` }),
   accountApiKey: (accountId: string, keyId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `APIKEY#${keyId}` }),
   accountNumber: (accountId: string, number: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `NUMBER#${number}` }),
+  /** A number the account never wants called (its suppression list), by E.164 number. */
+  accountSuppression: (accountId: string, phoneNumber: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `SUPPRESSION#${phoneNumber}`,
+  }),
   apiKeyHash: (hash: string) => ({ pk: `APIKEYHASH#${hash}`, sk: 'APIKEYHASH' }),
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),

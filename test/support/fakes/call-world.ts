@@ -1,7 +1,9 @@
 import type { CallTimingLimits } from '#domain/call-lifecycle';
 import type { DialDeps } from '#use-cases/dial-call';
 import type { ReconcileDeps } from '#use-cases/reconcile';
+import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { InMemoryCallTable } from './call-table.ts';
+import { InMemorySuppressionStore } from './suppressions.ts';
 import { FakeClock } from './clock.ts';
 import { FakeCallScheduler, FakeDialQueue } from './dispatch.ts';
 import { FakeTelephonyProvider, FakeRateLimiter } from './telephony.ts';
@@ -26,11 +28,14 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
   const scheduler = new FakeCallScheduler();
   const provider = new FakeTelephonyProvider();
   const rateLimiter = new FakeRateLimiter();
+  const suppressions = new InMemorySuppressionStore();
   const slept: number[] = [];
   const errors: Array<{ callId: string; error: unknown }> = [];
   let conversations = 0;
-  const deps: DialDeps & ReconcileDeps = {
+  const deps: DialDeps & ReconcileDeps & { phoneZones: LibphonenumberZones } = {
     calls: table,
+    suppressions,
+    phoneZones: new LibphonenumberZones(),
     slotCounters: table,
     reconcilerQueries: table,
     queue,
@@ -47,5 +52,5 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
     onCallError: (callId, error) => errors.push({ callId, error }),
     deadline: new Date('2100-01-01T00:00:00Z'),
   };
-  return { clock, table, queue, scheduler, provider, rateLimiter, slept, errors, deps };
+  return { clock, table, queue, scheduler, provider, rateLimiter, suppressions, slept, errors, deps };
 }

@@ -46,6 +46,26 @@ describe('createCampaign', () => {
     });
   });
 
+  it('makes a suppressed contact a cancelled call (endReason suppressed), never dialed, so the counts add up', async () => {
+    const world = fakeCampaignWorld();
+    const [first, second] = numbers(2);
+    await world.suppressions.add('acc_demo', { phoneNumber: second!, reason: null, createdAt: '2030-01-01T00:00:00Z' });
+    const request = campaignRequest(2, { pacing: { callsPerMinute: 600 } });
+    const { campaign } = await create(world, request, 'sup-1');
+    await create(world, request, 'sup-1');
+    const calls = world.table.all();
+    expect(calls).toHaveLength(2);
+    expect(calls.find((c) => c.toNumber === second)).toMatchObject({ status: 'cancelled', endReason: 'suppressed' });
+    expect(calls.find((c) => c.toNumber === first)?.status).toBe('queued');
+    expect(world.queue.sent.map((s) => s.message.callId)).not.toContain(calls.find((c) => c.toNumber === second)?.id);
+    await world.drain();
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).counts).toMatchObject({
+      total: 2,
+      queued: 1,
+      cancelled: 1,
+    });
+  });
+
   it('answers a repeated Idempotency-Key with the same campaign and creates no call twice', async () => {
     const world = fakeCampaignWorld();
     const request = campaignRequest(5);

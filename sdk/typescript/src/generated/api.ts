@@ -280,6 +280,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suppressed numbers */
+        get: operations["listSuppressions"];
+        put?: never;
+        /**
+         * Suppress a number
+         * @description Idempotent: a number already on the list answers 200 with its entry as first stored. A call to a suppressed number is refused (422 `number_suppressed`); one already scheduled is never dialed (it ends `cancelled`, endReason `suppressed`).
+         */
+        post: operations["createSuppression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/{phoneNumber}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsuppress a number */
+        delete: operations["deleteSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -376,6 +414,10 @@ export interface components {
             retryDelayMinutes?: number;
             /** @description Override the agent's default first message for this call. */
             overrideFirstMessage?: string;
+            /** @description Dial every attempt only inside this window; one due outside it (scheduledFor, or a retry) moves to its next opening. */
+            callingWindow?: components["schemas"]["CallingWindow"];
+            /** @description Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings). */
+            retryPolicy?: components["schemas"]["RetryPolicy"];
         };
         /**
          * @description scheduled: waiting for scheduledFor. queued: ready to dial, pending a telephony slot. initiating: being placed. ringing. in_progress: connected, the conversation is active. completed: ended normally. failed: could not be connected. no_answer. busy. cancelled: cancelled before connecting. voicemail: voicemail detected and a message left.
@@ -427,6 +469,10 @@ export interface components {
                 /** @description Calls of the campaign dialing or connected at once (1 up to your account's concurrent-call limit, which is the default). */
                 maxConcurrentCalls?: number;
             };
+            /** @description When every attempt of every call may be dialed, as a call's callingWindow; a contact's own timeZone replaces the window's zone for that contact. */
+            callingWindow?: components["schemas"]["CallingWindow"];
+            /** @description Retries per outcome of every call, as a call's retryPolicy. */
+            retryPolicy?: components["schemas"]["RetryPolicy"];
         };
         AppendContactsRequest: {
             /** @description The contacts, 1 to 1000 per request; each number at most once per request (a repeat is a 400 naming it). Each becomes one outbound call. */
@@ -444,6 +490,60 @@ export interface components {
             overrideFirstMessage?: string;
             /** @description The callee's IANA time zone; wins over the zone a calling window derives from the number. */
             timeZone?: string;
+        };
+        /** @description When attempts of a call may be dialed, local time. An attempt due outside it moves to its next opening; daylight-saving changes never shift or skip a window. */
+        CallingWindow: {
+            /** @description Days of the week attempts may be dialed (`mon`…`sun`), each at most once, at least one. */
+            days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+            /** @description Local time HH:MM the window opens (inclusive). */
+            start: string;
+            /** @description Local time HH:MM the window closes (exclusive); after `start` (a window does not cross midnight). */
+            end: string;
+            /** @description `callee`: the zone(s) of the number called, from its country and area code (open in all of them at once); or an IANA zone such as `America/New_York`. */
+            timeZone: string;
+            /** @description Local dates (holidays) with no calls: up to 100 ranges of {from, to}, inclusive, YYYY-MM-DD, from on or before to. */
+            blackoutDates?: {
+                from: string;
+                to: string;
+            }[];
+        };
+        /** @description Retries per outcome; an outcome without an entry is not retried. `no_answer` is the same rule as maxRetries/retryDelayMinutes. */
+        RetryPolicy: {
+            /** @description Retries after an attempt that ended no_answer. */
+            no_answer?: {
+                /** @description Retries after this outcome (0–3). */
+                maxRetries: number;
+                /** @description Minutes from the end of the attempt to the retry (1–1440), then moved into the calling window. */
+                delayMinutes: number;
+            };
+            /** @description Retries after an attempt that ended busy. */
+            busy?: {
+                /** @description Retries after this outcome (0–3). */
+                maxRetries: number;
+                /** @description Minutes from the end of the attempt to the retry (1–1440), then moved into the calling window. */
+                delayMinutes: number;
+            };
+            /** @description Retries after an attempt that ended voicemail. */
+            voicemail?: {
+                /** @description Retries after this outcome (0–3). */
+                maxRetries: number;
+                /** @description Minutes from the end of the attempt to the retry (1–1440), then moved into the calling window. */
+                delayMinutes: number;
+            };
+            /** @description Retries after a retryable failure: `provider_error` or `dial_timeout` before anyone answered. */
+            failed?: {
+                /** @description Retries after a retryable failure (0–3). */
+                maxRetries: number;
+                /** @description Minutes from the failure to the retry (1–1440), then moved into the calling window. */
+                delayMinutes: number;
+            };
+        };
+        /** @description Unknown fields are rejected. */
+        CreateSuppressionRequest: {
+            /** @description E.164 number never to be called, such as `+14155550199`. */
+            phoneNumber: string;
+            /** @description Your note on why, at most 500 characters. */
+            reason?: string;
         };
         /** @description An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt. */
         Call: {
@@ -486,6 +586,16 @@ export interface components {
             retryDelayMinutes: number;
             /** @description The agent's first message for this call, if it was overridden; else null. */
             overrideFirstMessage: string | null;
+            /**
+             * @description When attempts may be dialed (local time); null: any time.
+             * @default null
+             */
+            callingWindow: components["schemas"]["CallingWindow"] | null;
+            /**
+             * @description Retries per outcome as requested; null: only the no-answer retries of maxRetries and retryDelayMinutes.
+             * @default null
+             */
+            retryPolicy: components["schemas"]["RetryPolicy"] | null;
             /** @description One entry per dial attempt, oldest first; the top-level timing fields describe the latest. */
             attempts: components["schemas"]["CallAttempt"][];
             /** @description The campaign whose contact this call is (`cmp_` followed by a ULID); absent for a call created on its own. */
@@ -518,7 +628,7 @@ export interface components {
          * @description Why a call (or an attempt) ended.
          * @enum {string}
          */
-        EndReason: "agent_ended" | "customer_ended" | "voicemail_left" | "no_answer" | "busy" | "invalid_number" | "provider_error" | "cancelled" | "max_duration" | "dial_timeout" | "fax_detected";
+        EndReason: "agent_ended" | "customer_ended" | "voicemail_left" | "no_answer" | "busy" | "invalid_number" | "provider_error" | "cancelled" | "max_duration" | "dial_timeout" | "fax_detected" | "suppressed" | "calling_window_closed";
         /** @description Arbitrary key-value pairs (nested values allowed). */
         Metadata: {
             [key: string]: unknown;
@@ -708,12 +818,12 @@ export interface components {
              * @description The calling window every call keeps to; null if none.
              * @default null
              */
-            callingWindow: unknown | null;
+            callingWindow: components["schemas"]["CallingWindow"] | null;
             /**
              * @description Retries per outcome; null if none.
              * @default null
              */
-            retryPolicy: unknown | null;
+            retryPolicy: components["schemas"]["RetryPolicy"] | null;
             /** @description The campaign's calls: `total` contacts, and how many calls are in each status. Kept from the table's stream, so a moment behind the calls. */
             counts: {
                 /** @description Contacts in the campaign (calls created or being created). */
@@ -760,6 +870,28 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description A number this account never calls. */
+        Suppression: {
+            /** @description The suppressed E.164 number. */
+            phoneNumber: string;
+            /** @description Your note on why; null if none. */
+            reason: string | null;
+            /** @description When it was first suppressed (UTC ISO 8601). */
+            createdAt: string;
+        };
+        /** @description One page of suppressed numbers. */
+        SuppressionList: {
+            /** @description Suppressed numbers of this page, in number order. */
+            data: components["schemas"]["Suppression"][];
+            /** @description This page's number. */
+            page: number;
+            /** @description Items per page. */
+            pageSize: number;
+            /** @description Whether another page follows. */
+            hasMore: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
     };
     responses: {
         /** @description The request is invalid; `error.param` names the field, query parameter or header at fault, and nothing was changed. */
@@ -798,7 +930,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The Idempotency-Key was already used with a different request body. */
+        /** @description The Idempotency-Key was already used with a different request body (`idempotency_key_reused`), or toNumber is on the suppression list (`number_suppressed`). */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -1432,6 +1564,111 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1). page × pageSize may reach 10000 entries; follow nextCursor beyond that. */
+                page?: number;
+                /** @description Items per page (1–100, default 20). */
+                pageSize?: number;
+                /** @description `nextCursor` of the previous page, sent with the same pageSize. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of suppressed numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSuppressionRequest"];
+            };
+        };
+        responses: {
+            /** @description The number was already suppressed: its entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            /** @description The number, now suppressed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The E.164 number, URL-encoded (`%2B14155550199`).
+                 * @example %2B14155550199
+                 */
+                phoneNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed: calls to it may be made again. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The number is not on the list. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
