@@ -43,7 +43,7 @@ describe('campaigns through the local API', () => {
     await eventually(
       () => api.request('GET', `${CAMPAIGNS}/${id}`),
       (r) => r.body.counts.completed >= 1,
-      60_000,
+      180_000,
       'a completed call in the counts',
     );
 
@@ -55,7 +55,7 @@ describe('campaigns through the local API', () => {
     const settled = await eventually(
       () => campaignCalls(api, id),
       (calls) => calls.length === 20 && calls.every((c) => TERMINAL.includes(c.status) || c.status === 'queued'),
-      90_000,
+      180_000,
       'every call ended or held',
     );
     for (const call of settled.filter((c) => c.initiatedAt !== null)) {
@@ -66,7 +66,7 @@ describe('campaigns through the local API', () => {
     const whilePaused = await eventually(
       () => api.request('GET', `${CAMPAIGNS}/${id}`),
       (r) => r.body.counts.queued === held,
-      60_000,
+      180_000,
       'the counts to show the held calls',
     );
     expect(whilePaused.body.status).toBe('paused');
@@ -76,7 +76,7 @@ describe('campaigns through the local API', () => {
     const done = await eventually(
       () => api.request('GET', `${CAMPAIGNS}/${id}`),
       (r) => r.body.status === 'completed',
-      120_000,
+      240_000,
       'the campaign to complete',
     );
     const calls = await campaignCalls(api, id);
@@ -87,7 +87,7 @@ describe('campaigns through the local API', () => {
     // A second pause of a completed campaign still works, and the list shows the campaign.
     const list = await api.request('GET', `${CAMPAIGNS}?pageSize=100`);
     expect(list.body.data.map((c: any) => c.id)).toContain(id);
-  }, 300_000);
+  }, 900_000);
 
   it('cancels every call not yet dialed, and takes no more contacts after', async () => {
     const created = await api.request('POST', CAMPAIGNS, {
