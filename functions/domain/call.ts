@@ -26,6 +26,8 @@ export interface NewCall {
   maxRetries: number;
   retryDelayMinutes: number;
   overrideFirstMessage: string | null;
+  /** The campaign whose contact this call is, if any. */
+  campaignId?: string;
   /** When attempts may be dialed, and the zones it is judged in; null for any time. */
   callingWindow?: { window: CallingWindow; zones: string[] } | null;
   retryPolicy?: RetryPolicy | null;
@@ -59,6 +61,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     retryPolicy: input.retryPolicy ?? null,
     windowZones: input.callingWindow?.zones ?? null,
     attempts: [],
+    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     createdAt,
     updatedAt: createdAt,
     providerCallId: null,

@@ -10,6 +10,8 @@ const minted = (prefix: string) => new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}
 
 /** Outbound calls: `obc_` + ULID. */
 export const CALL_ID_PATTERN = minted('obc');
+/** Campaigns: `cmp_` + ULID. */
+export const CAMPAIGN_ID_PATTERN = minted('cmp');
 /** Webhook endpoints: `whk_` + ULID. */
 export const WEBHOOK_ID_PATTERN = minted('whk');
 /** Webhook events: `evt_` + 26 characters (a ULID's time and a hash of the change). */

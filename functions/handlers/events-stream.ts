@@ -16,11 +16,13 @@ import {
   publishEvents,
   type CallChange,
 } from '#use-cases/produce-events';
+import { countCampaignChange } from '#use-cases/campaign-counts';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
+import { campaignCountDeps } from './composition/campaign-counts.ts';
 
 const { EVENT_BUS_NAME } = parseEnv(EventBusEnvSchema, process.env);
 const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.env);
@@ -156,6 +158,8 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
     const { change, events } = read;
     try {
       const produced = await produceEvents(deps, change, lookup.endpointsOf, events);
+      // A campaign call's change also moves its campaign's counts (once per call version).
+      await countCampaignChange(campaignCountDeps, change);
       if (produced.length > 0) {
         unpublished.push({ record, accountId: change.after.accountId, callId: change.after.id, events: produced });
         logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });

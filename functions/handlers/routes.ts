@@ -15,6 +15,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
   { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
   { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
+  // Campaigns: contacts become outbound calls; pause, resume, cancel (docs/api.md, "Campaigns").
+  { method: 'POST', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true },
+  { method: 'GET', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true },
+  { method: 'GET', path: '/api/v1/campaigns/{campaignId}', handler: 'campaigns', authorized: true },
+  { method: 'POST', path: '/api/v1/campaigns/{campaignId}/contacts', handler: 'campaigns', authorized: true },
+  { method: 'POST', path: '/api/v1/campaigns/{campaignId}/pause', handler: 'campaigns', authorized: true },
+  { method: 'POST', path: '/api/v1/campaigns/{campaignId}/resume', handler: 'campaigns', authorized: true },
+  { method: 'POST', path: '/api/v1/campaigns/{campaignId}/cancel', handler: 'campaigns', authorized: true },
   // Customer webhook endpoints and their deliveries (docs/webhooks.md).
   { method: 'POST', path: '/api/v1/webhooks', handler: 'webhook-endpoints', authorized: true },
   { method: 'GET', path: '/api/v1/webhooks', handler: 'webhook-endpoints', authorized: true },

@@ -11,6 +11,8 @@ export interface CallListQuery {
   accountId: string;
   agentId?: string;
   status?: CallStatus;
+  /** Only the calls of this campaign (the byCampaign / byCampaignStatus index). */
+  campaignId?: string;
   /** Inclusive lower bound on createdAt (service timestamp format). */
   createdFrom?: string;
   /** Exclusive upper bound on createdAt (service timestamp format). */

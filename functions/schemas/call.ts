@@ -105,6 +105,8 @@ export const CallSchema = z.object({
   /** Retries per outcome; null: only the published no-answer retries (maxRetries, retryDelayMinutes). */
   retryPolicy: z._default(z.nullable(RetryPolicySchema), null),
   attempts: z.array(CallAttemptSchema),
+  /** The campaign the call belongs to (`cmp_…`); absent for a call created on its own. */
+  campaignId: z.optional(z.string()),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

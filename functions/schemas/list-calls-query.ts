@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DIRECTORY_ID_PATTERN } from '#domain/ids';
+import { CAMPAIGN_ID_PATTERN, DIRECTORY_ID_PATTERN } from '#domain/ids';
 import { CALL_STATUSES } from './call.ts';
 import { idField } from './text-field.ts';
 
@@ -48,6 +48,8 @@ export const ListCallsQuerySchema = z
     agentId: z.optional(
       idField('agentId', DIRECTORY_ID_PATTERN, 'an agent id: letters, digits, _ and -, at most 64 characters'),
     ),
+    /** The calls of one campaign (docs/api.md, "Campaigns"); combines with status, not with agentId. */
+    campaignId: z.optional(idField('campaignId', CAMPAIGN_ID_PATTERN, 'a campaign id: cmp_ followed by 26 characters')),
     status: z.optional(z.enum(CALL_STATUSES, { error: `status must be one of: ${CALL_STATUSES.join(', ')}.` })),
     dateFrom: z.optional(dateOrDateTime('dateFrom')),
     dateTo: z.optional(dateOrDateTime('dateTo')),
@@ -63,6 +65,10 @@ export const ListCallsQuerySchema = z
     ),
   })
   .check(
+    z.refine((query) => !query.campaignId || !query.agentId, {
+      error: "campaignId and agentId cannot be combined: a campaign's calls all have the campaign's agent.",
+      path: ['campaignId'],
+    }),
     z.refine((query) => !query.dateFrom || !query.dateTo || rangeStart(query.dateFrom) < rangeEnd(query.dateTo), {
       error: 'dateFrom must not be after dateTo.',
       path: ['dateFrom'],

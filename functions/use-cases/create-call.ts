@@ -45,6 +45,8 @@ export interface CreateCallCommand {
   /** The request exactly as sent (before defaults), for matching idempotent retries. */
   rawRequest: unknown;
   idempotencyKey?: string;
+  /** Set when the call is a campaign's contact (create-campaign.ts); not a field of the public request. */
+  campaignId?: string;
 }
 
 export interface CreateCallResult {
@@ -147,6 +149,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       maxRetries: noAnswer?.maxRetries ?? request.maxRetries ?? LIMITS.maxRetries.default,
       retryDelayMinutes: noAnswer?.delayMinutes ?? request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
       overrideFirstMessage: request.overrideFirstMessage ?? null,
+      campaignId: command.campaignId,
       callingWindow: window,
       retryPolicy: request.retryPolicy ?? null,
     },

@@ -8,6 +8,7 @@ import {
 } from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
 import { SlotUnavailableError } from '#domain/errors';
+import { CampaignGateClosedError } from '#domain/campaign';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
@@ -18,8 +19,9 @@ import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { isSuppressed } from './manage-suppressions.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
+import { campaignHold, type CampaignGateDeps } from './campaign-gate.ts';
 
-export interface DialDeps extends CallEventDeps {
+export interface DialDeps extends CallEventDeps, CampaignGateDeps {
   calls: CallRepository;
   providers: TelephonyProviders;
   rateLimiter: CallRateLimiter;
@@ -91,6 +93,10 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     if (call.status !== 'queued') return { result: 'dropped', reason: `call is ${call.status}` };
     const queued = call;
 
+    // 2b. A campaign's call waits while it is paused, and ends with it cancelled (campaign-gate.ts).
+    const held = await campaignHold(deps, queued);
+    if (held) return held;
+
     // 2b. Never a suppressed number, and only inside the call's calling window.
     const blocked = await holdOrEndOutsideRules(deps, queued);
     if (blocked) return blocked;
@@ -113,6 +119,12 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     } catch (error) {
       // Another call of the account took the last slot between the check and the gate.
       if (error instanceof SlotUnavailableError) return await waitForSlot(deps, queued, message);
+      // The campaign was paused or cancelled since step 2b, or is at its maxConcurrentCalls.
+      if (error instanceof CampaignGateClosedError)
+        return (
+          (await campaignHold(deps, queued)) ??
+          (await waitForSlot(deps, queued, message, 'campaign at maxConcurrentCalls'))
+        );
       throw error;
     }
   });
@@ -201,7 +213,12 @@ async function holdPlace(
  * the fallback when no wake-up comes. Its watchdog moves past the backoff, so the reconciler does
  * not take a call that is merely waiting for one whose message was lost.
  */
-async function waitForSlot(deps: DialDeps, call: StoredCall, message: DialMessage): Promise<DialOutcome> {
+async function waitForSlot(
+  deps: DialDeps,
+  call: StoredCall,
+  message: DialMessage,
+  reason = 'no free telephony slot',
+): Promise<DialOutcome> {
   const delaySeconds = slotBackoffSeconds(message.waits);
   const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
   const token = deps.newWaitToken();
@@ -212,7 +229,7 @@ async function waitForSlot(deps: DialDeps, call: StoredCall, message: DialMessag
     dueAt: message.dueAt,
     token,
   });
-  return later({ ...message, waits: message.waits + 1, waitToken: token }, delaySeconds, 'no free telephony slot');
+  return later({ ...message, waits: message.waits + 1, waitToken: token }, delaySeconds, reason);
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */

@@ -76,6 +76,7 @@ export async function listCalls(
     accountId,
     agentId: query.agentId,
     status: query.status,
+    campaignId: query.campaignId,
     ...range,
     offset,
     limit: pageSize,

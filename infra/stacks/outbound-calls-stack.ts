@@ -179,6 +179,14 @@ export class OutboundCallsStack extends Stack {
         environment: telephonyUrls,
         timeout: DIALER_TIMEOUT,
       }),
+      // The campaigns API creates up to 1,000 calls per request: API Gateway's most, 29 s, to do it in.
+      campaigns: serviceFunction('Campaigns', {
+        handler: 'campaigns',
+        environmentSchema: CreateCallEnvSchema,
+        bindings: [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules],
+        environment: { SIMULATOR_API_BASE_URL: simulatorUrl },
+        timeout: Duration.seconds(29),
+      }),
       'webhook-endpoints': serviceFunction('WebhookEndpoints', {
         handler: 'webhook-endpoints',
         environmentSchema: WebhookApiEnvSchema,

@@ -39,6 +39,7 @@ const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   'get-call': ReadApiEnvSchema,
   'list-calls': ReadApiEnvSchema,
   'cancel-call': ApiFunctionEnvSchema,
+  campaigns: CreateCallEnvSchema,
   suppressions: SuppressionsApiEnvSchema,
   [DEFAULT_ROUTE_HANDLER]: NoEnvSchema,
   // Serves the OpenAPI document bundled into it; reads no variables.
@@ -59,14 +60,14 @@ const SHARED_VARIABLES = [
   'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
   'NODE_OPTIONS',
 ];
-const SCHEDULING_FUNCTIONS = ['create-call', 'cancel-call', 'telephony-webhooks', 'reconciler', 'dialer'];
+const SCHEDULING_FUNCTIONS = ['campaigns', 'create-call', 'cancel-call', 'telephony-webhooks', 'reconciler', 'dialer'];
 const SECRET_READERS = ['dialer', 'telephony-webhooks', 'reconciler'];
 const SIMULATOR = 'carrier-simulator';
 /** The handlers a stage deploys: all of routes.ts, the carrier simulator only where the stage asks for it. */
 const handlersOf = (stage: StageConfig) => HANDLER_NAMES.filter((name) => name !== SIMULATOR || stage.carrierSimulator);
 /** prod's settings with the carrier simulator deployed (-c carrierSimulator=true). */
 const PROD_WITH_SIMULATOR: StageConfig = { ...STAGES.prod, carrierSimulator: true };
-const DIAL_QUEUE_SENDERS = ['create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
+const DIAL_QUEUE_SENDERS = ['campaigns', 'create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
 /** AWS offers no resource-level permissions for these, so they alone may name Resource "*". */
 // X-Ray's actions, and dynamodb:ListStreams (the stream event source's), have no resource-level permissions.
 const ACTIONS_WITHOUT_RESOURCES = new Set([
@@ -620,6 +621,7 @@ describe('least privilege', () => {
   it('gives write access to the table only to the functions that write', () => {
     expect(dev.handlersAllowed('dynamodb:PutItem')).toEqual(
       [
+        'campaigns',
         'cancel-call',
         'carrier-simulator',
         'create-call',

@@ -33,6 +33,12 @@ import {
   webhookEvents,
   webhookOperations,
 } from './webhooks.ts';
+import {
+  CAMPAIGN_DESCRIPTIONS,
+  CAMPAIGN_SCHEMA_DESCRIPTIONS,
+  CAMPAIGN_SCHEMAS,
+  campaignOperations,
+} from './campaigns.ts';
 
 /**
  * The OpenAPI 3.1 description of the public API, built from the zod schemas the handlers validate
@@ -77,9 +83,15 @@ export const COMPONENT_SCHEMAS = {
     CreateCallRequest: CreateCallRequestSchema,
     CallStatus: CallStatusSchema,
     ...WEBHOOK_SCHEMAS.requests,
+    ...CAMPAIGN_SCHEMAS.requests,
     ...CALLING_SCHEMAS.requests,
   },
-  queries: { ListCallsQuery: ListCallsQuerySchema, ...WEBHOOK_SCHEMAS.queries, ...CALLING_SCHEMAS.queries },
+  queries: {
+    ListCallsQuery: ListCallsQuerySchema,
+    ...WEBHOOK_SCHEMAS.queries,
+    ...CAMPAIGN_SCHEMAS.queries,
+    ...CALLING_SCHEMAS.queries,
+  },
   responses: {
     Call: CallSchema,
     CallAttempt: CallAttemptSchema,
@@ -90,6 +102,7 @@ export const COMPONENT_SCHEMAS = {
     Error: ErrorResponseSchema,
     GatewayError: GatewayErrorSchema,
     ...WEBHOOK_SCHEMAS.responses,
+    ...CAMPAIGN_SCHEMAS.responses,
     ...CALLING_SCHEMAS.responses,
   },
 } as const;
@@ -103,6 +116,7 @@ const timestamp = (what: string) => `${what} (UTC ISO 8601, such as 2025-06-16T1
  */
 const DESCRIPTIONS: Record<string, Record<string, string>> = {
   ...WEBHOOK_DESCRIPTIONS,
+  ...CAMPAIGN_DESCRIPTIONS,
   ...CALLING_DESCRIPTIONS,
   Call: {
     id: '`obc_` followed by a ULID, so ids sort by creation time.',
@@ -127,6 +141,8 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     retryPolicy:
       'Retries per outcome as requested; null: only the no-answer retries of maxRetries and retryDelayMinutes.',
     attempts: 'One entry per dial attempt, oldest first; the top-level timing fields describe the latest.',
+    campaignId:
+      'The campaign whose contact this call is (`cmp_` followed by a ULID); absent for a call created on its own.',
     createdAt: `${timestamp('When the call was created')}.`,
     updatedAt: `${timestamp('When the call last changed')}.`,
   },
@@ -158,6 +174,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
   },
   ListCallsQuery: {
     agentId: 'Filter by agent.',
+    campaignId: "Filter by campaign: the campaign's calls, from an index (not with agentId).",
     status: 'Filter by call status.',
     dateFrom: 'ISO 8601 start: calls created on or after this date (from 00:00 UTC) or date-time.',
     dateTo: 'ISO 8601 end: calls created on or before this date (the whole day) or date-time (that second).',
@@ -187,6 +204,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
 
 const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   ...WEBHOOK_SCHEMA_DESCRIPTIONS,
+  ...CAMPAIGN_SCHEMA_DESCRIPTIONS,
   ...CALLING_SCHEMA_DESCRIPTIONS,
   Call: 'An outbound call: every field of the published object, plus maxRetries, retryDelayMinutes, overrideFirstMessage, attempts and updatedAt.',
   CallAttempt: 'One dial attempt of a call.',
@@ -373,6 +391,7 @@ const callResponse = (description: string, named: NamedExamples) => ({
 /** Each public route's operation, by "METHOD path" (functions/handlers/routes.ts). */
 const operations = (queryParameters: Record<string, Json[]>): Record<string, Json> => ({
   ...webhookOperations(queryParameters),
+  ...campaignOperations(queryParameters),
   ...suppressionOperations(queryParameters),
   'POST /api/v1/outbound-calls': {
     operationId: 'createCall',
@@ -508,6 +527,11 @@ export function buildOpenApiDocument(): Json {
       {
         name: 'Outbound Calls',
         description: 'Initiate outbound calls immediately or schedule them for batch campaigns.',
+      },
+      {
+        name: 'Campaigns',
+        description:
+          'Campaigns of many contacts: each contact an outbound call with campaignId; pause, resume and cancel them together.',
       },
       {
         name: 'Suppressions',

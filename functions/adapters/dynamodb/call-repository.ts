@@ -5,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { CampaignGateClosedError } from '#domain/campaign';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
@@ -13,6 +14,7 @@ import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
+import { campaignGateUpdate } from './campaign-store.ts';
 import { slotCounterUpdate } from './slot-counters.ts';
 import {
   CALL_INDEXES,
@@ -20,6 +22,7 @@ import {
   RECONCILER_INDEX,
   callListPartitions,
   callListValues,
+  campaignIndexKeys,
   keys,
   type CallIndexName,
 } from './table-design.ts';
@@ -112,10 +115,10 @@ export class DynamoDbCallRepository implements CallRepository {
    * partition just after it; `offset` skips that many calls of the merged order first.
    */
   async list(query: CallListQuery): Promise<CallPage> {
-    const { indexName, partitionValue } = chooseIndex(query);
+    const { indexName, partitions } = chooseIndex(query);
     const index = CALL_INDEXES[indexName];
     const range = rangeCondition(query);
-    const inputs = callListPartitions(partitionValue).map((partition) => ({
+    const inputs = partitions.map((partition) => ({
       TableName: this.tableName,
       IndexName: indexName,
       KeyConditionExpression: `#pk = :pk${range.expression}`,
@@ -144,6 +147,7 @@ export class DynamoDbCallRepository implements CallRepository {
       ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
     };
     const slots = slotChange(previous.status, next.status);
+    const campaignGate = previous.status === 'queued' && next.status === 'initiating' ? next.campaignId : undefined;
     try {
       if (slots === 0) {
         await this.db.send(new PutCommand(put));
@@ -155,6 +159,8 @@ export class DynamoDbCallRepository implements CallRepository {
             { Put: put },
             // The second item: its condition failing is what SlotUnavailableError reports below.
             { Update: slotCounterUpdate(this.tableName, next.accountId, slots) },
+            // A campaign call's gate also needs its campaign dialing and below its own ceiling.
+            ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
           ],
         }),
       );
@@ -169,6 +175,7 @@ export class DynamoDbCallRepository implements CallRepository {
         throw new ConcurrentModificationError('Call', next.id);
       }
       if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
+      if (campaignGate && codes?.[2] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
       throw error;
     }
   }
@@ -214,17 +221,25 @@ export class DynamoDbCallRepository implements CallRepository {
   }
 }
 
-/** The index that serves the query's filters, and its partition value before sharding. */
-function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitionValue: string } {
+/** The index that serves the query's filters, and the partitions to read in it (every shard of a sharded key). */
+function chooseIndex(query: CallListQuery): { indexName: CallIndexName; partitions: string[] } {
+  if (query.campaignId) {
+    // A campaign's calls are one partition each (not sharded: a campaign holds at most its contacts).
+    const campaign = campaignIndexKeys({ ...query, campaignId: query.campaignId, status: query.status ?? '' });
+    return query.status
+      ? { indexName: 'byCampaignStatus', partitions: [campaign.campaignStatusKey] }
+      : { indexName: 'byCampaign', partitions: [campaign.campaignKey] };
+  }
   const probe = callListValues({
     accountId: query.accountId,
     agentId: query.agentId ?? '',
     status: query.status ?? '',
   });
-  if (query.agentId && query.status) return { indexName: 'byAgentStatus', partitionValue: probe.agentStatusKey };
-  if (query.agentId) return { indexName: 'byAgent', partitionValue: probe.agentKey };
-  if (query.status) return { indexName: 'byStatus', partitionValue: probe.statusKey };
-  return { indexName: 'byAccount', partitionValue: probe.accountKey };
+  const sharded = (indexName: CallIndexName, value: string) => ({ indexName, partitions: callListPartitions(value) });
+  if (query.agentId && query.status) return sharded('byAgentStatus', probe.agentStatusKey);
+  if (query.agentId) return sharded('byAgent', probe.agentKey);
+  if (query.status) return sharded('byStatus', probe.statusKey);
+  return sharded('byAccount', probe.accountKey);
 }
 
 /** createdKey is `createdAt#id`, so a bare timestamp sorts just before every call created in that second. */

@@ -15,6 +15,9 @@ export const CALL_INDEXES = {
   byAgent: { partitionKey: 'agentKey', sortKey: 'createdKey' },
   byStatus: { partitionKey: 'statusKey', sortKey: 'createdKey' },
   byAgentStatus: { partitionKey: 'agentStatusKey', sortKey: 'createdKey' },
+  /** Sparse: only calls of a campaign (`campaignId`), by campaign and by campaign and status. */
+  byCampaign: { partitionKey: 'campaignKey', sortKey: 'createdKey' },
+  byCampaignStatus: { partitionKey: 'campaignStatusKey', sortKey: 'createdKey' },
 } as const;
 
 export type CallIndexName = keyof typeof CALL_INDEXES;
@@ -77,7 +80,16 @@ export const keys = {
     pk: `PAGESTART#${accountId}#${listingHash}`,
     sk: String(page).padStart(16, '0'),
   }),
+  campaign: (accountId: string, campaignId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CAMPAIGN#${campaignId}` }),
+  /** Which version of a call the campaign's counts last counted (stream redelivery is ignored). */
+  campaignCounted: (callId: string) => ({ pk: `CAMPAIGNCOUNTED#${callId}`, sk: 'CAMPAIGNCOUNTED' }),
 };
+
+/** Partition values of a campaign call in byCampaign and byCampaignStatus (the account is part of them). */
+export const campaignIndexKeys = (call: { accountId: string; campaignId: string; status: string }) => ({
+  campaignKey: `ACCOUNT#${call.accountId}#CAMPAIGN#${call.campaignId}`,
+  campaignStatusKey: `ACCOUNT#${call.accountId}#CAMPAIGN#${call.campaignId}#STATUS#${call.status}`,
+});
 
 /** The reconciler's index partition that holds an unfinished call, from its id: `WATCHDOG#<0–3>`. */
 export function watchdogShard(callId: string): string {

@@ -7,6 +7,7 @@ import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
 import { calls, clock, db, reconcilerQueries, slotCounters, suppressions, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
+import { campaigns } from './campaigns.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
 
@@ -71,6 +72,8 @@ export const dialDeps = {
   ...callEventDeps,
   suppressions,
   providers,
+  // A campaign call's gate also asks its campaign (paused, cancelled, maxConcurrentCalls).
+  campaigns,
   rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
   newConversationId: () => `conv_${ulid()}`,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

@@ -49,13 +49,13 @@ export const REQUEST_LIMITS = {
 } as const;
 
 /** A 413 or 414, in the service's error shape, for a request over REQUEST_LIMITS; else nothing. */
-function checkRequestSize(event: ApiEvent): void {
+function checkRequestSize(event: ApiEvent, bodyBytes: number = REQUEST_LIMITS.bodyBytes): void {
   const urlBytes = Buffer.byteLength(event.rawPath ?? '') + Buffer.byteLength(event.rawQueryString ?? '');
   if (urlBytes > REQUEST_LIMITS.urlBytes) {
     throw uriTooLong('uri_too_long', `The URL's path and query may be at most ${REQUEST_LIMITS.urlBytes} bytes.`);
   }
-  if (Buffer.byteLength(event.body ?? '') > REQUEST_LIMITS.bodyBytes) {
-    throw requestTooLarge('request_too_large', `The request body may be at most ${REQUEST_LIMITS.bodyBytes} bytes.`);
+  if (Buffer.byteLength(event.body ?? '') > bodyBytes) {
+    throw requestTooLarge('request_too_large', `The request body may be at most ${bodyBytes} bytes.`);
   }
 }
 
@@ -65,13 +65,17 @@ function checkRequestSize(event: ApiEvent): void {
  * authenticated before the route runs, and every error in one JSON shape with nothing internal
  * leaking from a 500 (apiErrors).
  */
-export function apiHandler(route: (request: ApiRequest) => Promise<ApiResult>) {
+export function apiHandler(
+  route: (request: ApiRequest) => Promise<ApiResult>,
+  /** A larger body bound for routes that carry lists (the campaigns API's contacts). */
+  options: { bodyBytes?: number } = {},
+) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(logContext())
     .use(httpBody<ApiEvent>())
     .use(apiErrors<ApiEvent>())
     .handler(async (event) => {
-      checkRequestSize(event);
+      checkRequestSize(event, options.bodyBytes);
       return route({ event, caller: callerOf(event) });
     });
 }

@@ -1,3 +1,4 @@
+import { CampaignGateClosedError } from '#domain/campaign';
 import { slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
 import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
@@ -43,6 +44,13 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
   private readonly calls = new Map<string, { call: StoredCall; indexed: boolean }>();
   private readonly accounts = new Map<string, Account>();
   private readonly idempotency = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
+
+  /**
+   * The campaign's part of the dial gate (the DynamoDB adapter's third transaction item): asked in
+   * the same step as a campaign call's `queued → initiating` write; false refuses it
+   * (CampaignGateClosedError) and nothing is written. InMemoryCampaignStore sets it.
+   */
+  campaignGate: ((accountId: string, campaignId: string) => boolean) | null = null;
 
   constructor(private readonly clock: Clock) {}
 
@@ -106,6 +114,7 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
           call.accountId === query.accountId &&
           (query.agentId === undefined || call.agentId === query.agentId) &&
           (query.status === undefined || call.status === query.status) &&
+          (query.campaignId === undefined || call.campaignId === query.campaignId) &&
           (query.createdFrom === undefined || createdKey(call) >= query.createdFrom) &&
           (query.createdBefore === undefined || createdKey(call) < query.createdBefore) &&
           (after === null || createdKey(call) < after),
@@ -122,6 +131,11 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     const versionHolds = stored ? stored.call.version === previous.version : previous.version === 0;
     if (!versionHolds) throw new ConcurrentModificationError('Call', next.id);
     const slots = slotChange(previous.status, next.status);
+    const gated = previous.status === 'queued' && next.status === 'initiating' ? next.campaignId : undefined;
+    if (slots > 0 && !this.slotFree(next.accountId)) throw new SlotUnavailableError(next.accountId);
+    if (gated && this.campaignGate && !this.campaignGate(next.accountId, gated)) {
+      throw new CampaignGateClosedError(gated);
+    }
     if (slots !== 0) {
       const account = this.accounts.get(next.accountId) ?? { listed: false };
       const free =
@@ -133,6 +147,14 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     const written = { ...next, version: previous.version + 1 };
     this.store(written);
     return copy(written);
+  }
+
+  private slotFree(accountId: string): boolean {
+    const account = this.accounts.get(accountId) ?? { listed: false };
+    return (
+      account.activeCalls === undefined ||
+      (account.concurrentCallLimit !== undefined && account.activeCalls < account.concurrentCallLimit)
+    );
   }
 
   async touchWatchdog(call: StoredCall, watchdogAt: string, slotWaitToken?: string): Promise<void> {

@@ -65,6 +65,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List campaigns */
+        get: operations["listCampaigns"];
+        put?: never;
+        /**
+         * Create a campaign
+         * @description Stores the campaign and creates one outbound call per contact (carrying `campaignId`), due from `startAt` one every 60 / callsPerMinute seconds.
+         */
+        post: operations["createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a campaign, with its counts */
+        get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add contacts to a campaign
+         * @description Due after the campaign's last contact, at its pace. A cancelled campaign takes none (409).
+         */
+        post: operations["appendCampaignContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a campaign
+         * @description Once this answers, no call of the campaign starts dialing; calls already dialing or connected finish.
+         */
+        post: operations["pauseCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused campaign
+         * @description The calls the pause held are dialed again from now, at the campaign’s pace.
+         */
+        post: operations["resumeCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaignId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a campaign
+         * @description Every call of the campaign not yet dialed ends `cancelled`.
+         */
+        post: operations["cancelCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -330,6 +448,49 @@ export interface components {
          * @enum {string}
          */
         WebhookEventType: "SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged";
+        CreateCampaignRequest: {
+            /** @description A name for people, 1 to 200 characters. */
+            name: string;
+            /** @description Agent to handle every call: an agent of your account. */
+            agentId: string;
+            /** @description Caller ID for every call: a provisioned number assigned to this agent. Default: the agent's default number. */
+            fromNumber?: string;
+            /** @description The contacts, 1 to 1000 per request; each number at most once per request (a repeat is a 400 naming it). Each becomes one outbound call. */
+            contacts: components["schemas"]["CampaignContact"][];
+            /**
+             * Format: date-time
+             * @description ISO 8601 date-time with a zone: the first contact is due then. Default: now.
+             */
+            startAt?: string;
+            /** @description How fast the campaign dials. */
+            pacing?: {
+                /** @description Calls started per minute (1–600, default 10); the provider's calls-per-second limit still applies beneath it. */
+                callsPerMinute?: number;
+                /** @description Calls of the campaign dialing or connected at once (1 up to your account's concurrent-call limit, which is the default). */
+                maxConcurrentCalls?: number;
+            };
+            /** @description When every attempt of every call may be dialed, as a call's callingWindow; a contact's own timeZone replaces the window's zone for that contact. */
+            callingWindow?: components["schemas"]["CallingWindow"];
+            /** @description Retries per outcome of every call, as a call's retryPolicy. */
+            retryPolicy?: components["schemas"]["RetryPolicy"];
+        };
+        AppendContactsRequest: {
+            /** @description The contacts, 1 to 1000 per request; each number at most once per request (a repeat is a 400 naming it). Each becomes one outbound call. */
+            contacts: components["schemas"]["CampaignContact"][];
+        };
+        /** @description One contact of a campaign: it becomes one outbound call. */
+        CampaignContact: {
+            /** @description E.164 phone number to call. */
+            toNumber: string;
+            /** @description Key-value pairs for this contact's call, passed to the agent session (as a call's metadata). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The agent's first message for this contact's call. */
+            overrideFirstMessage?: string;
+            /** @description The callee's IANA time zone; wins over the zone a calling window derives from the number. */
+            timeZone?: string;
+        };
         /** @description When attempts of a call may be dialed, local time. An attempt due outside it moves to its next opening; daylight-saving changes never shift or skip a window. */
         CallingWindow: {
             /** @description Days of the week attempts may be dialed (`mon`…`sun`), each at most once, at least one. */
@@ -437,6 +598,8 @@ export interface components {
             retryPolicy: components["schemas"]["RetryPolicy"] | null;
             /** @description One entry per dial attempt, oldest first; the top-level timing fields describe the latest. */
             attempts: components["schemas"]["CallAttempt"][];
+            /** @description The campaign whose contact this call is (`cmp_` followed by a ULID); absent for a call created on its own. */
+            campaignId?: string;
             /** @description When the call was created (UTC ISO 8601, such as 2025-06-16T14:00:00Z). */
             createdAt: string;
             /** @description When the call last changed (UTC ISO 8601, such as 2025-06-16T14:00:00Z). */
@@ -630,6 +793,83 @@ export interface components {
                 call: components["schemas"]["Call"];
             };
         };
+        /** @description A campaign: its settings, status and counts. Its calls are outbound calls carrying its campaignId. */
+        Campaign: {
+            /** @description `cmp_` followed by a ULID. */
+            id: string;
+            /** @description The name given at creation. */
+            name: string;
+            /** @description The agent of every call. */
+            agentId: string;
+            /** @description The caller ID of every call; null: the agent's default number. */
+            fromNumber: string | null;
+            /** @description `scheduled` (before startAt), `running`, `paused`, `completed` (every call has ended) or `cancelled`. */
+            status: components["schemas"]["CampaignStatus"];
+            /** @description When the first contact was due (UTC ISO 8601). */
+            startAt: string;
+            /** @description How fast the campaign dials. */
+            pacing: {
+                /** @description Calls started per minute. */
+                callsPerMinute: number;
+                /** @description Calls of the campaign dialing or connected at once, at most. */
+                maxConcurrentCalls: number;
+            };
+            /**
+             * @description The calling window every call keeps to; null if none.
+             * @default null
+             */
+            callingWindow: components["schemas"]["CallingWindow"] | null;
+            /**
+             * @description Retries per outcome; null if none.
+             * @default null
+             */
+            retryPolicy: components["schemas"]["RetryPolicy"] | null;
+            /** @description The campaign's calls: `total` contacts, and how many calls are in each status. Kept from the table's stream, so a moment behind the calls. */
+            counts: {
+                /** @description Contacts in the campaign (calls created or being created). */
+                total: number;
+                /** @description Calls now `scheduled`. */
+                scheduled: number;
+                /** @description Calls now `queued`. */
+                queued: number;
+                /** @description Calls now `initiating`. */
+                initiating: number;
+                /** @description Calls now `ringing`. */
+                ringing: number;
+                /** @description Calls now `in_progress`. */
+                in_progress: number;
+                /** @description Calls now `completed`. */
+                completed: number;
+                /** @description Calls now `failed`. */
+                failed: number;
+                /** @description Calls now `no_answer`. */
+                no_answer: number;
+                /** @description Calls now `busy`. */
+                busy: number;
+                /** @description Calls now `cancelled`. */
+                cancelled: number;
+                /** @description Calls now `voicemail`. */
+                voicemail: number;
+            };
+            /** @description When the campaign was created (UTC ISO 8601). */
+            createdAt: string;
+            /** @description When its settings or status last changed (UTC ISO 8601). */
+            updatedAt: string;
+            /** @description When its last call ended (UTC ISO 8601); null until then. */
+            completedAt: string | null;
+        };
+        /** @enum {string} */
+        CampaignStatus: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+        CampaignList: {
+            /** @description Campaigns, newest first. */
+            data: components["schemas"]["Campaign"][];
+            /** @description Campaigns per page. */
+            pageSize: number;
+            /** @description Whether another page follows. */
+            hasMore: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         /** @description A number this account never calls. */
         Suppression: {
             /** @description The suppressed E.164 number. */
@@ -751,6 +991,8 @@ export interface operations {
                  * @example agt_01HXK8Z3MNPQRS
                  */
                 agentId?: string;
+                /** @description Filter by campaign: the campaign's calls, from an index (not with agentId). */
+                campaignId?: string;
                 /**
                  * @description Filter by call status.
                  * @example scheduled
@@ -882,6 +1124,217 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Call"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCampaigns: {
+        parameters: {
+            query?: {
+                /** @description Campaigns per page (1–100, default 20). */
+                pageSize?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaigns, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: for 24 hours the same key with the same body creates nothing more (and finishes a request that was cut short), answering with the campaign and header Idempotent-Replayed: true; the same key with another body is a 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignRequest"];
+            };
+        };
+        responses: {
+            /** @description The campaign. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id (`cmp_` followed by a ULID). */
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    appendCampaignContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: for 24 hours the same key with the same body creates nothing more (and finishes a request that was cut short), answering with the campaign and header Idempotent-Replayed: true; the same key with another body is a 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The campaign id (`cmp_` followed by a ULID). */
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppendContactsRequest"];
+            };
+        };
+        responses: {
+            /** @description The campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id (`cmp_` followed by a ULID). */
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The paused campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id (`cmp_` followed by a ULID). */
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The running campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign id (`cmp_` followed by a ULID). */
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -1,0 +1,42 @@
+import { holdsSlot, isTerminal } from '#domain/call-status-machine';
+import type { StoredCampaign } from '#schemas/campaign';
+import type { CampaignStore } from '#ports/campaign-store';
+import type { Clock } from '#ports/clock';
+import { completeIfFinished } from './campaigns.ts';
+import type { CallChange } from './produce-events.ts';
+
+export interface CampaignCountDeps {
+  campaigns: CampaignStore;
+  clock: Clock;
+  /** Told once when a campaign completes (its last call ended): the CampaignCompleted event. */
+  onCompleted: (campaign: StoredCampaign) => Promise<void>;
+}
+
+/**
+ * Keeps a campaign's `counts` from one write of one of its calls (a table stream record): the
+ * call's old status loses one, its new status gains one, and a call that stopped holding a
+ * telephony slot gives back the one it took from the campaign at the dial gate. Each call version
+ * is counted at most once (the store records the last version counted, in the same transaction),
+ * so a redelivered record changes nothing. When the change ended a call and every contact's call
+ * has now ended, the campaign completes, once. Returns whether the counts changed.
+ */
+export async function countCampaignChange(deps: CampaignCountDeps, change: CallChange): Promise<boolean> {
+  const { before, after } = change;
+  if (!after.campaignId) return false;
+  const from = before?.status ?? null;
+  if (from === after.status) return false;
+  const applied = await deps.campaigns.applyCallChange({
+    accountId: after.accountId,
+    campaignId: after.campaignId,
+    callId: after.id,
+    version: after.version,
+    from,
+    to: after.status,
+    releasesSlot: from !== null && holdsSlot(from) && !holdsSlot(after.status),
+  });
+  if (isTerminal(after.status)) {
+    const completed = await completeIfFinished(deps, after.accountId, after.campaignId);
+    if (completed) await deps.onCompleted(completed);
+  }
+  return applied;
+}

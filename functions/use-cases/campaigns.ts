@@ -1,0 +1,458 @@
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { allCallsEnded, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
+import { conflict, invalidRequest, notFound, ServiceError, unprocessable } from '#domain/errors';
+import { toTimestamp } from '#domain/time';
+import {
+  CAMPAIGN_LIMITS,
+  emptyCounts,
+  type Campaign,
+  type CampaignContact,
+  type CampaignStatus,
+  type CreateCampaignRequest,
+  type ListCampaignsQuery,
+  type StoredCampaign,
+} from '#schemas/campaign';
+import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
+import type { StoredCall } from '#schemas/call';
+import { newCall, newCallId, toPublicCall } from '#domain/call';
+import type { Caller } from '#schemas/directory';
+import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
+import { cancelCall } from './cancel-call.ts';
+import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
+import { suppressedAmong } from './manage-suppressions.ts';
+import { dialMessageFor } from './dispatch-call.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
+
+export interface CampaignDeps extends CreateCallDeps {
+  campaigns: CampaignStore;
+  /** Contacts whose calls are created at once (each is a few requests to the table and the queue). */
+  contactConcurrency?: number;
+}
+
+/** How a campaign's contacts find their Idempotency-Key record: apart from calls' own keys. */
+const idempotencyKeyOf = (key: string) => `campaign#${key}`;
+
+/**
+ * POST /api/v1/campaigns. Checks the agent, caller ID and pacing (400/422 naming the field), stores
+ * the campaign (with the Idempotency-Key record in the same transaction), then creates one call per
+ * contact through createCall, each with an Idempotency-Key derived from the campaign and the
+ * contact's index: a repeat of the request (same key, same body) finishes a create that was cut
+ * short and never makes a contact's call twice. Returns the campaign and whether it was a replay.
+ */
+export async function createCampaign(
+  deps: CampaignDeps,
+  command: { caller: Caller; request: CreateCampaignRequest; rawRequest: unknown; idempotencyKey?: string },
+): Promise<{ campaign: Campaign; replayed: boolean }> {
+  const { caller, request } = command;
+  const now = deps.clock.now();
+
+  // 1. The agent, its caller ID and the pace must be possible before anything is stored.
+  const agent = await deps.directory.getAgent(caller.accountId, request.agentId);
+  if (!agent) throw invalidRequest('agent_not_found', `No agent ${request.agentId} exists in this account.`, 'agentId');
+  if (request.fromNumber && !agent.numbers.includes(request.fromNumber)) {
+    throw invalidRequest(
+      'from_number_not_assigned',
+      `fromNumber ${request.fromNumber} is not a provisioned number assigned to agent ${agent.id}.`,
+      'fromNumber',
+    );
+  }
+  if (!request.fromNumber && !agent.defaultFromNumber) {
+    throw invalidRequest(
+      'agent_has_no_number',
+      `Agent ${agent.id} has no phone number assigned; assign one or pass fromNumber.`,
+      'agentId',
+    );
+  }
+  const account = await deps.directory.getAccount(caller.accountId);
+  const accountLimit = account?.concurrentCallLimit ?? 1;
+  const maxConcurrentCalls = request.pacing?.maxConcurrentCalls ?? accountLimit;
+  if (maxConcurrentCalls > accountLimit) {
+    throw invalidRequest(
+      'pacing_above_account_limit',
+      `pacing.maxConcurrentCalls may be at most this account's concurrent-call limit, ${accountLimit}.`,
+      'pacing.maxConcurrentCalls',
+    );
+  }
+  const startAt = request.startAt ? new Date(request.startAt) : now;
+  if (startAt.getTime() < now.getTime() - 5 * 60_000) {
+    throw invalidRequest(
+      'start_at_in_past',
+      `startAt ${request.startAt} is more than 5 minutes in the past.`,
+      'startAt',
+    );
+  }
+
+  // 2. The campaign, its contacts reserved: indexes 0…n−1, due from startAt at the campaign's pace.
+  const callsPerMinute = request.pacing?.callsPerMinute ?? CAMPAIGN_LIMITS.callsPerMinute.default;
+  const from = startAt.getTime() > now.getTime() ? startAt : now;
+  const plan = planDueTimes(from, request.contacts.length, callsPerMinute);
+  const at = toTimestamp(now);
+  const campaign: StoredCampaign = {
+    id: newCampaignId(now),
+    accountId: caller.accountId,
+    keyMode: caller.keyMode,
+    name: request.name,
+    agentId: agent.id,
+    fromNumber: request.fromNumber ?? null,
+    status: startAt.getTime() > now.getTime() ? 'scheduled' : 'running',
+    startAt: toTimestamp(startAt),
+    pacing: { callsPerMinute, maxConcurrentCalls },
+    callingWindow: request.callingWindow ?? null,
+    retryPolicy: request.retryPolicy ?? null,
+    counts: { ...emptyCounts(), total: request.contacts.length },
+    createdAt: at,
+    updatedAt: at,
+    completedAt: null,
+    nextDueAt: toTimestamp(plan.nextDueAt),
+    activeCalls: 0,
+    version: 0,
+  };
+  const reservation = { firstIndex: 0, count: request.contacts.length, firstDueAt: toTimestamp(from) };
+
+  // 3. Store it; a repeated key finds the first campaign and its contacts instead.
+  const stored = await deps.campaigns.create(
+    campaign,
+    command.idempotencyKey
+      ? {
+          accountId: caller.accountId,
+          key: idempotencyKeyOf(command.idempotencyKey),
+          requestHash: requestHash(command.rawRequest),
+          campaignId: campaign.id,
+          ...reservation,
+        }
+      : undefined,
+  );
+  const existing = stored.reserved ? null : stored.existing;
+  if (existing && existing.requestHash !== requestHash(command.rawRequest)) {
+    throw unprocessable(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new campaign.',
+    );
+  }
+  const target = existing ? await deps.campaigns.get(caller.accountId, existing.campaignId) : campaign;
+  if (!target) throw notFound('campaign_not_found', 'The campaign of this Idempotency-Key no longer exists.');
+
+  // 4. One call per contact, through the same path as every call.
+  await createContactCalls(deps, caller, target, request.contacts, existing ?? reservation);
+  return { campaign: await readCampaign(deps, caller.accountId, target.id), replayed: existing !== null };
+}
+
+/**
+ * POST /api/v1/campaigns/{id}/contacts: up to 1,000 more contacts, due after the campaign's last
+ * (at its pace, never before now). Idempotent with a key like the create. 409 for a cancelled campaign.
+ */
+export async function appendContacts(
+  deps: CampaignDeps,
+  command: {
+    caller: Caller;
+    campaignId: string;
+    contacts: CampaignContact[];
+    rawRequest: unknown;
+    idempotencyKey?: string;
+  },
+): Promise<{ campaign: Campaign; replayed: boolean }> {
+  const { caller, contacts } = command;
+  const { campaign, result } = await retryOnConflict(async () => {
+    const campaign = await getStored(deps, caller.accountId, command.campaignId);
+    if (campaign.status === 'cancelled') {
+      throw conflict('campaign_cancelled', `Campaign ${campaign.id} is cancelled; it takes no more contacts.`);
+    }
+    const now = deps.clock.now();
+    const from = new Date(Math.max(now.getTime(), Date.parse(campaign.nextDueAt), Date.parse(campaign.startAt)));
+    const plan = planDueTimes(from, contacts.length, campaign.pacing.callsPerMinute);
+    const result = await deps.campaigns.reserveContacts(
+      campaign,
+      {
+        firstIndex: campaign.counts.total,
+        count: contacts.length,
+        firstDueAt: toTimestamp(from),
+        nextDueAt: toTimestamp(plan.nextDueAt),
+        at: toTimestamp(now),
+      },
+      command.idempotencyKey
+        ? {
+            accountId: caller.accountId,
+            key: idempotencyKeyOf(command.idempotencyKey),
+            requestHash: requestHash({ campaignId: campaign.id, body: command.rawRequest }),
+            campaignId: campaign.id,
+          }
+        : undefined,
+    );
+    return { campaign, result };
+  });
+  const existing = result.reserved ? null : result.existing;
+  if (
+    existing &&
+    (existing.campaignId !== campaign.id ||
+      existing.requestHash !== requestHash({ campaignId: campaign.id, body: command.rawRequest }))
+  ) {
+    throw unprocessable(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request; use a new key for new contacts.',
+    );
+  }
+  await createContactCalls(
+    deps,
+    caller,
+    campaign,
+    contacts,
+    existing ?? (result as { reservation: ContactReservation }).reservation,
+  );
+  return { campaign: await readCampaign(deps, caller.accountId, campaign.id), replayed: existing !== null };
+}
+
+/** GET /api/v1/campaigns/{id}: one read, counts included. */
+export async function getCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
+  return readCampaign(deps, accountId, id);
+}
+
+/** GET /api/v1/campaigns: newest first, `pageSize` per page, `nextCursor` to go on. */
+export async function listCampaigns(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
+  accountId: string,
+  query: ListCampaignsQuery,
+): Promise<{ data: Campaign[]; pageSize: number; hasMore: boolean; nextCursor: string | null }> {
+  const pageSize = query.pageSize ?? CAMPAIGN_LIMITS.listPageSize.default;
+  const page = await deps.campaigns.list(accountId, pageSize, query.cursor);
+  const now = deps.clock.now();
+  const last = page.campaigns.at(-1);
+  return {
+    data: page.campaigns.map((campaign) => toPublicCampaign(campaign, now)),
+    pageSize,
+    hasMore: page.hasMore,
+    nextCursor: page.hasMore && last ? last.id : null,
+  };
+}
+
+/**
+ * POST /api/v1/campaigns/{id}/pause. Once this answers, no call of the campaign starts dialing:
+ * the dialer's gate (queued → initiating) is one transaction with a condition on the campaign's
+ * status, so a dial that did not commit before the pause can never commit after it. Calls already
+ * dialing or connected go on to their end. Pausing a paused campaign answers it as it is.
+ */
+export async function pauseCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
+  return changeStatus(deps, accountId, id, 'paused', ['scheduled', 'running', 'completed']);
+}
+
+/**
+ * POST /api/v1/campaigns/{id}/resume. The calls the pause held (queued) are dialed again from now,
+ * one every 60 / callsPerMinute seconds; calls still scheduled for later keep their times.
+ */
+export async function resumeCampaign(deps: CampaignDeps, accountId: string, id: string): Promise<Campaign> {
+  const campaign = await changeStatus(deps, accountId, id, 'running', ['paused']);
+  const held = await deps.campaigns.listCalls(accountId, id, 'queued');
+  const now = deps.clock.now();
+  const stored = await getStored(deps, accountId, id);
+  const plan = planDueTimes(now, held.length, stored.pacing.callsPerMinute);
+  await inPool(held, deps.contactConcurrency ?? 8, async (call, i) => {
+    const dueAt = plan.dueAt[i] as Date;
+    const delaySeconds = Math.min(900, Math.max(0, Math.floor((dueAt.getTime() - now.getTime()) / 1000)));
+    await deps.queue.send({ ...dialMessageFor(call), dueAt: toTimestamp(dueAt) }, delaySeconds);
+  });
+  return campaign;
+}
+
+/**
+ * POST /api/v1/campaigns/{id}/cancel. The campaign becomes `cancelled` first (from then on the
+ * dial gate refuses its calls, and a dialer that meets one cancels it), then every call of it that
+ * is still scheduled or queued is cancelled. 409 for a campaign already completed.
+ */
+export async function cancelCampaign(deps: CampaignDeps, accountId: string, id: string): Promise<Campaign> {
+  await changeStatus(deps, accountId, id, 'cancelled', ['scheduled', 'running', 'paused']);
+  const waiting = [
+    ...(await deps.campaigns.listCalls(accountId, id, 'scheduled')),
+    ...(await deps.campaigns.listCalls(accountId, id, 'queued')),
+  ];
+  await inPool(waiting, deps.contactConcurrency ?? 8, async (call) => {
+    try {
+      await cancelCall(deps, accountId, call.id);
+    } catch (error) {
+      // A dialer won the race for it (409): it was dialed before the cancel, and ends on its own.
+      if (!(error instanceof ServiceError)) throw error;
+    }
+  });
+  return readCampaign(deps, accountId, id);
+}
+
+/**
+ * Marks the campaign completed once every contact's call has ended (from the stream, after the
+ * counts moved). True only for the one write that completed it: that caller announces it.
+ */
+export async function completeIfFinished(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
+  accountId: string,
+  id: string,
+): Promise<StoredCampaign | null> {
+  return retryOnConflict(async () => {
+    const campaign = await deps.campaigns.get(accountId, id);
+    if (!campaign || !allCallsEnded(campaign.counts)) return null;
+    if (campaign.status !== 'running' && campaign.status !== 'scheduled') return null;
+    const at = toTimestamp(deps.clock.now());
+    return deps.campaigns.setStatus(campaign, 'completed', at, { completedAt: at });
+  });
+}
+
+async function changeStatus(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
+  accountId: string,
+  id: string,
+  to: CampaignStatus,
+  from: CampaignStatus[],
+): Promise<Campaign> {
+  return retryOnConflict(async () => {
+    const campaign = await getStored(deps, accountId, id);
+    const now = deps.clock.now();
+    if (campaign.status === to) return toPublicCampaign(campaign, now);
+    if (!from.includes(campaign.status)) {
+      throw conflict(
+        'campaign_status_conflict',
+        `Campaign ${id} is ${effectiveStatus(campaign, now)}; it cannot become ${to}.`,
+      );
+    }
+    const written = await deps.campaigns.setStatus(campaign, to, toTimestamp(now));
+    return toPublicCampaign(written, now);
+  });
+}
+
+async function getStored(
+  deps: Pick<CampaignDeps, 'campaigns'>,
+  accountId: string,
+  id: string,
+): Promise<StoredCampaign> {
+  const campaign = await deps.campaigns.get(accountId, id);
+  if (!campaign) throw notFound('campaign_not_found', `No campaign ${id} exists in this account.`, 'campaignId');
+  return campaign;
+}
+
+async function readCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
+  return toPublicCampaign(await getStored(deps, accountId, id), deps.clock.now());
+}
+
+/**
+ * Creates the calls of contacts `firstIndex…` of the campaign: contact i is due at
+ * `firstDueAt + i × 60 / callsPerMinute` s, or now if that has passed (a repeat after a while).
+ * Each create carries the key `<campaignId>#<index>`, and a body that is the same on every repeat.
+ */
+async function createContactCalls(
+  deps: CampaignDeps,
+  caller: Caller,
+  campaign: StoredCampaign,
+  contacts: CampaignContact[],
+  reservation: ContactReservation,
+): Promise<void> {
+  const plan = planDueTimes(new Date(reservation.firstDueAt), contacts.length, campaign.pacing.callsPerMinute);
+  const suppressed = await suppressedAmong(
+    deps,
+    caller.accountId,
+    contacts.map((contact) => contact.toNumber),
+  );
+  const agent = await deps.directory.getAgent(caller.accountId, campaign.agentId);
+  const fromNumber = campaign.fromNumber ?? agent?.defaultFromNumber ?? '';
+  await inPool(contacts, deps.contactConcurrency ?? 8, async (contact, i) => {
+    const index = reservation.firstIndex + i;
+    const dueAt = plan.dueAt[i] as Date;
+    // A contact's own zone wins over the one the window would take from the number.
+    const callingWindow =
+      campaign.callingWindow && contact.timeZone
+        ? { ...campaign.callingWindow, timeZone: contact.timeZone }
+        : campaign.callingWindow;
+    const request = {
+      agentId: campaign.agentId,
+      toNumber: contact.toNumber,
+      ...(campaign.fromNumber ? { fromNumber: campaign.fromNumber } : {}),
+      ...(dueAt.getTime() > deps.clock.now().getTime() ? { scheduledFor: toTimestamp(dueAt) } : {}),
+      ...(contact.metadata ? { metadata: contact.metadata } : {}),
+      ...(contact.overrideFirstMessage ? { overrideFirstMessage: contact.overrideFirstMessage } : {}),
+      // callingWindow and retryPolicy are fields of a call's request too (calling-window.ts, branch win).
+      ...(callingWindow ? { callingWindow } : {}),
+      ...(campaign.retryPolicy ? { retryPolicy: campaign.retryPolicy } : {}),
+    } as CreateCallRequest;
+    const command = {
+      caller,
+      request,
+      rawRequest: { campaignId: campaign.id, index, contact },
+      idempotencyKey: `${campaign.id}#${index}`,
+      campaignId: campaign.id,
+    };
+    if (suppressed.has(contact.toNumber)) return createSuppressedCall(deps, command, fromNumber);
+    try {
+      await createCall(deps, command);
+    } catch (error) {
+      // Suppressed since the batch was checked: the contact still gets its (cancelled) call.
+      if (!(error instanceof ServiceError && error.code === 'number_suppressed')) throw error;
+      await createSuppressedCall(deps, command, fromNumber);
+    }
+  });
+}
+
+/**
+ * A suppressed contact's call: created `cancelled` with `endReason` `suppressed`, never dispatched,
+ * so the campaign's counts add up to its contacts. Stored with the contact's idempotency key like
+ * any other contact's call, so a repeat makes no second one.
+ */
+async function createSuppressedCall(
+  deps: CampaignDeps,
+  command: CreateCallCommand & { idempotencyKey: string; campaignId: string },
+  fromNumber: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  const at = toTimestamp(now);
+  const { request, caller } = command;
+  const call = newCall(
+    {
+      id: newCallId(now),
+      accountId: caller.accountId,
+      keyMode: caller.keyMode,
+      agentId: request.agentId,
+      fromNumber,
+      toNumber: request.toNumber,
+      scheduledFor: null,
+      metadata: request.metadata ?? {},
+      maxRetries: 0,
+      retryDelayMinutes: LIMITS.retryDelayMinutes.default,
+      overrideFirstMessage: request.overrideFirstMessage ?? null,
+      campaignId: command.campaignId,
+    },
+    now,
+  );
+  const ended: StoredCall = {
+    ...call,
+    status: 'cancelled',
+    endedAt: at,
+    durationSeconds: 0,
+    endReason: 'suppressed',
+    watchdogAt: null,
+  };
+  await deps.calls.create(ended, {
+    accountId: caller.accountId,
+    key: command.idempotencyKey,
+    requestHash: requestHash(command.rawRequest),
+    callId: ended.id,
+    response: toPublicCall(ended),
+  });
+}
+
+/** Runs `work` over `items`, at most `width` at once; the first failure rejects (after the running ones settle). */
+async function inPool<T>(items: T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const index = next++;
+      try {
+        await work(items[index] as T, index);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  if (failure !== null) throw failure;
+}
+
+function requestHash(rawRequest: unknown): string {
+  return createHash('sha256')
+    .update(stringify(rawRequest) ?? '')
+    .digest('hex');
+}

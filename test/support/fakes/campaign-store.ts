@@ -1,0 +1,125 @@
+import { DIALABLE_CAMPAIGN_STATUSES } from '#domain/campaign';
+import { ConcurrentModificationError } from '#domain/errors';
+import type {
+  CampaignCallChange,
+  CampaignIdempotencyRecord,
+  CampaignStore,
+  ContactReservation,
+  ReserveResult,
+} from '#ports/campaign-store';
+import type { CallStatus, StoredCall } from '#schemas/call';
+import type { CampaignStatus, StoredCampaign } from '#schemas/campaign';
+import type { InMemoryCallTable } from './call-table.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/**
+ * Campaigns in memory, over the calls of an InMemoryCallTable, with the DynamoDB adapter's rules:
+ * status writes conditional on the version, counts changed by additions once per call version,
+ * idempotency records by account and key, and the campaign's part of the dial gate (installed
+ * on the table: a dialable status and `activeCalls < maxConcurrentCalls`, taking one).
+ */
+export class InMemoryCampaignStore implements CampaignStore {
+  readonly campaigns = new Map<string, StoredCampaign>();
+  private readonly records = new Map<string, CampaignIdempotencyRecord>();
+  private readonly counted = new Map<string, number>();
+
+  constructor(private readonly table: InMemoryCallTable) {
+    table.campaignGate = (accountId, campaignId) => {
+      const campaign = this.campaigns.get(campaignId);
+      if (!campaign || campaign.accountId !== accountId) return false;
+      if (!DIALABLE_CAMPAIGN_STATUSES.includes(campaign.status)) return false;
+      if (campaign.activeCalls >= campaign.pacing.maxConcurrentCalls) return false;
+      campaign.activeCalls += 1;
+      return true;
+    };
+  }
+
+  async create(campaign: StoredCampaign, idempotency?: CampaignIdempotencyRecord): Promise<ReserveResult> {
+    const reservation = { firstIndex: 0, count: campaign.counts.total, firstDueAt: campaign.startAt };
+    if (idempotency) {
+      const key = `${idempotency.accountId}#${idempotency.key}`;
+      const existing = this.records.get(key);
+      if (existing) return { reserved: false, existing: copy(existing) };
+      this.records.set(key, copy(idempotency));
+    }
+    if (this.campaigns.has(campaign.id)) throw new Error('ConditionalCheckFailed');
+    this.campaigns.set(campaign.id, copy(campaign));
+    return { reserved: true, reservation };
+  }
+
+  async get(accountId: string, campaignId: string): Promise<StoredCampaign | null> {
+    const campaign = this.campaigns.get(campaignId);
+    return campaign && campaign.accountId === accountId ? copy(campaign) : null;
+  }
+
+  async list(accountId: string, limit: number, after?: string) {
+    const all = [...this.campaigns.values()]
+      .filter((c) => c.accountId === accountId && (after === undefined || c.id < after))
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    return { campaigns: all.slice(0, limit).map(copy), hasMore: all.length > limit };
+  }
+
+  async reserveContacts(
+    campaign: StoredCampaign,
+    reservation: ContactReservation & { nextDueAt: string; at: string },
+    idempotency?: Omit<CampaignIdempotencyRecord, 'firstIndex' | 'count' | 'firstDueAt'>,
+  ): Promise<ReserveResult> {
+    const { nextDueAt, at, ...taken } = reservation;
+    if (idempotency) {
+      const existing = this.records.get(`${idempotency.accountId}#${idempotency.key}`);
+      if (existing) return { reserved: false, existing: copy(existing) };
+    }
+    const stored = this.mustHold(campaign);
+    if (idempotency) this.records.set(`${idempotency.accountId}#${idempotency.key}`, { ...idempotency, ...taken });
+    stored.counts.total += taken.count;
+    stored.nextDueAt = nextDueAt;
+    stored.updatedAt = at;
+    if (stored.status === 'completed') stored.status = 'running';
+    stored.version += 1;
+    return { reserved: true, reservation: taken };
+  }
+
+  async setStatus(
+    campaign: StoredCampaign,
+    status: CampaignStatus,
+    at: string,
+    options: { completedAt?: string } = {},
+  ): Promise<StoredCampaign> {
+    const stored = this.mustHold(campaign);
+    stored.status = status;
+    stored.updatedAt = at;
+    if (options.completedAt) stored.completedAt = options.completedAt;
+    stored.version += 1;
+    return copy(stored);
+  }
+
+  async applyCallChange(change: CampaignCallChange): Promise<boolean> {
+    const campaign = this.campaigns.get(change.campaignId);
+    const last = this.counted.get(change.callId);
+    if (!campaign || (last !== undefined && last >= change.version)) return false;
+    this.counted.set(change.callId, change.version);
+    campaign.counts[change.to] += 1;
+    if (change.from) campaign.counts[change.from] -= 1;
+    if (change.releasesSlot) campaign.activeCalls -= 1;
+    return true;
+  }
+
+  async listCalls(accountId: string, campaignId: string, status?: CallStatus): Promise<StoredCall[]> {
+    return this.table
+      .all()
+      .filter(
+        (call) =>
+          call.accountId === accountId &&
+          call.campaignId === campaignId &&
+          (status === undefined || call.status === status),
+      )
+      .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1));
+  }
+
+  private mustHold(campaign: StoredCampaign): StoredCampaign {
+    const stored = this.campaigns.get(campaign.id);
+    if (!stored || stored.version !== campaign.version) throw new ConcurrentModificationError('Campaign', campaign.id);
+    return stored;
+  }
+}

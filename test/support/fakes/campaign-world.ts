@@ -1,0 +1,82 @@
+import type { StoredCall } from '#schemas/call';
+import type { CreateCampaignRequest } from '#schemas/campaign';
+import type { Caller } from '#schemas/directory';
+import type { CallChange } from '#use-cases/produce-events';
+import { countCampaignChange } from '#use-cases/campaign-counts';
+import { InMemoryCampaignStore } from './campaign-store.ts';
+import { fakeCallWorld } from './call-world.ts';
+import { FakeDirectory } from './directory.ts';
+
+export const AGENT = 'agt_01HXK8Z3MNPQRS';
+export const CALLER: Caller = { accountId: 'acc_demo', keyMode: 'test', keyId: 'key_1' };
+
+/** `count` distinct valid US numbers: +1415555 followed by four digits, then other exchanges. */
+export function numbers(count: number, offset = 0): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + offset;
+    return `+1415${String(2000000 + n).padStart(7, '0')}`;
+  });
+}
+
+export function campaignRequest(contacts: number, extra: Partial<CreateCampaignRequest> = {}): CreateCampaignRequest {
+  return {
+    name: 'Spring reminders',
+    agentId: AGENT,
+    contacts: numbers(contacts).map((toNumber) => ({ toNumber })),
+    ...extra,
+  };
+}
+
+/**
+ * Every fake a campaign use case needs, over one call table: the directory (account acc_demo with
+ * `slotLimit` concurrent calls, the published agent and number), the campaign store (installed as
+ * the table's campaign gate), and the table's stream: every write of a call, in order, as the
+ * events function would receive it (`stream`); `drain` feeds them to countCampaignChange.
+ */
+export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
+  const base = fakeCallWorld({ slotLimit: options.slotLimit ?? 10 });
+  const directory = new FakeDirectory();
+  directory.accounts.set('acc_demo', {
+    id: 'acc_demo',
+    name: 'Demo',
+    concurrentCallLimit: options.slotLimit ?? 10,
+    createdAt: '2030-01-01T00:00:00Z',
+  });
+  directory.addAgent('acc_demo', AGENT, ['+14155550123']);
+  const campaigns = new InMemoryCampaignStore(base.table);
+  const stream: CallChange[] = [];
+  const completed: string[] = [];
+  const table = base.table;
+  const create = table.create.bind(table);
+  const update = table.update.bind(table);
+  table.create = async (call: StoredCall, idempotency) => {
+    const result = await create(call, idempotency);
+    if (result.created) stream.push({ before: null, after: structuredClone(call) });
+    return result;
+  };
+  table.update = async (next: StoredCall, previous: StoredCall) => {
+    const written = await update(next, previous);
+    stream.push({ before: structuredClone(previous), after: structuredClone(written) });
+    return written;
+  };
+  const countDeps = {
+    campaigns,
+    clock: base.clock,
+    onCompleted: async (campaign: { id: string }) => {
+      completed.push(campaign.id);
+    },
+  };
+  const deps = {
+    ...base.deps,
+    directory,
+    campaigns,
+    onDispatchFailed: () => undefined,
+    contactConcurrency: 16,
+  };
+  /** Delivers the stream's records not delivered yet, in order. */
+  let delivered = 0;
+  const drain = async () => {
+    while (delivered < stream.length) await countCampaignChange(countDeps, stream[delivered++] as CallChange);
+  };
+  return { ...base, directory, campaigns, stream, completed, countDeps, deps, drain };
+}

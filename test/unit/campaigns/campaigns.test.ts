@@ -1,0 +1,240 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CALL_STATUSES, type CallStatus } from '#schemas/call';
+import { dialCall } from '#use-cases/dial-call';
+import { dialMessageFor } from '#use-cases/dispatch-call';
+import { cancelCall } from '#use-cases/cancel-call';
+import {
+  appendContacts,
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  pauseCampaign,
+  resumeCampaign,
+} from '#use-cases/campaigns';
+import { countCampaignChange } from '#use-cases/campaign-counts';
+import { applyCallEvent } from '#use-cases/apply-call-event';
+import { CALLER, campaignRequest, fakeCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
+
+const create = (world: ReturnType<typeof fakeCampaignWorld>, request = campaignRequest(3), key?: string) =>
+  createCampaign(world.deps, { caller: CALLER, request, rawRequest: request, idempotencyKey: key });
+
+/** Counts of the campaign's calls straight from the table, as the campaign reports them. */
+function directCounts(world: ReturnType<typeof fakeCampaignWorld>, campaignId: string) {
+  const counts = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<CallStatus, number>;
+  for (const call of world.table.all()) if (call.campaignId === campaignId) counts[call.status] += 1;
+  return counts;
+}
+
+describe('createCampaign', () => {
+  it('makes one call per contact, carrying campaignId, due one every 60 / callsPerMinute seconds', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(3, { pacing: { callsPerMinute: 20 } }));
+    expect(campaign).toMatchObject({ status: 'running', counts: { total: 3 }, pacing: { callsPerMinute: 20 } });
+    expect(campaign.id).toMatch(/^cmp_[0-9A-Z]{26}$/);
+    const calls = world.table.all().sort((a, b) => (a.toNumber < b.toNumber ? -1 : 1));
+    expect(calls.map((c) => c.campaignId)).toEqual([campaign.id, campaign.id, campaign.id]);
+    expect(calls.map((c) => c.status)).toEqual(['queued', 'scheduled', 'scheduled']);
+    const start = world.clock.now().getTime();
+    expect(calls.slice(1).map((c) => Date.parse(c.scheduledFor ?? '') - start)).toEqual([3000, 6000]);
+    await world.drain();
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).counts).toMatchObject({
+      total: 3,
+      queued: 1,
+      scheduled: 2,
+    });
+  });
+
+  it('makes a suppressed contact a cancelled call (endReason suppressed), never dialed, so the counts add up', async () => {
+    const world = fakeCampaignWorld();
+    const [first, second] = numbers(2);
+    await world.suppressions.add('acc_demo', { phoneNumber: second!, reason: null, createdAt: '2030-01-01T00:00:00Z' });
+    const request = campaignRequest(2, { pacing: { callsPerMinute: 600 } });
+    const { campaign } = await create(world, request, 'sup-1');
+    await create(world, request, 'sup-1');
+    const calls = world.table.all();
+    expect(calls).toHaveLength(2);
+    expect(calls.find((c) => c.toNumber === second)).toMatchObject({ status: 'cancelled', endReason: 'suppressed' });
+    expect(calls.find((c) => c.toNumber === first)?.status).toBe('queued');
+    expect(world.queue.sent.map((s) => s.message.callId)).not.toContain(calls.find((c) => c.toNumber === second)?.id);
+    await world.drain();
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).counts).toMatchObject({
+      total: 2,
+      queued: 1,
+      cancelled: 1,
+    });
+  });
+
+  it('answers a repeated Idempotency-Key with the same campaign and creates no call twice', async () => {
+    const world = fakeCampaignWorld();
+    const request = campaignRequest(5);
+    const first = await create(world, request, 'key-1');
+    const again = await create(world, request, 'key-1');
+    expect(again).toMatchObject({ replayed: true, campaign: { id: first.campaign.id } });
+    expect(world.table.all()).toHaveLength(5);
+    await expect(create(world, campaignRequest(4), 'key-1')).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+  });
+
+  it('refuses a maxConcurrentCalls above the account limit, an unknown agent and a past startAt (400 naming the field)', async () => {
+    const world = fakeCampaignWorld({ slotLimit: 5 });
+    await expect(create(world, campaignRequest(1, { pacing: { maxConcurrentCalls: 6 } }))).rejects.toMatchObject({
+      kind: 'invalid_request',
+      param: 'pacing.maxConcurrentCalls',
+    });
+    await expect(create(world, { ...campaignRequest(1), agentId: 'agt_nobody' })).rejects.toMatchObject({
+      param: 'agentId',
+    });
+    await expect(create(world, campaignRequest(1, { startAt: '2029-01-01T00:00:00Z' }))).rejects.toMatchObject({
+      param: 'startAt',
+    });
+    expect(world.table.all()).toHaveLength(0);
+  });
+
+  it('appends contacts after the last one, idempotently, and lists campaigns newest first', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(2, { pacing: { callsPerMinute: 60 } }));
+    const more = numbers(2, 100).map((toNumber) => ({ toNumber }));
+    const append = (key?: string) =>
+      appendContacts(world.deps, {
+        caller: CALLER,
+        campaignId: campaign.id,
+        contacts: more,
+        rawRequest: { contacts: more },
+        idempotencyKey: key,
+      });
+    expect((await append('more-1')).campaign.counts.total).toBe(4);
+    expect((await append('more-1')).replayed).toBe(true);
+    expect(world.table.all()).toHaveLength(4);
+    const due = world.table
+      .all()
+      .map((c) => c.scheduledFor ?? c.createdAt)
+      .sort();
+    expect(due.map((d) => (Date.parse(d) - world.clock.now().getTime()) / 1000)).toEqual([0, 1, 2, 3]);
+    world.clock.advance(1);
+    const second = await create(world);
+    const list = await listCampaigns(world.deps, 'acc_demo', { pageSize: 1 });
+    expect(list).toMatchObject({ data: [{ id: second.campaign.id }], hasMore: true, nextCursor: second.campaign.id });
+    const next = await listCampaigns(world.deps, 'acc_demo', { pageSize: 1, cursor: list.nextCursor ?? '' });
+    expect(next).toMatchObject({ data: [{ id: campaign.id }], hasMore: false, nextCursor: null });
+  });
+});
+
+describe('pause, resume, cancel', () => {
+  it('holds a paused campaign’s calls at the dial gate and sends them again, paced, on resume', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(3, { pacing: { callsPerMinute: 30 } }));
+    await pauseCampaign(world.deps, 'acc_demo', campaign.id);
+    world.clock.advance(60);
+    for (const call of world.table.all()) {
+      expect(await dialCall(world.deps, dialMessageFor(call))).toMatchObject({ result: 'dropped' });
+    }
+    expect(world.provider.placed).toHaveLength(0);
+    expect(world.table.all().map((c) => c.status)).toEqual(['queued', 'queued', 'queued']);
+    world.queue.sent.length = 0;
+    const resumed = await resumeCampaign(world.deps, 'acc_demo', campaign.id);
+    expect(resumed.status).toBe('running');
+    expect(world.queue.sent.map((s) => s.delaySeconds).sort()).toEqual([0, 2, 4]);
+    for (const { message } of world.queue.sent) {
+      world.clock.at = new Date(message.dueAt);
+      expect(await dialCall(world.deps, message)).toMatchObject({ result: 'dialed' });
+    }
+    expect(world.provider.placed).toHaveLength(3);
+  });
+
+  it('keeps maxConcurrentCalls: the gate refuses a call while the campaign has that many connected', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(
+      world,
+      campaignRequest(2, { pacing: { maxConcurrentCalls: 1, callsPerMinute: 600 } }),
+    );
+    world.clock.advance(1);
+    const [a, b] = world.table.all();
+    expect(await dialCall(world.deps, dialMessageFor(a!))).toMatchObject({ result: 'dialed' });
+    expect(await dialCall(world.deps, dialMessageFor(b!))).toMatchObject({ result: 'later' });
+    // The first call ends; the stream gives its campaign slot back, and the second dials.
+    await applyCallEvent(world.deps, {
+      callId: a!.id,
+      attempt: 1,
+      event: { kind: 'failed', at: world.clock.now(), reason: 'provider_error' },
+    });
+    await world.drain();
+    expect((await world.campaigns.get('acc_demo', campaign.id))?.activeCalls).toBe(0);
+    expect(await dialCall(world.deps, dialMessageFor(b!))).toMatchObject({ result: 'dialed' });
+  });
+
+  it('cancels every call of a 1,000-contact campaign that was not dialed, and the counts add up', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(1000, { pacing: { callsPerMinute: 600 } }));
+    world.clock.advance(2);
+    const dialed = world.table.all().filter((c) => c.status === 'queued');
+    for (const call of dialed) await dialCall(world.deps, dialMessageFor(call));
+    expect(world.provider.placed.length).toBe(dialed.length);
+    const cancelled = await cancelCampaign(world.deps, 'acc_demo', campaign.id);
+    expect(cancelled.status).toBe('cancelled');
+    const calls = world.table.all();
+    expect(calls.filter((c) => c.status === 'cancelled')).toHaveLength(1000 - dialed.length);
+    expect(calls.filter((c) => c.status === 'scheduled' || c.status === 'queued')).toHaveLength(0);
+    // A message that was on its way meets the cancelled campaign at the gate and dials nothing.
+    for (const call of calls) await dialCall(world.deps, dialMessageFor(call));
+    expect(world.provider.placed.length).toBe(dialed.length);
+    await world.drain();
+    const counts = (await getCampaign(world.deps, 'acc_demo', campaign.id)).counts;
+    expect(counts).toEqual({ total: 1000, ...directCounts(world, campaign.id) });
+  });
+});
+
+describe('counts', () => {
+  it('of a 10,000-contact campaign equal a direct count of its calls, with stream records redelivered', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(1000, { pacing: { callsPerMinute: 600 } }));
+    for (let batch = 1; batch < 10; batch++) {
+      const contacts = numbers(1000, batch * 1000).map((toNumber) => ({ toNumber }));
+      await appendContacts(world.deps, { caller: CALLER, campaignId: campaign.id, contacts, rawRequest: { contacts } });
+    }
+    expect(world.table.all()).toHaveLength(10_000);
+    // Some calls are cancelled, some dialed and failed or still dialing; the rest wait.
+    const random = fc.sample(fc.integer({ min: 0, max: 9 }), { numRuns: 10_000, seed: 12 });
+    world.clock.advance(60 * 60);
+    const calls = world.table.all();
+    for (const [i, call] of calls.entries()) {
+      const pick = random[i] as number;
+      if (pick < 3) await cancelCall(world.deps, 'acc_demo', call.id);
+      else if (pick < 5) {
+        await dialCall(world.deps, dialMessageFor(call));
+        if (pick === 4)
+          await applyCallEvent(world.deps, {
+            callId: call.id,
+            attempt: 1,
+            event: { kind: 'failed', at: world.clock.now(), reason: 'provider_error' },
+          });
+      }
+    }
+    // The stream delivers every record at least once: here each batch of 100 is delivered again
+    // (as Lambda retries a batch) before the next, and some records a third time.
+    for (let start = 0; start < world.stream.length; start += 100) {
+      const batch = world.stream.slice(start, start + 100);
+      for (const change of [...batch, ...batch, ...batch.filter((_, i) => i % 7 === 0)])
+        await countCampaignChange(world.countDeps, change);
+    }
+    const counts = (await getCampaign(world.deps, 'acc_demo', campaign.id)).counts;
+    expect(counts).toEqual({ total: 10_000, ...directCounts(world, campaign.id) });
+    expect(counts.cancelled + counts.failed + counts.initiating + counts.queued + counts.scheduled).toBe(10_000);
+  }, 120_000);
+
+  it('completes the campaign once, when its last call ends', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(2));
+    const [a, b] = world.table.all();
+    await cancelCall(world.deps, 'acc_demo', a!.id);
+    await world.drain();
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('running');
+    await cancelCall(world.deps, 'acc_demo', b!.id);
+    await world.drain();
+    for (const change of world.stream) await countCampaignChange(world.countDeps, change);
+    const done = await getCampaign(world.deps, 'acc_demo', campaign.id);
+    expect(done).toMatchObject({ status: 'completed', counts: { total: 2, cancelled: 2 } });
+    expect(done.completedAt).not.toBeNull();
+    expect(world.completed).toEqual([campaign.id]);
+  });
+});
