@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { DEMO } from './demo-data.ts';
 
@@ -11,7 +12,8 @@ Settings (environment variables; docs/local-stack.md):
   PORT (3000)  LOCAL_DYNAMODB_PORT (8000)  LOCAL_MOTO_PORT (5000)   ports, 0 to 65535
   LOCAL_DATA_DIR (.local)  LOCAL_TABLE_NAME (outbound-calls-local)  LOCAL_API_KEY (the demo key)
   SIMULATOR_TIME_SCALE (1)  LOCAL_RECONCILE_INTERVAL_SECONDS (60)   positive numbers
-  PYTHON (python3)  AGENT_STREAM_URL  LOCAL_DYNAMODB_JAVA_OPTIONS (-Xms16m -Xmx256m …)`;
+  LOCAL_BIND_ADDRESS (127.0.0.1; 0.0.0.0 for containers)  PYTHON (python3)  AGENT_STREAM_URL
+  LOCAL_DYNAMODB_JAVA_OPTIONS (-Xms16m -Xmx256m …)`;
 
 /** The variable's value as a number meeting `valid`, or its default; a ConfigError says what it must be. */
 function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
@@ -25,6 +27,17 @@ function numberSetting(name: string, fallback: number, valid: (n: number) => boo
 const port = (name: string, fallback: number) =>
   numberSetting(name, fallback, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a port number from 0 to 65535');
 const positive = (name: string, fallback: number) => numberSetting(name, fallback, (n) => n > 0, 'a positive number');
+
+/**
+ * LOCAL_BIND_ADDRESS: where the HTTP front and moto listen. 127.0.0.1 by default (this machine
+ * only); 0.0.0.0 (every address) lets a function in a `sam local invoke` container reach them.
+ */
+function bindAddress(): string {
+  const text = process.env.LOCAL_BIND_ADDRESS;
+  if (text === undefined || text === '') return '127.0.0.1';
+  if (!isIP(text)) throw new ConfigError(`LOCAL_BIND_ADDRESS must be an IP address such as 0.0.0.0 (got "${text}").`);
+  return text;
+}
 
 /** Settings of `npm start`, each overridable by an environment variable (docs/local-stack.md). */
 export const localConfig = () => {
@@ -40,6 +53,7 @@ export const localConfig = () => {
     stateFile: join(dataDir, 'stack.json'),
     tableName: process.env.LOCAL_TABLE_NAME || 'outbound-calls-local',
     apiKey: process.env.LOCAL_API_KEY || DEMO.apiKey,
+    bindAddress: bindAddress(),
   };
 };
 
@@ -52,4 +66,6 @@ export interface LocalStackState {
   pid: number;
   /** The emulators' process ids (DynamoDB Local, moto), rewritten when moto is restarted. */
   emulatorPids: number[];
+  /** The functions' environment in this stack (no credentials), for `npm run invoke`. */
+  environment?: Record<string, string>;
 }

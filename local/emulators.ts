@@ -116,10 +116,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
 }
 
 /** moto's server: answers SQS and EventBridge Scheduler (and more) on one port, in memory. */
-export async function startMoto(options: { port: number; python?: string }): Promise<Emulator> {
+export async function startMoto(options: { port: number; python?: string; host?: string }): Promise<Emulator> {
   const python = options.python ?? process.env.PYTHON ?? 'python3';
   checkMoto(python);
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(options.port)], {
+  const child = spawn(python, ['-m', 'moto.server', '-H', options.host ?? '127.0.0.1', '-p', String(options.port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

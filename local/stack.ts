@@ -53,6 +53,11 @@ export interface LocalStackOptions {
   onFatal?: (message: string) => void;
   /** moto was restarted: its process id changed. */
   onRestart?: () => void;
+  /**
+   * The address the HTTP front and moto listen on: 127.0.0.1 by default; 0.0.0.0 lets a function
+   * in a container (`sam local invoke`) reach them (DynamoDB Local listens on every address).
+   */
+  bindAddress?: string;
 }
 
 export interface LocalStack {
@@ -62,6 +67,11 @@ export interface LocalStack {
   dynamodbEndpoint: string;
   motoEndpoint: string;
   queues: LocalQueues;
+  /**
+   * The functions' environment as this stack sets it (the CDK stack's variables with local values,
+   * and the AWS endpoints of the emulators): what `npm run invoke` gives a handler it runs.
+   */
+  environment: Record<string, string>;
   simulator: CarrierSimulator;
   simulatedCalls: InMemorySimulatedCallStore;
   /** Runs the reconciler once, now. */
@@ -96,7 +106,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamodbProcess = 'endpoint' in options.dynamodb ? undefined : await startDynamoDbLocal(options.dynamodb);
     stops.push(async () => dynamodbProcess?.stop());
     const dynamodb = dynamodbProcess ?? (options.dynamodb as { endpoint: string });
-    let motoProcess = 'endpoint' in options.moto ? undefined : await startMoto(options.moto);
+    let motoProcess =
+      'endpoint' in options.moto ? undefined : await startMoto({ ...options.moto, host: options.bindAddress });
     stops.push(async () => motoProcess?.stop());
     const moto = motoProcess ?? (options.moto as { endpoint: string });
 
@@ -111,15 +122,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       defaultRoute: lazy(DEFAULT_ROUTE_HANDLER),
       authorizer: lazy(AUTHORIZER_HANDLER),
     });
-    await listen(server, options.apiPort);
+    await listen(server, options.apiPort, options.bindAddress ?? '127.0.0.1');
     stops.push(() => close(server));
     const url = `http://localhost:${(server.address() as AddressInfo).port}`;
 
     // 3. Point the real adapters at the emulators through the standard AWS variables.
     Object.assign(process.env, {
-      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    });
+    // Credentials stay out of `environment` (written to .local/stack.json): the emulators take any.
+    const awsEnvironment: Record<string, string> = {
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SQS: moto.endpoint,
       AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint,
@@ -127,7 +141,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
       POWERTOOLS_SERVICE_NAME: 'outbound-calls',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    });
+    };
+    Object.assign(process.env, awsEnvironment);
     const sqs = new SQSClient({});
     const schedulerClient = new SchedulerClient({});
     const dynamo = new DynamoDBClient({});
@@ -141,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
 
     // 5. The functions' environment, as the CDK stack sets it in AWS.
-    Object.assign(process.env, {
+    const functionEnvironment: Record<string, string> = {
       TABLE_NAME: options.tableName,
       DIAL_QUEUE_URL: queues.dialQueueUrl,
       DIAL_QUEUE_ARN: queues.dialQueueArn,
@@ -165,7 +180,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Webhooks may go to http://localhost here, so a developer can receive them on a laptop.
       WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
       ...options.environment,
-    });
+    };
+    Object.assign(process.env, functionEnvironment);
 
     // 6. The simulated phone network, in this process so its timers can run.
     const simulatedCalls = new InMemorySimulatedCallStore();
@@ -269,7 +285,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         emulatorDown = true;
         console.error(`moto (SQS and Scheduler) ${how}: restarting it and recreating its queues and schedules.`);
         try {
-          motoProcess = await startMoto({ port: Number(new URL(emulator.endpoint).port) });
+          motoProcess = await startMoto({ port: Number(new URL(emulator.endpoint).port), host: options.bindAddress });
           // Stopped while it was starting: the stop step already ran, so this one is ours to end.
           if (stopped) {
             await motoProcess.stop();
@@ -302,6 +318,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       motoEndpoint: moto.endpoint,
       queues,
+      environment: { ...awsEnvironment, ...functionEnvironment },
       simulator,
       simulatedCalls,
       reconcile,
@@ -334,10 +351,10 @@ function simulatorRoute(simulator: CarrierSimulator): HttpHandler {
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
 }
 

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     apiKey: config.apiKey,
     simulator: { timeScale: config.simulatorTimeScale },
     reconcileIntervalMs: config.reconcileIntervalMs,
+    bindAddress: config.bindAddress,
     onFatal: (message) => {
       console.error(message);
       void shutdown(1);
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       tableName: stack.tableName,
       pid: process.pid,
       emulatorPids: stack.pids(),
+      environment: stack.environment,
     };
     writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
   };

@@ -85,7 +85,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
   if (!fromNumber) {
     throw invalidRequest(
       'agent_has_no_number',
-      `Agent ${agent.id} has no phone number assigned; assign one or pass fromNumber.`,
+      `Agent ${agent.id} has no phone number assigned; assign one to it (fromNumber only picks among the agent's own numbers).`,
       'agentId',
     );
   }

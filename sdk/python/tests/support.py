@@ -23,9 +23,9 @@ sys.path.insert(0, str(SDK_ROOT))
 LIVE_BASE_URL = os.environ.get("VOISNAP_BASE_URL")
 LIVE_API_KEY = os.environ.get("VOISNAP_API_KEY", "vsnp_test_LocalDemoKeyDoNotUseInProduction")
 
-#: A reply of the fake API: (status, JSON body), or "drop" (close the connection without an answer),
-#: or "hang" (never answer).
-Reply = Union[Tuple[int, Any], str]
+#: A reply of the fake API: (status, JSON body), or (status, JSON body, headers); a body None sends
+#: none. Or "drop" (close the connection without an answer), or "hang" (never answer).
+Reply = Union[Tuple[int, Any], Tuple[int, Any, Dict[str, str]], str]
 
 
 class RecordedRequest:
@@ -55,6 +55,12 @@ class FakeApi:
             def do_POST(self) -> None:
                 self._reply()
 
+            def do_PATCH(self) -> None:
+                self._reply()
+
+            def do_DELETE(self) -> None:
+                self._reply()
+
             def _reply(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8") if length else ""
@@ -69,11 +75,13 @@ class FakeApi:
                     self.close_connection = True
                     self.connection.close()
                     return
-                status, payload = reply  # type: ignore[misc]
-                data = json.dumps(payload).encode("utf-8")
+                status, payload, *rest = reply  # type: ignore[misc]
+                data = b"" if payload is None else json.dumps(payload).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in (rest[0] if rest else {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 

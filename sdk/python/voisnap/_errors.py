@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any, Dict, Mapping, Optional, Type
 
 
 class VoisnapError(Exception):
@@ -14,6 +16,8 @@ class VoisnapError(Exception):
         type: Optional[str] = None,
         code: Optional[str] = None,
         param: Optional[str] = None,
+        request_id: Optional[str] = None,
+        retry_after: Optional[float] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -25,11 +29,16 @@ class VoisnapError(Exception):
         self.code = code
         #: The field, query parameter or header at fault, such as ``toNumber``.
         self.param = param
+        #: The service's id of the failed request (its ``Request-Id`` header, or ``requestId`` in the
+        #: error body): quote it to support. None when no response arrived, or it carried none.
+        self.request_id = request_id
+        #: How long the service asked to wait before trying again (``Retry-After``), in seconds.
+        self.retry_after = retry_after
 
     def __repr__(self) -> str:
         return (
             f"{self.__class__.__name__}(status={self.status!r}, type={self.type!r}, "
-            f"code={self.code!r}, param={self.param!r}, message={self.message!r})"
+            f"code={self.code!r}, param={self.param!r}, request_id={self.request_id!r}, message={self.message!r})"
         )
 
 
@@ -42,15 +51,19 @@ class AuthenticationError(VoisnapError):
 
 
 class NotFoundError(VoisnapError):
-    """404: no such call in this account."""
+    """404: no such call, campaign, suppression or webhook endpoint in this account."""
+
+
+class MethodNotAllowedError(VoisnapError):
+    """405: the path exists but does not take this method."""
 
 
 class ConflictError(VoisnapError):
-    """409: the call is past the point where it can be cancelled."""
+    """409: the resource is past the point where this change applies (a call no longer scheduled, ...)."""
 
 
 class UnprocessableEntityError(VoisnapError):
-    """422: the Idempotency-Key was already used with another request body."""
+    """422: understood but refused, such as an Idempotency-Key already used with another body."""
 
 
 class RateLimitError(VoisnapError):
@@ -73,18 +86,22 @@ _BY_STATUS: Dict[int, Type[VoisnapError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
     404: NotFoundError,
+    405: MethodNotAllowedError,
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
 
 
-def error_from_response(status: int, body: Any, text: str) -> VoisnapError:
+def error_from_response(status: int, body: Any, text: str, headers: Optional[Mapping[str, str]] = None) -> VoisnapError:
     """The error for a response that is not a success.
 
     Most carry the service's error shape; API Gateway answers some requests itself (no
-    Authorization header, throttling) with ``{"message": ...}``.
+    Authorization header, throttling) with ``{"message": ...}``. ``headers`` (lower-case names):
+    ``request-id`` gives ``request_id`` (else the body's ``error.requestId`` or ``requestId``),
+    ``retry-after`` gives ``retry_after`` (RFC 9110 10.2.3: seconds, or an HTTP date).
     """
+    headers = headers or {}
     error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
     gateway_message = body.get("message") if isinstance(body, dict) else None
     if isinstance(error.get("message"), str):
@@ -101,4 +118,30 @@ def error_from_response(status: int, body: Any, text: str) -> VoisnapError:
         value = error.get(name)
         return value if isinstance(value, str) else None
 
-    return error_class(message, status=status, type=text_field("type"), code=text_field("code"), param=text_field("param"))
+    body_request_id = error.get("requestId") or (body.get("requestId") if isinstance(body, dict) else None)
+    request_id = headers.get("request-id") or (body_request_id if isinstance(body_request_id, str) else None)
+    return error_class(
+        message,
+        status=status,
+        type=text_field("type"),
+        code=text_field("code"),
+        param=text_field("param"),
+        request_id=request_id,
+        retry_after=retry_after_seconds(headers.get("retry-after")),
+    )
+
+
+def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """``Retry-After`` in seconds from now: delay-seconds or an HTTP date; None if absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

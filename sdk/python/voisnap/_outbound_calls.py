@@ -17,7 +17,7 @@ DateLike = Union[str, date, datetime]
 
 
 class OutboundCalls:
-    """``client.outbound_calls``: create, get, list and cancel outbound calls."""
+    """``client.outbound_calls``: create, get, update, list and cancel outbound calls."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
@@ -63,6 +63,32 @@ class OutboundCalls:
     def get(self, call_id: str) -> OutboundCall:
         return OutboundCall.from_api(self._transport.request("GET", _call_path(call_id)))
 
+    def update(
+        self,
+        call_id: str,
+        *,
+        scheduled_for: Optional[DateTimeLike] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        override_first_message: Optional[str] = None,
+        max_retries: Optional[int] = None,
+        retry_delay_minutes: Optional[int] = None,
+    ) -> OutboundCall:
+        """Changes a call that is still ``scheduled`` (``PATCH /api/v1/outbound-calls/{id}``): move it
+        (``scheduled_for``; the old time can then never dial it), or change its ``metadata``,
+        ``override_first_message``, ``max_retries`` or ``retry_delay_minutes``. Only the given fields
+        are sent. Any other status raises ConflictError."""
+        body = {
+            "scheduledFor": _datetime_text("scheduled_for", scheduled_for),
+            "metadata": dict(metadata) if metadata is not None else None,
+            "overrideFirstMessage": override_first_message,
+            "maxRetries": max_retries,
+            "retryDelayMinutes": retry_delay_minutes,
+        }
+        data = self._transport.request(
+            "PATCH", _call_path(call_id), body={name: value for name, value in body.items() if value is not None}
+        )
+        return OutboundCall.from_api(data)
+
     def list(
         self,
         *,
@@ -105,14 +131,19 @@ class OutboundCallList:
                 yield OutboundCall.from_api(call)
             if page.get("nextCursor") is None:
                 return
-            # The cursor carries the next page number along with the filters, so `page` is left out.
+            # The API wants the same filters with the cursor; the cursor knows the next page, so `page` is left out.
             query = {**self._filters, "cursor": page["nextCursor"]}
 
 
 def _call_path(call_id: str) -> str:
-    if not isinstance(call_id, str) or not call_id:
-        raise ValueError('call_id must be a non-empty string, such as "obc_01HXMN8ZABC123".')
-    return f"{_BASE_PATH}/{quote(call_id, safe='')}"
+    return f"{_BASE_PATH}/{path_segment('call_id', call_id, 'obc_01HXMN8ZABC123')}"
+
+
+def path_segment(name: str, value: str, example: str) -> str:
+    """A path segment from an id given by the caller: refused when empty, escaped otherwise."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f'{name} must be a non-empty string, such as "{example}".')
+    return quote(value, safe="")
 
 
 def _datetime_text(name: str, value: Optional[DateTimeLike]) -> Optional[str]:

@@ -17,6 +17,8 @@ __version__ = "0.1.0"
 #: Backoff before retry n (from 0): 0.5 s, 1 s, 2 s, ... up to 8 s, each with up to half of it random.
 INITIAL_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 8.0
+#: A ``Retry-After`` longer than this is not waited out: the error is raised with its ``retry_after``.
+MAX_RETRY_AFTER_SECONDS = 60.0
 
 
 def retry_delay_seconds(retry: int) -> float:
@@ -28,7 +30,8 @@ def retry_delay_seconds(retry: int) -> float:
 class Transport:
     """Sends requests, retrying on 429, 5xx, a 409 ``concurrent_update``, network errors and
     timeouts: the failures a retry can cure. Creates are safe to retry because they carry an
-    Idempotency-Key."""
+    Idempotency-Key. A ``Retry-After`` on the answer replaces the backoff (a wait over
+    MAX_RETRY_AFTER_SECONDS is not retried)."""
 
     def __init__(self, api_key: str, base_url: str, timeout: float, max_retries: int) -> None:
         self.api_key = api_key
@@ -52,7 +55,10 @@ class Transport:
             except VoisnapError as error:
                 if retry >= self.max_retries or not _is_retryable(error):
                     raise
-            time.sleep(retry_delay_seconds(retry))
+                delay = error.retry_after if error.retry_after is not None else retry_delay_seconds(retry)
+                if delay > MAX_RETRY_AFTER_SECONDS:
+                    raise
+            time.sleep(delay)
             retry += 1
 
     def _attempt(
@@ -79,9 +85,11 @@ class Transport:
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     status = response.status
+                    response_headers = {name.lower(): value for name, value in response.headers.items()}
                     text = response.read().decode("utf-8", "replace")
             except urllib.error.HTTPError as error:
                 status = error.code
+                response_headers = {name.lower(): value for name, value in (error.headers or {}).items()}
                 text = error.read().decode("utf-8", "replace")
         except (socket.timeout, TimeoutError) as error:
             raise APITimeoutError(f"No response from {where} within {self.timeout} s.") from error
@@ -93,11 +101,17 @@ class Transport:
             raise APIConnectionError(f"Could not reach the Voisnap API ({where}): {error!r}") from error
 
         parsed = _parse_json(text)
+        if status == 204:
+            return None
         if 200 <= status < 300:
             if parsed is None:
-                raise VoisnapError(f"The API answered {where} with {status} and no JSON body.", status=status)
+                raise VoisnapError(
+                    f"The API answered {where} with {status} and no JSON body.",
+                    status=status,
+                    request_id=response_headers.get("request-id"),
+                )
             return parsed
-        raise error_from_response(status, parsed, text)
+        raise error_from_response(status, parsed, text, response_headers)
 
     def _url(self, path: str, query: Optional[Mapping[str, Any]]) -> str:
         url = self.base_url + path

@@ -6,6 +6,10 @@ export interface ErrorDetails {
   type?: ErrorType;
   code?: string;
   param?: string;
+  /** The service's id of the request (its `Request-Id` header, or `requestId` in the error body). */
+  requestId?: string;
+  /** The wait the service asked for in `Retry-After`, in milliseconds; undefined when it asked none. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -19,6 +23,13 @@ export class VoisnapError extends Error {
   readonly code: string | undefined;
   /** The field, query parameter or header at fault, such as `toNumber`. */
   readonly param: string | undefined;
+  /**
+   * The service's id of the failed request, such as `req_01J…`: quote it to support, who find its
+   * logs by it. Undefined when no response arrived, or the answer carried none.
+   */
+  readonly requestId: string | undefined;
+  /** How long the service asked to wait before trying again (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -26,6 +37,8 @@ export class VoisnapError extends Error {
     this.type = details.type;
     this.code = details.code;
     this.param = details.param;
+    this.requestId = details.requestId;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -37,15 +50,19 @@ export class InvalidRequestError extends VoisnapError {
 export class AuthenticationError extends VoisnapError {
   override name = 'AuthenticationError';
 }
-/** 404: no such call in this account. */
+/** 404: no such call, campaign, suppression or webhook endpoint in this account. */
 export class NotFoundError extends VoisnapError {
   override name = 'NotFoundError';
 }
-/** 409: the call is past the point where it can be cancelled. */
+/** 405: the path exists but does not take this method. */
+export class MethodNotAllowedError extends VoisnapError {
+  override name = 'MethodNotAllowedError';
+}
+/** 409: the resource is past the point where this change applies (a call no longer scheduled, …). */
 export class ConflictError extends VoisnapError {
   override name = 'ConflictError';
 }
-/** 422: the Idempotency-Key was already used with another request body. */
+/** 422: understood but refused, such as an Idempotency-Key already used with another body. */
 export class UnprocessableEntityError extends VoisnapError {
   override name = 'UnprocessableEntityError';
 }
@@ -70,16 +87,30 @@ const BY_STATUS: Record<number, typeof VoisnapError> = {
   400: InvalidRequestError,
   401: AuthenticationError,
   404: NotFoundError,
+  405: MethodNotAllowedError,
   409: ConflictError,
   422: UnprocessableEntityError,
   429: RateLimitError,
 };
 
+/** What of a response's headers an error carries. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 /**
  * The error for a response that is not a success. Most carry the service's error shape; API
  * Gateway answers some requests itself (no Authorization header, throttling) with `{ message }`.
+ * `requestId` comes from the `Request-Id` header, else from the body (`error.requestId` or
+ * `requestId`); `retryAfterMs` from `Retry-After` (seconds, or an HTTP date; RFC 9110 §10.2.3).
  */
-export function errorFromResponse(status: number, body: unknown, text: string): VoisnapError {
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  text: string,
+  headers?: ResponseHeaders,
+  now: number = Date.now(),
+): VoisnapError {
   const error = (body as { error?: Record<string, unknown> } | undefined)?.error;
   const gatewayMessage = (body as { message?: unknown } | undefined)?.message;
   const message =
@@ -90,11 +121,23 @@ export function errorFromResponse(status: number, body: unknown, text: string): 
         : text.trim() !== ''
           ? text.trim().slice(0, 500)
           : `HTTP ${status}`;
+  const bodyRequestId = error?.requestId ?? (body as { requestId?: unknown } | undefined)?.requestId;
   const ErrorClass = BY_STATUS[status] ?? (status >= 500 ? InternalServerError : VoisnapError);
   return new ErrorClass(message, {
     status,
     type: typeof error?.type === 'string' ? (error.type as ErrorType) : undefined,
     code: typeof error?.code === 'string' ? error.code : undefined,
     param: typeof error?.param === 'string' ? error.param : undefined,
+    requestId: headers?.get('request-id') || (typeof bodyRequestId === 'string' ? bodyRequestId : undefined),
+    retryAfterMs: retryAfterMs(headers?.get('retry-after') ?? null, now),
   });
+}
+
+/** `Retry-After` in milliseconds from `now`: delay-seconds or an HTTP-date; undefined if absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

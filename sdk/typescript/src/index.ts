@@ -1,10 +1,21 @@
 export { Voisnap, DEFAULT_BASE_URL, type VoisnapOptions } from './client.js';
 export { OutboundCalls, type CreateCallOptions } from './outbound-calls.js';
+export { Campaigns, type IdempotentOptions } from './campaigns.js';
+export { Suppressions } from './suppressions.js';
+export { Webhooks } from './webhooks.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  type VerifyWebhookOptions,
+  type WebhookVerificationFailure,
+} from './webhook-signature.js';
 export {
   VoisnapError,
   InvalidRequestError,
   AuthenticationError,
   NotFoundError,
+  MethodNotAllowedError,
   ConflictError,
   UnprocessableEntityError,
   RateLimitError,
@@ -14,13 +25,39 @@ export {
   type ErrorDetails,
 } from './errors.js';
 export type {
+  AddSuppressionParams,
   Call,
   CallAttempt,
+  CallingWindow,
   CallList,
   CallStatus,
+  Campaign,
+  CampaignContact,
+  CampaignCounts,
+  CampaignStatus,
   CreateCallParams,
+  CreateCampaignParams,
+  CreatedWebhook,
+  CreateWebhookParams,
+  DeliveryAttempt,
   EndReason,
   ErrorBody,
   ErrorType,
   ListCallsParams,
+  ListCampaignsParams,
+  ListDeliveriesParams,
+  ListSuppressionsParams,
+  Pacing,
+  Redelivery,
+  RetryPolicy,
+  RetryRule,
+  RotatedWebhookSecret,
+  Suppression,
+  UpdateCallParams,
+  UpdateWebhookParams,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookList,
+  Weekday,
 } from './types.js';

@@ -1,5 +1,6 @@
+import { paginate, pathSegment } from './pagination.js';
 import type { Transport } from './transport.js';
-import type { Call, CallList, CreateCallParams, ListCallsParams } from './types.js';
+import type { Call, CreateCallParams, ListCallsParams, UpdateCallParams } from './types.js';
 
 const BASE_PATH = '/api/v1/outbound-calls';
 
@@ -11,7 +12,7 @@ export interface CreateCallOptions {
   idempotencyKey?: string;
 }
 
-/** `client.outboundCalls`: POST/GET /api/v1/outbound-calls and its sub-resources. */
+/** `client.outboundCalls`: POST/GET/PATCH /api/v1/outbound-calls and its sub-resources. */
 export class OutboundCalls {
   constructor(private readonly transport: Transport) {}
 
@@ -32,18 +33,19 @@ export class OutboundCalls {
   }
 
   /**
+   * Changes a call that is still `scheduled`: move it (`scheduledFor`), or change its `metadata`,
+   * `overrideFirstMessage`, `maxRetries` or `retryDelayMinutes`. Any other status is a ConflictError.
+   */
+  update(callId: string, params: UpdateCallParams): Promise<Call> {
+    return this.transport.request<Call>({ method: 'PATCH', path: callPath(callId), body: params });
+  }
+
+  /**
    * Every call matching the filters, newest first, fetched a page at a time as the loop goes:
    * `for await (const call of client.outboundCalls.list({ status: 'completed' })) …`.
    */
-  async *list(params: ListCallsParams = {}): AsyncGenerator<Call, void, undefined> {
-    let query: Record<string, string | number | undefined> = { ...params };
-    for (;;) {
-      const page = await this.transport.request<CallList>({ method: 'GET', path: BASE_PATH, query });
-      yield* page.data;
-      if (page.nextCursor === null) return;
-      // The cursor carries the next page number along with the filters, so `page` is left out.
-      query = { ...params, page: undefined, cursor: page.nextCursor };
-    }
+  list(params: ListCallsParams = {}): AsyncGenerator<Call, void, undefined> {
+    return paginate<Call>(this.transport, BASE_PATH, { ...params });
   }
 
   /** Cancels a `scheduled` or `queued` call; any other status is a ConflictError. */
@@ -53,7 +55,5 @@ export class OutboundCalls {
 }
 
 function callPath(callId: string): string {
-  if (typeof callId !== 'string' || callId === '')
-    throw new TypeError('callId must be a non-empty string, such as "obc_01HXMN8ZABC123".');
-  return `${BASE_PATH}/${encodeURIComponent(callId)}`;
+  return `${BASE_PATH}/${pathSegment('callId', callId, 'obc_01HXMN8ZABC123')}`;
 }

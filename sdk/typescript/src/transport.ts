@@ -8,7 +8,7 @@ export interface TransportOptions {
 }
 
 export interface Request {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -19,6 +19,9 @@ export interface Request {
 const INITIAL_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 
+/** A `Retry-After` longer than this is not waited out: the error is raised with its `retryAfterMs`. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 export function retryDelayMs(retry: number): number {
   const ceiling = Math.min(MAX_DELAY_MS, INITIAL_DELAY_MS * 2 ** retry);
   // Jitter spreads the retries of many clients that failed together.
@@ -28,6 +31,7 @@ export function retryDelayMs(retry: number): number {
 /**
  * Sends a request, retrying on 429, 5xx, a 409 `concurrent_update`, network errors and timeouts:
  * the failures a retry can cure. Creates are safe to retry because they carry an Idempotency-Key.
+ * A `Retry-After` on the answer replaces the backoff (a wait over MAX_RETRY_AFTER_MS is not retried).
  */
 export class Transport {
   constructor(private readonly options: TransportOptions) {}
@@ -42,7 +46,9 @@ export class Transport {
         error = thrown;
       }
       if (retry >= this.options.maxRetries || !isRetryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(retry)));
+      const delay = error.retryAfterMs ?? retryDelayMs(retry);
+      if (delay > MAX_RETRY_AFTER_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
@@ -55,6 +61,7 @@ export class Transport {
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     let status: number;
     let text: string;
+    let responseHeaders: Headers;
     try {
       const response = await fetch(this.url(request), {
         method: request.method,
@@ -63,6 +70,7 @@ export class Transport {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       status = response.status;
+      responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
@@ -77,14 +85,16 @@ export class Transport {
       );
     }
     const body = parseJson(text);
+    if (status === 204) return undefined as T;
     if (status >= 200 && status < 300) {
       if (body === undefined)
         throw new VoisnapError(`The API answered ${request.method} ${request.path} with ${status} and no JSON body.`, {
           status,
+          requestId: responseHeaders.get('request-id') ?? undefined,
         });
       return body as T;
     }
-    throw errorFromResponse(status, body, text);
+    throw errorFromResponse(status, body, text, responseHeaders);
   }
 
   private url(request: Request): string {
