@@ -8,6 +8,7 @@ import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
+import { metrics } from './composition/observability.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Test keys' calls go to the carrier simulator; a deployment without one does not set its URL. */
@@ -35,7 +36,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
     );
   }
   const result = await createCall(
-    { calls, directory, ...dispatchDeps, onDispatchFailed, testCallsPlaceable },
+    { calls, directory, ...dispatchDeps, metrics, onDispatchFailed, testCallsPlaceable },
     { caller, request, rawRequest, idempotencyKey },
   );
   return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});

@@ -9,13 +9,17 @@ import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
+import type { Metrics } from '#ports/metrics';
 import { afterWrite } from './after-write.ts';
+import { callEnded } from './business-metrics.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface CallEventDeps extends DispatchDeps {
   calls: CallRepository;
   limits: CallTimingLimits;
+  /** Counts each call that reaches a final status (CallOutcomes). */
+  metrics: Metrics;
   /**
    * Told when a retry, already written, could not be sent on its way in time (after-write.ts):
    * the report is still answered as applied, and the call's watchdog makes the reconciler send it.
@@ -50,6 +54,7 @@ export async function applyCallEvent(
     const next = nextState(call, report, deps.clock.now(), deps.limits);
     if (!next) return isLateFinalReport(call, report.event) ? 'late' : 'ignored';
     const written = await deps.calls.update(next, call);
+    if (isTerminal(written.status) && !isTerminal(call.status)) deps.metrics.record(callEnded(written));
     if (written.status === 'scheduled') {
       const failure = await afterWrite(() => dispatchCall(deps, written));
       if (failure !== null) deps.onDispatchFailed?.(written.id, failure);

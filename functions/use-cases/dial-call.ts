@@ -7,6 +7,7 @@ import type { CallRepository } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { CallRateLimiter, TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { dialStarted } from './business-metrics.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface DialDeps extends CallEventDeps {
@@ -118,6 +119,7 @@ async function wait(
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */
 async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
   const attempt = currentAttempt(call);
+  deps.metrics.record(...dialStarted(call, deps.clock.now()));
   const result = await deps.providers[call.keyMode].placeCall({
     callId: call.id,
     attempt,

@@ -8,6 +8,7 @@ import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
+import { callEnded } from './business-metrics.ts';
 
 export interface ReconcileDeps extends CallEventDeps {
   providers: TelephonyProviders;
@@ -99,7 +100,7 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
   }
   const lost = markLost(call, deps.clock.now(), deps.limits);
   if (lost) {
-    await deps.calls.update(lost, call);
+    deps.metrics.record(callEnded(await deps.calls.update(lost, call)));
     report.markedLost += 1;
   }
 }

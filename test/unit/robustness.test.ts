@@ -7,6 +7,7 @@ import type { SlotCounters } from '#ports/slot-counters';
 import { createCall } from '#use-cases/create-call';
 import { reconcile } from '#use-cases/reconcile';
 import { aCall } from '../support/calls.ts';
+import { noMetrics } from '#ports/metrics';
 
 const limits = {
   ringTimeoutSeconds: 30,
@@ -52,6 +53,7 @@ describe('a failing dependency never costs a call', () => {
     const result = await createCall(
       {
         calls: store,
+        metrics: noMetrics,
         directory: {
           getAgent: async () => ({
             id: 'agt_1',
@@ -105,6 +107,7 @@ describe('a failing dependency never costs a call', () => {
     };
     const report = await reconcile({
       calls: store,
+      metrics: noMetrics,
       reconcilerQueries: store,
       slotCounters,
       queue: { send: async () => undefined },
@@ -125,6 +128,7 @@ describe('a failing dependency never costs a call', () => {
     const { store, slotCounters } = memoryStore([aCall(), aCall()]);
     const report = await reconcile({
       calls: store,
+      metrics: noMetrics,
       reconcilerQueries: store,
       slotCounters,
       queue: { send: async () => undefined },

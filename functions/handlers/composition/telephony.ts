@@ -9,6 +9,7 @@ import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './t
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
+import { metrics } from './observability.ts';
 
 /** Providers, pacing and timing, for the functions that dial and follow calls. */
 export const telephonyEnv = parseEnv(TelephonyEnvSchema, process.env);
@@ -58,6 +59,7 @@ export const callEventDeps = {
   ...dispatchDeps,
   calls,
   limits,
+  metrics,
   onDispatchFailed: (callId: string, error: unknown) =>
     logger.error('A retry could not be dispatched; the reconciler will dispatch it', {
       callId,

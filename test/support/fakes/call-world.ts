@@ -5,6 +5,7 @@ import { InMemoryCallTable } from './call-table.ts';
 import { FakeClock } from './clock.ts';
 import { FakeCallScheduler, FakeDialQueue } from './dispatch.ts';
 import { FakeTelephonyProvider, FakeRateLimiter } from './telephony.ts';
+import { InMemoryMetrics } from './metrics.ts';
 
 /** Production-like call timings: a 30-second ring, 10-minute calls, minutes of 60 seconds, 2 minutes of grace. */
 export const LIMITS: CallTimingLimits = {
@@ -26,11 +27,13 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
   const scheduler = new FakeCallScheduler();
   const provider = new FakeTelephonyProvider();
   const rateLimiter = new FakeRateLimiter();
+  const metrics = new InMemoryMetrics();
   const slept: number[] = [];
   const errors: Array<{ callId: string; error: unknown }> = [];
   let conversations = 0;
   const deps: DialDeps & ReconcileDeps = {
     calls: table,
+    metrics,
     slotCounters: table,
     reconcilerQueries: table,
     queue,
@@ -47,5 +50,5 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
     onCallError: (callId, error) => errors.push({ callId, error }),
     deadline: new Date('2100-01-01T00:00:00Z'),
   };
-  return { clock, table, queue, scheduler, provider, rateLimiter, slept, errors, deps };
+  return { clock, table, queue, scheduler, provider, rateLimiter, metrics, slept, errors, deps };
 }
