@@ -3,7 +3,7 @@ import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/creat
 import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
-import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
+import { apiHandler, created, header, jsonBody } from './http/api-handler.ts';
 import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, directory } from './composition/table.ts';
@@ -39,5 +39,9 @@ export const handler = apiHandler(async ({ event, caller }) => {
     { calls, directory, ...dispatchDeps, metrics, onDispatchFailed, testCallsPlaceable },
     { caller, request, rawRequest, idempotencyKey },
   );
-  return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+  return created(
+    `/api/v1/outbound-calls/${encodeURIComponent(result.call.id)}`,
+    result.call,
+    result.replayed ? { 'idempotent-replayed': 'true' } : {},
+  );
 });

@@ -52,6 +52,8 @@ export const ErrorResponseSchema = z.object({
     code: z.string(),
     message: z.string(),
     param: z.optional(z.string()),
+    /** The response's Request-Id header: quote it to support. */
+    requestId: z.optional(z.string()),
   }),
 });
 
