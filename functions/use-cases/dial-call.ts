@@ -65,6 +65,9 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     if (!call || call.accountId !== message.accountId) return { result: 'dropped', reason: 'no such call' };
     if (currentAttempt(call) !== message.attempt)
       return { result: 'dropped', reason: 'message for an earlier attempt' };
+    // A scheduled call whose time moved (PATCH) is dialed only by a message for its current time.
+    if (call.status === 'scheduled' && call.scheduledFor && Date.parse(call.scheduledFor) !== Date.parse(message.dueAt))
+      return { result: 'dropped', reason: 'message for an earlier scheduledFor' };
     if (call.status === 'scheduled') {
       const fired = fireSchedule(call, deps.clock.now(), deps.limits);
       if (fired) call = await deps.calls.update(fired, call);
