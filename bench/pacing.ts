@@ -27,6 +27,7 @@ import { DynamoDbSlotCounters } from '../functions/adapters/dynamodb/slot-counte
 import { DynamoDbSuppressionStore } from '../functions/adapters/dynamodb/suppression-store.ts';
 import { newCall, newCallId } from '../functions/domain/call.ts';
 import { systemClock } from '../functions/ports/clock.ts';
+import { noMetrics } from '../functions/ports/metrics.ts';
 import type { DialMessage } from '../functions/schemas/dial-message.ts';
 import { dialCall, type DialDeps } from '../functions/use-cases/dial-call.ts';
 import { dialMessageFor } from '../functions/use-cases/dispatch-call.ts';
@@ -83,6 +84,7 @@ try {
     calls,
     slotCounters: new DynamoDbSlotCounters(db, tableName),
     suppressions: new DynamoDbSuppressionStore(db, tableName),
+    metrics: noMetrics,
     queue: {
       send: async (message, delaySeconds) => void queue.push({ message, visibleAt: Date.now() + delaySeconds * 1000 }),
     },

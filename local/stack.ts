@@ -141,6 +141,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
       POWERTOOLS_SERVICE_NAME: 'outbound-calls',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Business metrics are CloudWatch EMF lines on stdout; locally they would only be noise.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     };
     Object.assign(process.env, awsEnvironment);
     const sqs = new SQSClient({});

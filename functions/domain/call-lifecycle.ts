@@ -3,6 +3,7 @@ import type { RetryOutcome, RetryPolicyEntry } from '#schemas/calling-window';
 import { awaitsDial, isTerminal, transition, type CallEvent } from './call-status-machine.ts';
 import { dialTimeWithin, nextOpening } from './calling-window.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
+import { conflict } from './errors.ts';
 
 /**
  * What happens to a call after it is created, as pure functions of (call, what happened, now).
@@ -71,7 +72,7 @@ const plusSeconds = (timestamp: string, seconds: number) =>
  * period after its last change (it then asks the provider, and looks again later if the call is
  * still going), or for a scheduled call, one grace period after it was due.
  */
-export function watchdogAt(call: StoredCall, limits: CallTimingLimits): string | null {
+export function watchdogAt(call: StoredCall, limits: Pick<CallTimingLimits, 'watchdogGraceSeconds'>): string | null {
   if (call.status === 'scheduled') return plusSeconds(call.scheduledFor ?? call.updatedAt, limits.watchdogGraceSeconds);
   return isTerminal(call.status) ? null : plusSeconds(call.updatedAt, limits.watchdogGraceSeconds);
 }
@@ -395,4 +396,37 @@ export function endUndialed(
 export function markLost(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
   const reason: EndReason = call.status === 'in_progress' ? 'provider_error' : 'dial_timeout';
   return retryOrEnd(call, ended(call, 'provider_lost', now, now, reason, limits), now, now, limits);
+}
+
+/** What PATCH /api/v1/outbound-calls/{callId} may change (UpdateCallRequest, with scheduledFor judged). */
+export interface ScheduledCallChanges {
+  scheduledFor?: Date;
+  metadata?: StoredCall['metadata'];
+  overrideFirstMessage?: string;
+  maxRetries?: number;
+  retryDelayMinutes?: number;
+}
+
+/**
+ * The scheduled call with `changes` applied, its watchdog following a new scheduledFor (to the
+ * second, like every timestamp). Throws a 409 `call_not_updatable` for a call in any other status:
+ * once its schedule has fired, a dialer may be placing it.
+ */
+export function updateScheduledCall(
+  call: StoredCall,
+  changes: ScheduledCallChanges,
+  now: Date,
+  limits: Pick<CallTimingLimits, 'watchdogGraceSeconds'>,
+): StoredCall {
+  if (call.status !== 'scheduled') {
+    throw conflict('call_not_updatable', `Call ${call.id} is ${call.status}; only scheduled calls can be changed.`);
+  }
+  const { scheduledFor, ...rest } = changes;
+  const next: StoredCall = {
+    ...call,
+    ...rest,
+    ...(scheduledFor ? { scheduledFor: toTimestamp(scheduledFor) } : {}),
+    updatedAt: toTimestamp(now),
+  };
+  return { ...next, watchdogAt: watchdogAt(next, limits) };
 }

@@ -75,12 +75,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
   // Scheduled and queued calls are watched from the start, in case a dispatch is ever lost.
   return {
     ...call,
-    watchdogAt: watchdogAt(call, {
-      ringTimeoutSeconds: 0,
-      maxCallDurationSeconds: 0,
-      retryDelayUnitSeconds: 60,
-      watchdogGraceSeconds: DEFAULT_WATCHDOG_GRACE_SECONDS,
-    }),
+    watchdogAt: watchdogAt(call, { watchdogGraceSeconds: DEFAULT_WATCHDOG_GRACE_SECONDS }),
   };
 }
 

@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'invalid_request'
   | 'authentication_failed'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unprocessable'
   | 'request_too_large'
@@ -29,6 +30,9 @@ export const invalidRequest = (code: string, message: string, param?: string) =>
 
 export const notFound = (code: string, message: string, param?: string) =>
   new ServiceError('not_found', code, message, param);
+
+export const methodNotAllowed = (code: string, message: string) =>
+  new ServiceError('method_not_allowed', code, message);
 
 export const conflict = (code: string, message: string, param?: string) =>
   new ServiceError('conflict', code, message, param);

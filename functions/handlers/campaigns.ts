@@ -34,6 +34,7 @@ import { calls, directory, suppressions } from './composition/table.ts';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { dispatchDeps } from './composition/dispatch.ts';
 import { campaigns } from './composition/campaigns.ts';
+import { metrics } from './composition/observability.ts';
 
 const BASE = '/api/v1/campaigns';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -47,6 +48,7 @@ const deps = {
   suppressions,
   phoneZones: new LibphonenumberZones(),
   ...dispatchDeps,
+  metrics,
   testCallsPlaceable,
   onDispatchFailed: (callId: string, error: unknown) =>
     logger.error("A campaign contact's call could not be dispatched; the reconciler will dispatch it", {

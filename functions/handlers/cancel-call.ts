@@ -4,6 +4,7 @@ import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, clock } from './composition/table.ts';
 import { scheduler } from './composition/dispatch.ts';
+import { metrics } from './composition/observability.ts';
 
 const onScheduleLeftBehind = (callId: string, error: unknown) =>
   logger.warn('Could not delete the schedule of a cancelled call; its message will be dropped', {
@@ -16,7 +17,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
   return json(
     200,
     await cancelCall(
-      { calls, clock, scheduler, onScheduleLeftBehind },
+      { calls, clock, scheduler, metrics, onScheduleLeftBehind },
       caller.accountId,
       pathParameter(event, 'callId'),
     ),

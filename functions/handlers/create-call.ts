@@ -3,12 +3,13 @@ import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/creat
 import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import { createCall } from '#use-cases/create-call';
-import { apiHandler, header, json, jsonBody } from './http/api-handler.ts';
+import { apiHandler, created, header, jsonBody } from './http/api-handler.ts';
 import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { calls, directory, suppressions } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
+import { metrics } from './composition/observability.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Test keys' calls go to the carrier simulator; a deployment without one does not set its URL. */
@@ -39,8 +40,12 @@ export const handler = apiHandler(async ({ event, caller }) => {
     );
   }
   const result = await createCall(
-    { calls, directory, suppressions, phoneZones, ...dispatchDeps, onDispatchFailed, testCallsPlaceable },
+    { calls, directory, suppressions, phoneZones, ...dispatchDeps, metrics, onDispatchFailed, testCallsPlaceable },
     { caller, request, rawRequest, idempotencyKey },
   );
-  return json(201, result.call, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+  return created(
+    `/api/v1/outbound-calls/${encodeURIComponent(result.call.id)}`,
+    result.call,
+    result.replayed ? { 'idempotent-replayed': 'true' } : {},
+  );
 });

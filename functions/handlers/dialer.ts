@@ -2,10 +2,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DialMessageSchema } from '#schemas/dial-message';
 import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
+import { dialWaited } from '#use-cases/business-metrics';
 import { dialCall } from '#use-cases/dial-call';
 import { logger } from './logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { queue } from './composition/dispatch.ts';
+import { metrics } from './composition/observability.ts';
 import { dialDeps } from './composition/telephony.ts';
 
 const deadLetters = new SqsDeadLetterQueue(
@@ -19,7 +21,10 @@ export const handler = sqsBatchHandler(
   DialMessageSchema,
   async (message) => {
     const outcome = await dialCall(dialDeps, message);
-    if (outcome.result === 'later') await queue.send(outcome.message, outcome.delaySeconds);
+    if (outcome.result === 'later') {
+      await queue.send(outcome.message, outcome.delaySeconds);
+      metrics.record(dialWaited(outcome.reason));
+    }
     logger.info('Dial message handled', {
       callId: message.callId,
       attempt: message.attempt,

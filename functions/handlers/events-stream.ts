@@ -17,12 +17,14 @@ import {
   type CallChange,
 } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
+import { poisonParked } from '#use-cases/business-metrics';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
 import { campaignCountDeps } from './composition/campaign-counts.ts';
+import { metrics } from './composition/observability.ts';
 
 const { EVENT_BUS_NAME } = parseEnv(EventBusEnvSchema, process.env);
 const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.env);
@@ -79,6 +81,7 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
   };
   try {
     await failureQueue.park(JSON.stringify(parked), { reason: 'permanent failure', ...failure, sequenceNumber });
+    metrics.record(poisonParked('table stream'));
     logger.error('Parked a stream record that can never become events', {
       sequenceNumber,
       eventID: record.eventID,

@@ -14,6 +14,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v1/outbound-calls', handler: 'create-call', authorized: true },
   { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
   { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
+  { method: 'PATCH', path: '/api/v1/outbound-calls/{callId}', handler: 'update-call', authorized: true },
   { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
   // Campaigns: contacts become outbound calls; pause, resume, cancel (docs/api.md, "Campaigns").
   { method: 'POST', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true },

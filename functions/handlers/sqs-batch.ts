@@ -1,6 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { poisonParked } from '#use-cases/business-metrics';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
+import { metrics } from './composition/observability.ts';
 import { logger } from './logger.ts';
 import { sqsBatchBundle } from './middleware/bundles.ts';
 
@@ -38,6 +40,7 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(
         sourceMessageId: record.messageId,
         receiveCount: record.attributes?.ApproximateReceiveCount ?? '',
       });
+      metrics.record(poisonParked(name));
       logger.error(`Parked a ${name} message in the dead-letter queue: ${reason}`, {
         messageId: record.messageId,
         ...failure,

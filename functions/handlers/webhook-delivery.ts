@@ -6,6 +6,7 @@ import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { clock } from './composition/table.ts';
+import { metrics } from './composition/observability.ts';
 import { deliveryQueue, urlPolicy, webhooks, webhooksEnv } from './composition/webhooks.ts';
 
 const deps = {
@@ -17,6 +18,7 @@ const deps = {
   }),
   urlPolicy,
   clock,
+  metrics,
   random: Math.random,
   retryWindowSeconds: webhooksEnv.WEBHOOK_RETRY_WINDOW_SECONDS,
   backoffUnitSeconds: webhooksEnv.WEBHOOK_BACKOFF_UNIT,

@@ -11,7 +11,15 @@ import {
   rotateWebhookSecret,
   updateWebhook,
 } from '#use-cases/manage-webhooks';
-import { apiHandler, json, jsonBody, pathParameter, type ApiRequest, type ApiResult } from './http/api-handler.ts';
+import {
+  apiHandler,
+  created,
+  json,
+  jsonBody,
+  pathParameter,
+  type ApiRequest,
+  type ApiResult,
+} from './http/api-handler.ts';
 import { webhookAdminDeps as deps } from './composition/webhooks.ts';
 
 const BASE = '/api/v1/webhooks';
@@ -19,11 +27,14 @@ const body = { noun: 'field' } as const;
 
 /** The webhook endpoints API: one function serves its routes (docs/webhooks.md). */
 const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
-  [`POST ${BASE}`]: async ({ event, caller }) =>
-    json(
-      201,
-      await createWebhook(deps, caller.accountId, parseOrThrow(CreateWebhookRequestSchema, jsonBody(event), body)),
-    ),
+  [`POST ${BASE}`]: async ({ event, caller }) => {
+    const webhook = await createWebhook(
+      deps,
+      caller.accountId,
+      parseOrThrow(CreateWebhookRequestSchema, jsonBody(event), body),
+    );
+    return created(`${BASE}/${encodeURIComponent(webhook.id)}`, webhook);
+  },
   [`GET ${BASE}`]: async ({ caller }) => json(200, await listWebhooks(deps, caller.accountId)),
   [`GET ${BASE}/{webhookId}`]: async ({ event, caller }) =>
     json(200, await getWebhook(deps, caller.accountId, pathParameter(event, 'webhookId'))),

@@ -13,3 +13,12 @@ export interface CallScheduler {
   /** Deletes the attempt's schedule; one already gone is fine. */
   cancel(callId: string, attempt: number): Promise<void>;
 }
+
+/** A CallScheduler that can also move a schedule (PATCH of a scheduled call). */
+export interface MovableCallScheduler extends CallScheduler {
+  /**
+   * Sets the attempt's schedule to deliver `message` at `fireAt`, replacing the one it has, or
+   * creating it if it has none (any more): for a scheduled call whose due time moved.
+   */
+  reschedule(message: DialMessage, fireAt: Date): Promise<void>;
+}

@@ -20,6 +20,12 @@ const integerBetween = (field: string, min: number, max: number) => {
   return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
 };
 
+const scheduledForField = z.iso.datetime({
+  offset: true,
+  error:
+    'scheduledFor must be an ISO 8601 date-time with a time zone, such as 2025-06-17T09:00:00Z or 2025-06-17T11:00:00+02:00.',
+});
+
 /** Body of POST /api/v1/outbound-calls. Unknown fields are rejected, so a typo never changes meaning. */
 export const CreateCallRequestSchema = z.strictObject({
   agentId: idField(
@@ -29,15 +35,7 @@ export const CreateCallRequestSchema = z.strictObject({
   ),
   toNumber: phoneNumberSchema('toNumber'),
   fromNumber: z.optional(phoneNumberSchema('fromNumber')),
-  scheduledFor: z.optional(
-    z.nullable(
-      z.iso.datetime({
-        offset: true,
-        error:
-          'scheduledFor must be an ISO 8601 date-time with a time zone, such as 2025-06-17T09:00:00Z or 2025-06-17T11:00:00+02:00.',
-      }),
-    ),
-  ),
+  scheduledFor: z.optional(z.nullable(scheduledForField)),
   metadata: z.optional(RequestMetadataSchema),
   maxRetries: z.optional(integerBetween('maxRetries', LIMITS.maxRetries.min, LIMITS.maxRetries.max)),
   retryDelayMinutes: z.optional(
@@ -55,6 +53,27 @@ export const CreateCallRequestSchema = z.strictObject({
   retryPolicy: z.optional(RetryPolicySchema),
 });
 export type CreateCallRequest = z.infer<typeof CreateCallRequestSchema>;
+
+/**
+ * Body of PATCH /api/v1/outbound-calls/{callId}: the fields of a scheduled call that may change,
+ * each with the create request's rules. `scheduledFor` is a time (not null: to dial now, send the
+ * current time); `metadata` replaces the call's metadata as a whole. Unknown fields are rejected,
+ * and at least one field must be sent.
+ */
+export const UpdateCallRequestSchema = z
+  .strictObject({
+    scheduledFor: z.optional(scheduledForField),
+    metadata: CreateCallRequestSchema.shape.metadata,
+    overrideFirstMessage: CreateCallRequestSchema.shape.overrideFirstMessage,
+    maxRetries: CreateCallRequestSchema.shape.maxRetries,
+    retryDelayMinutes: CreateCallRequestSchema.shape.retryDelayMinutes,
+  })
+  .check(
+    z.refine((request) => Object.keys(request).length > 0, {
+      error: 'Send at least one of scheduledFor, metadata, overrideFirstMessage, maxRetries, retryDelayMinutes.',
+    }),
+  );
+export type UpdateCallRequest = z.infer<typeof UpdateCallRequestSchema>;
 
 export const CREATE_CALL_FIELD_CODES = {
   toNumber: 'invalid_phone_number',

@@ -9,7 +9,9 @@ import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
+import type { Metrics } from '#ports/metrics';
 import { afterWrite } from './after-write.ts';
+import { callEnded } from './business-metrics.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { wakeSlotWaiter, type SlotWaitDeps } from './wake-slot-waiter.ts';
@@ -17,6 +19,8 @@ import { wakeSlotWaiter, type SlotWaitDeps } from './wake-slot-waiter.ts';
 export interface CallEventDeps extends DispatchDeps, SlotWaitDeps {
   calls: CallRepository;
   limits: CallTimingLimits;
+  /** Counts each call that reaches a final status (CallOutcomes). */
+  metrics: Metrics;
   /**
    * Told when a retry, already written, could not be sent on its way in time (after-write.ts):
    * the report is still answered as applied, and the call's watchdog makes the reconciler send it.
@@ -66,6 +70,7 @@ export async function applyCallEventTo(
     if (!next) return { result: isLateFinalReport(call, report.event) ? 'late' : 'ignored', call };
     const written = await deps.calls.update(next, call);
     await wakeAfterSlotFreed(deps, call, written);
+    if (isTerminal(written.status) && !isTerminal(call.status)) deps.metrics.record(callEnded(written));
     if (written.status === 'scheduled') {
       const failure = await afterWrite(() => dispatchCall(deps, written));
       if (failure !== null) deps.onDispatchFailed?.(written.id, failure);

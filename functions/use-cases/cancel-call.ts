@@ -4,7 +4,9 @@ import type { Call } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { CallScheduler } from '#ports/dispatch';
+import type { Metrics } from '#ports/metrics';
 import { afterWrite } from './after-write.ts';
+import { callEnded } from './business-metrics.ts';
 import { getCall } from './get-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
@@ -12,6 +14,8 @@ export interface CancelCallDeps {
   calls: CallRepository;
   scheduler: CallScheduler;
   clock: Clock;
+  /** Counts the cancelled call among the outcomes (CallOutcomes). */
+  metrics: Metrics;
   /** Told when a cancelled call's schedule could not be deleted (harmless: its message is dropped). */
   onScheduleLeftBehind?: (callId: string, error: unknown) => void;
 }
@@ -30,6 +34,7 @@ export async function cancelCall(deps: CancelCallDeps, accountId: string, callId
     // 2. Write only if nobody moved it meanwhile.
     return { call, written: await deps.calls.update(next, call) };
   });
+  deps.metrics.record(callEnded(written));
   // 3. A pending schedule would only deliver a message the dialer drops: delete it, but never
   //    let that turn the answer for a call already cancelled into a 5xx.
   if (call.status === 'scheduled') {

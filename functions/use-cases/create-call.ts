@@ -11,9 +11,11 @@ import type { Caller } from '#schemas/directory';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
+import type { Metrics } from '#ports/metrics';
 import type { PhoneZones } from '#ports/phone-zones';
 import type { SuppressionStore } from '#ports/suppressions';
 import { afterWrite } from './after-write.ts';
+import { callCreated } from './business-metrics.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
 import { isSuppressed } from './manage-suppressions.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
@@ -26,6 +28,8 @@ export interface CreateCallDeps extends DispatchDeps {
   suppressions: SuppressionStore;
   /** Time zones of numbers, for `callingWindow.timeZone: "callee"` (read only when a request needs it). */
   phoneZones: PhoneZones;
+  /** Counts each call created (CallsCreated); an idempotent replay is not a new call. */
+  metrics: Metrics;
   /**
    * Told when a stored call could not be sent on its way in time (after-write.ts). The create still
    * succeeds: the call's watchdog makes the reconciler dispatch it within minutes, whereas a 500
@@ -53,6 +57,24 @@ export interface CreateCallResult {
   call: Call;
   /** True when this answers a repeated Idempotency-Key with the first response. */
   replayed: boolean;
+}
+
+/**
+ * `scheduledFor` (ISO 8601, already valid by the request schema) as a date, judged against `now`:
+ * up to LIMITS.scheduledForSkewToleranceMinutes in the past is accepted (due now, a late batch
+ * script); further back throws a 400 `scheduled_for_in_past` naming the field.
+ */
+export function judgeScheduledFor(requested: string, now: Date): Date {
+  const scheduledFor = new Date(requested);
+  const tolerance = LIMITS.scheduledForSkewToleranceMinutes;
+  if (scheduledFor < addMinutes(now, -tolerance)) {
+    throw invalidRequest(
+      'scheduled_for_in_past',
+      `scheduledFor ${requested} is more than ${tolerance} minutes in the past.`,
+      'scheduledFor',
+    );
+  }
+  return scheduledFor;
 }
 
 export async function createCall(deps: CreateCallDeps, command: CreateCallCommand): Promise<CreateCallResult> {
@@ -91,15 +113,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
   }
 
   // 3. A time slightly in the past (a late batch script) is due now; further back is a mistake.
-  const scheduledFor = request.scheduledFor ? new Date(request.scheduledFor) : null;
-  const tolerance = LIMITS.scheduledForSkewToleranceMinutes;
-  if (scheduledFor && scheduledFor < addMinutes(now, -tolerance)) {
-    throw invalidRequest(
-      'scheduled_for_in_past',
-      `scheduledFor ${request.scheduledFor} is more than ${tolerance} minutes in the past.`,
-      'scheduledFor',
-    );
-  }
+  const scheduledFor = request.scheduledFor ? judgeScheduledFor(request.scheduledFor, now) : null;
 
   // 4. Retries: the published pair is the no-answer rule, and retryPolicy.no_answer is the same rule.
   const noAnswer = request.retryPolicy?.no_answer;
@@ -169,6 +183,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     : undefined;
   const result = await deps.calls.create(call, idempotency);
   if (result.created) {
+    deps.metrics.record(callCreated(call));
     // 9. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
     await dispatchOrLeaveToReconciler(deps, call);
     return { call: response, replayed: false };

@@ -3,6 +3,8 @@ import { deliveryBackoffSeconds, signatureHeader } from '#domain/webhook-events'
 import { toTimestamp } from '#domain/time';
 import type { DeliveryMessage, StoredWebhookEndpoint } from '#schemas/webhooks';
 import type { Clock } from '#ports/clock';
+import type { Metrics } from '#ports/metrics';
+import { webhookDelivered } from './business-metrics.ts';
 import type { DeliveryQueue, WebhookSender, WebhookStore, WebhookUrlPolicy } from '#ports/webhooks';
 
 export interface DeliveryDeps {
@@ -11,6 +13,8 @@ export interface DeliveryDeps {
   sender: WebhookSender;
   urlPolicy: WebhookUrlPolicy;
   clock: Clock;
+  /** Counts each attempt by its result (WebhookDeliveries). */
+  metrics: Metrics;
   random: () => number;
   /** How long failed deliveries are retried before the event is parked (at least 24 hours). */
   retryWindowSeconds: number;
@@ -84,6 +88,7 @@ export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage)
     error: response.error,
     gaveUp,
   });
+  deps.metrics.record(webhookDelivered(succeeded ? 'delivered' : gaveUp ? 'parked' : 'failed'));
 
   if (succeeded) {
     await deps.webhooks.markDelivered(message.event.id, endpoint.id);

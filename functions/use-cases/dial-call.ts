@@ -18,6 +18,7 @@ import { afterWrite } from './after-write.ts';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { isSuppressed } from './manage-suppressions.ts';
+import { dialStarted } from './business-metrics.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { campaignHold, type CampaignGateDeps } from './campaign-gate.ts';
 
@@ -86,6 +87,9 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
       return { result: 'dropped', reason: 'message for an earlier attempt' };
     if (message.waitToken !== undefined && call.slotWaitToken !== null && message.waitToken !== call.slotWaitToken)
       return { result: 'dropped', reason: 'a later message of the call is the live one' };
+    // A scheduled call whose time moved (PATCH) is dialed only by a message for its current time.
+    if (call.status === 'scheduled' && call.scheduledFor && Date.parse(call.scheduledFor) !== Date.parse(message.dueAt))
+      return { result: 'dropped', reason: 'message for an earlier scheduledFor' };
     if (call.status === 'scheduled') {
       const fired = fireSchedule(call, deps.clock.now(), deps.limits);
       if (fired) call = await deps.calls.update(fired, call);
@@ -235,6 +239,7 @@ async function waitForSlot(
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */
 async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
   const attempt = currentAttempt(call);
+  deps.metrics.record(...dialStarted(call, deps.clock.now()));
   const result = await deps.providers[call.keyMode].placeCall({
     callId: call.id,
     attempt,

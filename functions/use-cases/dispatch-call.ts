@@ -3,7 +3,7 @@ import { awaitsDial } from '#domain/call-status-machine';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { Clock } from '#ports/clock';
-import type { CallScheduler, DialQueue } from '#ports/dispatch';
+import type { CallScheduler, DialQueue, MovableCallScheduler } from '#ports/dispatch';
 
 export interface DispatchDeps {
   queue: DialQueue;
@@ -24,6 +24,28 @@ export function dialMessageFor(call: StoredCall): DialMessage {
     dueAt: call.scheduledFor ?? call.createdAt,
     waits: 0,
   };
+}
+
+/**
+ * Sends a scheduled call whose scheduledFor moved on its way again: its attempt's schedule is
+ * replaced (a schedule fires once per name, so the old time cannot fire as well), or, when it is
+ * now due within two minutes, deleted and the message sent to the queue. A message already sent
+ * for the old time (a schedule that fired, a direct-queued call) is dropped by the dialer, which
+ * dials a scheduled call only for a message carrying its current scheduledFor.
+ */
+export async function redispatchCall(
+  deps: DispatchDeps & { scheduler: MovableCallScheduler },
+  call: StoredCall,
+): Promise<void> {
+  if (call.status !== 'scheduled') return;
+  const message = dialMessageFor(call);
+  const secondsUntilDue = (Date.parse(message.dueAt) - deps.clock.now().getTime()) / 1000;
+  if (secondsUntilDue < DIRECT_QUEUE_HORIZON_SECONDS) {
+    await deps.scheduler.cancel(call.id, message.attempt);
+    await deps.queue.send(message, Math.max(0, Math.floor(secondsUntilDue)));
+    return;
+  }
+  await deps.scheduler.reschedule(message, new Date(Date.parse(message.dueAt) - SCHEDULE_LEAD_SECONDS * 1000));
 }
 
 /**

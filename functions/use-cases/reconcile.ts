@@ -8,6 +8,7 @@ import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
+import { callEnded } from './business-metrics.ts';
 
 export interface ReconcileDeps extends CallEventDeps {
   providers: TelephonyProviders;
@@ -99,7 +100,9 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
   }
   const lost = markLost(call, deps.clock.now(), deps.limits);
   if (lost) {
-    await wakeAfterSlotFreed(deps, call, await deps.calls.update(lost, call));
+    const written = await deps.calls.update(lost, call);
+    deps.metrics.record(callEnded(written));
+    await wakeAfterSlotFreed(deps, call, written);
     report.markedLost += 1;
   }
 }

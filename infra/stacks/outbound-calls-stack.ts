@@ -149,9 +149,17 @@ export class OutboundCallsStack extends Stack {
         environment: {},
         timeout: API_TIMEOUT,
       }),
+      // PATCH of a scheduled call: writes it, and moves its schedule (or sends it to the dial queue).
+      'update-call': serviceFunction('UpdateCall', {
+        handler: 'update-call',
+        environmentSchema: ApiFunctionEnvSchema,
+        bindings: [data.access('readWrite'), dispatch.enqueueCalls, dispatch.manageSchedules],
+        environment: {},
+        timeout: API_TIMEOUT,
+      }),
       [DEFAULT_ROUTE_HANDLER]: serviceFunction('RouteNotFound', {
         handler: DEFAULT_ROUTE_HANDLER,
-        // Answers 404 and touches nothing: no variables, no access.
+        // Answers 404 or 405 and touches nothing: no variables, no access.
         environmentSchema: NoEnvSchema,
         bindings: [],
         environment: {},

@@ -41,6 +41,7 @@ const ENV_SCHEMAS: Record<string, z.ZodMiniObject> = {
   'cancel-call': ApiFunctionEnvSchema,
   campaigns: CreateCallEnvSchema,
   suppressions: SuppressionsApiEnvSchema,
+  'update-call': ApiFunctionEnvSchema,
   [DEFAULT_ROUTE_HANDLER]: NoEnvSchema,
   // Serves the OpenAPI document bundled into it; reads no variables.
   'openapi-document': NoEnvSchema,
@@ -60,14 +61,22 @@ const SHARED_VARIABLES = [
   'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
   'NODE_OPTIONS',
 ];
-const SCHEDULING_FUNCTIONS = ['campaigns', 'create-call', 'cancel-call', 'telephony-webhooks', 'reconciler', 'dialer'];
+const SCHEDULING_FUNCTIONS = [
+  'campaigns',
+  'create-call',
+  'cancel-call',
+  'update-call',
+  'telephony-webhooks',
+  'reconciler',
+  'dialer',
+];
 const SECRET_READERS = ['dialer', 'telephony-webhooks', 'reconciler'];
 const SIMULATOR = 'carrier-simulator';
 /** The handlers a stage deploys: all of routes.ts, the carrier simulator only where the stage asks for it. */
 const handlersOf = (stage: StageConfig) => HANDLER_NAMES.filter((name) => name !== SIMULATOR || stage.carrierSimulator);
 /** prod's settings with the carrier simulator deployed (-c carrierSimulator=true). */
 const PROD_WITH_SIMULATOR: StageConfig = { ...STAGES.prod, carrierSimulator: true };
-const DIAL_QUEUE_SENDERS = ['campaigns', 'create-call', 'dialer', 'reconciler', 'telephony-webhooks'];
+const DIAL_QUEUE_SENDERS = ['campaigns', 'create-call', 'dialer', 'reconciler', 'telephony-webhooks', 'update-call'];
 /** AWS offers no resource-level permissions for these, so they alone may name Resource "*". */
 // X-Ray's actions, and dynamodb:ListStreams (the stream event source's), have no resource-level permissions.
 const ACTIONS_WITHOUT_RESOURCES = new Set([
@@ -631,6 +640,7 @@ describe('least privilege', () => {
         'reconciler',
         'suppressions',
         'telephony-webhooks',
+        'update-call',
         'webhook-delivery',
         'webhook-endpoints',
       ].sort(),

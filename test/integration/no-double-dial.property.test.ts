@@ -23,6 +23,7 @@ import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
 import { CALLS, callReaches, startChaosTestApi, type TestApi } from '../support/local-api.ts';
+import { noMetrics } from '#ports/metrics';
 
 /**
  * The guarantee that matters most: an attempt reaches the provider at most once. Real
@@ -61,6 +62,7 @@ describe('no double dial', () => {
     const scheduler: CallScheduler = { schedule: async () => undefined, cancel: async () => undefined };
     deps = {
       calls: store,
+      metrics: noMetrics,
       slotCounters: new DynamoDbSlotCounters(db, tableName),
       suppressions: new DynamoDbSuppressionStore(db, tableName),
       queue,

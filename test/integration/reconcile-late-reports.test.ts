@@ -16,6 +16,7 @@ import { createAccount } from '#use-cases/manage-directory';
 import { reconcile, type ReconcileDeps } from '#use-cases/reconcile';
 import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
+import { noMetrics } from '#ports/metrics';
 
 const limits: CallTimingLimits = {
   ringTimeoutSeconds: 30,
@@ -60,6 +61,7 @@ describe('the reconciler and late reports', () => {
     };
     deps = {
       calls: store,
+      metrics: noMetrics,
       reconcilerQueries: new DynamoDbReconcilerQueries(db, tableName),
       slotCounters: new DynamoDbSlotCounters(db, tableName),
       clock,

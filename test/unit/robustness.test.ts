@@ -9,6 +9,7 @@ import type { SlotCounters } from '#ports/slot-counters';
 import { createCall } from '#use-cases/create-call';
 import { reconcile } from '#use-cases/reconcile';
 import { aCall } from '../support/calls.ts';
+import { noMetrics } from '#ports/metrics';
 
 const limits = {
   ringTimeoutSeconds: 30,
@@ -57,6 +58,7 @@ describe('a failing dependency never costs a call', () => {
     const result = await createCall(
       {
         calls: store,
+        metrics: noMetrics,
         directory: {
           getAgent: async () => ({
             id: 'agt_1',
@@ -112,6 +114,7 @@ describe('a failing dependency never costs a call', () => {
     };
     const report = await reconcile({
       calls: store,
+      metrics: noMetrics,
       reconcilerQueries: store,
       slotCounters,
       queue: { send: async () => undefined },
@@ -133,6 +136,7 @@ describe('a failing dependency never costs a call', () => {
     const { store, slotCounters } = memoryStore([aCall(), aCall()]);
     const report = await reconcile({
       calls: store,
+      metrics: noMetrics,
       reconcilerQueries: store,
       slotCounters,
       queue: { send: async () => undefined },

@@ -6,6 +6,7 @@ import type { Directory } from '#ports/directory';
 import type { Caller } from '#schemas/directory';
 import { createCall, type CreateCallDeps } from '#use-cases/create-call';
 import { FAKE_ENVIRONMENT } from '../../bench/fake-environment.ts';
+import { noMetrics } from '#ports/metrics';
 
 /** Ports that fail the test if anything reaches them. */
 const untouchable = <T extends object>(name: string) =>
@@ -21,6 +22,7 @@ const deps = (
 ): CreateCallDeps =>
   ({
     calls: untouchable<CallRepository>('calls'),
+    metrics: noMetrics,
     directory,
     suppressions: new InMemorySuppressionStore(),
     phoneZones: untouchable('phoneZones'),

@@ -3,7 +3,7 @@ import { toJSONSchema } from 'zod/mini';
 import type { ErrorBody } from '#handlers/http/api-handler';
 import { HTTP_STATUS } from '#handlers/http/api-handler';
 import { CallAttemptSchema, CallSchema, CallStatusSchema, EndReasonSchema, MetadataSchema } from '#schemas/call';
-import { CreateCallRequestSchema, LIMITS } from '#schemas/create-call-request';
+import { CreateCallRequestSchema, LIMITS, UpdateCallRequestSchema } from '#schemas/create-call-request';
 import { LIST_LIMITS, ListCallsQuerySchema } from '#schemas/list-calls-query';
 import type { CallList } from '#use-cases/list-calls';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -64,6 +64,8 @@ export const ErrorResponseSchema = z.object({
     code: z.string(),
     message: z.string(),
     param: z.optional(z.string()),
+    /** The response's Request-Id header: quote it to support. */
+    requestId: z.optional(z.string()),
   }),
 });
 
@@ -81,6 +83,7 @@ true satisfies Same<z.infer<typeof ErrorResponseSchema>, ErrorBody>;
 export const COMPONENT_SCHEMAS = {
   requests: {
     CreateCallRequest: CreateCallRequestSchema,
+    UpdateCallRequest: UpdateCallRequestSchema,
     CallStatus: CallStatusSchema,
     ...WEBHOOK_SCHEMAS.requests,
     ...CAMPAIGN_SCHEMAS.requests,
@@ -172,6 +175,15 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     retryPolicy:
       'Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings).',
   },
+  UpdateCallRequest: {
+    scheduledFor:
+      'The new ISO 8601 date-time, with a zone, to dial the call (not null: to dial now, send the current time). ' +
+      `Up to ${LIMITS.scheduledForSkewToleranceMinutes} minutes in the past is accepted and means now. The call is dialed at this time only.`,
+    metadata: `Replaces the call's metadata as a whole; at most ${LIMITS.metadataBytes} bytes as JSON.`,
+    maxRetries: `Auto-retry on no-answer (${LIMITS.maxRetries.min}–${LIMITS.maxRetries.max}).`,
+    retryDelayMinutes: `Minutes between retries (${LIMITS.retryDelayMinutes.min}–${LIMITS.retryDelayMinutes.max}).`,
+    overrideFirstMessage: "Override the agent's default first message for this call.",
+  },
   ListCallsQuery: {
     agentId: 'Filter by agent.',
     campaignId: "Filter by campaign: the campaign's calls, from an index (not with agentId).",
@@ -196,6 +208,7 @@ const DESCRIPTIONS: Record<string, Record<string, string>> = {
     'error.code': 'What exactly went wrong, for programs: such as `invalid_phone_number` or `call_not_cancellable`.',
     'error.message': 'What went wrong, for people.',
     'error.param': 'The field, query parameter or header at fault, when there is one.',
+    'error.requestId': 'The Request-Id header of the response: quote it to support to find the request.',
   },
   GatewayError: {
     message: "API Gateway's message, such as `Unauthorized` or `Too Many Requests`.",
@@ -456,6 +469,24 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
       200: callResponse('The call.', { completed: { summary: 'A completed call', value: COMPLETED_CALL } }),
       401: responseRef('Unauthorized'),
       404: responseRef('NotFound'),
+      429: responseRef('TooManyRequests'),
+      500: responseRef('InternalError'),
+    },
+  },
+  'PATCH /api/v1/outbound-calls/{callId}': {
+    operationId: 'updateCall',
+    summary: 'Change a scheduled call',
+    description:
+      "Changes `scheduledFor`, `metadata` (replaced as a whole), `overrideFirstMessage`, `maxRetries` or `retryDelayMinutes` of a call that is still `scheduled`, with the create request's rules; any other status is a 409 `call_not_updatable`. A new `scheduledFor` moves the call's schedule: it is dialed at the new time only, never at the old one.",
+    parameters: [CALL_ID_PARAMETER],
+    requestBody: { required: true, content: json(ref('UpdateCallRequest')) },
+    responses: {
+      200: callResponse('The changed call.', { scheduled: { summary: 'A scheduled call', value: SCHEDULED_CALL } }),
+      400: responseRef('BadRequest'),
+      401: responseRef('Unauthorized'),
+      404: responseRef('NotFound'),
+      409: responseRef('Conflict'),
+      413: responseRef('PayloadTooLarge'),
       429: responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
     },

@@ -4,9 +4,10 @@ import {
   DeleteScheduleCommand,
   ResourceNotFoundException,
   type SchedulerClient,
+  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import type { DialMessage } from '#schemas/dial-message';
-import type { CallScheduler } from '#ports/dispatch';
+import type { MovableCallScheduler } from '#ports/dispatch';
 
 export interface SchedulerTarget {
   groupName: string;
@@ -25,7 +26,7 @@ export const scheduleName = (callId: string, attempt: number) => `${callId}-a${a
 const atExpression = (date: Date) => `at(${date.toISOString().slice(0, 19)})`;
 
 /** One-time EventBridge Scheduler schedules whose target is the SQS dial queue. */
-export class EventBridgeCallScheduler implements CallScheduler {
+export class EventBridgeCallScheduler implements MovableCallScheduler {
   constructor(
     private readonly scheduler: SchedulerClient,
     private readonly target: SchedulerTarget,
@@ -33,26 +34,38 @@ export class EventBridgeCallScheduler implements CallScheduler {
 
   async schedule(message: DialMessage, fireAt: Date): Promise<void> {
     try {
-      await this.scheduler.send(
-        new CreateScheduleCommand({
-          Name: scheduleName(message.callId, message.attempt),
-          GroupName: this.target.groupName,
-          ScheduleExpression: atExpression(fireAt),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: {
-            Arn: this.target.queueArn,
-            RoleArn: this.target.roleArn,
-            Input: JSON.stringify(message),
-            DeadLetterConfig: { Arn: this.target.deadLetterArn },
-            RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
-          },
-        }),
-      );
+      await this.scheduler.send(new CreateScheduleCommand(this.definition(message, fireAt)));
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
     }
+  }
+
+  async reschedule(message: DialMessage, fireAt: Date): Promise<void> {
+    try {
+      await this.scheduler.send(new UpdateScheduleCommand(this.definition(message, fireAt)));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await this.schedule(message, fireAt);
+    }
+  }
+
+  /** One attempt's one-time schedule: fires once at `fireAt` (UTC), then deletes itself. */
+  private definition(message: DialMessage, fireAt: Date) {
+    return {
+      Name: scheduleName(message.callId, message.attempt),
+      GroupName: this.target.groupName,
+      ScheduleExpression: atExpression(fireAt),
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' as const },
+      ActionAfterCompletion: 'DELETE' as const,
+      Target: {
+        Arn: this.target.queueArn,
+        RoleArn: this.target.roleArn,
+        Input: JSON.stringify(message),
+        DeadLetterConfig: { Arn: this.target.deadLetterArn },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+      },
+    };
   }
 
   async cancel(callId: string, attempt: number): Promise<void> {

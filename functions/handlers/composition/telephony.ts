@@ -10,6 +10,7 @@ import { dispatchDeps, dispatchEnv } from './dispatch.ts';
 import { campaigns } from './campaigns.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
+import { metrics } from './observability.ts';
 
 /** Providers, pacing and timing, for the functions that dial and follow calls. */
 export const telephonyEnv = parseEnv(TelephonyEnvSchema, process.env);
@@ -61,6 +62,7 @@ export const callEventDeps = {
   slotCounters,
   newWaitToken: () => ulid(),
   limits,
+  metrics,
   onDispatchFailed: (callId: string, error: unknown) =>
     logger.error('A retry could not be dispatched; the reconciler will dispatch it', {
       callId,

@@ -1,13 +1,14 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { authenticationFailed, invalidRequest, requestTooLarge, uriTooLong } from '#domain/errors';
 import { CallerSchema, type Caller } from '#schemas/directory';
 import { apiErrors } from '../middleware/api-errors.ts';
 import { httpBody } from '../middleware/http-body.ts';
 import { logContext } from '../middleware/log-context.ts';
+import { requestId } from '../middleware/request-id.ts';
 import type { ApiResult } from './responses.ts';
 
-export { HTTP_STATUS, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
+export { HTTP_STATUS, created, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
 
 /** What the authorizer put in the request context: a caller, or why there is none. */
 export type AuthorizerContext = Partial<Caller> & { authError?: string };
@@ -61,7 +62,7 @@ function checkRequestSize(event: ApiEvent, bodyBytes: number = REQUEST_LIMITS.bo
 
 /**
  * The API's middleware bundle around a route: the invocation's context on every log line
- * (logContext), the body decoded once (httpBody), every request bounded (REQUEST_LIMITS) and
+ * (logContext), the request's id on the response, its error body and its log lines (requestId), the body decoded once (httpBody), every request bounded (REQUEST_LIMITS) and
  * authenticated before the route runs, and every error in one JSON shape with nothing internal
  * leaking from a 500 (apiErrors).
  */
@@ -72,6 +73,7 @@ export function apiHandler(
 ) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(logContext())
+    .use(requestId<ApiEvent>() as MiddlewareObj<ApiEvent, ApiResult>)
     .use(httpBody<ApiEvent>())
     .use(apiErrors<ApiEvent>())
     .handler(async (event) => {

@@ -11,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import { httpBody } from './http-body.ts';
 import { logContext } from './log-context.ts';
+import { requestId } from './request-id.ts';
 import { unhandledErrors } from './unhandled-errors.ts';
 
 /*
@@ -58,11 +59,16 @@ export const authorizerHandler = <R>(handler: Handler<APIGatewayRequestAuthorize
 
 /** The telephony provider's webhooks: HTTP requests, bodies decoded before the handler reads them. */
 export const telephonyWebhookHandler = (handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) =>
-  triggerHandler('telephony webhook', handler, httpBody<APIGatewayProxyEventV2>());
+  triggerHandler(
+    'telephony webhook',
+    handler,
+    requestId() as MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>,
+    httpBody<APIGatewayProxyEventV2>(),
+  );
 
 /**
  * The carrier simulator's two kinds of event: an HTTP request to its Calls API (body decoded) and
  * the asynchronous invocation that runs one call's scenario (passed through as it is).
  */
 export const simulatorHandler = <E extends object, R>(handler: Handler<E, R>) =>
-  triggerHandler('carrier simulator', handler, httpBody<E>());
+  triggerHandler('carrier simulator', handler, requestId() as MiddlewareObj<E, R>, httpBody<E>());

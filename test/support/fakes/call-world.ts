@@ -7,6 +7,7 @@ import { InMemorySuppressionStore } from './suppressions.ts';
 import { FakeClock } from './clock.ts';
 import { FakeCallScheduler, FakeDialQueue } from './dispatch.ts';
 import { FakeTelephonyProvider, FakeRateLimiter } from './telephony.ts';
+import { InMemoryMetrics } from './metrics.ts';
 
 /** Production-like call timings: a 30-second ring, 10-minute calls, minutes of 60 seconds, 2 minutes of grace. */
 export const LIMITS: CallTimingLimits = {
@@ -29,6 +30,7 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
   const provider = new FakeTelephonyProvider();
   const rateLimiter = new FakeRateLimiter();
   const suppressions = new InMemorySuppressionStore();
+  const metrics = new InMemoryMetrics();
   const slept: number[] = [];
   const errors: Array<{ callId: string; error: unknown }> = [];
   let conversations = 0;
@@ -37,6 +39,7 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
     calls: table,
     suppressions,
     phoneZones: new LibphonenumberZones(),
+    metrics,
     slotCounters: table,
     reconcilerQueries: table,
     queue,
@@ -54,5 +57,5 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
     onCallError: (callId, error) => errors.push({ callId, error }),
     deadline: new Date('2100-01-01T00:00:00Z'),
   };
-  return { clock, table, queue, scheduler, provider, rateLimiter, suppressions, slept, errors, deps };
+  return { clock, table, queue, scheduler, provider, rateLimiter, suppressions, metrics, slept, errors, deps };
 }

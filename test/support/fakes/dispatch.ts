@@ -1,4 +1,4 @@
-import type { CallScheduler, DialQueue } from '#ports/dispatch';
+import type { DialQueue, MovableCallScheduler } from '#ports/dispatch';
 import type { DialMessage } from '#schemas/dial-message';
 
 /** The dial queue, keeping what was sent; `failWith` makes every send reject. */
@@ -13,14 +13,20 @@ export class FakeDialQueue implements DialQueue {
 }
 
 /** EventBridge Scheduler, keeping the schedules made and deleted; a schedule's key is call id and attempt. */
-export class FakeCallScheduler implements CallScheduler {
+export class FakeCallScheduler implements MovableCallScheduler {
   readonly scheduled: Array<{ message: DialMessage; fireAt: Date }> = [];
+  readonly rescheduled: Array<{ message: DialMessage; fireAt: Date }> = [];
   readonly cancelled: Array<{ callId: string; attempt: number }> = [];
   failWith: Error | null = null;
 
   async schedule(message: DialMessage, fireAt: Date): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.scheduled.push({ message: structuredClone(message), fireAt });
+  }
+
+  async reschedule(message: DialMessage, fireAt: Date): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.rescheduled.push({ message: structuredClone(message), fireAt });
   }
 
   async cancel(callId: string, attempt: number): Promise<void> {

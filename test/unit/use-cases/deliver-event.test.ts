@@ -5,6 +5,7 @@ import { deliverEvent, type DeliveryDeps } from '#use-cases/deliver-event';
 import { FakeClock } from '../../support/fakes/clock.ts';
 import { FakeDeliveryQueue, FakeUrlPolicy, FakeWebhookSender, FakeWebhookStore } from '../../support/fakes/webhooks.ts';
 import { anEndpoint, anEvent } from './webhook-fixtures.ts';
+import { InMemoryMetrics } from '../../support/fakes/metrics.ts';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -14,12 +15,14 @@ function world() {
   const queue = new FakeDeliveryQueue();
   const sender = new FakeWebhookSender();
   const urlPolicy = new FakeUrlPolicy();
+  const metrics = new InMemoryMetrics();
   const deps: DeliveryDeps = {
     webhooks,
     queue,
     sender,
     urlPolicy,
     clock,
+    metrics,
     random: () => 0.5,
     retryWindowSeconds: DAY_SECONDS,
     backoffUnitSeconds: 1,
@@ -35,10 +38,24 @@ function world() {
     redelivery: false,
     ...overrides,
   });
-  return { clock, webhooks, queue, sender, urlPolicy, deps, event, message };
+  return { clock, webhooks, queue, sender, urlPolicy, metrics, deps, event, message };
 }
 
 describe('deliverEvent', () => {
+  it('counts each attempt by its result: delivered, failed, and parked past the retry window', async () => {
+    const { deps, webhooks, sender, clock, metrics, message } = world();
+    await webhooks.createEndpoint(anEndpoint('whk_1', ['OutboundCallStatusChanged']));
+    await deliverEvent(deps, message());
+    await webhooks.createEndpoint(anEndpoint('whk_2', ['OutboundCallStatusChanged']));
+    sender.statusCode = 503;
+    await deliverEvent(deps, message({ endpointId: 'whk_2' }));
+    clock.advance(DAY_SECONDS + 60);
+    await deliverEvent(deps, message({ endpointId: 'whk_2', attempt: 2 }));
+    expect(metrics.count('WebhookDeliveries')).toBe(3);
+    for (const result of ['delivered', 'failed', 'parked'])
+      expect(metrics.count('WebhookDeliveries', { Result: result })).toBe(1);
+  });
+
   it('POSTs the event signed with the endpoint’s secret, records the attempt and remembers the delivery', async () => {
     const { deps, webhooks, sender, clock, event, message } = world();
     await webhooks.createEndpoint(anEndpoint('whk_1', ['OutboundCallStatusChanged']));

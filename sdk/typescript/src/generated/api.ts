@@ -42,7 +42,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a scheduled call
+         * @description Changes `scheduledFor`, `metadata` (replaced as a whole), `overrideFirstMessage`, `maxRetries` or `retryDelayMinutes` of a call that is still `scheduled`, with the create request's rules; any other status is a 409 `call_not_updatable`. A new `scheduledFor` moves the call's schedule: it is dialed at the new time only, never at the old one.
+         */
+        patch: operations["updateCall"];
         trace?: never;
     };
     "/api/v1/outbound-calls/{callId}/cancel": {
@@ -419,6 +423,23 @@ export interface components {
             /** @description Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings). */
             retryPolicy?: components["schemas"]["RetryPolicy"];
         };
+        UpdateCallRequest: {
+            /**
+             * Format: date-time
+             * @description The new ISO 8601 date-time, with a zone, to dial the call (not null: to dial now, send the current time). Up to 5 minutes in the past is accepted and means now. The call is dialed at this time only.
+             */
+            scheduledFor?: string;
+            /** @description Replaces the call's metadata as a whole; at most 8192 bytes as JSON. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description Override the agent's default first message for this call. */
+            overrideFirstMessage?: string;
+            /** @description Auto-retry on no-answer (0–3). */
+            maxRetries?: number;
+            /** @description Minutes between retries (1–1440). */
+            retryDelayMinutes?: number;
+        };
         /**
          * @description scheduled: waiting for scheduledFor. queued: ready to dial, pending a telephony slot. initiating: being placed. ringing. in_progress: connected, the conversation is active. completed: ended normally. failed: could not be connected. no_answer. busy. cancelled: cancelled before connecting. voicemail: voicemail detected and a message left.
          * @enum {string}
@@ -654,13 +675,15 @@ export interface components {
                  * @description The kind of error; each kind has one HTTP status.
                  * @enum {string}
                  */
-                type: "invalid_request" | "authentication_failed" | "not_found" | "conflict" | "unprocessable" | "request_too_large" | "uri_too_long" | "rate_limited" | "internal";
+                type: "invalid_request" | "authentication_failed" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "request_too_large" | "uri_too_long" | "rate_limited" | "internal";
                 /** @description What exactly went wrong, for programs: such as `invalid_phone_number` or `call_not_cancellable`. */
                 code: string;
                 /** @description What went wrong, for people. */
                 message: string;
                 /** @description The field, query parameter or header at fault, when there is one. */
                 param?: string;
+                /** @description The Request-Id header of the response: quote it to support to find the request. */
+                requestId?: string;
             };
         };
         /** @description What API Gateway answers by itself, before the service sees the request. */
@@ -1098,6 +1121,43 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The call id (`obc_` followed by a ULID).
+                 * @example obc_01HXMN8ZABC123
+                 */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCallRequest"];
+            };
+        };
+        responses: {
+            /** @description The changed call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
