@@ -42,10 +42,11 @@ export type DialOutcome =
 
 /**
  * Longest the dialer waits in-process, rather than re-queueing, for a due time or for its place in
- * the calls-per-second queue. A message put back for a place returns 1–2 s before it (SQS delays
- * are whole seconds), inside this bound.
+ * the calls-per-second queue. A message put back for a place returns 2–3 s before it (SQS delays
+ * are whole seconds, and reading the call and its account takes a moment on a busy day), inside
+ * this bound.
  */
-const MAX_IN_PROCESS_WAIT_MS = 2000;
+const MAX_IN_PROCESS_WAIT_MS = 3000;
 const MAX_QUEUE_DELAY_SECONDS = 900;
 /** A held place longer than this is not one the limiter gave: it is ignored (milliseconds). */
 const MAX_PLACE_LENGTH_MS = 60_000;
@@ -196,7 +197,7 @@ async function sendMoment(
   return { place: await deps.rateLimiter.reserve(mode, deps.clock.now()) };
 }
 
-/** The call stays queued and its message comes back 1–2 s before its place, holding it. */
+/** The call stays queued and its message comes back 2–3 s before its place, holding it. */
 async function holdPlace(
   deps: DialDeps,
   call: StoredCall,
@@ -204,7 +205,7 @@ async function holdPlace(
   place: SendReservation,
 ): Promise<DialOutcome> {
   const aheadSeconds = Math.floor((place.sendAt.getTime() - deps.clock.now().getTime()) / 1000);
-  const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, aheadSeconds - 1));
+  const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, aheadSeconds - 2));
   const lookAgainAt = new Date(place.sendBy.getTime() + deps.limits.watchdogGraceSeconds * 1000);
   await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt));
   const holding = { ...message, sendAt: place.sendAt.toISOString(), sendBy: place.sendBy.toISOString() };

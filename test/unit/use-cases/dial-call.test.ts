@@ -83,14 +83,14 @@ describe('dialCall', () => {
     rateLimiter.callsPerSecond = 1;
     await rateLimiter.takeAhead('test', clock.now(), 9);
     const outcome = await dialCall(deps, message);
-    expect(outcome).toMatchObject({ result: 'later', delaySeconds: 8, message: { waits: 0 } });
+    expect(outcome).toMatchObject({ result: 'later', delaySeconds: 7, message: { waits: 0 } });
     expect(provider.placed).toHaveLength(0);
     const held = outcome.result === 'later' ? outcome.message : message;
     expect(Date.parse(held.sendBy ?? '') - Date.parse(held.sendAt ?? '')).toBe(1000);
     // The watchdog waits for the held place, not for the first due time.
     expect(Date.parse((await table.getById(call.id))?.watchdogAt ?? '')).toBeGreaterThan(Date.parse(held.sendBy ?? ''));
 
-    clock.advance(8.5);
+    clock.advance(7.5);
     expect(await dialCall(deps, held)).toMatchObject({ result: 'dialed' });
     // No second place was taken: the held one was used, and the call was stamped inside it.
     expect(rateLimiter.reservations).toHaveLength(1);
