@@ -9,6 +9,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   DynamoDBBatchResponse,
@@ -192,10 +193,19 @@ describe('a poison record never blocks a pipeline', () => {
         async (bodies, position) => {
           // A call far in the future: only the good message of this batch can dial it now.
           const call = await place({ scheduledFor: minutesFromNow(24 * 60) });
-          const poison = bodies.map(sqsRecord);
-          const good = sqsRecord(
-            JSON.stringify({ callId: call.id, accountId: DEMO.accountId, attempt: 1, dueAt: new Date().toISOString() }),
+          // Its time comes now (as if a day passed), and the good message carries that time, as its
+          // schedule's would: the dialer dials a scheduled call only for its current scheduledFor.
+          const dueAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          await createDocumentClient().send(
+            new UpdateCommand({
+              TableName: api.stack.tableName,
+              Key: keys.call(call.id),
+              UpdateExpression: 'SET scheduledFor = :dueAt',
+              ExpressionAttributeValues: { ':dueAt': dueAt },
+            }),
           );
+          const poison = bodies.map(sqsRecord);
+          const good = sqsRecord(JSON.stringify({ callId: call.id, accountId: DEMO.accountId, attempt: 1, dueAt }));
 
           const result = await handler({ Records: insertAt(poison, good, position) });
 
