@@ -43,8 +43,8 @@ export interface ServiceFunctionProps<S extends z.ZodMiniObject, B extends reado
   logLevel: string;
 }
 
-/** Settings every function of the service shares. */
-const POWERTOOLS_ENVIRONMENT = {
+/** Settings every function of the service shares (the service's metrics are in this namespace, ServiceMonitoring). */
+export const POWERTOOLS_ENVIRONMENT = {
   POWERTOOLS_SERVICE_NAME: 'outbound-calls',
   POWERTOOLS_METRICS_NAMESPACE: 'OutboundCalls',
   // Events and responses carry phone numbers and metadata, which are never logged or traced.

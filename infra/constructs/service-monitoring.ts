@@ -5,9 +5,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TERMINAL_STATUSES } from '../../functions/domain/call-status-machine.ts';
 import type { StageConfig } from '../stacks/stage-config.ts';
 import type { ServiceApi } from './service-api.ts';
-import type { ServiceFunction } from './service-function.ts';
+import { POWERTOOLS_ENVIRONMENT, type ServiceFunction } from './service-function.ts';
 
 export interface ServiceMonitoringProps {
   functions: readonly ServiceFunction[];
@@ -21,6 +22,42 @@ export interface ServiceMonitoringProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+const FIFTEEN_MINUTES = Duration.minutes(15);
+
+/**
+ * Fewest events in a ratio alarm's period for the ratio to count: below it the expression is 0, so
+ * that one failed call out of two at night pages nobody (the DLQ and error alarms still do).
+ */
+export const MIN_EVENTS_FOR_RATIO = 10;
+
+/**
+ * A business metric as the functions write it (functions/adapters/cloudwatch/emf-metrics.ts): in
+ * the POWERTOOLS_METRICS_NAMESPACE namespace, always with dimension `service`, plus the dimensions
+ * of one of the metric's dimension sets (functions/use-cases/business-metrics.ts); none is the total.
+ */
+export function businessMetric(
+  metricName: string,
+  dimensions: Record<string, string> = {},
+  props: cloudwatch.MetricOptions = {},
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME, ...dimensions },
+    ...props,
+  });
+}
+
+/** Every series of a business metric by the dimensions given (a dashboard SEARCH: alarms cannot use it). */
+function businessSearch(metricName: string, dimensions: string[], statistic: string, period: Duration, label: string) {
+  const schema = [POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE, 'service', ...dimensions].join(',');
+  return new cloudwatch.MathExpression({
+    label,
+    expression: `SEARCH('{${schema}} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`,
+    usingMetrics: {},
+    period,
+  });
+}
 
 /** Alarms that page someone (through one SNS topic) and a dashboard of the same signals. */
 export class ServiceMonitoring extends Construct {
@@ -145,7 +182,133 @@ export class ServiceMonitoring extends Construct {
         6,
       ),
     );
+    this.businessAlarmsAndWidgets(thresholds);
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+  }
+
+  /**
+   * Alarms and widgets on the business metrics (functions/ports/metrics.ts): how late calls are
+   * dialed, how many fail, whether customer webhooks arrive, and records set aside. Each alarm has a
+   * section of the same name in docs/runbook.md.
+   */
+  private businessAlarmsAndWidgets(thresholds: StageConfig['alarms']) {
+    const sum = (name: string, dimensions: Record<string, string> = {}, period = FIVE_MINUTES) =>
+      businessMetric(name, dimensions, { statistic: 'Sum', period });
+
+    const lagP90 = businessMetric('DispatchLag', {}, { statistic: 'p90', period: FIVE_MINUTES });
+    this.alarm(
+      'DispatchLagHigh',
+      `Calls are dialed late: the p90 of DispatchLag was over ${thresholds.dispatchLagP90.toHumanString()} in two five-minute periods in a row; docs/runbook.md (DispatchLagHigh).`,
+      {
+        metric: lagP90,
+        threshold: thresholds.dispatchLagP90.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+      },
+    );
+
+    const failedPercent = new cloudwatch.MathExpression({
+      label: 'Calls failed (%)',
+      expression: `IF(ended >= ${MIN_EVENTS_FOR_RATIO}, 100 * failed / ended, 0)`,
+      usingMetrics: {
+        ended: sum('CallOutcomes', {}, FIFTEEN_MINUTES),
+        failed: sum('CallOutcomes', { Status: 'failed' }, FIFTEEN_MINUTES),
+      },
+      period: FIFTEEN_MINUTES,
+    });
+    this.alarm(
+      'CallFailureRate',
+      `More than ${thresholds.callFailurePercent}% of the calls that ended in fifteen minutes ended failed (at least ${MIN_EVENTS_FOR_RATIO} ended); docs/runbook.md (CallFailureRate).`,
+      {
+        metric: failedPercent,
+        threshold: thresholds.callFailurePercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      },
+    );
+
+    const deliveryFailedPercent = new cloudwatch.MathExpression({
+      label: 'Webhook deliveries failed (%)',
+      expression: `IF(attempts >= ${MIN_EVENTS_FOR_RATIO}, 100 * (FILL(failed, 0) + FILL(parked, 0)) / attempts, 0)`,
+      usingMetrics: {
+        attempts: sum('WebhookDeliveries', {}, FIFTEEN_MINUTES),
+        failed: sum('WebhookDeliveries', { Result: 'failed' }, FIFTEEN_MINUTES),
+        parked: sum('WebhookDeliveries', { Result: 'parked' }, FIFTEEN_MINUTES),
+      },
+      period: FIFTEEN_MINUTES,
+    });
+    this.alarm(
+      'WebhookDeliveryFailureRate',
+      `More than ${thresholds.webhookFailurePercent}% of webhook delivery attempts in fifteen minutes failed or were parked (at least ${MIN_EVENTS_FOR_RATIO} attempts); docs/runbook.md (WebhookDeliveryFailureRate).`,
+      {
+        metric: deliveryFailedPercent,
+        threshold: thresholds.webhookFailurePercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      },
+    );
+
+    this.alarm(
+      'PoisonRecordsParked',
+      'A record no retry could fix was set aside in a dead-letter or failure queue; docs/runbook.md (PoisonRecordsParked).',
+      {
+        metric: sum('PoisonRecordsParked'),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      },
+    );
+
+    const ONE_MINUTE = Duration.minutes(1);
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
+      new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+    this.dashboard.addWidgets(
+      graph('Calls created and dialed per minute', [
+        sum('CallsCreated', {}, ONE_MINUTE).with({ label: 'created' }),
+        sum('DialAttempts', {}, ONE_MINUTE).with({ label: 'dial attempts' }),
+      ]),
+      new cloudwatch.GraphWidget({
+        title: 'Dispatch lag (ms): due time to dial',
+        left: [
+          businessMetric('DispatchLag', {}, { statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
+          businessMetric('DispatchLag', {}, { statistic: 'p90', period: ONE_MINUTE, label: 'p90' }),
+          businessMetric('DispatchLag', {}, { statistic: 'Maximum', period: ONE_MINUTE, label: 'max' }),
+        ],
+        leftAnnotations: [{ value: thresholds.dispatchLagP90.toMilliseconds(), label: 'DispatchLagHigh (p90)' }],
+        width: 8,
+        height: 6,
+      }),
+      graph('Call failure rate (%)', [failedPercent]),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.SingleValueWidget({
+        title: 'Call outcomes by status over the dashboard time range',
+        metrics: TERMINAL_STATUSES.map((status) =>
+          sum('CallOutcomes', { Status: status }, FIVE_MINUTES).with({ label: status }),
+        ),
+        setPeriodToTimeRange: true,
+        width: 24,
+        height: 3,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Call outcomes by status (per 5 min)',
+        [businessSearch('CallOutcomes', ['Status'], 'Sum', FIVE_MINUTES, '')],
+        12,
+      ),
+      graph(
+        'Call outcomes by status and end reason (per 5 min)',
+        [businessSearch('CallOutcomes', ['Status', 'EndReason'], 'Sum', FIVE_MINUTES, '')],
+        12,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('Webhook deliveries by result (per 5 min)', [
+        businessSearch('WebhookDeliveries', ['Result'], 'Sum', FIVE_MINUTES, ''),
+      ]),
+      graph('Dial waits by reason (per 5 min)', [businessSearch('DialWaits', ['Reason'], 'Sum', FIVE_MINUTES, '')]),
+      graph('Poison records parked by source', [
+        businessSearch('PoisonRecordsParked', ['Source'], 'Sum', FIVE_MINUTES, ''),
+      ]),
+    );
   }
 
   private alarm(

@@ -57,6 +57,12 @@ export interface StageConfig {
     api5xxPercent: number;
     /** Age of the oldest dial message: calls are waiting longer than this for a dialer. */
     oldestDialMessage: Duration;
+    /** p90 of DispatchLag (due time to dial) over five minutes, twice in a row: calls go out late. */
+    dispatchLagP90: Duration;
+    /** Share of calls ending `failed` among all calls that ended, over fifteen minutes, in percent. */
+    callFailurePercent: number;
+    /** Share of webhook delivery attempts that failed or were parked, over fifteen minutes, in percent. */
+    webhookFailurePercent: number;
   };
 }
 
@@ -77,7 +83,14 @@ export const STAGES: Record<StageName, StageConfig> = {
     carrierSimulator: true,
     dialerMaxConcurrency: 2,
     webhookDeliveryMaxConcurrency: 2,
-    alarms: { functionErrors: 5, api5xxPercent: 5, oldestDialMessage: Duration.minutes(15) },
+    alarms: {
+      functionErrors: 5,
+      api5xxPercent: 5,
+      oldestDialMessage: Duration.minutes(15),
+      dispatchLagP90: Duration.minutes(5),
+      callFailurePercent: 25,
+      webhookFailurePercent: 50,
+    },
   },
   prod: {
     name: 'prod',
@@ -95,7 +108,14 @@ export const STAGES: Record<StageName, StageConfig> = {
     carrierSimulator: false,
     dialerMaxConcurrency: 10,
     webhookDeliveryMaxConcurrency: 10,
-    alarms: { functionErrors: 1, api5xxPercent: 1, oldestDialMessage: Duration.minutes(5) },
+    alarms: {
+      functionErrors: 1,
+      api5xxPercent: 1,
+      oldestDialMessage: Duration.minutes(5),
+      dispatchLagP90: Duration.minutes(2),
+      callFailurePercent: 10,
+      webhookFailurePercent: 20,
+    },
   },
 };
 
