@@ -485,7 +485,7 @@ export interface components {
             startAt?: string;
             /** @description How fast the campaign dials. */
             pacing?: {
-                /** @description Calls started per minute (1–600, default 10); the provider's calls-per-second limit still applies beneath it. */
+                /** @description Calls started per minute (0.001–600, default 10); the provider's calls-per-second limit still applies beneath it. */
                 callsPerMinute?: number;
                 /** @description Calls of the campaign dialing or connected at once (1 up to your account's concurrent-call limit, which is the default). */
                 maxConcurrentCalls?: number;
