@@ -1,9 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { encodeTime } from 'ulid';
 import type { CallStatus, StoredCall } from '#schemas/call';
+import type { StoredCampaign } from '#schemas/campaign';
 import type { WebhookEvent, WebhookEventType } from '#schemas/webhooks';
 import { isTerminal } from './call-status-machine.ts';
 import { toPublicCall } from './call.ts';
+import { toPublicCampaign } from './campaign.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -13,10 +15,32 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * at least once; equal ids let every later step recognise a repeat.
  */
 export function eventId(call: StoredCall, type: WebhookEventType): string {
-  const digest = createHash('sha256').update(`${call.id}#${call.version}#${type}`).digest();
+  return derivedEventId(`${call.id}#${call.version}#${type}`, call.updatedAt);
+}
+
+function derivedEventId(seed: string, at: string): string {
+  const digest = createHash('sha256').update(seed).digest();
   let randomPart = '';
   for (let i = 0; i < 16; i++) randomPart += CROCKFORD[(digest[i] as number) % 32];
-  return `evt_${encodeTime(Date.parse(call.updatedAt), 10)}${randomPart}`;
+  return `evt_${encodeTime(Date.parse(at), 10)}${randomPart}`;
+}
+
+/**
+ * CampaignCompleted for a campaign that has completed (its last call ended): `data.campaign` is
+ * the public campaign (never its internals). The id derives from the campaign and its `completedAt`, so every time the
+ * completion is seen again (a stream record delivered twice) the event is the same one, and
+ * delivery sends it to each endpoint once. Throws if the campaign has not completed.
+ */
+export function campaignCompletedEvent(campaign: StoredCampaign): WebhookEvent {
+  const { completedAt } = campaign;
+  if (campaign.status !== 'completed' || !completedAt)
+    throw new Error(`Campaign ${campaign.id} is ${campaign.status}, not completed.`);
+  return {
+    id: derivedEventId(`${campaign.id}#${completedAt}#CampaignCompleted`, completedAt),
+    type: 'CampaignCompleted',
+    createdAt: completedAt,
+    data: { campaign: toPublicCampaign(campaign, new Date(completedAt)) },
+  };
 }
 
 /**

@@ -9,9 +9,11 @@ import { StoredCallSchema, type StoredCall } from '#schemas/call';
 import { EventBusEnvSchema, StreamFailureEnvSchema, parseEnv } from '#schemas/env';
 import type { ParkedStreamRecord } from '#schemas/stream-failure';
 import type { WebhookEvent } from '#schemas/webhooks';
+import { campaignCompletedEvent } from '#domain/webhook-events';
 import {
   endpointCache,
   eventsOfChange,
+  produceAccountEvents,
   produceEvents,
   publishEvents,
   type CallChange,
@@ -160,9 +162,23 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
     if (!read) continue;
     const { change, events } = read;
     try {
-      const produced = await produceEvents(deps, change, lookup.endpointsOf, events);
-      // A campaign call's change also moves its campaign's counts (once per call version).
-      await countCampaignChange(campaignCountDeps, change);
+      let produced = await produceEvents(deps, change, lookup.endpointsOf, events);
+      // A campaign call's change also moves its campaign's counts (once per call version); the
+      // change that ends its last call completes it: CampaignCompleted, the same way as call events.
+      await countCampaignChange(
+        {
+          ...campaignCountDeps,
+          onCompleted: async (campaign) => {
+            await campaignCountDeps.onCompleted(campaign);
+            const completion = await produceAccountEvents(deps, campaign.accountId, lookup.endpointsOf, [
+              campaignCompletedEvent(campaign),
+            ]);
+            // Same account as the call: published after the call's own events, with them.
+            produced = [...produced, ...completion];
+          },
+        },
+        change,
+      );
       if (produced.length > 0) {
         unpublished.push({ record, accountId: change.after.accountId, callId: change.after.id, events: produced });
         logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GuardedWebhookSender } from '#adapters/http/guarded-webhook-sender';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
-import { DeliveryMessageSchema } from '#schemas/webhooks';
+import { DeliveryMessageSchema, eventSubject } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './logger.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
@@ -33,7 +33,7 @@ export const handler = sqsBatchHandler(
     logger.info('Webhook delivery', {
       eventId: message.event.id,
       endpointId: message.endpointId,
-      callId: message.event.data.call.id,
+      subject: eventSubject(message.event),
       attempt: message.attempt,
       outcome,
     });

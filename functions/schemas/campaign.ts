@@ -17,8 +17,12 @@ export const CAMPAIGN_LIMITS = {
   contactsPerRequest: { min: 1, max: 1000 },
   nameLength: 200,
   bodyBytes: 5 * 1024 * 1024,
-  /** Calls dialed per minute; the provider's calls-per-second limit still applies beneath it. */
-  callsPerMinute: { min: 1, max: 600, default: 10 },
+  /**
+   * Calls dialed per minute; the provider's calls-per-second limit still applies beneath it. A
+   * fraction paces slower than one a minute (0.5: one every 2 minutes; the minimum 0.001: one
+   * every 16 h 40 min), as `npm run campaign -- schedule --every 2m` sends.
+   */
+  callsPerMinute: { min: 0.001, max: 600, default: 10 },
   /** The account's concurrent-call limit is the real ceiling; the use case checks against it. */
   maxConcurrentCalls: { min: 1, max: 1000 },
   timeZoneLength: 64,
@@ -32,6 +36,11 @@ export type CampaignStatus = z.infer<typeof CampaignStatusSchema>;
 const integerBetween = (field: string, min: number, max: number) => {
   const error = `${field} must be an integer from ${min} to ${max}.`;
   return z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
+};
+
+const numberBetween = (field: string, min: number, max: number) => {
+  const error = `${field} must be a number from ${min} to ${max}.`;
+  return z.number({ error }).check(z.gte(min, { error }), z.lte(max, { error }));
 };
 
 const timeZoneField = (field: string) =>
@@ -78,7 +87,7 @@ const contactsField = z.array(CampaignContactSchema, { error: 'contacts must be 
 
 export const PacingSchema = z.strictObject({
   callsPerMinute: z.optional(
-    integerBetween('pacing.callsPerMinute', CAMPAIGN_LIMITS.callsPerMinute.min, CAMPAIGN_LIMITS.callsPerMinute.max),
+    numberBetween('pacing.callsPerMinute', CAMPAIGN_LIMITS.callsPerMinute.min, CAMPAIGN_LIMITS.callsPerMinute.max),
   ),
   maxConcurrentCalls: z.optional(
     integerBetween(
@@ -154,7 +163,7 @@ export const CampaignSchema = z.object({
   fromNumber: z.nullable(z.string()),
   status: CampaignStatusSchema,
   startAt: z.string(),
-  pacing: z.object({ callsPerMinute: z.int(), maxConcurrentCalls: z.int() }),
+  pacing: z.object({ callsPerMinute: z.number(), maxConcurrentCalls: z.int() }),
   callingWindow: z._default(z.nullable(CallingWindowSchema), null),
   retryPolicy: z._default(z.nullable(RetryPolicySchema), null),
   counts: CampaignCountsSchema,

@@ -1,10 +1,16 @@
 import * as z from 'zod/mini';
 import { DELIVERY_ID_PATTERN } from '#domain/ids';
 import { CallSchema } from './call.ts';
+import { CampaignSchema } from './campaign.ts';
 import { idField, textField } from './text-field.ts';
 
 /** The events a customer can subscribe an endpoint to (docs/webhooks.md). */
-export const WEBHOOK_EVENT_TYPES = ['SessionStarted', 'SessionEnded', 'OutboundCallStatusChanged'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'SessionStarted',
+  'SessionEnded',
+  'OutboundCallStatusChanged',
+  'CampaignCompleted',
+] as const;
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
 
@@ -68,16 +74,24 @@ export const StoredWebhookEndpointSchema = z.extend(WebhookEndpointSchema, {
 });
 export type StoredWebhookEndpoint = z.infer<typeof StoredWebhookEndpointSchema>;
 
-/** What an endpoint receives: one event about one call. */
+/** The data of a call's event: the call after the change, and its status before. */
+export const CallEventDataSchema = z.object({
+  /** The call's status before this change; null when the change is the call's creation. */
+  previousStatus: z.nullable(z.string()),
+  call: CallSchema,
+});
+
+export type CallEventData = z.infer<typeof CallEventDataSchema>;
+
+/** The data of CampaignCompleted: the campaign once its last call ended (status completed, its counts). */
+export const CampaignEventDataSchema = z.object({ campaign: CampaignSchema });
+
+/** What an endpoint receives: one event about one call, or (CampaignCompleted) about one campaign. */
 export const WebhookEventSchema = z.object({
   id: z.string(),
   type: WebhookEventTypeSchema,
   createdAt: z.string(),
-  data: z.object({
-    /** The call's status before this change; null when the change is the call's creation. */
-    previousStatus: z.nullable(z.string()),
-    call: CallSchema,
-  }),
+  data: z.union([CallEventDataSchema, CampaignEventDataSchema]),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
@@ -124,3 +138,10 @@ export const ListDeliveriesQuerySchema = z.strictObject({
   ),
   cursor: z.optional(idField('cursor', DELIVERY_ID_PATTERN, 'the nextCursor of the previous page, unchanged')),
 });
+
+/** What an event is about, for logs and the event bus: `outbound-call` or `campaign`, and its id. */
+export function eventSubject(event: WebhookEvent): { kind: 'outbound-call' | 'campaign'; id: string } {
+  return 'call' in event.data
+    ? { kind: 'outbound-call', id: event.data.call.id }
+    : { kind: 'campaign', id: event.data.campaign.id };
+}

@@ -8,7 +8,11 @@ import type { CallChange } from './produce-events.ts';
 export interface CampaignCountDeps {
   campaigns: CampaignStore;
   clock: Clock;
-  /** Told once when a campaign completes (its last call ended): the CampaignCompleted event. */
+  /**
+   * Told when a campaign completes (its last call ended): the CampaignCompleted event. Told again
+   * if the record that completed it is delivered again (the completion write had happened, what
+   * followed may not have), so it must be idempotent (the event's id is derived from the campaign).
+   */
   onCompleted: (campaign: StoredCampaign) => Promise<void>;
 }
 
@@ -35,8 +39,12 @@ export async function countCampaignChange(deps: CampaignCountDeps, change: CallC
     releasesSlot: from !== null && holdsSlot(from) && !holdsSlot(after.status),
   });
   if (isTerminal(after.status)) {
-    const completed = await completeIfFinished(deps, after.accountId, after.campaignId);
-    if (completed) await deps.onCompleted(completed);
+    // After completion no call of the campaign changes: a terminal change seen then is a repeat
+    // of the one that completed it (or of one just before), so the completion is told again.
+    const completed =
+      (await completeIfFinished(deps, after.accountId, after.campaignId)) ??
+      (await deps.campaigns.get(after.accountId, after.campaignId));
+    if (completed?.status === 'completed') await deps.onCompleted(completed);
   }
   return applied;
 }

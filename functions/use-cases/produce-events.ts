@@ -99,8 +99,21 @@ export async function produceEvents(
   endpointsOf: (accountId: string) => Promise<StoredWebhookEndpoint[]>,
   events: WebhookEvent[] = eventsOfChange(change),
 ): Promise<WebhookEvent[]> {
+  return produceAccountEvents(deps, change.after.accountId, endpointsOf, events);
+}
+
+/**
+ * What produceEvents does for the events of one account, whatever they are about (a call's
+ * change, or CampaignCompleted): kept for redelivery and queued once per subscribed, enabled
+ * endpoint, if the account has any endpoint. Returns the events, for publishEvents.
+ */
+export async function produceAccountEvents(
+  deps: Omit<ProduceEventsDeps, 'bus'>,
+  accountId: string,
+  endpointsOf: (accountId: string) => Promise<StoredWebhookEndpoint[]>,
+  events: WebhookEvent[],
+): Promise<WebhookEvent[]> {
   if (events.length === 0) return [];
-  const accountId = change.after.accountId;
   const endpoints = await endpointsOf(accountId);
   if (endpoints.length === 0) return events;
   const enabled = endpoints.filter((endpoint) => endpoint.enabled);

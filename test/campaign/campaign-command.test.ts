@@ -5,15 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readContacts } from '../../tools/campaign/contacts.ts';
-import { planCampaign, type PlannedCall } from '../../tools/campaign/plan.ts';
-import { Voisnap, type Call } from '../../sdk/typescript/src/index.ts';
+import { planCampaign, type PlannedChunk } from '../../tools/campaign/plan.ts';
+import { Voisnap, type Call, type Campaign } from '../../sdk/typescript/src/index.ts';
 import { startTamperingProxy } from '../support/http-fakes.ts';
-import { minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
+import { eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AGENT = 'agt_01HXK8Z3MNPQRS';
 const CONTACTS = 100;
-const PROGRESS_LINE = /^\[\s*\d+\/\d+\] scheduled line/m;
+/** Contacts per request in these tests (the command's default is the API's 1,000). */
+const CHUNK = 10;
+const PROGRESS_LINE = /^\[\s*\d+\/\d+\] scheduled lines/m;
 
 interface Run {
   child: ChildProcess;
@@ -25,7 +27,12 @@ interface Run {
 function campaign(args: string[], baseUrl: string, apiKey: string): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/campaign/cli.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, VOISNAP_BASE_URL: baseUrl, VOISNAP_API_KEY: apiKey },
+    env: {
+      ...process.env,
+      VOISNAP_BASE_URL: baseUrl,
+      VOISNAP_API_KEY: apiKey,
+      CAMPAIGN_CONTACTS_PER_REQUEST: String(CHUNK),
+    },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,10 +75,17 @@ describe('npm run campaign', () => {
       ],
       baseUrl,
     );
+  const findCampaign = async (name: string) => {
+    for await (const campaign of client.campaigns.list({ pageSize: 100 })) if (campaign.name === name) return campaign;
+    return undefined;
+  };
+  /** The calls of the campaign of that name: the calls carrying its campaignId. */
   const campaignCalls = async (name = 'spring-2030') => {
+    const campaign = await findCampaign(name);
     const calls: Call[] = [];
+    if (!campaign) return calls;
     for await (const call of client.outboundCalls.list({ pageSize: 100 }))
-      if (call.metadata.campaignId === name) calls.push(call);
+      if ((call as Call & { campaignId?: string }).campaignId === campaign.id) calls.push(call);
     return calls;
   };
 
@@ -116,7 +130,7 @@ describe('npm run campaign', () => {
     expect(noZone.output()).toContain('--start must be an ISO 8601 date-time with a zone');
     const past = run(['schedule', contactsFile, '--agent', AGENT, '--start', minutesFromNow(-60), '--every', '2m']);
     expect(await past.exit).toBe(1);
-    expect(past.output()).toMatch(/line 2: would be due at .*, which has passed/);
+    expect(past.output()).toMatch(/--start .* has passed; pass a later --start/);
     expect(await campaignCalls('contacts')).toEqual([]);
   });
 
@@ -125,55 +139,64 @@ describe('npm run campaign', () => {
     expect(await result.exit).toBe(0);
     expect(result.output()).toContain(`Campaign "spring-2030": 100 contacts from ${contactsFile}, agent ${AGENT}`);
     expect(result.output()).toContain(`line 2: cust_000 +14155551000 at ${start}`);
+    expect(result.output()).toContain(`calls due ${start} to `);
     expect(result.output()).toContain('Dry run: would schedule 100 calls; nothing was sent.');
     expect(await campaignCalls()).toEqual([]);
   });
 
   it('schedules a 100-row file exactly once, though killed and interrupted on the way', async () => {
-    // 1. Killed: the proxy answers 40 creates, passes 4 more on but loses their answers, so the
-    //    command hangs with four calls created that it never heard about; then it is killed.
+    // 1. Killed: the proxy answers the create and 3 appends (40 contacts), passes one more append
+    //    on but loses its answer, so the command hangs with 10 contacts added that it never heard
+    //    about; then it is killed.
     const losing = await startTamperingProxy(api.stack.url, (request) => {
-      const creates = losing.requests.filter((each) => each.method === 'POST').length;
-      return request.method === 'POST' && creates > 40 ? 'never-answer' : 'forward';
+      const posts = losing.requests.filter((each) => each.method === 'POST').length;
+      return request.method === 'POST' && posts > 4 ? 'never-answer' : 'forward';
     });
     const killed = schedule([], losing.url);
-    // Wait until the server has answered all 44 (the proxy then withholds four answers).
     await until(
       () =>
-        progressLines(killed.output()) === 40 &&
-        losing.requests.filter((r) => r.method === 'POST' && r.forwarded).length === 44,
-      '40 answered and 4 lost creates',
+        progressLines(killed.output()) === 4 &&
+        losing.requests.filter((r) => r.method === 'POST' && r.forwarded).length === 5,
+      '4 answered and 1 lost request',
     );
     killed.child.kill('SIGKILL');
     expect(await killed.exit).toBeNull();
     await losing.close();
-    expect(await campaignCalls()).toHaveLength(44);
+    expect(await campaignCalls()).toHaveLength(50);
 
-    // The same row always sends the same request with the same key: a repeat gets the first call back.
-    const plan = planCampaign(readContacts(readFileSync(contactsFile, 'utf8')).contacts, {
-      campaign: 'spring-2030',
-      agentId: AGENT,
-      start: new Date(start),
-      everyMs: 120_000,
+    // The same file always sends the same requests with the same keys: a repeat gets the campaign back.
+    const plan = planCampaign(
+      readFileSync(contactsFile, 'utf8'),
+      readContacts(readFileSync(contactsFile, 'utf8')).contacts,
+      {
+        campaign: 'spring-2030',
+        agentId: AGENT,
+        start: new Date(start),
+        everyMs: 120_000,
+        chunkSize: CHUNK,
+      },
+    );
+    const existing = (await findCampaign('spring-2030')) as Campaign;
+    const fifth = plan.chunks[4] as PlannedChunk;
+    const again = await client.campaigns.addContacts(existing.id, fifth.contacts, {
+      idempotencyKey: fifth.idempotencyKey,
     });
-    const first = plan.calls[0] as PlannedCall;
-    const again = await client.outboundCalls.create(first.request, { idempotencyKey: first.idempotencyKey });
-    expect(again.metadata.customerId).toBe('cust_000');
-    expect(await campaignCalls()).toHaveLength(44);
+    expect(again.counts.total).toBe(50);
+    expect(await campaignCalls()).toHaveLength(50);
 
-    // 2. Ctrl-C: the creates on their way finish, no new one starts, and it says how to go on.
+    // 2. Ctrl-C: the request on its way finishes, no new one starts, and it says how to go on.
     const slow = await startTamperingProxy(api.stack.url, () => 'forward', { delayMs: 150 });
     const interrupted = schedule([], slow.url);
-    await until(() => progressLines(interrupted.output()) >= 10, '10 more calls');
+    await until(() => progressLines(interrupted.output()) >= 1, '10 more contacts');
     interrupted.child.kill('SIGINT');
-    expect(await interrupted.exit).toBe(130);
+    expect(await interrupted.exit, interrupted.output()).toBe(130);
     await slow.close();
-    expect(interrupted.output()).toContain('44 of them were scheduled by an earlier run and are skipped.');
+    expect(interrupted.output()).toContain('50 of them were scheduled by an earlier run and are skipped.');
     expect(interrupted.output()).toContain(
       'Interrupted. Run the same command again to schedule the rest: nothing is scheduled twice.',
     );
     const afterInterrupt = (await campaignCalls()).length;
-    expect(afterInterrupt).toBeGreaterThanOrEqual(54);
+    expect(afterInterrupt).toBeGreaterThanOrEqual(60);
     expect(afterInterrupt).toBeLessThan(CONTACTS);
 
     // 3. The same command again finishes the job.
@@ -183,6 +206,9 @@ describe('npm run campaign', () => {
     expect(finished.output()).toContain(`already scheduled   ${afterInterrupt}\n`);
     expect(finished.output()).toContain('not scheduled       0\n');
 
+    const campaign = (await findCampaign('spring-2030')) as Campaign;
+    expect(campaign).toMatchObject({ agentId: AGENT, startAt: start, counts: { total: CONTACTS } });
+    expect(campaign.pacing?.callsPerMinute).toBe(0.5);
     const calls = await campaignCalls();
     expect(calls).toHaveLength(CONTACTS);
     const byCustomer = new Map(calls.map((call) => [call.metadata.customerId, call]));
@@ -193,9 +219,10 @@ describe('npm run campaign', () => {
         agentId: AGENT,
         toNumber: `+1415555${1000 + i}`,
         status: 'scheduled',
-        scheduledFor: new Date(Date.parse(start) + i * 120_000).toISOString().replace('.000Z', 'Z'),
-        metadata: { campaignId: 'spring-2030', customerName: `Customer, No. ${i}`, tier: i % 2 ? 'gold' : 'silver' },
+        metadata: { customerName: `Customer, No. ${i}`, tier: i % 2 ? 'gold' : 'silver' },
       });
+      // One every 2 minutes from --start; contacts appended after a wait follow the last one.
+      expect(Date.parse(call?.scheduledFor ?? '')).toBeGreaterThanOrEqual(Date.parse(start) + i * 120_000);
     }
 
     // 4. And again: nothing left to do.
@@ -206,34 +233,56 @@ describe('npm run campaign', () => {
     expect(await campaignCalls()).toHaveLength(CONTACTS);
   }, 300_000);
 
-  it("status counts the campaign's calls by status", async () => {
-    const result = run(['status', '--campaign', 'spring-2030']);
-    expect(await result.exit).toBe(0);
-    expect(result.output()).toContain(`Campaign "spring-2030": ${CONTACTS} calls\n  scheduled    ${CONTACTS}\n`);
-    expect(result.output()).toContain(`Next call due ${start}`);
+  it('answers a bad option or command with one line and the usage', async () => {
+    const result = run(['status', '--campaign', 'spring-2030', '--bogus']);
+    expect(await result.exit).toBe(2);
+    const [first, second, third] = result.output().split('\n');
+    expect(first).toContain("'--bogus'");
+    expect(second).toBe('');
+    expect(third).toContain('Usage: npm run campaign');
+    const every = run(['schedule', contactsFile, '--agent', AGENT, '--start', start, '--every', '20h']);
+    expect(await every.exit).toBe(2);
+    expect(every.output()).toContain('--every must be an interval from 1s to 16h40m');
+  });
+
+  const statusShows = (text: string) =>
+    eventually(
+      async () => {
+        const status = run(['status', '--campaign', 'spring-2030']);
+        await status.exit;
+        return status.output();
+      },
+      (output) => output.includes(text),
+      90_000,
+      `status showing ${JSON.stringify(text)}`,
+    );
+
+  it("status prints the campaign's counts by call status", async () => {
+    const output = await statusShows(`  scheduled    ${CONTACTS}\n`);
+    expect(output).toMatch(new RegExp(`^Campaign "spring-2030" \\(cmp_\\w+\\): \\w+, ${CONTACTS} contacts$`, 'm'));
 
     const unknown = run(['status', '--campaign', 'no-such-campaign']);
     expect(await unknown.exit).toBe(1);
-    expect(unknown.output()).toContain('No calls found for campaign "no-such-campaign"');
+    expect(unknown.output()).toContain('No campaign named "no-such-campaign"');
   });
 
-  it('cancel cancels the calls that have not started, and status shows it', async () => {
+  it('pause and resume the campaign', async () => {
+    const paused = run(['pause', '--campaign', 'spring-2030']);
+    expect(await paused.exit, paused.output()).toBe(0);
+    expect(paused.output()).toContain('Campaign "spring-2030" is paused');
+    expect((await findCampaign('spring-2030'))?.status).toBe('paused');
+    const resumed = run(['resume', '--campaign', 'spring-2030']);
+    expect(await resumed.exit, resumed.output()).toBe(0);
+    expect(resumed.output()).toContain('Campaign "spring-2030" is running again');
+    expect((await findCampaign('spring-2030'))?.status).not.toBe('paused');
+  });
+
+  it('cancel cancels the campaign and its calls that have not started, and status shows it', async () => {
     const result = run(['cancel', '--campaign', 'spring-2030']);
     expect(await result.exit, result.output()).toBe(0);
-    expect(result.output()).toContain(
-      `Cancelled ${CONTACTS}. Not cancelled: 0 started meanwhile, 0 had started or ended already.`,
-    );
+    expect(result.output()).toContain('Campaign "spring-2030" is cancelled');
+    await statusShows(`  cancelled    ${CONTACTS}\n`);
     const calls = await campaignCalls();
     expect(calls.filter((call) => call.status === 'cancelled')).toHaveLength(CONTACTS);
-
-    const status = run(['status', '--campaign', 'spring-2030']);
-    expect(await status.exit).toBe(0);
-    expect(status.output()).toContain(`  cancelled    ${CONTACTS}\n`);
-
-    const again = run(['cancel', '--campaign', 'spring-2030']);
-    expect(await again.exit).toBe(0);
-    expect(again.output()).toContain(
-      `Cancelled 0. Not cancelled: 0 started meanwhile, ${CONTACTS} had started or ended already.`,
-    );
   });
 });

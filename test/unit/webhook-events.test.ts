@@ -1,3 +1,4 @@
+import type { CallEventData } from '#schemas/webhooks';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DnsWebhookUrlPolicy, isPublicAddress } from '#adapters/http/webhook-url-policy';
@@ -37,7 +38,9 @@ describe('webhook events', () => {
   });
 
   it('carries the public call and the previous status, never internals', () => {
-    const [event] = eventsForChange(at(created, 'in_progress', 4), at(created, 'completed', 5));
+    const [event] = eventsForChange(at(created, 'in_progress', 4), at(created, 'completed', 5)) as Array<{
+      data: CallEventData;
+    }>;
     expect(event?.data.previousStatus).toBe('in_progress');
     expect(event?.data.call.status).toBe('completed');
     expect(event?.data.call).not.toHaveProperty('accountId');

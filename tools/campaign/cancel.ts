@@ -1,56 +1,42 @@
-import { ConflictError, type Voisnap } from '../../sdk/typescript/src/index.ts';
-import { findCampaignCalls } from './campaign-calls.ts';
-import { progress } from './progress.ts';
+import { ConflictError, type Campaign, type Voisnap } from '../../sdk/typescript/src/index.ts';
+import { findCampaign } from './find-campaign.ts';
 import { describeError } from './schedule.ts';
+import { printCampaign } from './status.ts';
 
-const CONCURRENCY = 4;
-/** What the API can still cancel. */
-const NOT_STARTED = new Set(['scheduled', 'queued']);
+export type CampaignAction = 'cancel' | 'pause' | 'resume';
 
-/** `campaign cancel`: cancels every call of the campaign that has not started. Returns the exit code. */
-export async function cancelCampaign(options: {
+const DONE: Record<CampaignAction, string> = {
+  cancel: 'cancelled: its calls that had not started are cancelled; calls under way finish',
+  pause: 'paused: no call of it starts until you resume it; calls under way finish',
+  resume: 'running again: the calls held while it was paused are dialed from now, at its pace',
+};
+
+/**
+ * `campaign cancel|pause|resume`: POST /api/v1/campaigns/{id}/cancel|pause|resume for the campaign
+ * of that name. Returns the exit code: 0 done, 1 no such campaign or the API refused (409: a
+ * completed campaign cannot be cancelled, only a paused one resumed, …).
+ */
+export async function changeCampaign(options: {
   client: Voisnap;
   campaign: string;
-  agentId?: string;
-  signal: AbortSignal;
+  action: CampaignAction;
   out: NodeJS.WriteStream;
 }): Promise<number> {
   const print = (line: string) => options.out.write(`${line}\n`);
-  const calls = await findCampaignCalls(options.client, options.campaign, options.agentId);
-  const cancellable = calls.filter((call) => NOT_STARTED.has(call.status));
-  print(`Campaign "${options.campaign}": ${calls.length} calls, ${cancellable.length} not started.`);
-
-  const bar = progress(cancellable.length, 'cancelled', options.out);
-  let next = 0;
-  let cancelled = 0;
-  let started = 0;
-  const failures: string[] = [];
-  const worker = async () => {
-    while (!options.signal.aborted && next < cancellable.length) {
-      const call = cancellable[next++];
-      if (!call) return;
-      try {
-        await options.client.outboundCalls.cancel(call.id);
-        cancelled += 1;
-        bar.step(`cancelled ${call.id} (${String(call.metadata.customerId)})`);
-      } catch (error) {
-        // It started between the listing and the cancel.
-        if (error instanceof ConflictError && error.code === 'call_not_cancellable') started += 1;
-        else failures.push(`${call.id}: ${describeError(error)}`);
-        bar.step(`${call.id} not cancelled: ${describeError(error)}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  bar.finish();
-
-  print(
-    `Cancelled ${cancelled}. Not cancelled: ${started} started meanwhile, ${calls.length - cancellable.length} had started or ended already.`,
-  );
-  for (const failure of failures) print(`  not cancelled: ${failure}`);
-  if (options.signal.aborted) {
-    print('Interrupted. Run the same command again to cancel the rest.');
-    return 130;
+  const found = await findCampaign(options.client, options.campaign);
+  if (!found) {
+    print(`No campaign named "${options.campaign}".`);
+    return 1;
   }
-  return failures.length > 0 ? 1 : 0;
+  let campaign: Campaign;
+  try {
+    campaign = await options.client.campaigns[options.action](found.id);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    print(`Campaign "${options.campaign}" (${found.id}) is ${found.status}: ${describeError(error)}`);
+    return 1;
+  }
+  print(`Campaign "${options.campaign}" is ${DONE[options.action]}.`);
+  printCampaign(print, campaign);
+  return 0;
 }

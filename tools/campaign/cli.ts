@@ -3,7 +3,8 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Voisnap } from '../../sdk/typescript/src/index.ts';
 import { localConfig, type LocalStackState } from '../../local/config.ts';
-import { cancelCampaign } from './cancel.ts';
+import { type CampaignAction, changeCampaign } from './cancel.ts';
+import { callsPerMinuteFor } from './plan.ts';
 import { describeError, scheduleCampaign } from './schedule.ts';
 import { campaignStatus } from './status.ts';
 
@@ -11,15 +12,19 @@ const USAGE = `Usage: npm run campaign -- <command> [options]
 
 Commands:
   schedule <contacts.csv> --agent <agentId> --start <time> --every <interval> [--campaign <name>] [--dry-run]
-      One scheduled call per contact: the first at --start (ISO 8601 with a zone, such as
-      2030-06-17T09:00:00Z), then one every --every (such as 2m, 90s, 1h30m). The CSV needs
-      phone, id and name columns; other columns go into each call's metadata. The campaign is
-      named after the file unless --campaign says otherwise. Safe to run again: contacts already
-      scheduled are skipped.
-  status --campaign <name> [--agent <agentId>]
-      The campaign's calls, counted by status.
-  cancel --campaign <name> [--agent <agentId>]
-      Cancels the campaign's calls that have not started.
+      Creates a campaign (POST /api/v1/campaigns) with one contact per row: the first called at
+      --start (ISO 8601 with a zone, such as 2030-06-17T09:00:00Z), then one every --every (such
+      as 2m, 90s, 1h30m; from 1s to 16h40m). The CSV needs phone, id and name columns; other
+      columns go into each call's metadata. The campaign is named after the file unless
+      --campaign says otherwise. Safe to run again: contacts already scheduled are skipped.
+  status --campaign <name>
+      The campaign's status and its calls counted by status.
+  pause --campaign <name>
+      No call of the campaign starts until it is resumed; calls under way finish.
+  resume --campaign <name>
+      Dials the calls held while paused, from now, at the campaign's pace.
+  cancel --campaign <name>
+      Cancels the campaign and its calls that have not started.
 
 Options for every command:
   --base-url <url>   the API (default: VOISNAP_BASE_URL, else the local stack that npm start runs)
@@ -84,14 +89,25 @@ function parseStart(text: string): Date {
   return date;
 }
 
-/** 2m, 90s, 1h30m → milliseconds. */
+/** 2m, 90s, 1h30m → milliseconds, within the campaigns API's pacing (0.001 to 600 calls a minute). */
 function parseInterval(text: string): number {
   const parts = [...text.matchAll(/(\d+)([hms])/g)];
-  if (parts.length === 0 || parts.map(([part]) => part).join('') !== text) {
-    throw new UsageError(`--every must be an interval such as 2m, 90s or 1h30m (got "${text}").`);
-  }
   const unit = { h: 3_600_000, m: 60_000, s: 1000 } as const;
-  return parts.reduce((total, [, amount, symbol]) => total + Number(amount) * unit[symbol as keyof typeof unit], 0);
+  const ms = parts.reduce((total, [, amount, symbol]) => total + Number(amount) * unit[symbol as keyof typeof unit], 0);
+  if (parts.length === 0 || parts.map(([part]) => part).join('') !== text || callsPerMinuteFor(ms) === undefined) {
+    throw new UsageError(`--every must be an interval from 1s to 16h40m, such as 2m, 90s or 1h30m (got "${text}").`);
+  }
+  return ms;
+}
+
+/** CAMPAIGN_CONTACTS_PER_REQUEST: contacts per request, 1 to 1,000 (default 1,000; tests use fewer). */
+function chunkSize(): number | undefined {
+  const text = process.env.CAMPAIGN_CONTACTS_PER_REQUEST;
+  if (!text) return undefined;
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    throw new UsageError(`CAMPAIGN_CONTACTS_PER_REQUEST must be an integer from 1 to 1000 (got "${text}").`);
+  return size;
 }
 
 async function main(): Promise<number> {
@@ -126,23 +142,20 @@ async function main(): Promise<number> {
         everyMs: parseInterval(every),
         everyText: every,
         dryRun: values['dry-run'] ?? false,
+        chunkSize: chunkSize(),
         signal: interrupt.signal,
         out: process.stdout,
       });
     }
     case 'status':
-      return campaignStatus({
-        client: client(values),
-        campaign: required(values, 'campaign'),
-        agentId: values.agent,
-        out: process.stdout,
-      });
+      return campaignStatus({ client: client(values), campaign: required(values, 'campaign'), out: process.stdout });
+    case 'pause':
+    case 'resume':
     case 'cancel':
-      return cancelCampaign({
+      return changeCampaign({
         client: client(values),
         campaign: required(values, 'campaign'),
-        agentId: values.agent,
-        signal: interrupt.signal,
+        action: command as CampaignAction,
         out: process.stdout,
       });
     default:

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import { toTimestamp } from '#domain/time';
-import { CreateCallRequestSchema, LIMITS } from '#schemas/create-call-request';
+import { CAMPAIGN_LIMITS, CampaignContactSchema } from '#schemas/campaign';
 import { metadataProblem } from '#schemas/metadata';
-import type { CreateCallParams } from '../../sdk/typescript/src/index.ts';
+import type { CampaignContact } from '../../sdk/typescript/src/index.ts';
 import type { Contact, Problem } from './contacts.ts';
 
-/** One contact's call, exactly as the command sends it, on every run. */
-export interface PlannedCall {
-  contact: Contact;
-  /** Position in the file, from 0: the call is due `start + index × every`. */
+/** One request's worth of contacts, exactly as the command sends it, on every run. */
+export interface PlannedChunk {
+  /** Position of the chunk, from 0: the create carries chunk 0, each append one more. */
   index: number;
-  request: CreateCallParams;
+  /** The contacts before this chunk: the campaign's `counts.total` once the chunks before it are in. */
+  offset: number;
+  contacts: CampaignContact[];
+  /** The rows of the file the contacts come from, for messages. */
+  rows: Contact[];
   idempotencyKey: string;
 }
 
@@ -18,55 +20,86 @@ export interface CampaignSettings {
   campaign: string;
   agentId: string;
   start: Date;
+  /** Milliseconds between two contacts' calls; the API's pacing is 60,000 / everyMs calls a minute. */
   everyMs: number;
+  /** Contacts per request: the API takes at most 1,000 (CAMPAIGN_LIMITS.contactsPerRequest.max). */
+  chunkSize?: number;
 }
 
 /**
- * The same campaign and row always give the same key, and the same settings the same request, so
- * a re-run within the API's 24 hours of idempotency gets the first run's call back instead of a
- * second one. (Later re-runs rely on the campaignId in each call's metadata instead.)
+ * The campaign's pacing for `--every`: callsPerMinute = 60 s / every (2m → 0.5). Undefined when
+ * the API's bounds (CAMPAIGN_LIMITS.callsPerMinute, 0.001–600 a minute) refuse it.
  */
-export function idempotencyKeyFor(campaign: string, contactId: string): string {
-  return `campaign-${createHash('sha256')
-    .update(JSON.stringify([campaign, contactId]))
-    .digest('hex')}`;
+export function callsPerMinuteFor(everyMs: number): number | undefined {
+  const callsPerMinute = 60_000 / everyMs;
+  const { min, max } = CAMPAIGN_LIMITS.callsPerMinute;
+  return callsPerMinute >= min && callsPerMinute <= max ? callsPerMinute : undefined;
 }
 
+/**
+ * The same file, campaign and settings always give the same keys and the same request bodies, so
+ * a re-run within the API's 24 hours of idempotency gets the first run's campaign and contacts
+ * back instead of new ones (later re-runs rely on the campaign's `counts.total` instead).
+ */
+export function idempotencyKeyFor(fileText: string, settings: CampaignSettings, chunk: number): string {
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify([fileText, settings.campaign, settings.agentId, settings.start.toISOString(), settings.everyMs]),
+    )
+    .digest('hex');
+  return `campaign-${digest.slice(0, 48)}-${chunk}`;
+}
+
+/**
+ * The contacts of the file as the campaigns API takes them (metadata: customerId, customerName and
+ * every other column), checked with the API's own contact schema, cut into requests of at most
+ * 1,000. A number twice in the file is a problem: the API refuses a repeat within a request, and a
+ * repeat across requests would call someone twice.
+ */
 export function planCampaign(
+  fileText: string,
   contacts: Contact[],
   settings: CampaignSettings,
-): { calls: PlannedCall[]; problems: Problem[] } {
-  const calls: PlannedCall[] = [];
+): { chunks: PlannedChunk[]; problems: Problem[]; total: number } {
   const problems: Problem[] = [];
-  contacts.forEach((contact, index) => {
-    const request: CreateCallParams = {
-      agentId: settings.agentId,
-      toNumber: contact.phone,
-      scheduledFor: toTimestamp(new Date(settings.start.getTime() + index * settings.everyMs)),
-      metadata: { campaignId: settings.campaign, customerId: contact.id, customerName: contact.name, ...contact.extra },
+  const valid: { row: Contact; contact: CampaignContact }[] = [];
+  const lineOfPhone = new Map<string, number>();
+  for (const row of contacts) {
+    const contact: CampaignContact = {
+      toNumber: row.phone,
+      metadata: { customerId: row.id, customerName: row.name, ...row.extra },
     };
-    // The API's own request schema: whatever it would refuse is reported now, before any call exists.
-    // (zod copies metadata, which drops a `__proto__` column: the bounds are checked on the original too.)
-    const parsed = CreateCallRequestSchema.safeParse(request);
-    const keyProblem = metadataProblem(request.metadata ?? {});
-    if (parsed.success && !keyProblem)
-      calls.push({ contact, index, request, idempotencyKey: idempotencyKeyFor(settings.campaign, contact.id) });
-    else
+    // zod copies metadata, which drops a `__proto__` column: the bounds are checked on the original too.
+    const parsed = CampaignContactSchema.safeParse(contact);
+    const keyProblem = metadataProblem(contact.metadata ?? {});
+    const firstLine = lineOfPhone.get(row.phone);
+    if (!parsed.success || keyProblem)
       problems.push({
-        line: contact.line,
+        line: row.line,
         message: keyProblem?.message ?? parsed.error?.issues.map((issue) => issue.message).join('; ') ?? '',
       });
-  });
-  return { calls, problems };
-}
-
-/** Calls due more than the API's clock-skew tolerance ago, which it would refuse. */
-export function callsInThePast(calls: PlannedCall[], now: Date): Problem[] {
-  const earliest = now.getTime() - LIMITS.scheduledForSkewToleranceMinutes * 60_000;
-  return calls
-    .filter((call) => Date.parse(call.request.scheduledFor ?? '') < earliest)
-    .map((call) => ({
-      line: call.contact.line,
-      message: `would be due at ${call.request.scheduledFor}, which has passed; pass a later --start`,
-    }));
+    else if (firstLine !== undefined)
+      problems.push({
+        line: row.line,
+        message: `phone ${row.phone} is also on line ${firstLine}; call each number once`,
+      });
+    else valid.push({ row, contact });
+    if (firstLine === undefined) lineOfPhone.set(row.phone, row.line);
+  }
+  const size = Math.min(
+    settings.chunkSize ?? CAMPAIGN_LIMITS.contactsPerRequest.max,
+    CAMPAIGN_LIMITS.contactsPerRequest.max,
+  );
+  const chunks: PlannedChunk[] = [];
+  for (let offset = 0; offset < valid.length; offset += size) {
+    const part = valid.slice(offset, offset + size);
+    chunks.push({
+      index: chunks.length,
+      offset,
+      contacts: part.map(({ contact }) => contact),
+      rows: part.map(({ row }) => row),
+      idempotencyKey: idempotencyKeyFor(fileText, settings, chunks.length),
+    });
+  }
+  return { chunks, problems, total: valid.length };
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { UnprocessableEntityError, type Voisnap, VoisnapError } from '../../sdk/typescript/src/index.ts';
-import { findCampaignCalls } from './campaign-calls.ts';
+import { toTimestamp } from '#domain/time';
+import { LIMITS } from '#schemas/create-call-request';
+import { type Voisnap, VoisnapError } from '../../sdk/typescript/src/index.ts';
 import { readContacts, type Problem } from './contacts.ts';
-import { callsInThePast, planCampaign, type PlannedCall } from './plan.ts';
+import { findCampaign } from './find-campaign.ts';
+import { callsPerMinuteFor, planCampaign, type PlannedChunk } from './plan.ts';
 import { progress } from './progress.ts';
 
 export interface ScheduleOptions {
@@ -14,116 +16,130 @@ export interface ScheduleOptions {
   everyMs: number;
   everyText: string;
   dryRun: boolean;
-  /** Aborted by Ctrl-C: the calls on their way are finished, no new one is started. */
+  /** Contacts per request (at most the API's 1,000). */
+  chunkSize?: number;
+  /** Aborted by Ctrl-C: the request on its way is finished, no new one is started. */
   signal: AbortSignal;
   out: NodeJS.WriteStream;
 }
 
-/** Requests in flight at once: fast enough for thousands of contacts, gentle on the API's throttling. */
-const CONCURRENCY = 4;
-
-/** `campaign schedule`: one scheduled call per contact, `every` apart from `start`. Returns the exit code. */
+/**
+ * `campaign schedule`: one campaign (POST /api/v1/campaigns) with the file's rows as contacts, the
+ * rest appended 1,000 at a time (POST /api/v1/campaigns/{id}/contacts), paced one call every
+ * `every` from `start`. A re-run finds the campaign by name and sends only the contacts past its
+ * `counts.total`; each request carries an Idempotency-Key derived from the file and settings.
+ * Returns the exit code.
+ */
 export async function scheduleCampaign(options: ScheduleOptions): Promise<number> {
-  const { client, campaign, out } = options;
+  const { client, campaign: name, out } = options;
   const print = (line = '') => out.write(`${line}\n`);
 
   // 1. Read and check every row; nothing is sent while any row is wrong.
-  const { contacts, problems } = readContacts(readFileSync(options.file, 'utf8'));
-  const plan = planCampaign(contacts, {
-    campaign,
+  const text = readFileSync(options.file, 'utf8');
+  const { contacts, problems } = readContacts(text);
+  const settings = {
+    campaign: name,
     agentId: options.agentId,
     start: options.start,
     everyMs: options.everyMs,
-  });
+    chunkSize: options.chunkSize,
+  };
+  const plan = planCampaign(text, contacts, settings);
   const invalid = [...problems, ...plan.problems];
   if (invalid.length > 0) return reportProblems(print, options.file, invalid);
-  if (plan.calls.length === 0) {
+  if (plan.total === 0) {
     print(`${options.file} has no contacts; nothing was scheduled.`);
     return 1;
   }
+  const callsPerMinute = callsPerMinuteFor(options.everyMs) as number;
 
-  // 2. What earlier runs scheduled already: the campaign's calls, by contact id.
-  const existing = await findCampaignCalls(client, campaign);
-  const scheduledBefore = new Set(existing.map((call) => String(call.metadata.customerId)));
-  const pending = plan.calls.filter((call) => !scheduledBefore.has(call.contact.id));
-  const late = callsInThePast(pending, new Date());
-  if (late.length > 0) return reportProblems(print, options.file, late);
+  // 2. What earlier runs scheduled already: the campaign of that name and its contacts.
+  let campaign = await findCampaign(client, name);
+  if (campaign && campaign.agentId !== options.agentId) {
+    print(
+      `Campaign "${name}" exists already with agent ${campaign.agentId} (${campaign.id}); name this one otherwise with --campaign.`,
+    );
+    return 1;
+  }
+  const before = Math.min(campaign?.counts.total ?? 0, plan.total);
+  if (!campaign && options.start.getTime() < Date.now() - LIMITS.scheduledForSkewToleranceMinutes * 60_000) {
+    print(`--start ${toTimestamp(options.start)} has passed; pass a later --start. Nothing was scheduled.`);
+    return 1;
+  }
 
-  const first = plan.calls[0]?.request.scheduledFor;
-  const last = plan.calls.at(-1)?.request.scheduledFor;
+  const dueAt = (index: number) => toTimestamp(new Date(options.start.getTime() + index * options.everyMs));
   print(
-    `Campaign "${campaign}": ${plan.calls.length} contacts from ${options.file}, agent ${options.agentId}, calls due ${first} to ${last} (every ${options.everyText}).`,
+    `Campaign "${name}": ${plan.total} contacts from ${options.file}, agent ${options.agentId}, calls due ${dueAt(0)} to ${dueAt(plan.total - 1)} (every ${options.everyText}).`,
   );
-  if (scheduledBefore.size > 0)
-    print(`${plan.calls.length - pending.length} of them were scheduled by an earlier run and are skipped.`);
+  if (before > 0) print(`${before} of them were scheduled by an earlier run and are skipped.`);
 
   // 3. A dry run shows what would be sent, and sends nothing.
+  const rows = plan.chunks.flatMap((chunk) => chunk.rows);
   if (options.dryRun) {
-    for (const call of pending.slice(0, 5))
-      print(`  line ${call.contact.line}: ${call.contact.id} ${call.request.toNumber} at ${call.request.scheduledFor}`);
-    if (pending.length > 5) print(`  … and ${pending.length - 5} more`);
-    print(`Dry run: would schedule ${pending.length} calls; nothing was sent.`);
+    for (const [i, row] of rows.slice(before, before + 5).entries())
+      print(`  line ${row.line}: ${row.id} ${row.phone} at ${dueAt(before + i)}`);
+    if (plan.total - before > 5) print(`  … and ${plan.total - before - 5} more`);
+    print(`Dry run: would schedule ${plan.total - before} calls; nothing was sent.`);
     return 0;
   }
 
-  // 4. Create the calls, a few at a time; each with its row's idempotency key.
-  const outcome = await createAll(client, pending, options);
+  // 4. Create the campaign, then append the rest, one request at a time, in the file's order.
+  const bar = progress(plan.chunks.length, 'requests', out);
+  let failure: { chunk: PlannedChunk; error: unknown } | undefined;
+  for (const chunk of plan.chunks) {
+    const end = chunk.offset + chunk.contacts.length;
+    const done = campaign?.counts.total ?? 0;
+    if (end <= done) {
+      bar.step(`lines ${chunk.rows[0]?.line}–${chunk.rows.at(-1)?.line} were scheduled by an earlier run`);
+      continue;
+    }
+    if (options.signal.aborted) break;
+    // A chunk partly in (someone appended between): send only its rest, under a key of its own.
+    const from = Math.max(0, done - chunk.offset);
+    const part = chunk.contacts.slice(from);
+    const key = from === 0 ? chunk.idempotencyKey : `${chunk.idempotencyKey}-${from}`;
+    try {
+      campaign = campaign
+        ? await client.campaigns.addContacts(campaign.id, part, { idempotencyKey: key })
+        : await client.campaigns.create(
+            {
+              name,
+              agentId: options.agentId,
+              contacts: part,
+              startAt: toTimestamp(options.start),
+              pacing: { callsPerMinute },
+            },
+            { idempotencyKey: key },
+          );
+    } catch (error) {
+      failure = { chunk, error };
+      break;
+    }
+    bar.step(`scheduled lines ${chunk.rows[from]?.line}–${chunk.rows.at(-1)?.line} in campaign ${campaign.id}`);
+  }
+  bar.finish();
+  const after = Math.min(campaign?.counts.total ?? 0, plan.total);
 
   // 5. Summary.
   print();
-  print(`Campaign "${campaign}"`);
-  print(`  scheduled now       ${outcome.created}`);
-  print(`  already scheduled   ${plan.calls.length - pending.length + outcome.alreadyScheduled}`);
-  print(`  not scheduled       ${pending.length - outcome.created - outcome.alreadyScheduled}`);
-  if (outcome.failure) {
-    const { call, error } = outcome.failure;
-    print(`Stopped at line ${call.contact.line} (${call.contact.id}): ${describeError(error)}`);
+  print(`Campaign "${name}"${campaign ? ` (${campaign.id})` : ''}`);
+  print(`  scheduled now       ${after - before}`);
+  print(`  already scheduled   ${before}`);
+  print(`  not scheduled       ${plan.total - after}`);
+  if (failure) {
+    const { chunk, error } = failure;
+    print(`Stopped at line ${chunk.rows[0]?.line}: ${describeError(error)}`);
     print(
       'Fix the cause and run the same command again: what is scheduled already is skipped, nothing is scheduled twice.',
     );
     return 1;
   }
-  if (options.signal.aborted) {
+  if (after < plan.total) {
     print('Interrupted. Run the same command again to schedule the rest: nothing is scheduled twice.');
     return 130;
   }
-  print(`Follow it: npm run campaign -- status --campaign ${shellWord(campaign)}`);
+  print(`Follow it: npm run campaign -- status --campaign ${shellWord(name)}`);
   return 0;
-}
-
-interface Outcome {
-  created: number;
-  /** Calls this run asked for that an earlier run had created with other settings (422). */
-  alreadyScheduled: number;
-  failure?: { call: PlannedCall; error: unknown };
-}
-
-async function createAll(client: Voisnap, pending: PlannedCall[], options: ScheduleOptions): Promise<Outcome> {
-  const outcome: Outcome = { created: 0, alreadyScheduled: 0 };
-  const bar = progress(pending.length, 'scheduled', options.out);
-  let next = 0;
-  const worker = async () => {
-    while (!options.signal.aborted && !outcome.failure && next < pending.length) {
-      const call = pending[next++] as PlannedCall;
-      try {
-        const created = await client.outboundCalls.create(call.request, { idempotencyKey: call.idempotencyKey });
-        outcome.created += 1;
-        bar.step(`scheduled line ${call.contact.line} (${call.contact.id}) for ${created.scheduledFor}: ${created.id}`);
-      } catch (error) {
-        if (error instanceof UnprocessableEntityError && error.code === 'idempotency_key_reused') {
-          outcome.alreadyScheduled += 1;
-          bar.step(
-            `line ${call.contact.line} (${call.contact.id}) was scheduled by an earlier run with other settings; kept as it was`,
-          );
-        } else {
-          outcome.failure ??= { call, error };
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  bar.finish();
-  return outcome;
 }
 
 function reportProblems(print: (line: string) => void, file: string, problems: Problem[]): number {

@@ -1,29 +1,34 @@
 import { CALL_STATUSES } from '#schemas/call';
-import type { Voisnap } from '../../sdk/typescript/src/index.ts';
-import { findCampaignCalls } from './campaign-calls.ts';
+import type { Campaign, Voisnap } from '../../sdk/typescript/src/index.ts';
+import { findCampaign } from './find-campaign.ts';
 
-/** `campaign status`: the campaign's calls counted by status. Returns the exit code. */
+/** `campaign status`: the campaign's counts, one GET /api/v1/campaigns/{id}. Returns the exit code. */
 export async function campaignStatus(options: {
   client: Voisnap;
   campaign: string;
-  agentId?: string;
   out: NodeJS.WriteStream;
 }): Promise<number> {
   const print = (line: string) => options.out.write(`${line}\n`);
-  const calls = await findCampaignCalls(options.client, options.campaign, options.agentId);
-  if (calls.length === 0) {
-    print(`No calls found for campaign "${options.campaign}"${options.agentId ? ` of agent ${options.agentId}` : ''}.`);
+  const found = await findCampaign(options.client, options.campaign);
+  if (!found) {
+    print(`No campaign named "${options.campaign}".`);
     return 1;
   }
-  print(`Campaign "${options.campaign}": ${calls.length} calls`);
+  const campaign = await options.client.campaigns.get(found.id);
+  printCampaign(print, campaign);
+  return 0;
+}
+
+/** The campaign's status and its calls counted by status (the counts trail the calls by a moment). */
+export function printCampaign(print: (line: string) => void, campaign: Campaign): void {
+  print(`Campaign "${campaign.name}" (${campaign.id}): ${campaign.status}, ${campaign.counts.total} contacts`);
   for (const status of CALL_STATUSES) {
-    const count = calls.filter((call) => call.status === status).length;
+    const count = campaign.counts[status] ?? 0;
     if (count > 0) print(`  ${status.padEnd(12)} ${count}`);
   }
-  const due = calls
-    .filter((call) => call.status === 'scheduled' && call.scheduledFor)
-    .map((call) => call.scheduledFor as string)
-    .sort();
-  if (due.length > 0) print(`Next call due ${due[0]}, last ${due.at(-1)}.`);
-  return 0;
+  print(
+    campaign.completedAt
+      ? `Completed at ${campaign.completedAt}.`
+      : `Agent ${campaign.agentId}, from ${campaign.startAt}, ${campaign.pacing?.callsPerMinute ?? '?'} calls a minute.`,
+  );
 }

@@ -129,9 +129,7 @@ export const WEBHOOK_DESCRIPTIONS: Record<string, Record<string, string>> = {
     id: 'The event id (`evt_` followed by a ULID); the same on every delivery of this event, so deduplicate on it.',
     type: 'The event type.',
     createdAt: 'When the change happened (UTC ISO 8601).',
-    data: 'What happened.',
-    'data.previousStatus': "The call's status before this change; null when the change is the call's creation.",
-    'data.call': 'The call object at that moment, as GET /api/v1/outbound-calls/{callId} returns it.',
+    data: "What happened. A call's event: `previousStatus` (the call's status before this change; null when the change is the call's creation) and `call` (the call object at that moment, as GET /api/v1/outbound-calls/{callId} returns it). CampaignCompleted: `campaign` (the campaign once its last call ended, as GET /api/v1/campaigns/{campaignId} returns it).",
   },
 };
 
@@ -139,9 +137,10 @@ export const WEBHOOK_SCHEMA_DESCRIPTIONS: Record<string, string> = {
   WebhookEndpoint: 'A webhook endpoint: never its signing secrets.',
   CreatedWebhook: 'The endpoint just registered, with its signing secret.',
   RotatedWebhookSecret: 'The endpoint with its new signing secret.',
-  WebhookEvent: 'What an endpoint receives: one event about one call.',
+  WebhookEvent:
+    'What an endpoint receives: one event about one call (`data.previousStatus`, `data.call`), or, for CampaignCompleted, about one campaign (`data.campaign`).',
   WebhookEventType:
-    'SessionStarted: the call was answered and the conversation begins. SessionEnded: the call reached a terminal status (a no-answer that will be retried has not). OutboundCallStatusChanged: any status change, creation included.',
+    'SessionStarted: the call was answered and the conversation begins. SessionEnded: the call reached a terminal status (a no-answer that will be retried has not). OutboundCallStatusChanged: any status change, creation included. CampaignCompleted: the last call of a campaign ended (once per campaign).',
   DeliveryAttempt: 'One attempt to deliver one event to one endpoint.',
   UpdateWebhookRequest: 'Any of the fields, at least one.',
 };

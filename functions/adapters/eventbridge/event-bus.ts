@@ -1,5 +1,12 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { AccountEvent, EventBus } from '#ports/webhooks';
+import { eventSubject, type WebhookEvent } from '#schemas/webhooks';
+
+/** The event's subject as an EventBridge resource: `voisnap:outbound-call/<id>` or `voisnap:campaign/<id>`. */
+function resourceOf(event: WebhookEvent): string {
+  const { kind, id } = eventSubject(event);
+  return `voisnap:${kind}/${id}`;
+}
 
 /** PutEvents takes at most 10 entries a request (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html). */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -33,7 +40,7 @@ export class EventBridgeEventBus implements EventBus {
             EventBusName: this.busName,
             Source: 'voisnap.outbound-calls',
             DetailType: event.type,
-            Resources: [`voisnap:account/${accountId}`, `voisnap:outbound-call/${event.data.call.id}`],
+            Resources: [`voisnap:account/${accountId}`, resourceOf(event)],
             Detail: JSON.stringify({ accountId, ...event }),
           })),
         }),

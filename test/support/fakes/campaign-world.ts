@@ -1,5 +1,7 @@
 import type { StoredCall } from '#schemas/call';
-import type { CreateCampaignRequest } from '#schemas/campaign';
+import type { CreateCampaignRequest, StoredCampaign } from '#schemas/campaign';
+import type { WebhookEvent } from '#schemas/webhooks';
+import { campaignCompletedEvent } from '#domain/webhook-events';
 import type { Caller } from '#schemas/directory';
 import type { CallChange } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
@@ -46,6 +48,8 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
   const campaigns = new InMemoryCampaignStore(base.table);
   const stream: CallChange[] = [];
   const completed: string[] = [];
+  /** The CampaignCompleted events the completions make (told again when a record is redelivered). */
+  const completionEvents: WebhookEvent[] = [];
   const table = base.table;
   const create = table.create.bind(table);
   const update = table.update.bind(table);
@@ -62,8 +66,9 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
   const countDeps = {
     campaigns,
     clock: base.clock,
-    onCompleted: async (campaign: { id: string }) => {
+    onCompleted: async (campaign: StoredCampaign) => {
       completed.push(campaign.id);
+      completionEvents.push(campaignCompletedEvent(campaign));
     },
   };
   const deps = {
@@ -78,5 +83,5 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
   const drain = async () => {
     while (delivered < stream.length) await countCampaignChange(countDeps, stream[delivered++] as CallChange);
   };
-  return { ...base, directory, campaigns, stream, completed, countDeps, deps, drain };
+  return { ...base, directory, campaigns, stream, completed, completionEvents, countDeps, deps, drain };
 }

@@ -235,6 +235,28 @@ describe('counts', () => {
     const done = await getCampaign(world.deps, 'acc_demo', campaign.id);
     expect(done).toMatchObject({ status: 'completed', counts: { total: 2, cancelled: 2 } });
     expect(done.completedAt).not.toBeNull();
-    expect(world.completed).toEqual([campaign.id]);
+    // Completed once; the stream delivering the last record again tells it again, as the same event.
+    expect(world.completed.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(world.completed)).toEqual(new Set([campaign.id]));
+    const ids = new Set(world.completionEvents.map((event) => event.id));
+    expect(ids.size).toBe(1);
+    expect(world.completionEvents[0]).toMatchObject({
+      type: 'CampaignCompleted',
+      createdAt: done.completedAt,
+      data: { campaign: { id: campaign.id, status: 'completed', completedAt: done.completedAt, counts: { total: 2 } } },
+    });
+    expect((world.completionEvents[0]?.data as { campaign: object } | undefined)?.campaign).not.toHaveProperty(
+      'accountId',
+    );
+  });
+
+  it('tells nothing when a campaign call ends but others have not', async () => {
+    const world = fakeCampaignWorld();
+    await create(world, campaignRequest(2));
+    const [a] = world.table.all();
+    await cancelCall(world.deps, 'acc_demo', a!.id);
+    await world.drain();
+    await world.drain();
+    expect(world.completed).toEqual([]);
   });
 });

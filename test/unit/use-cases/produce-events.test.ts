@@ -4,11 +4,15 @@ import type { StoredCall } from '#schemas/call';
 import {
   NO_ENDPOINTS_TTL_MS,
   endpointCache,
+  produceAccountEvents,
   produceEvents,
   publishEvents,
   type ProduceEventsDeps,
 } from '#use-cases/produce-events';
-import type { StoredWebhookEndpoint } from '#schemas/webhooks';
+import { DeliveryMessageSchema, type StoredWebhookEndpoint } from '#schemas/webhooks';
+import { CALL_STATUSES } from '#schemas/call';
+import type { StoredCampaign } from '#schemas/campaign';
+import { campaignCompletedEvent } from '#domain/webhook-events';
 import { aCall } from '../../support/calls.ts';
 import { LIMITS } from '../../support/fakes/call-world.ts';
 import { FakeClock } from '../../support/fakes/clock.ts';
@@ -159,5 +163,56 @@ describe('endpointCache', () => {
     batch.forget('acc_1');
     await cache.batch().endpointsOf('acc_1');
     expect(lookups).toEqual(['acc_1', 'acc_1', 'acc_1']);
+  });
+});
+
+describe('CampaignCompleted', () => {
+  const completed: StoredCampaign = {
+    id: 'cmp_01M8EHKFKGWDY2XBPKECRRF86P',
+    name: 'Spring',
+    agentId: 'agt_01HXK8Z3MNPQRS',
+    fromNumber: null,
+    status: 'completed',
+    startAt: '2030-06-17T09:00:00Z',
+    pacing: { callsPerMinute: 0.5, maxConcurrentCalls: 10 },
+    callingWindow: null,
+    retryPolicy: null,
+    counts: {
+      total: 1,
+      ...Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])),
+      completed: 1,
+    } as StoredCampaign['counts'],
+    createdAt: '2030-06-17T08:00:00Z',
+    updatedAt: '2030-06-17T09:05:00Z',
+    completedAt: '2030-06-17T09:05:00Z',
+    accountId: 'acc_demo',
+    keyMode: 'live',
+    nextDueAt: '2030-06-17T09:02:00Z',
+  } as StoredCampaign;
+
+  it('goes to the endpoints subscribed to it, like call events, with the public campaign', async () => {
+    const { deps, webhooks, queue, endpointsOf } = world();
+    await webhooks.createEndpoint(anEndpoint('whk_cmp', ['CampaignCompleted']));
+    await webhooks.createEndpoint(anEndpoint('whk_calls', ['SessionEnded']));
+    const event = campaignCompletedEvent(completed);
+    const events = await produceAccountEvents(deps, 'acc_demo', endpointsOf, [event]);
+    expect(events).toEqual([event]);
+    expect(event).toMatchObject({ type: 'CampaignCompleted', createdAt: completed.completedAt });
+    expect(event.data).toEqual({ campaign: expect.objectContaining({ id: completed.id, status: 'completed' }) });
+    expect((event.data as { campaign: object }).campaign).not.toHaveProperty('accountId');
+    expect(queue.sent.map((s) => `${s.message.endpointId} ${s.message.event.type}`)).toEqual([
+      'whk_cmp CampaignCompleted',
+    ]);
+    expect(webhooks.events.size).toBe(1);
+    // The message is one the delivery queue's consumer reads.
+    expect(DeliveryMessageSchema.safeParse(queue.sent[0]?.message).success).toBe(true);
+  });
+
+  it('is the same event every time the same completion is seen, and only for a completed campaign', () => {
+    expect(campaignCompletedEvent(completed).id).toBe(campaignCompletedEvent(structuredClone(completed)).id);
+    expect(campaignCompletedEvent(completed).id).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(() => campaignCompletedEvent({ ...completed, status: 'running', completedAt: null })).toThrow(
+      'not completed',
+    );
   });
 });

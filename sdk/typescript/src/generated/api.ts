@@ -395,6 +395,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    CampaignCompleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CampaignCompleted event */
+        post: operations["receiveCampaignCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -449,7 +466,7 @@ export interface components {
             /** @description Where to POST events: https, at most 2048 characters, not a private, loopback or link-local address. */
             url: string;
             /** @description The event types to receive, at least one. */
-            events: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged")[];
+            events: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged" | "CampaignCompleted")[];
             /** @description Your note about the endpoint, at most 500 characters. */
             description?: string;
         };
@@ -458,17 +475,17 @@ export interface components {
             /** @description A new URL, under the same rules as at creation. */
             url?: string;
             /** @description The event types to receive from now on. */
-            events?: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged")[];
+            events?: ("SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged" | "CampaignCompleted")[];
             /** @description A new note; null removes it. */
             description?: string | null;
             /** @description false stops deliveries; true resumes them and clears disabledReason. */
             enabled?: boolean;
         };
         /**
-         * @description SessionStarted: the call was answered and the conversation begins. SessionEnded: the call reached a terminal status (a no-answer that will be retried has not). OutboundCallStatusChanged: any status change, creation included.
+         * @description SessionStarted: the call was answered and the conversation begins. SessionEnded: the call reached a terminal status (a no-answer that will be retried has not). OutboundCallStatusChanged: any status change, creation included. CampaignCompleted: the last call of a campaign ended (once per campaign).
          * @enum {string}
          */
-        WebhookEventType: "SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged";
+        WebhookEventType: "SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged" | "CampaignCompleted";
         CreateCampaignRequest: {
             /** @description A name for people, 1 to 200 characters. */
             name: string;
@@ -485,7 +502,7 @@ export interface components {
             startAt?: string;
             /** @description How fast the campaign dials. */
             pacing?: {
-                /** @description Calls started per minute (1–600, default 10); the provider's calls-per-second limit still applies beneath it. */
+                /** @description Calls started per minute (0.001–600, default 10); the provider's calls-per-second limit still applies beneath it. */
                 callsPerMinute?: number;
                 /** @description Calls of the campaign dialing or connected at once (1 up to your account's concurrent-call limit, which is the default). */
                 maxConcurrentCalls?: number;
@@ -800,7 +817,7 @@ export interface components {
              */
             status: "queued";
         };
-        /** @description What an endpoint receives: one event about one call. */
+        /** @description What an endpoint receives: one event about one call (`data.previousStatus`, `data.call`), or, for CampaignCompleted, about one campaign (`data.campaign`). */
         WebhookEvent: {
             /** @description The event id (`evt_` followed by a ULID); the same on every delivery of this event, so deduplicate on it. */
             id: string;
@@ -808,12 +825,12 @@ export interface components {
             type: components["schemas"]["WebhookEventType"];
             /** @description When the change happened (UTC ISO 8601). */
             createdAt: string;
-            /** @description What happened. */
+            /** @description What happened. A call's event: `previousStatus` (the call's status before this change; null when the change is the call's creation) and `call` (the call object at that moment, as GET /api/v1/outbound-calls/{callId} returns it). CampaignCompleted: `campaign` (the campaign once its last call ended, as GET /api/v1/campaigns/{campaignId} returns it). */
             data: {
-                /** @description The call's status before this change; null when the change is the call's creation. */
                 previousStatus: string | null;
-                /** @description The call object at that moment, as GET /api/v1/outbound-calls/{callId} returns it. */
                 call: components["schemas"]["Call"];
+            } | {
+                campaign: components["schemas"]["Campaign"];
             };
         };
         /** @description A campaign: its settings, status and counts. Its calls are outbound calls carrying its campaignId. */
@@ -1816,6 +1833,37 @@ export interface operations {
         };
     };
     receiveOutboundCallStatusChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id. */
+                "Voisnap-Event-Id": string;
+                /** @description The event type. */
+                "Voisnap-Event-Type": string;
+                /** @description Attempt number, from 1. */
+                "Voisnap-Delivery-Attempt": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; one v1 per secret while a rotation is under way. */
+                "Voisnap-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Anything else, or no answer within 10 seconds, is retried with backoff for 25 hours. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveCampaignCompleted: {
         parameters: {
             query?: never;
             header: {
