@@ -26,7 +26,9 @@ export function allowedMethods(path: string): string[] {
 
 /**
  * The HTTP API's $default route: a request no route matches. A path the API has, asked with a
- * method it does not answer there, is a 405 with `Allow` (RFC 9110 §15.5.6); any other path a 404.
+ * method it does not answer there, is a 405 with `Allow` (RFC 9110 §15.5.6); any other request a
+ * 404, including one whose method the path does answer but that no route took (a path whose
+ * percent-escapes do not decode, say): `Allow` must never list the method that was refused.
  * Both in the service's error shape, with the request's id. Kept free of the logger and middy: the
  * cheapest function to start, as anyone may call it.
  */
@@ -34,7 +36,7 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
   const method = event.requestContext.http.method;
   const allowed = allowedMethods(event.rawPath);
   const response =
-    allowed.length > 0
+    allowed.length > 0 && !allowed.includes(method)
       ? errorResponse(
           methodNotAllowed(
             'method_not_allowed',

@@ -93,6 +93,10 @@ describe('the $default route', () => {
     expect(answered.statusCode).toBe(404);
     expect(answered.headers).toMatchObject({ 'request-id': 'req-404' });
     expect(answered.headers).not.toHaveProperty('allow');
+    // A method the path answers, on a request no route took (an undecodable escape): never "405, Allow: POST" to a POST.
+    const undecodable = await routeNotFound(event('req-e', 'POST', '/api/v1/outbound-calls/%E0%A4%A/cancel') as never);
+    expect(undecodable.statusCode).toBe(404);
+    expect(undecodable.headers).not.toHaveProperty('allow');
     expect(JSON.parse(String(answered.body)).error).toMatchObject({ code: 'route_not_found', requestId: 'req-404' });
   });
 });
