@@ -184,7 +184,9 @@ async function sendMoment(
 ): Promise<{ place: SendReservation; at: Date } | { place: SendReservation }> {
   let place = held;
   for (let taken = 0; taken < MAX_PLACES_PER_HANDLING; taken++) {
-    if (!place || place.sendBy <= deps.clock.now()) place = await deps.rateLimiter.reserve(mode, deps.clock.now());
+    // Asked for the moment the margin ends, the limiter never gives a place too short to use.
+    const usableFrom = new Date(deps.clock.now().getTime() + GATE_MARGIN_MS);
+    if (!place || place.sendBy <= usableFrom) place = await deps.rateLimiter.reserve(mode, usableFrom);
     const aheadMs = place.sendAt.getTime() - deps.clock.now().getTime();
     if (aheadMs > MAX_IN_PROCESS_WAIT_MS) return { place };
     if (aheadMs > 0) await deps.sleep(aheadMs);
@@ -194,7 +196,7 @@ async function sendMoment(
     place = null;
   }
   // Late every time: hold a fresh place on the queue rather than spin here.
-  return { place: await deps.rateLimiter.reserve(mode, deps.clock.now()) };
+  return { place: await deps.rateLimiter.reserve(mode, new Date(deps.clock.now().getTime() + GATE_MARGIN_MS)) };
 }
 
 /** The call stays queued and its message comes back 2–3 s before its place, holding it. */

@@ -149,8 +149,12 @@ describe('bad input', () => {
   });
 
   it('answers 404 in the error shape for a route that does not exist', async () => {
-    const response = await api.request('DELETE', `${CALLS}/obc_01JZZZZZZZZZZZZZZZZZZZZZZZ`);
+    const response = await api.request('DELETE', `${CALLS}/obc_01JZZZZZZZZZZZZZZZZZZZZZZZ/archive`);
     expect(response.status).toBe(404);
     expect(response.body.error).toMatchObject({ type: 'not_found', code: 'route_not_found' });
+    // A path the API has, with a method it does not answer there, is a 405 naming the ones it does.
+    const wrongMethod = await api.request('DELETE', `${CALLS}/obc_01JZZZZZZZZZZZZZZZZZZZZZZZ`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toContain('GET');
   });
 });

@@ -165,6 +165,13 @@ export function buildEvents(): Record<string, unknown> {
       routePath: '/api/v1/outbound-calls/{callId}/cancel',
       pathParameters: { callId: CALL_ID },
     }),
+    'update-call': http('PATCH', callPath, {
+      routePath: '/api/v1/outbound-calls/{callId}',
+      pathParameters: { callId: CALL_ID },
+      body: { scheduledFor: '2031-06-17T09:00:00Z' },
+    }),
+    campaigns: http('GET', '/api/v1/campaigns', { query: 'pageSize=5' }),
+    suppressions: http('GET', '/api/v1/suppressions', { query: 'pageSize=5' }),
     'webhook-endpoints': http('GET', '/api/v1/webhooks'),
     'openapi-document': http('GET', '/api/v1/openapi.json', { authorized: false }),
     'route-not-found': http('GET', '/api/v1/nothing-here', { routePath: '$default' }),

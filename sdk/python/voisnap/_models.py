@@ -31,6 +31,8 @@ EndReason = Literal[
     "max_duration",
     "dial_timeout",
     "fax_detected",
+    "suppressed",
+    "calling_window_closed",
 ]
 
 
@@ -87,7 +89,13 @@ class OutboundCall:
     max_retries: int
     retry_delay_minutes: int
     override_first_message: Optional[str]
+    #: ``{days, start, end, timeZone, blackoutDates?}`` as the API gives it, or None.
+    calling_window: Optional[Dict[str, Any]]
+    #: Retries per outcome (``no_answer``, ``busy``, ``voicemail``, ``failed``), or None.
+    retry_policy: Optional[Dict[str, Any]]
     attempts: List[CallAttempt]
+    #: The campaign the call belongs to (``cmp_…``), or None for a single call.
+    campaign_id: Optional[str]
     created_at: str
     updated_at: str
 

@@ -33,9 +33,14 @@ class OutboundCalls:
         max_retries: Optional[int] = None,
         retry_delay_minutes: Optional[int] = None,
         override_first_message: Optional[str] = None,
+        calling_window: Optional[Mapping[str, Any]] = None,
+        retry_policy: Optional[Mapping[str, Any]] = None,
         idempotency_key: Optional[str] = None,
     ) -> OutboundCall:
         """Places a call now, or schedules it for ``scheduled_for``.
+
+        ``calling_window`` (``{"days": [...], "start": "09:00", "end": "17:00", "timeZone": ...}``)
+        and ``retry_policy`` are sent as the API documents them (docs/api.md).
 
         ``idempotency_key`` makes the create safe to repeat: the API creates one call per key
         (kept 24 hours). By default each create gets a random key, which its own retries reuse.
@@ -49,6 +54,8 @@ class OutboundCalls:
             "maxRetries": max_retries,
             "retryDelayMinutes": retry_delay_minutes,
             "overrideFirstMessage": override_first_message,
+            "callingWindow": dict(calling_window) if calling_window is not None else None,
+            "retryPolicy": dict(retry_policy) if retry_policy is not None else None,
         }
         # One key per logical create, reused by every retry, so a retry can never place a second call.
         key = idempotency_key or str(uuid.uuid4())
@@ -93,6 +100,7 @@ class OutboundCalls:
         self,
         *,
         agent_id: Optional[str] = None,
+        campaign_id: Optional[str] = None,
         status: Optional[CallStatus] = None,
         date_from: Optional[DateLike] = None,
         date_to: Optional[DateLike] = None,
@@ -102,6 +110,7 @@ class OutboundCalls:
         """Every call matching the filters, newest first, fetched a page at a time as the loop goes."""
         filters = {
             "agentId": agent_id,
+            "campaignId": campaign_id,
             "status": status,
             "dateFrom": _date_text("date_from", date_from),
             "dateTo": _date_text("date_to", date_to),
