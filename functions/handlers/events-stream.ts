@@ -37,7 +37,13 @@ const deps = {
   clock,
 };
 const failureQueue = new SqsDeadLetterQueue(new SQSClient({}), STREAM_FAILURE_QUEUE_URL);
-const endpoints = endpointCache((accountId) => webhooks.listEndpoints(accountId), clock);
+/**
+ * Looked up once per account per batch, and never remembered across batches: a customer who adds
+ * an endpoint and then places a call must get that call's events (docs/webhooks.md's walkthrough),
+ * and in AWS the stream carries only call items, so nothing would tell this function of the new
+ * endpoint while an "account has none" was remembered.
+ */
+const endpoints = endpointCache((accountId) => webhooks.listEndpoints(accountId), clock, 0);
 
 const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall | null => {
   if (!image) return null;
