@@ -79,12 +79,12 @@ describe('API conventions and PATCH through HTTP', () => {
     );
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.constantFrom('2031-01-01T00:00:00Z', '2025-01-01T00:00:00Z', 'Hello\u0001', 1e309, -1, 4, 1441),
+      fc.constantFrom('2031-01-01T00:00:00Z', '2025-01-01T00:00:00Z', 'Hello\u0001', -1, 4, 1441),
     );
     const body = fc.oneof(
       fc.dictionary(field, value, { maxKeys: 4 }).map((object) => JSON.stringify(object)),
       fc.string({ maxLength: 60 }),
-      fc.constantFrom('', '[]', 'null', '{"metadata":{"constructor":{}}}'),
+      fc.constantFrom('', '[]', 'null', '{"metadata":{"constructor":{}}}', '{"maxRetries":1e309}'),
     );
     await fc.assert(
       fc.asyncProperty(body, async (rawBody) => {
