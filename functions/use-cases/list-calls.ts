@@ -1,4 +1,5 @@
 import stringify from 'safe-stable-stringify';
+import { decodeCursorToken, encodeCursorToken } from '#domain/cursor-token';
 import { toPublicCall } from '#domain/call';
 import { CALL_ID_PATTERN } from '#domain/ids';
 import { invalidRequest } from '#domain/errors';
@@ -97,7 +98,7 @@ export async function listCalls(
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return encodeCursorToken(cursor);
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -113,12 +114,7 @@ function decodeCursor(value: string, filters: string, range: { createdFrom?: str
     'cursor is not one this listing issued; pass nextCursor from the previous page unchanged, with the same filters.',
     'cursor',
   );
-  let cursor: Cursor;
-  try {
-    cursor = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Cursor;
-  } catch {
-    throw invalid;
-  }
+  const cursor = decodeCursorToken(value) as Cursor;
   const valid =
     typeof cursor === 'object' &&
     cursor !== null &&

@@ -1,4 +1,5 @@
 import { invalidRequest, notFound } from '#domain/errors';
+import { decodeCursorToken, encodeCursorToken } from '#domain/cursor-token';
 import { toTimestamp } from '#domain/time';
 import { LIST_LIMITS } from '#schemas/list-calls-query';
 import { isE164PhoneNumber } from '#schemas/phone-number';
@@ -102,9 +103,7 @@ export async function listSuppressions(
     pageSize,
     hasMore: result.hasMore,
     nextCursor:
-      result.hasMore && last
-        ? Buffer.from(JSON.stringify({ page: page + 1, after: last.phoneNumber, pageSize })).toString('base64url')
-        : null,
+      result.hasMore && last ? encodeCursorToken({ page: page + 1, after: last.phoneNumber, pageSize }) : null,
   };
 }
 
@@ -114,12 +113,7 @@ function decodeCursor(value: string, pageSize: number): Cursor {
     'cursor is not one this listing issued; pass nextCursor from the previous page unchanged, with the same pageSize.',
     'cursor',
   );
-  let cursor: Cursor;
-  try {
-    cursor = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Cursor;
-  } catch {
-    throw invalid;
-  }
+  const cursor = decodeCursorToken(value) as Cursor;
   const valid =
     typeof cursor === 'object' &&
     cursor !== null &&
