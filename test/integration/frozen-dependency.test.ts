@@ -61,7 +61,7 @@ describe('a frozen queue and scheduler during a create', () => {
           .then((schedule) => schedule.Name ?? null)
           .catch(() => null),
       (name) => name !== null,
-      30_000,
+      60_000,
       'the scheduled call to get its schedule',
     );
     expect((await api.request('GET', `${CALLS}/${scheduled.body.id}`)).body.status).toBe('scheduled');

@@ -138,7 +138,7 @@ async function expectStoppedCleanly(stack: RunningStack, pids: number[], code = 
       listening: (await Promise.all(stack.ports.map(listening))).some(Boolean),
     }),
     (left) => left.alive.length === 0 && !left.listening,
-    15_000,
+    60_000,
     'every process to end and every port to close',
   );
   expect(stack.output.stdout.split('Press Ctrl-C to stop.')[1]?.trim()).toBe('Stopping the local stack…');

@@ -53,7 +53,7 @@ describe('log lines in the local stack', () => {
           ids.every((id) =>
             produced.some((line) => line.callId === id && String(line.events).includes('SessionEnded')),
           ),
-        20_000,
+        60_000,
         'the SessionEnded of every call',
       );
       lines = [...capture.lines];

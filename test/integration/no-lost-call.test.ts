@@ -67,7 +67,7 @@ describe('no call is lost when status callbacks are', () => {
       // Before: under load a busy call could end failed/dial_timeout while its provider id was unsaved.
       expect(call.endReason).not.toBe('dial_timeout');
     }
-    await eventually(accountSlots, (slots) => slots === 0, 10_000, 'the slot counter to return to zero');
+    await eventually(accountSlots, (slots) => slots === 0, 60_000, 'the slot counter to return to zero');
   }, 300_000);
 
   it('repairs a slot counter that drifted', async () => {
@@ -79,6 +79,6 @@ describe('no call is lost when status callbacks are', () => {
         ExpressionAttributeValues: { ':n': 5 },
       }),
     );
-    await eventually(accountSlots, (slots) => slots === 0, 15_000, 'the reconciler to repair the counter');
+    await eventually(accountSlots, (slots) => slots === 0, 60_000, 'the reconciler to repair the counter');
   });
 });

@@ -250,7 +250,7 @@ describe('a poison record never blocks a pipeline', () => {
     const [ended] = await eventually(
       async () => receiver.delivered().filter((d) => d.event.data.call.id === call.id),
       (events) => events.length === 1,
-      20_000,
+      60_000,
       'the SessionEnded of a normal call',
     );
     const deliveriesOf = () => receiver.delivered().filter((d) => d.event.id === ended?.event.id).length;
@@ -444,7 +444,7 @@ describe('a poison record never blocks a pipeline', () => {
         async () =>
           otherReceiver.delivered().filter((d) => d.event.type === 'SessionEnded' && d.event.data.call.id === call.id),
         (events) => events.length === 1,
-        30_000,
+        60_000,
         "the other account's SessionEnded",
       );
       const parked = await eventually(
@@ -456,7 +456,7 @@ describe('a poison record never blocks a pipeline', () => {
           [unreadable, tooDeep.id].every((id) =>
             records.some((r) => (r.keys?.pk as { S?: string } | undefined)?.S === `CALL#${id}`),
           ),
-        20_000,
+        60_000,
         'both poison records in the stream failure queue',
       );
       const deep = parked.find((r) => (r.keys?.pk as { S?: string } | undefined)?.S === `CALL#${tooDeep.id}`);
@@ -468,7 +468,7 @@ describe('a poison record never blocks a pipeline', () => {
       await eventually(
         async () => receiver.delivered().filter((d) => d.event.data.call.id === mine.id),
         (events) => events.length === 1,
-        30_000,
+        60_000,
         "the poisoned account's next SessionEnded",
       );
 
@@ -571,13 +571,13 @@ describe('a poison record never blocks a pipeline', () => {
         await eventually(
           async () => seen,
           (names) => ['A', 'FLAKY', 'B', 'C', 'D'].every((name) => names.includes(name)),
-          20_000,
+          60_000,
           'every record but the poison one',
         );
         const parked = await eventually(
           drained(() => failureQueue as string),
           (messages) => messages.length >= 1,
-          10_000,
+          60_000,
           'the poison record parked',
         );
         expect(parked).toHaveLength(1);
@@ -627,7 +627,7 @@ describe('a poison record never blocks a pipeline', () => {
         const dead = await eventually(
           drained(() => dlqUrl as string),
           (messages) => messages.length >= 1,
-          20_000,
+          60_000,
           'the failing message in the dead-letter queue',
         );
         expect(dead.map((m) => m.Body)).toEqual(['fails']);

@@ -74,7 +74,7 @@ describe('telephony slots and calls-per-second pacing', () => {
           .then((r) => r.body.id as string),
       ),
     );
-    await Promise.all(busy.map((id) => callReaches(api, id, ACTIVE, 10_000, key)));
+    await Promise.all(busy.map((id) => callReaches(api, id, ACTIVE, 60_000, key)));
     const waiting = await api.request('POST', CALLS, { key, body: { agentId, toNumber: '+15005550101' } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await api.request('GET', `${CALLS}/${waiting.body.id}`, { key })).body.status).toBe('queued');
@@ -82,7 +82,7 @@ describe('telephony slots and calls-per-second pacing', () => {
     const cancelled = await api.request('POST', `${CALLS}/${waiting.body.id}/cancel`, { key });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', endReason: 'cancelled' });
-    await Promise.all(busy.map((id) => callReaches(api, id, TERMINAL, 20_000, key)));
+    await Promise.all(busy.map((id) => callReaches(api, id, TERMINAL, 60_000, key)));
     expect(
       [...api.stack.simulatedCalls.calls.values()].some((c) => String(c.params.Url).includes(waiting.body.id)),
     ).toBe(false);

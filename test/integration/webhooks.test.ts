@@ -120,7 +120,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => ids.map((id) => eventsOf(receiver, id, 'SessionEnded').length),
       (counts) => counts.every((n) => n === 1),
-      15_000,
+      60_000,
       'a SessionEnded per call',
     );
 
@@ -167,7 +167,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => eventsOf(receiver, id, 'SessionEnded'),
       (events) => events.length === 1,
-      10_000,
+      60_000,
     );
     const ended = eventsOf(receiver, id, 'SessionEnded');
     expect(ended[0]?.event.data.call).toMatchObject({ status: 'no_answer', retryCount: 1 });
@@ -183,7 +183,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => eventsOf(receiver, id, 'SessionEnded'),
       (events) => events.length === 1,
-      20_000,
+      60_000,
       'the SessionEnded after three failures',
     );
     receiver.answerWith(() => 200);
@@ -216,7 +216,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => eventsOf(receiver, id, 'SessionEnded'),
       (events) => events.length === 1,
-      10_000,
+      60_000,
     );
     // Replay the whole stream from its start through the same handler: every record again.
     const { handler } = await import('../../functions/handlers/events-stream.ts');
@@ -243,7 +243,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => receiver.delivered().filter((d) => d.event.id === first?.event.id).length,
       (n) => n === 2,
-      10_000,
+      60_000,
     );
     expect(
       (await api.request('POST', `${HOOKS}/${endpointId}/events/evt_01JZZZZZZZZZZZZZZZZZZZZZZZ/redeliver`)).status,
@@ -262,7 +262,7 @@ describe('customer webhooks', () => {
     await eventually(
       async () => ids.map((id) => eventsOf(receiver, id, 'SessionEnded').length),
       (counts) => counts.every((n) => n === 1),
-      15_000,
+      60_000,
       'the events held back by the outage',
     );
     for (const id of ids) {
@@ -304,7 +304,7 @@ describe('customer webhooks', () => {
     const disabled = await eventually(
       async () => (await api.request('GET', `${HOOKS}/${endpointId}`)).body,
       (endpoint) => endpoint.enabled === false,
-      30_000,
+      60_000,
       'the endpoint to be disabled',
     );
     expect(disabled.disabledReason).toMatch(/failed every delivery/);
