@@ -187,9 +187,14 @@ async function sendMoment(
     // Asked for the moment the margin ends, the limiter never gives a place too short to use.
     const usableFrom = new Date(deps.clock.now().getTime() + GATE_MARGIN_MS);
     if (!place || place.sendBy <= usableFrom) place = await deps.rateLimiter.reserve(mode, usableFrom);
-    const aheadMs = place.sendAt.getTime() - deps.clock.now().getTime();
+    let aheadMs = place.sendAt.getTime() - deps.clock.now().getTime();
     if (aheadMs > MAX_IN_PROCESS_WAIT_MS) return { place };
-    if (aheadMs > 0) await deps.sleep(aheadMs);
+    // A timer may fire a millisecond before the wall clock says it is due (Node's timers run on a
+    // monotonic clock): sleep again until the place has opened, never stamp before it.
+    while (aheadMs > 0) {
+      await deps.sleep(aheadMs);
+      aheadMs = place.sendAt.getTime() - deps.clock.now().getTime();
+    }
     const at = deps.clock.now();
     if (at.getTime() < place.sendBy.getTime() - GATE_MARGIN_MS) return { place, at };
     // A loaded machine woke past its place: the place is given up, never overrun.

@@ -46,10 +46,11 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
    */
   reserve(mode: KeyMode, now: Date): Promise<SendReservation> {
     const previous = this.inProcess.get(mode) ?? Promise.resolve();
-    const reservation = previous.then(
-      () => this.reserveNow(mode, now),
-      () => this.reserveNow(mode, now),
-    );
+    // `now` was read before waiting for this process's earlier reservations: move it on by that
+    // wait, so a busy moment is not handed places that have already passed.
+    const queuedAt = Date.now();
+    const reserveFromNow = () => this.reserveNow(mode, new Date(now.getTime() + Date.now() - queuedAt));
+    const reservation = previous.then(reserveFromNow, reserveFromNow);
     this.inProcess.set(mode, reservation);
     return reservation;
   }

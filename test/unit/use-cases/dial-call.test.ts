@@ -115,6 +115,24 @@ describe('dialCall', () => {
     expect(initiatedAt).toBeLessThan(used.sendBy.getTime());
   });
 
+  it('never stamps a call before its place opens, even when a timer fires early', async () => {
+    const { deps, clock, table, rateLimiter, call, message } = await queuedCall();
+    rateLimiter.callsPerSecond = 1;
+    await rateLimiter.takeAhead('test', clock.now(), 1);
+    // Node's timers may wake a millisecond before Date.now() reaches the time asked for.
+    const woken: number[] = [];
+    deps.sleep = async (ms) => {
+      woken.push(ms);
+      clock.advance((woken.length === 1 ? ms - 1 : ms) / 1000);
+    };
+    expect(await dialCall(deps, message)).toMatchObject({ result: 'dialed' });
+    const [place] = rateLimiter.reservations as unknown as [SendReservation];
+    const initiatedAt = Date.parse((await table.getById(call.id))?.initiatedAt ?? '');
+    expect(woken.length).toBeGreaterThan(1);
+    expect(initiatedAt).toBeGreaterThanOrEqual(place.sendAt.getTime());
+    expect(initiatedAt).toBeLessThan(place.sendBy.getTime());
+  });
+
   it('ignores a held place that has passed or that no limiter would give', async () => {
     const { deps, clock, rateLimiter, message } = await queuedCall();
     const now = clock.now().getTime();
