@@ -14,6 +14,7 @@ import { ensureTable } from '../../local/tables.ts';
 describe('calls-per-second limiter', () => {
   let tableName: string;
   let failedWrites = 0;
+  const frozen = { now: () => new Date('2031-03-01T00:00:00Z') };
   const dialers = (count: number, callsPerSecond: number) =>
     Array.from({ length: count }, () => {
       const db = createDocumentClient(new DynamoDBClient({}));
@@ -28,7 +29,8 @@ describe('calls-per-second limiter', () => {
         },
         { step: 'initialize', name: 'countFailedWrites' },
       );
-      return new DynamoDbCallRateLimiter(db, tableName, callsPerSecond);
+      // The instants below are made up: time stands still for the limiter while they queue.
+      return new DynamoDbCallRateLimiter(db, tableName, callsPerSecond, frozen);
     });
 
   beforeAll(async () => {
@@ -78,5 +80,26 @@ describe('calls-per-second limiter', () => {
       new Date('2031-03-01T12:00:01Z'),
     );
     expect(later.sendAt).toEqual(new Date('2031-03-01T12:00:00Z'));
+  });
+
+  it("hands a reservation that waited behind this process's others no place that passed meanwhile", async () => {
+    // Time moves 5 s while the first write is in flight (a loaded machine), and stands still otherwise.
+    let elapsedMs = 0;
+    const db = createDocumentClient(new DynamoDBClient({}));
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        elapsedMs += 5000;
+        return result;
+      },
+      { step: 'initialize', name: 'slowWrites' },
+    );
+    const clock = { now: () => new Date(Date.parse('2031-03-02T09:00:00Z') + elapsedMs) };
+    const limiter = new DynamoDbCallRateLimiter(db, tableName, 1, clock);
+    const askedAt = new Date('2031-03-02T09:00:00.300Z');
+    const [first, second] = await Promise.all([limiter.reserve('live', askedAt), limiter.reserve('live', askedAt)]);
+    expect(first?.sendAt).toEqual(new Date('2031-03-02T09:00:00Z'));
+    // Asked for at 09:00:00.3 but served at 09:00:05.3: the place of 09:00:01 has passed by then.
+    expect(second?.sendAt).toEqual(new Date('2031-03-02T09:00:05Z'));
   });
 });

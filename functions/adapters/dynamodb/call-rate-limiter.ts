@@ -1,4 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '#ports/clock';
 import type { KeyMode } from '#schemas/call';
 import type { CallRateLimiter, SendReservation } from '#ports/telephony';
 import { isConditionalCheckFailure } from './client.ts';
@@ -30,11 +31,15 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
    */
   private readonly inProcess = new Map<KeyMode, Promise<unknown>>();
 
-  /** `callsPerSecond` > 0; fractions above 1 round down (2.5 → 2 per second). */
+  /**
+   * `callsPerSecond` > 0; fractions above 1 round down (2.5 → 2 per second). `clock` times only
+   * how long a reservation waited behind this process's earlier ones.
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     callsPerSecond: number,
+    private readonly clock: Clock = systemClock,
   ) {
     this.windowMs = callsPerSecond >= 1 ? 1000 : Math.ceil(1000 / callsPerSecond);
     this.placesPerWindow = Math.max(1, Math.floor(callsPerSecond));
@@ -48,8 +53,8 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
     const previous = this.inProcess.get(mode) ?? Promise.resolve();
     // `now` was read before waiting for this process's earlier reservations: move it on by that
     // wait, so a busy moment is not handed places that have already passed.
-    const queuedAt = Date.now();
-    const reserveFromNow = () => this.reserveNow(mode, new Date(now.getTime() + Date.now() - queuedAt));
+    const queuedAt = this.clock.now().getTime();
+    const reserveFromNow = () => this.reserveNow(mode, new Date(now.getTime() + this.clock.now().getTime() - queuedAt));
     const reservation = previous.then(reserveFromNow, reserveFromNow);
     this.inProcess.set(mode, reservation);
     return reservation;
