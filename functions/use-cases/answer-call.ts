@@ -25,7 +25,9 @@ export interface AgentSession {
  * and with synchronous answering machine detection it carries the verdict on who answered, which
  * is kept on the attempt. Null means hang up: the call is unknown, the request is about an attempt
  * that is no longer the current one, or a fax machine answered. `known`: the call as the caller
- * has just read it, so that it is not read again (applyCallEvent).
+ * has just read it, so that it is not read again (applyCallEvent). The first message is the
+ * call's overrideFirstMessage, else the agent's default as it was when the call was created (kept
+ * on the call: no read of the agent).
  */
 export async function answerCall(
   deps: CallEventDeps & { directory: Directory },
@@ -50,13 +52,17 @@ export async function answerCall(
     return null;
   const answerer = answererOf(call.answeredBy ?? request.answeredBy);
   if (answerer === 'fax') return null;
-  const agent = await deps.directory.getAgent(call.accountId, call.agentId);
-  if (!agent) return null;
+  // The agent's message as of the create is on the call; calls stored before it was kept read the agent.
+  const firstMessage =
+    call.overrideFirstMessage ??
+    call.agentFirstMessage ??
+    (await deps.directory.getAgent(call.accountId, call.agentId))?.defaultFirstMessage;
+  if (firstMessage === undefined) return null;
   return {
     callId: call.id,
     agentId: call.agentId,
     conversationId: call.pendingConversationId,
-    firstMessage: call.overrideFirstMessage ?? agent.defaultFirstMessage,
+    firstMessage,
     metadata: call.metadata,
     leaveVoicemail: answerer === 'machine',
   };

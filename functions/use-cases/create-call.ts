@@ -163,6 +163,8 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       maxRetries: noAnswer?.maxRetries ?? request.maxRetries ?? LIMITS.maxRetries.default,
       retryDelayMinutes: noAnswer?.delayMinutes ?? request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
       overrideFirstMessage: request.overrideFirstMessage ?? null,
+      agentFirstMessage:
+        request.overrideFirstMessage === undefined ? keptFirstMessage(agent.defaultFirstMessage) : null,
       campaignId: command.campaignId,
       callingWindow: window,
       retryPolicy: request.retryPolicy ?? null,
@@ -218,6 +220,15 @@ async function dispatchOrLeaveToReconciler(deps: CreateCallDeps, call: StoredCal
     const notMoved = await afterWrite(() => deps.calls.touchWatchdog(call, soon));
     if (notMoved !== null) deps.onDispatchFailed(call.id, notMoved);
   }
+}
+
+/**
+ * The agent's default first message, kept on the call so the answer does not read the agent again;
+ * null (the answer reads the agent) for one longer than an override may be, so a call item stays
+ * within the bounds its request was checked against.
+ */
+function keptFirstMessage(message: string): string | null {
+  return [...message].length <= LIMITS.overrideFirstMessageLength ? message : null;
 }
 
 function requestHash(rawRequest: unknown): string {

@@ -39,6 +39,15 @@ describe('answerCall', () => {
     expect(session).toMatchObject({ firstMessage: 'Hi from the agent', leaveVoicemail: true });
   });
 
+  it('uses the agent’s first message kept on the call at create, without reading the agent', async () => {
+    const { deps, directory, call } = await dialedCall();
+    const kept = { ...call, agentFirstMessage: 'Hi from the agent, as it was at create' };
+    const reads = vi.spyOn(directory, 'getAgent');
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' }, kept);
+    expect(session).toMatchObject({ firstMessage: 'Hi from the agent, as it was at create' });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('hangs up (null) on a fax, an unknown call, or another attempt', async () => {
     const { deps, call } = await dialedCall();
     expect(await answerCall(deps, { callId: call.id, attempt: 2, answeredBy: undefined })).toBeNull();
