@@ -56,6 +56,32 @@ describe('AWS requests per call', () => {
     expect(beyondTheBus.length).toBeLessThanOrEqual(eventWork.filter((r) => r.operation === 'PutEvents').length);
   });
 
+  it('a call reads the agent and the suppression list only at create, and the call once per provider request', async () => {
+    takeRequests();
+    const created = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+15005550100' },
+    });
+    expect(created.status).toBe(201);
+    await callReaches(api, created.body.id, ['completed']);
+    const mine = takeRequests().filter((r) => r.source === 'service' && r.part === 'call');
+    const from = (site: RegExp, operations: string[]) =>
+      mine.filter((r) => site.test(r.site) && operations.includes(r.operation)).length;
+    // The suppression list is a condition of the create's and the dial gate's writes, never a read.
+    expect(from(/suppression-store/, ['GetItem', 'BatchGetItem', 'Query'])).toBe(0);
+    // The agent's first message was kept on the call at create: the answer does not read the agent.
+    expect(from(/directory-store.*answer-call|answer-call.*directory-store/, ['GetItem'])).toBe(0);
+    // The dialer's first look reads the call and its account's slot counter together.
+    expect(from(/dial-call/, ['GetItem'])).toBe(0);
+    expect(from(/dial-call/, ['BatchGetItem'])).toBeGreaterThan(0);
+    // Provider requests: ringing, the answer URL, the <Connect> action and completed (no initiated, no
+    // answered callback: Twilio is asked only for the reports that can change the call), one read each
+    // by the webhook itself (a re-read after a lost write race comes from apply-call-event instead).
+    const webhookReads = mine.filter(
+      (r) => r.operation === 'GetItem' && (r.site.split(' < ')[1] ?? '').includes('telephony-webhooks'),
+    );
+    expect(webhookReads).toHaveLength(4);
+  });
+
   it('publishes a batch of events in PutEvents requests of ten', async () => {
     const bus = new EventBridgeEventBus(new EventBridgeClient({}), api.stack.queues.eventBusName);
     const event = (n: number): WebhookEvent =>
