@@ -24,7 +24,6 @@ import { DynamoDbCallRepository } from '../functions/adapters/dynamodb/call-repo
 import { createDocumentClient } from '../functions/adapters/dynamodb/client.ts';
 import { DynamoDbDirectory } from '../functions/adapters/dynamodb/directory-store.ts';
 import { DynamoDbSlotCounters } from '../functions/adapters/dynamodb/slot-counters.ts';
-import { DynamoDbSuppressionStore } from '../functions/adapters/dynamodb/suppression-store.ts';
 import { newCall, newCallId } from '../functions/domain/call.ts';
 import { systemClock } from '../functions/ports/clock.ts';
 import { noMetrics } from '../functions/ports/metrics.ts';
@@ -83,7 +82,6 @@ try {
   const deps: DialDeps = {
     calls,
     slotCounters: new DynamoDbSlotCounters(db, tableName),
-    suppressions: new DynamoDbSuppressionStore(db, tableName),
     metrics: noMetrics,
     queue: {
       send: async (message, delaySeconds) => void queue.push({ message, visibleAt: Date.now() + delaySeconds * 1000 }),

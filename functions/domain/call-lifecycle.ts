@@ -38,7 +38,11 @@ export function currentAttempt(call: Pick<StoredCall, 'retryCount'>): number {
 export type ProviderEvent =
   | { kind: 'ringing'; at: Date }
   | { kind: 'answered'; at: Date; answeredBy?: AnsweredBy }
-  | { kind: 'completed'; at: Date; durationSeconds?: number; answeredBy?: AnsweredBy }
+  /**
+   * The call ended after it was answered. `agentEnded`: the agent's media stream closed and the
+   * service hangs up (the <Connect> action request), so the end is the agent's (`agent_ended`).
+   */
+  | { kind: 'completed'; at: Date; durationSeconds?: number; answeredBy?: AnsweredBy; agentEnded?: true }
   | { kind: 'no_answer'; at: Date }
   | { kind: 'busy'; at: Date }
   | { kind: 'failed'; at: Date; reason: 'invalid_number' | 'provider_error' };
@@ -222,7 +226,8 @@ export function applyProviderEvent(
             );
       if (!connected) return null;
       const verdict = connected.answeredBy ?? event.answeredBy ?? null;
-      const withVerdict = { ...connected, answeredBy: verdict };
+      const agentEndedAt = connected.agentEndedAt ?? (event.agentEnded ? toTimestamp(at) : null);
+      const withVerdict = { ...connected, answeredBy: verdict, agentEndedAt };
       const answerer = answererOf(verdict);
       if (answerer === 'fax') return ended(withVerdict, 'provider_fax_detected', at, now, 'fax_detected', limits);
       if (answerer === 'machine')

@@ -26,6 +26,8 @@ export interface NewCall {
   maxRetries: number;
   retryDelayMinutes: number;
   overrideFirstMessage: string | null;
+  /** The agent's default first message now, kept for the answer (StoredCall.agentFirstMessage); null: read it then. */
+  agentFirstMessage?: string | null;
   /** The campaign whose contact this call is, if any. */
   campaignId?: string;
   /** When attempts may be dialed, and the zones it is judged in; null for any time. */
@@ -67,6 +69,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     providerCallId: null,
     pendingConversationId: null,
     answeredBy: null,
+    agentFirstMessage: input.agentFirstMessage ?? null,
     agentEndedAt: null,
     watchdogAt: null,
     slotWaitToken: null,

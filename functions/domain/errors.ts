@@ -65,3 +65,14 @@ export class SlotUnavailableError extends Error {
     this.name = 'SlotUnavailableError';
   }
 }
+
+/**
+ * The number is on the account's suppression list: a write that would let a call to it be dialed
+ * (its create to be dialed, its dial gate) was refused, and nothing was written.
+ */
+export class NumberSuppressedError extends Error {
+  constructor(readonly accountId: string) {
+    super(`The number is on account ${accountId}'s suppression list`);
+    this.name = 'NumberSuppressedError';
+  }
+}

@@ -7,7 +7,7 @@ import { apiHandler, created, header, jsonBody } from './http/api-handler.ts';
 import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
-import { calls, directory, suppressions } from './composition/table.ts';
+import { calls, directory } from './composition/table.ts';
 import { dispatchDeps } from './composition/dispatch.ts';
 import { metrics } from './composition/observability.ts';
 
@@ -40,7 +40,7 @@ export const handler = apiHandler(async ({ event, caller }) => {
     );
   }
   const result = await createCall(
-    { calls, directory, suppressions, phoneZones, ...dispatchDeps, metrics, onDispatchFailed, testCallsPlaceable },
+    { calls, directory, phoneZones, ...dispatchDeps, metrics, onDispatchFailed, testCallsPlaceable },
     { caller, request, rawRequest, idempotencyKey },
   );
   return created(

@@ -140,7 +140,7 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
 
   /** The <Connect> action: the agent's stream ended while the line was up. */
   async 'stream-ended'({ call, callId, attempt }) {
-    await recordAgentEnded({ calls, clock }, { callId, attempt }, call);
+    await recordAgentEnded(callEventDeps, { callId, attempt }, call);
     return twiml(HANGUP_TWIML);
   },
 };

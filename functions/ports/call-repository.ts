@@ -46,19 +46,32 @@ export type CreateResult = { created: true } | { created: false; existing: Idemp
  * call is conditional on the `version` it was read at (ConcurrentModificationError otherwise).
  */
 export interface CallRepository {
-  /** Writes a new call, and its idempotency record in the same transaction when one is given. */
+  /**
+   * Writes a new call, and its idempotency record in the same transaction when one is given. A
+   * call created to be dialed (`scheduled` or `queued`) is written only if its number is not on
+   * the account's suppression list, checked in the same transaction (else NumberSuppressedError).
+   */
   create(call: StoredCall, idempotency?: IdempotencyRecord): Promise<CreateResult>;
   /** The call if it exists and belongs to the account. */
   get(accountId: string, callId: string): Promise<StoredCall | null>;
   /** The call by id alone, for the dial pipeline, which knows ids from its own messages. */
   getById(callId: string): Promise<StoredCall | null>;
+  /**
+   * The dialer's first look, in one consistent read: the call by id, and whether `accountId` has
+   * a free telephony slot (`activeCalls < concurrentCallLimit`; false for an unknown account). The
+   * slot is only a hint for not spending the provider's budget on a call that cannot dial: the
+   * gate (update) is what takes it.
+   */
+  getForDial(callId: string, accountId: string): Promise<{ call: StoredCall | null; freeSlot: boolean }>;
   /** Newest first. */
   list(query: CallListQuery): Promise<CallPage>;
   /**
    * Writes the next state of a call read at `previous` and returns it with its new version: only
    * if nobody wrote it since (else ConcurrentModificationError). Entering a slot-holding status
    * takes one of the account's telephony slots in the same transaction (else SlotUnavailableError);
-   * leaving one gives it back. The slot counter changes here, not through SlotCounters, because the
+   * leaving one gives it back. The gate (`queued → initiating`) also needs the call's number off
+   * the account's suppression list, checked in the same transaction (else NumberSuppressedError),
+   * so a number suppressed at any moment before the gate is never dialed. The slot counter changes here, not through SlotCounters, because the
    * status and the counter must change together or not at all: a slot is held exactly while a call
    * holds one of those statuses, and the `queued → initiating` write is the gate that stops a
    * second dial of an attempt.

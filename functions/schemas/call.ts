@@ -137,6 +137,14 @@ export const StoredCallSchema = z.extend(CallSchema, {
    * report without one.
    */
   answeredBy: internal(z.union([AnsweredBySchema, legacyMachineVerdict])),
+  /**
+   * The agent's default first message as it was when the call was created (the create reads the
+   * agent anyway), so the answer need not read the agent again; like the default caller ID, it is
+   * the agent's as of the create. Null when the call has overrideFirstMessage, when the agent's
+   * message is longer than an override may be, and for calls stored before it was kept: the
+   * answer then reads the agent.
+   */
+  agentFirstMessage: internal(z.string()),
   /** When the agent ended the conversation (its media stream closed) before the line dropped. */
   agentEndedAt: internal(z.string()),
   /** When the reconciler should look at the call if it has not moved on by then; null once terminal. */

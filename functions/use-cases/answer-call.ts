@@ -1,12 +1,8 @@
 import { answererOf, currentAttempt } from '#domain/call-lifecycle';
-import { holdsSlot, isTerminal } from '#domain/call-status-machine';
-import { toTimestamp } from '#domain/time';
+import { isTerminal } from '#domain/call-status-machine';
 import type { AnsweredBy, Metadata, StoredCall } from '#schemas/call';
-import type { CallRepository } from '#ports/call-repository';
-import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import { applyCallEventTo, type CallEventDeps } from './apply-call-event.ts';
-import { retryOnConflict } from './retry-on-conflict.ts';
 
 /** What the agent runtime needs to take over an answered call. */
 export interface AgentSession {
@@ -25,7 +21,9 @@ export interface AgentSession {
  * and with synchronous answering machine detection it carries the verdict on who answered, which
  * is kept on the attempt. Null means hang up: the call is unknown, the request is about an attempt
  * that is no longer the current one, or a fax machine answered. `known`: the call as the caller
- * has just read it, so that it is not read again (applyCallEvent).
+ * has just read it, so that it is not read again (applyCallEvent). The first message is the
+ * call's overrideFirstMessage, else the agent's default as it was when the call was created (kept
+ * on the call: no read of the agent).
  */
 export async function answerCall(
   deps: CallEventDeps & { directory: Directory },
@@ -50,35 +48,44 @@ export async function answerCall(
     return null;
   const answerer = answererOf(call.answeredBy ?? request.answeredBy);
   if (answerer === 'fax') return null;
-  const agent = await deps.directory.getAgent(call.accountId, call.agentId);
-  if (!agent) return null;
+  // The agent's message as of the create is on the call; calls stored before it was kept read the agent.
+  const firstMessage =
+    call.overrideFirstMessage ??
+    call.agentFirstMessage ??
+    (await deps.directory.getAgent(call.accountId, call.agentId))?.defaultFirstMessage;
+  if (firstMessage === undefined) return null;
   return {
     callId: call.id,
     agentId: call.agentId,
     conversationId: call.pendingConversationId,
-    firstMessage: call.overrideFirstMessage ?? agent.defaultFirstMessage,
+    firstMessage,
     metadata: call.metadata,
     leaveVoicemail: answerer === 'machine',
   };
 }
 
 /**
- * The agent's media stream ended while the line was still up: the agent ended the conversation.
- * Remembered so that the end of the call is reported as `agent_ended`. Rejects with
- * ConcurrentModificationError if the call kept changing under it (retryOnConflict). `known`: the
- * call as the caller has just read it, used for the first judgement instead of a second read.
+ * The agent's media stream ended while the line was still up (the <Connect> action request): the
+ * agent ended the conversation, and the service answers with a hang-up. The call ends here, as
+ * `agent_ended` (or with its voicemail outcome when it was leaving a message), through the state
+ * machine like any provider report, so the provider's `completed` that follows changes nothing
+ * (one write for the end, not two). Does nothing for another attempt or a call not under way.
+ * Rejects with ConcurrentModificationError if the call kept changing under it (retryOnConflict).
+ * `known`: the call as the caller has just read it, used for the first judgement instead of a
+ * second read.
  */
 export async function recordAgentEnded(
-  deps: { calls: CallRepository; clock: Clock },
+  deps: CallEventDeps,
   request: { callId: string; attempt: number },
   known?: StoredCall,
 ): Promise<void> {
-  await retryOnConflict(async (attempt) => {
-    const call = attempt === 1 && known?.id === request.callId ? known : await deps.calls.getById(request.callId);
-    if (!call || currentAttempt(call) !== request.attempt || call.agentEndedAt !== null) return;
-    // Only while the attempt is under way with the provider (the statuses that hold a slot).
-    if (!holdsSlot(call.status)) return;
-    const now = toTimestamp(deps.clock.now());
-    await deps.calls.update({ ...call, agentEndedAt: now, updatedAt: now }, call);
-  });
+  await applyCallEventTo(
+    deps,
+    {
+      callId: request.callId,
+      attempt: request.attempt,
+      event: { kind: 'completed', at: deps.clock.now(), agentEnded: true },
+    },
+    known,
+  );
 }

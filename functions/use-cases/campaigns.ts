@@ -21,11 +21,14 @@ import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
 import { cancelCall } from './cancel-call.ts';
 import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
 import { suppressedAmong } from './manage-suppressions.ts';
+import type { SuppressionStore } from '#ports/suppressions';
 import { dialMessageFor } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface CampaignDeps extends CreateCallDeps {
   campaigns: CampaignStore;
+  /** The account's suppression list, read for a batch of contacts at once. */
+  suppressions: SuppressionStore;
   /** Contacts whose calls are created at once (each is a few requests to the table and the queue). */
   contactConcurrency?: number;
 }

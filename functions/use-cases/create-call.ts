@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
-import { invalidRequest, unprocessable } from '#domain/errors';
+import { NumberSuppressedError, invalidRequest, unprocessable } from '#domain/errors';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window';
 import { addMinutes, toTimestamp } from '#domain/time';
@@ -13,19 +13,15 @@ import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import type { Metrics } from '#ports/metrics';
 import type { PhoneZones } from '#ports/phone-zones';
-import type { SuppressionStore } from '#ports/suppressions';
 import { afterWrite } from './after-write.ts';
 import { callCreated } from './business-metrics.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
-import { isSuppressed } from './manage-suppressions.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
 export interface CreateCallDeps extends DispatchDeps {
   calls: CallRepository;
   directory: Directory;
   clock: Clock;
-  /** The account's suppression list: a call to a number on it is refused. */
-  suppressions: SuppressionStore;
   /** Time zones of numbers, for `callingWindow.timeZone: "callee"` (read only when a request needs it). */
   phoneZones: PhoneZones;
   /** Counts each call created (CallsCreated); an idempotent replay is not a new call. */
@@ -125,14 +121,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     );
   }
 
-  // 5. Never call a number the account has suppressed.
-  if (await isSuppressed(deps, caller.accountId, request.toNumber)) {
-    throw unprocessable(
-      'number_suppressed',
-      "toNumber is on this account's suppression list; remove it there (DELETE /api/v1/suppressions/{phoneNumber}) to call it.",
-      'toNumber',
-    );
-  }
+  // 5. Never call a number the account has suppressed: checked by the write itself (step 8).
 
   // 6. The first attempt is due at scheduledFor (or now), moved to the calling window's next opening.
   const window = request.callingWindow
@@ -163,6 +152,8 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
       maxRetries: noAnswer?.maxRetries ?? request.maxRetries ?? LIMITS.maxRetries.default,
       retryDelayMinutes: noAnswer?.delayMinutes ?? request.retryDelayMinutes ?? LIMITS.retryDelayMinutes.default,
       overrideFirstMessage: request.overrideFirstMessage ?? null,
+      agentFirstMessage:
+        request.overrideFirstMessage === undefined ? keptFirstMessage(agent.defaultFirstMessage) : null,
       campaignId: command.campaignId,
       callingWindow: window,
       retryPolicy: request.retryPolicy ?? null,
@@ -181,7 +172,14 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
         response,
       }
     : undefined;
-  const result = await deps.calls.create(call, idempotency);
+  const result = await deps.calls.create(call, idempotency).catch((error: unknown) => {
+    if (!(error instanceof NumberSuppressedError)) throw error;
+    throw unprocessable(
+      'number_suppressed',
+      "toNumber is on this account's suppression list; remove it there (DELETE /api/v1/suppressions/{phoneNumber}) to call it.",
+      'toNumber',
+    );
+  });
   if (result.created) {
     deps.metrics.record(callCreated(call));
     // 9. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
@@ -218,6 +216,15 @@ async function dispatchOrLeaveToReconciler(deps: CreateCallDeps, call: StoredCal
     const notMoved = await afterWrite(() => deps.calls.touchWatchdog(call, soon));
     if (notMoved !== null) deps.onDispatchFailed(call.id, notMoved);
   }
+}
+
+/**
+ * The agent's default first message, kept on the call so the answer does not read the agent again;
+ * null (the answer reads the agent) for one longer than an override may be, so a call item stays
+ * within the bounds its request was checked against.
+ */
+function keptFirstMessage(message: string): string | null {
+  return [...message].length <= LIMITS.overrideFirstMessageLength ? message : null;
 }
 
 function requestHash(rawRequest: unknown): string {

@@ -7,17 +7,15 @@ import {
   type CallTimingLimits,
 } from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
-import { SlotUnavailableError } from '#domain/errors';
+import { NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import { CampaignGateClosedError } from '#domain/campaign';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
-import type { SuppressionStore } from '#ports/suppressions';
 import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { afterWrite } from './after-write.ts';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
-import { isSuppressed } from './manage-suppressions.ts';
 import { dialStarted } from './business-metrics.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 import { campaignHold, type CampaignGateDeps } from './campaign-gate.ts';
@@ -26,8 +24,6 @@ export interface DialDeps extends CallEventDeps, CampaignGateDeps {
   calls: CallRepository;
   providers: TelephonyProviders;
   rateLimiter: CallRateLimiter;
-  /** Checked again just before each dial: a number suppressed after its call was created is never dialed. */
-  suppressions: SuppressionStore;
   limits: CallTimingLimits;
   newConversationId: () => string;
   sleep: (ms: number) => Promise<void>;
@@ -81,8 +77,10 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
   // keeping the calls-per-second place already taken.
   let place = heldPlace(message, deps.clock.now());
   const gate = await retryOnConflict(async (): Promise<DialOutcome | { won: StoredCall }> => {
-    // 2. Only the attempt the message is for, of a call that still waits to be dialed.
-    let call = await deps.calls.getById(message.callId);
+    // 2. Only the attempt the message is for, of a call that still waits to be dialed (read with
+    // whether its account has a free slot: one request).
+    const read = await deps.calls.getForDial(message.callId, message.accountId);
+    let call = read.call;
     if (!call || call.accountId !== message.accountId) return { result: 'dropped', reason: 'no such call' };
     if (currentAttempt(call) !== message.attempt)
       return { result: 'dropped', reason: 'message for an earlier attempt' };
@@ -102,21 +100,20 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     const held = await campaignHold(deps, queued);
     if (held) return held;
 
-    // 2b. Never a suppressed number, and only inside the call's calling window.
-    const blocked = await holdOrEndOutsideRules(deps, queued);
+    // 2b. Only inside the call's calling window.
+    const blocked = await holdOrEndOutsideWindow(deps, queued);
     if (blocked) return blocked;
 
     // 3. A free slot first: a call that cannot dial must not spend the provider's shared budget.
-    if (!(await deps.slotCounters.hasFreeSlot(queued.accountId))) {
-      return await waitForSlot(deps, queued, message);
-    }
+    if (!read.freeSlot) return await waitForSlot(deps, queued, message);
 
     // 4. A place in the provider's calls-per-second queue, and the moment inside it.
     const moment = await sendMoment(deps, queued.keyMode, place);
     place = moment.place;
     if (!('at' in moment)) return await holdPlace(deps, queued, message, moment.place);
 
-    // 5. The gate: queued → initiating, taking a telephony slot in the same transaction.
+    // 5. The gate: queued → initiating, taking a telephony slot in the same transaction, and only
+    // while the number is off the account's suppression list (checked inside the same transaction).
     const started = startDial(queued, moment.at, deps.newConversationId(), deps.limits);
     if (!started) return { result: 'dropped', reason: `call is ${queued.status}` };
     try {
@@ -124,6 +121,8 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     } catch (error) {
       // Another call of the account took the last slot between the check and the gate.
       if (error instanceof SlotUnavailableError) return await waitForSlot(deps, queued, message);
+      // Suppressed since it was created: never dialed, it ends cancelled (endReason suppressed).
+      if (error instanceof NumberSuppressedError) return await endSuppressed(deps, queued);
       // The campaign was paused or cancelled since step 2b, or is at its maxConcurrentCalls.
       if (error instanceof CampaignGateClosedError)
         return (
@@ -148,19 +147,24 @@ function heldPlace(message: DialMessage, now: Date): SendReservation | null {
 }
 
 /**
- * 2b. A due call that must not be dialed now: a number on the account's suppression list ends
- * `cancelled` (endReason `suppressed`); a call whose calling window is shut (a queue delay pushed
- * it past the end, or a duplicate message came early) goes back to `scheduled` for the window's
- * next opening and is dispatched for it; one whose window never opens again ends `cancelled`
+ * 5. The gate refused a call whose number the account has suppressed since the call was created:
+ * it ends `cancelled` (endReason `suppressed`), never dialed. Rejects with
+ * ConcurrentModificationError on a lost race (the dialer then reads the call again).
+ */
+async function endSuppressed(deps: DialDeps, queued: StoredCall): Promise<DialOutcome> {
+  const ended = endUndialed(queued, deps.clock.now(), 'suppressed');
+  if (ended) await deps.calls.update(ended, queued);
+  return { result: 'not_placed', reason: 'number suppressed' };
+}
+
+/**
+ * 2b. A due call whose calling window is shut (a queue delay pushed it past the end, or a
+ * duplicate message came early) goes back to `scheduled` for the window's next opening and is
+ * dispatched for it; one whose window never opens again ends `cancelled`
  * (`calling_window_closed`). Null: dial it. Rejects with ConcurrentModificationError on a lost race.
  */
-async function holdOrEndOutsideRules(deps: DialDeps, queued: StoredCall): Promise<DialOutcome | null> {
+async function holdOrEndOutsideWindow(deps: DialDeps, queued: StoredCall): Promise<DialOutcome | null> {
   const now = deps.clock.now();
-  if (await isSuppressed(deps, queued.accountId, queued.toNumber)) {
-    const ended = endUndialed(queued, now, 'suppressed');
-    if (ended) await deps.calls.update(ended, queued);
-    return { result: 'not_placed', reason: 'number suppressed' };
-  }
   const judged = judgeCallingWindow(queued, now, deps.limits);
   if (judged.kind === 'open') return null;
   if (!judged.next) return { result: 'dropped', reason: `call is ${queued.status}` };

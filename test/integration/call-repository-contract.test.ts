@@ -6,9 +6,10 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
+import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { cancelCall } from '#domain/call';
 import { markLost, startDial } from '#domain/call-lifecycle';
-import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { CallRepository } from '#ports/call-repository';
 import { systemClock } from '#ports/clock';
@@ -19,6 +20,7 @@ import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
 import { InMemoryCallTable } from '../support/fakes/call-table.ts';
+import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import { LIMITS } from '../support/fakes/call-world.ts';
 
 interface Stores {
@@ -27,15 +29,21 @@ interface Stores {
   reconcilerQueries: ReconcilerQueries;
   /** Adds an account with this many telephony slots. */
   addAccount(accountId: string, concurrentCallLimit: number): Promise<void>;
+  /** Puts a number on the account's suppression list. */
+  suppress(accountId: string, phoneNumber: string): Promise<void>;
 }
 
 const fake = async (): Promise<Stores> => {
   const table = new InMemoryCallTable(systemClock);
+  const suppressions = new InMemorySuppressionStore();
+  table.suppressed = (accountId, phoneNumber) => suppressions.has(accountId, phoneNumber);
   return {
     calls: table,
     slotCounters: table,
     reconcilerQueries: table,
     addAccount: async (accountId, limit) => void table.addAccount(accountId, limit),
+    suppress: async (accountId, phoneNumber) =>
+      void (await suppressions.add(accountId, { phoneNumber, reason: null, createdAt: toTimestamp(new Date()) })),
   };
 };
 
@@ -53,6 +61,12 @@ const dynamoDb = async (): Promise<Stores> => {
     reconcilerQueries: new DynamoDbReconcilerQueries(db, tableName),
     addAccount: async (id, concurrentCallLimit) =>
       void (await createAccount({ directory, clock: systemClock }, { id, name: id, concurrentCallLimit })),
+    suppress: async (accountId, phoneNumber) =>
+      void (await new DynamoDbSuppressionStore(db, tableName).add(accountId, {
+        phoneNumber,
+        reason: null,
+        createdAt: toTimestamp(new Date()),
+      })),
   };
 };
 
@@ -115,18 +129,18 @@ describe.each([
     const [a, b] = [aCall({ accountId }), aCall({ accountId })];
     await stores.calls.create(a);
     await stores.calls.create(b);
-    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+    expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
 
     const dialing = await stores.calls.update(startDial(a, new Date(), 'conv_a', LIMITS) ?? a, a);
     expect(dialing.status).toBe('initiating');
-    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(false);
+    expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(false);
     await expect(stores.calls.update(startDial(b, new Date(), 'conv_b', LIMITS) ?? b, b)).rejects.toBeInstanceOf(
       SlotUnavailableError,
     );
     expect(await stores.calls.getById(b.id)).toEqual(b);
 
     await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing);
-    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+    expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
   });
 
@@ -138,7 +152,34 @@ describe.each([
     await expect(stores.calls.update(startDial(call, new Date(), 'c', LIMITS) ?? call, call)).rejects.toBeInstanceOf(
       ConcurrentModificationError,
     );
-    expect(await stores.slotCounters.hasFreeSlot(accountId)).toBe(true);
+    expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
+  });
+
+  it('reads the call and whether its account has a free slot in one look', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId });
+    await stores.calls.create(call);
+    expect(await stores.calls.getForDial(call.id, accountId)).toEqual({ call, freeSlot: true });
+    expect(await stores.calls.getForDial('obc_none', 'acc_none')).toEqual({ call: null, freeSlot: false });
+  });
+
+  it('refuses a suppressed number at the create of a call to dial and at the gate, writing nothing', async () => {
+    const accountId = await anAccount(1);
+    const toDial = aCall({ accountId, toNumber: '+14155550177' });
+    await stores.calls.create(toDial);
+    await stores.suppress(accountId, '+14155550177');
+    const again = aCall({ accountId, toNumber: '+14155550177' });
+    await expect(stores.calls.create(again)).rejects.toBeInstanceOf(NumberSuppressedError);
+    expect(await stores.calls.getById(again.id)).toBeNull();
+    // A call that will never be dialed (a campaign's suppressed contact, created cancelled) is stored.
+    const ended = { ...aCall({ accountId, toNumber: '+14155550177' }), status: 'cancelled' as const, watchdogAt: null };
+    await expect(stores.calls.create(ended)).resolves.toEqual({ created: true });
+
+    await expect(
+      stores.calls.update(startDial(toDial, new Date(), 'conv_s', LIMITS) ?? toDial, toDial),
+    ).rejects.toBeInstanceOf(NumberSuppressedError);
+    expect(await stores.calls.getById(toDial.id)).toEqual(toDial);
+    expect((await stores.calls.getForDial(toDial.id, accountId)).freeSlot).toBe(true);
   });
 
   it('moves the watchdog only at the version read, without counting as a change', async () => {

@@ -9,7 +9,6 @@ import { SqsDialQueue } from '#adapters/sqs/dial-queue';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
-import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
@@ -64,7 +63,6 @@ describe('no double dial', () => {
       calls: store,
       metrics: noMetrics,
       slotCounters: new DynamoDbSlotCounters(db, tableName),
-      suppressions: new DynamoDbSuppressionStore(db, tableName),
       queue,
       scheduler,
       clock: systemClock,

@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
 import type { WebhookEvent } from '#schemas/webhooks';
-import { captureSends, installRequestCounter, takeRequests } from '../../bench/request-counter.ts';
+import { type CapturedSend, captureSends, installRequestCounter, takeRequests } from '../../bench/request-counter.ts';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 
 installRequestCounter();
@@ -22,6 +22,37 @@ describe('AWS requests per call', () => {
     await api.stack.stop();
   });
 
+  // First in the file: no earlier call's late provider requests can be counted as this call's.
+  it('a call reads the agent and the suppression list only at create, and the call once per provider request', async () => {
+    takeRequests();
+    // A person answers and hangs up: the provider's completed report is the last request about the call.
+    await captureSends(/event-bus\.ts/, async (sends) => {
+      const created = await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+15005550101' },
+      });
+      expect(created.status).toBe(201);
+      await callReaches(api, created.body.id, ['completed']);
+      await sessionEndedOnTheBus(sends, created.body.id);
+    });
+    const mine = takeRequests().filter((r) => r.source === 'service' && r.part === 'call');
+    const from = (site: RegExp, operations: string[]) =>
+      mine.filter((r) => site.test(r.site) && operations.includes(r.operation)).length;
+    // The suppression list is a condition of the create's and the dial gate's writes, never a read.
+    expect(from(/suppression-store/, ['GetItem', 'BatchGetItem', 'Query'])).toBe(0);
+    // The agent's first message was kept on the call at create: the answer does not read the agent.
+    expect(from(/directory-store.*answer-call/, ['GetItem'])).toBe(0);
+    // The dialer's first look reads the call and its account's slot counter together.
+    expect(from(/dial-call/, ['GetItem'])).toBe(0);
+    expect(from(/dial-call/, ['BatchGetItem'])).toBeGreaterThan(0);
+    // Provider requests: ringing, the answer URL and completed (no initiated, no answered callback:
+    // Twilio is asked only for the reports that can change the call), one read each by the webhook
+    // itself (a re-read after a lost write race comes from apply-call-event instead).
+    const webhookReads = mine.filter(
+      (r) => r.operation === 'GetItem' && /telephony-webhooks/.test(r.site.split(' < ')[1] ?? ''),
+    );
+    expect(webhookReads).toHaveLength(3);
+  });
+
   it('an account without webhook endpoints costs no event work beyond the bus publish', async () => {
     takeRequests();
     const published = await captureSends(/event-bus\.ts/, async (sends) => {
@@ -31,22 +62,7 @@ describe('AWS requests per call', () => {
       expect(created.status).toBe(201);
       await callReaches(api, created.body.id, ['completed']);
       // Wait until the call's SessionEnded is on the bus: every record of the call is done.
-      await eventually(
-        async () =>
-          sends.flatMap(
-            (send) =>
-              (send.command as { input: { Entries?: Array<{ DetailType?: string; Resources?: string[] }> } }).input
-                .Entries ?? [],
-          ),
-        (entries) =>
-          entries.some(
-            (entry) =>
-              entry.DetailType === 'SessionEnded' &&
-              (entry.Resources ?? []).includes(`voisnap:outbound-call/${created.body.id}`),
-          ),
-        60_000,
-        'the SessionEnded on the bus',
-      );
+      await sessionEndedOnTheBus(sends, created.body.id);
     });
     expect(published.length).toBeGreaterThan(0);
     const eventWork = takeRequests().filter((r) => r.source === 'service' && r.part === 'events');
@@ -72,3 +88,22 @@ describe('AWS requests per call', () => {
     expect(takeRequests().filter((r) => r.operation === 'PutEvents')).toHaveLength(3);
   });
 });
+
+/** Resolves once the call's SessionEnded is among the captured PutEvents: every record of the call is done. */
+async function sessionEndedOnTheBus(sends: readonly CapturedSend[], callId: string): Promise<void> {
+  await eventually(
+    async () =>
+      sends.flatMap(
+        (send) =>
+          (send.command as { input: { Entries?: Array<{ DetailType?: string; Resources?: string[] }> } }).input
+            .Entries ?? [],
+      ),
+    (entries) =>
+      entries.some(
+        (entry) =>
+          entry.DetailType === 'SessionEnded' && (entry.Resources ?? []).includes(`voisnap:outbound-call/${callId}`),
+      ),
+    60_000,
+    'the SessionEnded on the bus',
+  );
+}

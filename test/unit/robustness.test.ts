@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
-import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import type { ProviderEvent } from '#domain/call-lifecycle';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository } from '#ports/call-repository';
@@ -40,7 +39,6 @@ function memoryStore(calls: StoredCall[]) {
     list: async () => ({ calls: [], hasMore: false }),
   } as unknown as CallRepository & ReconcilerQueries;
   const slotCounters: SlotCounters = {
-    hasFreeSlot: async () => true,
     listAll: async () => [],
     repair: async () => false,
     addWaiter: async () => undefined,
@@ -71,7 +69,6 @@ describe('a failing dependency never costs a call', () => {
           }),
         } as never,
         clock,
-        suppressions: new InMemorySuppressionStore(),
         phoneZones: new LibphonenumberZones(),
         queue: failing,
         scheduler: { schedule: failing.send, cancel: failing.send },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import { ServiceError } from '#domain/errors';
 import type { CallRepository } from '#ports/call-repository';
 import type { Directory } from '#ports/directory';
@@ -24,7 +23,6 @@ const deps = (
     calls: untouchable<CallRepository>('calls'),
     metrics: noMetrics,
     directory,
-    suppressions: new InMemorySuppressionStore(),
     phoneZones: untouchable('phoneZones'),
     queue: untouchable('queue'),
     scheduler: untouchable('scheduler'),

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -6,8 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { CampaignGateClosedError } from '#domain/campaign';
-import { slotChange } from '#domain/call-status-machine';
-import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { awaitsDial, slotChange } from '#domain/call-status-machine';
+import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
 import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
@@ -15,7 +16,7 @@ import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
 import { campaignGateUpdate } from './campaign-store.ts';
-import { slotCounterUpdate } from './slot-counters.ts';
+import { hasFreeSlotIn, slotCounterUpdate } from './slot-counters.ts';
 import {
   CALL_INDEXES,
   TABLE,
@@ -29,6 +30,23 @@ import {
 
 /** Idempotency records live a little over the promised 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 25 * 3600;
+/** Rounds of re-asking for keys DynamoDB left unprocessed (throttling) before giving up loudly. */
+const UNPROCESSED_ROUNDS = 8;
+
+/**
+ * A transaction item that holds only while the number is not on the account's suppression list
+ * (its item `SUPPRESSION#<E.164>` in the account's partition, suppression-store.ts): the read of
+ * the list at create and at the dial gate, made part of the write itself.
+ */
+function notSuppressed(tableName: string, call: StoredCall) {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.accountSuppression(call.accountId, call.toNumber),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
 
 /**
  * Calls in the single table (`CALL#<id>`), with their list-index keys and, while unfinished, their
@@ -48,33 +66,35 @@ export class DynamoDbCallRepository implements CallRepository {
       Item: toCallItem(call),
       ConditionExpression: 'attribute_not_exists(pk)',
     };
-    if (!idempotency) {
+    // A call to be dialed is stored only while its number is off the suppression list.
+    const suppression = awaitsDial(call.status) ? notSuppressed(this.tableName, call) : null;
+    if (!idempotency && !suppression) {
       await this.db.send(new PutCommand(callPut));
       return { created: true };
     }
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
+    const idempotencyPut = idempotency && {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.idempotency(idempotency.accountId, idempotency.key),
+          ...idempotency,
+          [TABLE.ttlAttribute]: nowEpoch + IDEMPOTENCY_TTL_SECONDS,
+        },
+        // An expired record that TTL has not swept yet no longer counts.
+        ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+        ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+        ExpressionAttributeValues: { ':now': nowEpoch },
+      },
+    };
+    // Item order: the call, then the idempotency record (if any), then the suppression check (if any).
+    const items = [
+      { Put: callPut },
+      ...(idempotencyPut ? [idempotencyPut] : []),
+      ...(suppression ? [suppression] : []),
+    ];
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: callPut },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.idempotency(idempotency.accountId, idempotency.key),
-                  ...idempotency,
-                  [TABLE.ttlAttribute]: nowEpoch + IDEMPOTENCY_TTL_SECONDS,
-                },
-                // An expired record that TTL has not swept yet no longer counts.
-                ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-                ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-                ExpressionAttributeValues: { ':now': nowEpoch },
-              },
-            },
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { created: true };
     } catch (error) {
       const codes = transactionCancellationCodes(error);
@@ -83,7 +103,11 @@ export class DynamoDbCallRepository implements CallRepository {
         await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
         return this.create(call, idempotency, attempt + 1);
       }
-      if (codes?.[1] !== 'ConditionalCheckFailed') throw error;
+      // A repeated Idempotency-Key answers with the first call, suppressed number or not.
+      if (!idempotency || codes?.[1] !== 'ConditionalCheckFailed') {
+        if (suppression && codes?.at(-1) === 'ConditionalCheckFailed') throw new NumberSuppressedError(call.accountId);
+        throw error;
+      }
       const existing = await this.db.send(
         new GetCommand({
           TableName: this.tableName,
@@ -107,6 +131,24 @@ export class DynamoDbCallRepository implements CallRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.call(callId), ConsistentRead: true }),
     );
     return result.Item ? fromCallItem(result.Item) : null;
+  }
+
+  async getForDial(callId: string, accountId: string): Promise<{ call: StoredCall | null; freeSlot: boolean }> {
+    const callKey = keys.call(callId);
+    const accountKey = keys.account(accountId);
+    let pending: Record<string, unknown>[] = [callKey, accountKey];
+    const found: Record<string, unknown>[] = [];
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round === UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept the dial reads unprocessed');
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    const item = (key: { pk: string; sk: string }) => found.find((i) => i.pk === key.pk && i.sk === key.sk);
+    const call = item(callKey);
+    return { call: call ? fromCallItem(call) : null, freeSlot: hasFreeSlotIn(item(accountKey)) };
   }
 
   /**
@@ -147,7 +189,8 @@ export class DynamoDbCallRepository implements CallRepository {
       ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
     };
     const slots = slotChange(previous.status, next.status);
-    const campaignGate = previous.status === 'queued' && next.status === 'initiating' ? next.campaignId : undefined;
+    const gate = previous.status === 'queued' && next.status === 'initiating';
+    const campaignGate = gate ? next.campaignId : undefined;
     try {
       if (slots === 0) {
         await this.db.send(new PutCommand(put));
@@ -159,7 +202,9 @@ export class DynamoDbCallRepository implements CallRepository {
             { Put: put },
             // The second item: its condition failing is what SlotUnavailableError reports below.
             { Update: slotCounterUpdate(this.tableName, next.accountId, slots) },
-            // A campaign call's gate also needs its campaign dialing and below its own ceiling.
+            // The gate: the number off the suppression list (the third item: NumberSuppressedError)…
+            ...(gate ? [notSuppressed(this.tableName, next)] : []),
+            // … and a campaign call's campaign dialing and below its own ceiling (the fourth).
             ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
           ],
         }),
@@ -175,7 +220,8 @@ export class DynamoDbCallRepository implements CallRepository {
         throw new ConcurrentModificationError('Call', next.id);
       }
       if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
-      if (campaignGate && codes?.[2] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
+      if (gate && codes?.[2] === 'ConditionalCheckFailed') throw new NumberSuppressedError(next.accountId);
+      if (campaignGate && codes?.[3] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
       throw error;
     }
   }

@@ -1,6 +1,5 @@
 import {
   DeleteCommand,
-  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -37,25 +36,17 @@ export function slotCounterUpdate(tableName: string, accountId: string, change: 
   };
 }
 
+/** Whether an account item (undefined: no such account) has a free slot: `activeCalls < concurrentCallLimit`. */
+export function hasFreeSlotIn(item: Record<string, unknown> | undefined): boolean {
+  return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
+}
+
 /** Each account's slot counter: `activeCalls` against `concurrentCallLimit` on the account item. */
 export class DynamoDbSlotCounters implements SlotCounters {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
-
-  async hasFreeSlot(accountId: string): Promise<boolean> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.account(accountId),
-        ConsistentRead: true,
-        ProjectionExpression: 'activeCalls, concurrentCallLimit',
-      }),
-    );
-    const item = result.Item;
-    return item !== undefined && Number(item.activeCalls ?? 0) < Number(item.concurrentCallLimit);
-  }
 
   async listAll(): Promise<SlotCounter[]> {
     const items = await queryAll(this.db, {

@@ -38,7 +38,12 @@ export class TwilioProvider implements TelephonyProvider {
       Method: 'POST',
       StatusCallback: telephonyWebhookUrl(base, 'status', request.callId, request.attempt),
       StatusCallbackMethod: 'POST',
-      StatusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      // Only the reports that can change the call: `ringing` (a published status) and `completed`.
+      // `initiated` says what the dialer already recorded, and the answer URL request (Url, requested
+      // when the call connects) is itself the news of the answer, so `answered` would only cost a
+      // read of the call (docs/costs.md). StatusCallbackEvent values:
+      // https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent
+      StatusCallbackEvent: ['ringing', 'completed'],
       // Synchronous answering machine detection, waiting for a greeting's end so the agent's
       // voicemail is recorded whole. The verdict comes with the answer request (and may come with
       // status callbacks); AsyncAmd is not used, so there is no separate AMD callback

@@ -5,7 +5,7 @@ import { TwilioProvider } from '#adapters/telephony/twilio-provider';
 import type { CallTimingLimits } from '#domain/call-lifecycle';
 import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
-import { calls, clock, db, reconcilerQueries, slotCounters, suppressions, tableEnv } from './table.ts';
+import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './table.ts';
 import { dispatchDeps, dispatchEnv } from './dispatch.ts';
 import { campaigns } from './campaigns.ts';
 import { loggedFailure } from '../batch-failures.ts';
@@ -72,7 +72,6 @@ export const callEventDeps = {
 
 export const dialDeps = {
   ...callEventDeps,
-  suppressions,
   providers,
   // A campaign call's gate also asks its campaign (paused, cancelled, maxConcurrentCalls).
   campaigns,

@@ -1,6 +1,6 @@
 import { CampaignGateClosedError } from '#domain/campaign';
-import { slotChange } from '#domain/call-status-machine';
-import { ConcurrentModificationError, SlotUnavailableError } from '#domain/errors';
+import { awaitsDial, slotChange } from '#domain/call-status-machine';
+import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
@@ -52,6 +52,13 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
    */
   campaignGate: ((accountId: string, campaignId: string) => boolean) | null = null;
 
+  /**
+   * The account's suppression list, as the DynamoDB adapter checks it inside the create of a call
+   * to be dialed and inside the dial gate: true refuses the write (NumberSuppressedError) and
+   * nothing is written. fakeCallWorld points it at its InMemorySuppressionStore.
+   */
+  suppressed: ((accountId: string, phoneNumber: string) => boolean) | null = null;
+
   constructor(private readonly clock: Clock) {}
 
   /** Adds an account with its concurrent-call limit, as the directory's createAccount does. */
@@ -84,12 +91,15 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
         return { created: false, existing: copy(existing.record) };
       }
       if (this.calls.has(call.id)) throw conditionalCheckFailed();
+      if (this.refusesDialOf(call)) throw new NumberSuppressedError(call.accountId);
       this.idempotency.set(key, {
         record: copy(idempotency),
         expiresAt: this.clock.now().getTime() + IDEMPOTENCY_TTL_MS,
       });
     } else if (this.calls.has(call.id)) {
       throw conditionalCheckFailed();
+    } else if (this.refusesDialOf(call)) {
+      throw new NumberSuppressedError(call.accountId);
     }
     this.store(call);
     return { created: true };
@@ -103,6 +113,17 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
   async getById(callId: string): Promise<StoredCall | null> {
     const stored = this.calls.get(callId);
     return stored ? copy(stored.call) : null;
+  }
+
+  async getForDial(callId: string, accountId: string): Promise<{ call: StoredCall | null; freeSlot: boolean }> {
+    const account = this.accounts.get(accountId);
+    const freeSlot =
+      account?.concurrentCallLimit !== undefined && (account.activeCalls ?? 0) < account.concurrentCallLimit;
+    return { call: await this.getById(callId), freeSlot };
+  }
+
+  private refusesDialOf(call: StoredCall): boolean {
+    return awaitsDial(call.status) && (this.suppressed?.(call.accountId, call.toNumber) ?? false);
   }
 
   async list(query: CallListQuery): Promise<CallPage> {
@@ -133,6 +154,8 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     const slots = slotChange(previous.status, next.status);
     const gated = previous.status === 'queued' && next.status === 'initiating' ? next.campaignId : undefined;
     if (slots > 0 && !this.slotFree(next.accountId)) throw new SlotUnavailableError(next.accountId);
+    const gate = previous.status === 'queued' && next.status === 'initiating';
+    if (gate && this.suppressed?.(next.accountId, next.toNumber)) throw new NumberSuppressedError(next.accountId);
     if (gated && this.campaignGate && !this.campaignGate(next.accountId, gated)) {
       throw new CampaignGateClosedError(gated);
     }
@@ -191,11 +214,6 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     const list = this.waiters.get(accountId);
     const key = `${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`;
     if (list?.get(key)?.token === waiter.token) list.delete(key);
-  }
-
-  async hasFreeSlot(accountId: string): Promise<boolean> {
-    const account = this.accounts.get(accountId);
-    return account?.concurrentCallLimit !== undefined && (account.activeCalls ?? 0) < account.concurrentCallLimit;
   }
 
   async listAll(): Promise<SlotCounter[]> {

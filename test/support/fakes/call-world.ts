@@ -30,12 +30,13 @@ export function fakeCallWorld(options: { slotLimit?: number; at?: Date } = {}) {
   const provider = new FakeTelephonyProvider();
   const rateLimiter = new FakeRateLimiter();
   const suppressions = new InMemorySuppressionStore();
+  table.suppressed = (accountId, phoneNumber) => suppressions.has(accountId, phoneNumber);
   const metrics = new InMemoryMetrics();
   const slept: number[] = [];
   const errors: Array<{ callId: string; error: unknown }> = [];
   let conversations = 0;
   let waitTokens = 0;
-  const deps: DialDeps & ReconcileDeps & { phoneZones: LibphonenumberZones } = {
+  const deps: DialDeps & ReconcileDeps & { phoneZones: LibphonenumberZones; suppressions: InMemorySuppressionStore } = {
     calls: table,
     suppressions,
     phoneZones: new LibphonenumberZones(),

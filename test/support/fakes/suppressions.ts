@@ -22,6 +22,11 @@ export class InMemorySuppressionStore implements SuppressionStore {
     return this.listOf(accountId).delete(phoneNumber);
   }
 
+  /** Whether the number is on the account's list, at once (InMemoryCallTable's checks inside its writes). */
+  has(accountId: string, phoneNumber: string): boolean {
+    return this.listOf(accountId).has(phoneNumber);
+  }
+
   async suppressedAmong(accountId: string, phoneNumbers: readonly string[]): Promise<Set<string>> {
     return new Set(phoneNumbers.filter((number) => this.listOf(accountId).has(number)));
   }

@@ -36,7 +36,7 @@ async function race(scheduler: fc.Scheduler, contacts: number, duplicates: numbe
   });
   table.getById = interleaved('getById', table.getById.bind(table));
   table.touchWatchdog = interleaved('touchWatchdog', table.touchWatchdog.bind(table));
-  table.hasFreeSlot = interleaved('hasFreeSlot', table.hasFreeSlot.bind(table));
+  table.getForDial = interleaved('getForDial', table.getForDial.bind(table));
   const store = world.campaigns;
   store.get = interleaved('campaign.get', store.get.bind(store));
   const setStatus = store.setStatus.bind(store);

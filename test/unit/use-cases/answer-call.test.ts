@@ -39,6 +39,15 @@ describe('answerCall', () => {
     expect(session).toMatchObject({ firstMessage: 'Hi from the agent', leaveVoicemail: true });
   });
 
+  it('uses the agent’s first message kept on the call at create, without reading the agent', async () => {
+    const { deps, directory, call } = await dialedCall();
+    const kept = { ...call, agentFirstMessage: 'Hi from the agent, as it was at create' };
+    const reads = vi.spyOn(directory, 'getAgent');
+    const session = await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' }, kept);
+    expect(session).toMatchObject({ firstMessage: 'Hi from the agent, as it was at create' });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('hangs up (null) on a fax, an unknown call, or another attempt', async () => {
     const { deps, call } = await dialedCall();
     expect(await answerCall(deps, { callId: call.id, attempt: 2, answeredBy: undefined })).toBeNull();
@@ -48,19 +57,32 @@ describe('answerCall', () => {
 });
 
 describe('recordAgentEnded', () => {
-  it('remembers that the agent ended the call, so its end is reported as agent_ended', async () => {
+  it('ends the call as agent_ended at once, giving its slot back; the provider’s completed then changes nothing', async () => {
     const { deps, table, clock, call } = await dialedCall();
     await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' });
-    await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
     clock.advance(20);
-    await applyCallEvent(deps, { callId: call.id, attempt: 1, event: { kind: 'completed', at: clock.now() } });
-    expect(await table.getById(call.id)).toMatchObject({ status: 'completed', endReason: 'agent_ended' });
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
+    const ended = await table.getById(call.id);
+    expect(ended).toMatchObject({ status: 'completed', endReason: 'agent_ended', durationSeconds: 20 });
+    expect(ended?.agentEndedAt).not.toBeNull();
+    expect(table.activeCalls('acc_demo')).toBe(0);
+    clock.advance(1);
+    const report = { kind: 'completed' as const, at: clock.now(), durationSeconds: 21 };
+    expect(await applyCallEvent(deps, { callId: call.id, attempt: 1, event: report })).toBe('ignored');
+    expect(await table.getById(call.id)).toEqual(ended);
+  });
+
+  it('ends a call that was leaving a voicemail with its voicemail outcome', async () => {
+    const { deps, table, call } = await dialedCall();
+    await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'machine_end_beep' });
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'voicemail', endReason: 'voicemail_left' });
   });
 
   it('changes nothing for another attempt or a call no longer under way', async () => {
     const { deps, table, call } = await dialedCall();
     await recordAgentEnded(deps, { callId: call.id, attempt: 2 });
-    expect((await table.getById(call.id))?.agentEndedAt).toBeNull();
+    expect(await table.getById(call.id)).toEqual(call);
     const ended = await table.update({ ...call, status: 'failed', watchdogAt: null }, call);
     await recordAgentEnded(deps, { callId: call.id, attempt: 1 });
     expect(await table.getById(call.id)).toEqual(ended);
@@ -113,11 +135,14 @@ describe('one read of the call per provider request', () => {
     expect(await table.getById(call.id)).toMatchObject({ status: 'in_progress', version: call.version + 2 });
   });
 
-  it('records that the agent ended the call on the known call, without reading it', async () => {
+  it('ends the known call when the agent ends it, without reading it', async () => {
     const { deps, table, call } = await dialedCall();
+    const answered = await table.getById(call.id);
+    await answerCall(deps, { callId: call.id, attempt: 1, answeredBy: 'human' }, answered ?? call);
+    const known = (await table.getById(call.id)) as StoredCall;
     const reads = vi.spyOn(table, 'getById');
-    await recordAgentEnded(deps, { callId: call.id, attempt: 1 }, call);
+    await recordAgentEnded(deps, { callId: call.id, attempt: 1 }, known);
     expect(reads).not.toHaveBeenCalled();
-    expect((await table.getById(call.id))?.agentEndedAt).not.toBeNull();
+    expect(await table.getById(call.id)).toMatchObject({ status: 'completed', endReason: 'agent_ended' });
   });
 });

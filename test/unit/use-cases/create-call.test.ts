@@ -41,6 +41,19 @@ describe('createCall', () => {
     ]);
   });
 
+  it('keeps the agent’s first message on the call for its answer, unless the call overrides it', async () => {
+    const { deps, table, directory, command } = world();
+    const agentMessage = (await directory.getAgent('acc_demo', AGENT))?.defaultFirstMessage;
+    const plain = await createCall(deps, command());
+    expect((await table.getById(plain.call.id))?.agentFirstMessage).toBe(agentMessage);
+    const overridden = await createCall(deps, command({ overrideFirstMessage: 'Hi Jane' }));
+    expect(await table.getById(overridden.call.id)).toMatchObject({
+      overrideFirstMessage: 'Hi Jane',
+      agentFirstMessage: null,
+    });
+    expect(plain.call).not.toHaveProperty('agentFirstMessage');
+  });
+
   it('schedules a call for later a minute early, and dials one due within two minutes from the queue', async () => {
     const { deps, clock, queue, scheduler, command } = world();
     const later = await createCall(deps, command({ scheduledFor: inMinutes(clock.now(), 30) }));
