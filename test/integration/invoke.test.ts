@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStackState } from '../../local/config.ts';
 import { buildEvents } from '../../tools/invoke/events.ts';
+import { buildStack, type CfnTemplate, templateOf } from '../infra/stack-fixture.ts';
 import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,6 +74,54 @@ describe('npm run invoke', () => {
   it('runs a stream batch and the reconciler without failures', async () => {
     expect(await invoke('events-stream')).toEqual({ batchItemFailures: [] });
     expect(await invoke('reconciler')).toBeNull();
+  }, 120_000);
+
+  it("env-json: each function of the template gets exactly its declared variables, with the running stack's values", async () => {
+    const template = templateOf(buildStack('dev', { carrierSimulator: true } as never).stack).toJSON() as CfnTemplate;
+    const templateFile = join(dataDir, 'template.json');
+    writeFileSync(templateFile, JSON.stringify(template));
+    const out = mkdtempSync(join(dataDir, 'env-json-'));
+    const { stdout } = await promisify(execFile)(
+      TSX,
+      ['tools/invoke/cli.ts', 'env-json', '--template', templateFile, '--out', out, '--host', 'host.docker.internal'],
+      { cwd: REPO_ROOT, env: { ...process.env, LOCAL_DATA_DIR: dataDir } },
+    );
+    expect(stdout).toContain(join(out, 'env.json'));
+    const envJson: Record<string, Record<string, string>> = JSON.parse(readFileSync(join(out, 'env.json'), 'utf8'));
+    const containerEnv: Record<string, string> = JSON.parse(readFileSync(join(out, 'container-env.json'), 'utf8'));
+    const stackEnv = api.stack.environment;
+    // A container reaches this machine by the host's name, never by 127.0.0.1 or localhost.
+    const reach = (value: string) => value.replace(/\/\/(127\.0\.0\.1|localhost)(?=[:/]|$)/g, '//host.docker.internal');
+
+    const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(10);
+    expect(Object.keys(envJson).sort()).toEqual(functions.map(([id]) => id).sort());
+    for (const [id, fn] of functions) {
+      const declared: Record<string, unknown> = fn.Properties?.Environment?.Variables ?? {};
+      expect(Object.keys(envJson[id] ?? {}).sort(), id).toEqual(Object.keys(declared).sort());
+      for (const [name, value] of Object.entries(declared)) {
+        if (typeof value === 'string') {
+          // A literal of the template, unless the local stack sets its own (log level, metrics off…).
+          expect(envJson[id]?.[name], `${id} ${name}`).toBe(name in stackEnv ? reach(stackEnv[name] as string) : value);
+        } else {
+          // A reference to a resource of the stack (table, queue, URL…): the running stack's one.
+          expect(stackEnv, `${id} ${name}: the local stack has no value for it`).toHaveProperty(name);
+          expect(envJson[id]?.[name], `${id} ${name}`).toBe(reach(stackEnv[name] as string));
+        }
+      }
+    }
+    const createCall = functions.find(([, fn]) => fn.Properties?.Description === 'outbound-calls create-call')?.[0];
+    expect(envJson[createCall as string]).toMatchObject({
+      TABLE_NAME: api.stack.tableName,
+      DIAL_QUEUE_URL: expect.stringMatching(
+        new RegExp(`^http://host\\.docker\\.internal:${new URL(api.stack.motoEndpoint).port}/`),
+      ),
+    });
+    // The emulators' endpoints for the container, by the same host name.
+    const endpoints = Object.keys(stackEnv).filter((name) => name.startsWith('AWS_ENDPOINT_URL'));
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const name of endpoints) expect(containerEnv[name], name).toBe(reach(stackEnv[name] as string));
+    expect(JSON.stringify({ envJson, containerEnv })).not.toMatch(/\/\/(127\.0\.0\.1|localhost)[:/]/);
   }, 120_000);
 
   it('refuses an unknown function with the usage and exit code 2', async () => {
