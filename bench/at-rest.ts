@@ -15,6 +15,7 @@
  *   what                        before       now    target
  *   AWS requests a minute          740        40      ≤ 60
  *   RSS, all processes (MiB)       575       380     ≤ 450
+ *   Java heap (DynamoDB Local)  unbounded  -Xmx256m   capped
  *
  * followed by the requests by operation and the memory by process. Needs Java 17+ and moto, as
  * `npm start` does.

@@ -29,8 +29,8 @@ export const HOT_RELOAD_BUCKET = 'hot-reload';
 export const NO_HTTP_API_PARAMETER = 'HttpApiIdPlaceholder';
 
 /**
- * Properties that name the HTTP API but do not need it, by resource type: a function's URLs for
- * the telephony callbacks, and the dashboard's API widgets. The placeholder takes the API's place.
+ * Properties that name the HTTP API (or what needs it) but do not need it, by resource type: a
+ * function's URLs for the telephony callbacks; the dashboard's API widgets and its alarm list.
  */
 const NAMES_THE_API_IN: Record<string, string> = {
   'AWS::Lambda::Function': 'Environment',
@@ -102,20 +102,25 @@ export function referencesIn(value: CfnValue, found = new Set<string>()): Set<st
 const dependsOn = (resource: CfnResource): string[] =>
   resource.DependsOn === undefined ? [] : Array.isArray(resource.DependsOn) ? resource.DependsOn : [resource.DependsOn];
 
-/** The value with every Ref / GetAtt of one of `ids` replaced by `replacement`. */
-function replaceReferences(value: CfnValue, ids: Set<string>, replacement: CfnValue): CfnValue {
-  if (Array.isArray(value)) return value.map((each) => replaceReferences(each, ids, replacement));
+/** The value with every Ref / GetAtt of a resource `replacementFor` answers for replaced by its answer. */
+function replaceReferences(value: CfnValue, replacementFor: (id: string) => CfnValue | undefined): CfnValue {
+  if (Array.isArray(value)) return value.map((each) => replaceReferences(each, replacementFor));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
     if (entries.length === 1) {
       const [key, inner] = entries[0] as [string, unknown];
-      if (key === 'Ref' && typeof inner === 'string' && ids.has(inner)) return replacement;
-      if (key === 'Fn::GetAtt') {
-        const id = Array.isArray(inner) ? String(inner[0]) : String(inner).split('.')[0];
-        if (ids.has(id as string)) return replacement;
-      }
+      const id =
+        key === 'Ref' && typeof inner === 'string'
+          ? inner
+          : key === 'Fn::GetAtt'
+            ? Array.isArray(inner)
+              ? String(inner[0])
+              : String(inner).split('.')[0]
+            : undefined;
+      const replacement = id === undefined ? undefined : replacementFor(id);
+      if (replacement !== undefined) return replacement;
     }
-    return Object.fromEntries(entries.map(([key, inner]) => [key, replaceReferences(inner, ids, replacement)]));
+    return Object.fromEntries(entries.map(([key, inner]) => [key, replaceReferences(inner, replacementFor)]));
   }
   return value;
 }
@@ -123,12 +128,12 @@ function replaceReferences(value: CfnValue, ids: Set<string>, replacement: CfnVa
 /**
  * The free-plan template: the synthesized one without the paid-only resources, without every
  * resource and output that needs one of them (directly or through another left out), and without
- * the CDK bootstrap check (a LocalStack deployed this way is not bootstrapped). Two substitutions
- * keep the functions and the dashboard: where a function's environment (the URL the telephony
- * callbacks use) or the dashboard names the HTTP API, the `HttpApiIdPlaceholder` parameter takes
- * its place; and with
- * `code: 'hot-reload'` each function's code is its bundle directory (`asset.<hash>` in
- * `assetDir`). Nothing left in the result refers to a resource that is not in it.
+ * the CDK bootstrap check (a LocalStack deployed this way is not bootstrapped). Substitutions keep
+ * the functions and the dashboard: where a function's environment (the URL the telephony callbacks
+ * use) or the dashboard names the HTTP API, the `HttpApiIdPlaceholder` parameter takes its place,
+ * and the dashboard's alarm list names a left-out alarm by an ARN of its own; with `code:
+ * 'hot-reload'` each function's code is its bundle directory (`asset.<hash>` in `assetDir`).
+ * Nothing left in the result refers to a resource that is not in it.
  */
 export function freeEditionTemplate(synthesized: CfnTemplate, options: FreeTemplateOptions): FreeTemplate {
   const source = structuredClone(synthesized);
@@ -138,29 +143,36 @@ export function freeEditionTemplate(synthesized: CfnTemplate, options: FreeTempl
     if (prefix) removed[id] = `${resource.Type}: ${PAID_ONLY_TYPE_PREFIXES[prefix]}`;
     else if (CDK_BOOKKEEPING_TYPES.has(resource.Type)) removed[id] = `${resource.Type}: CDK bookkeeping`;
   }
-  const paidOnly = new Set(Object.keys(removed));
 
   const resources: Record<string, CfnResource> = {};
-  let placeholderUsed = false;
   for (const [id, resource] of Object.entries(source.Resources)) {
     if (id in removed) continue;
     const kept: CfnResource = { ...resource };
-    const property = NAMES_THE_API_IN[resource.Type];
-    if (property && resource.Properties?.[property] !== undefined) {
-      const value = resource.Properties[property];
-      const replaced = replaceReferences(value, paidOnly, { Ref: NO_HTTP_API_PARAMETER });
-      if (JSON.stringify(replaced) !== JSON.stringify(value)) placeholderUsed = true;
-      kept.Properties = { ...resource.Properties, [property]: replaced };
-    }
     if (resource.Type === 'AWS::Lambda::Function' && options.code === 'hot-reload')
       kept.Properties = { ...kept.Properties, Code: hotReloadCode(id, resource, options.assetDir) };
     resources[id] = kept;
   }
 
+  // What stands for a left-out resource where a kept one only names it (NAMES_THE_API_IN): an
+  // alarm's ARN for a left-out alarm (the dashboard's alarm list), the placeholder for the rest.
+  let placeholderUsed = false;
+  const standIn = (id: string): CfnValue | undefined => {
+    if (!(id in removed)) return undefined;
+    if (synthesized.Resources[id]?.Type === 'AWS::CloudWatch::Alarm')
+      return { 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:left-out-${id}` };
+    placeholderUsed = true;
+    return { Ref: NO_HTTP_API_PARAMETER };
+  };
   // Whatever still needs a left-out resource goes too, until nothing does.
   for (let changed = true; changed; ) {
     changed = false;
     for (const [id, resource] of Object.entries(resources)) {
+      const property = NAMES_THE_API_IN[resource.Type];
+      if (property && resource.Properties?.[property] !== undefined)
+        resource.Properties = {
+          ...resource.Properties,
+          [property]: replaceReferences(resource.Properties[property], standIn),
+        };
       const missing = [...referencesIn(resource.Properties)].find(
         (ref) => ref in removed || (ref in synthesized.Resources && !(ref in resources)),
       );
