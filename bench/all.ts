@@ -26,7 +26,7 @@ const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 /** Issue 11's table, in its order: each row and the benchmark (`npm run bench:<name>`) that measures it. */
 export const BENCHMARKS: ReadonlyArray<{ name: string; rows: string }> = [
   { name: 'requests', rows: 'AWS requests per call: immediate, scheduled, cancelled; event work' },
-  { name: 'paging', rows: 'list page=50&pageSize=100 in a 20,000-call account' },
+  { name: 'paging', rows: 'list page=50&pageSize=100 in a 20,000-call account (vs a cursor hop)' },
   { name: 'pacing', rows: '60 calls due at one instant at 1 call/s' },
   { name: 'cold-start', rows: 'cold start, every function' },
   { name: 'latency', rows: 'create latency vs the same AWS requests sent directly' },
@@ -66,7 +66,7 @@ export function formatTable(outcomes: readonly Outcome[]): { text: string; misse
   const all = outcomes.flatMap((outcome) => outcome.rows);
   const width = (key: 'what' | 'before' | 'now' | 'target', cap: number) =>
     Math.min(cap, Math.max(...[header, ...all].map((row) => row[key].length)));
-  const [w, b, n, t] = [width('what', 84), width('before', 40), width('now', 40), width('target', 24)];
+  const [w, b, n, t] = [width('what', 64), width('before', 36), width('now', 36), width('target', 24)];
   const line = (row: BenchRow, mark: string) =>
     `  ${row.what.padEnd(w)}  ${row.before.padEnd(b)}  ${row.now.padEnd(n)}  ${row.target.padEnd(t)}  ${mark}`.trimEnd();
   const lines = ['', "Issue 11's table: before (the issue's figure), now (this run) and the target", ''];

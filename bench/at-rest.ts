@@ -92,6 +92,20 @@ function processTree(root: number): ProcessInfo[] {
   return tree;
 }
 
+/**
+ * The -Xmx a Java process runs with, from its command line or the variables the java launcher
+ * reads (JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS: local/emulators.ts sets the first); undefined if none.
+ */
+function javaHeapCap(pid: number): string | undefined {
+  let text = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
+  try {
+    text += ` ${readFileSync(`/proc/${pid}/environ`, 'utf8').replaceAll('\0', ' ')}`; // Linux
+  } catch {
+    text += ` ${spawnSync('ps', ['eww', '-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).stdout}`; // macOS
+  }
+  return /-Xmx(\S+)/.exec(text)?.[1];
+}
+
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'outbound-calls-at-rest-'));
   const countDir = join(dataDir, 'request-counts');
@@ -162,8 +176,7 @@ async function main(): Promise<number> {
     }
     // Issue 11's third figure: DynamoDB Local's Java heap, unbounded before; capped by -Xmx now.
     const java = largest.find((info) => /java/i.test(info.command));
-    const javaArgs = java ? spawnSync('ps', ['-o', 'args=', '-p', String(java.pid)], { encoding: 'utf8' }).stdout : '';
-    const heapCap = /-Xmx(\S+)/.exec(javaArgs)?.[1];
+    const heapCap = java ? javaHeapCap(java.pid) : undefined;
     console.log(
       `${'Java heap (DynamoDB Local)'.padEnd(28)}${'unbounded'.padStart(10)}${(heapCap ? `-Xmx${heapCap}` : 'unbounded').padStart(10)}${'capped'.padStart(10)}${heapCap ? '' : '  ✗ not capped'}`,
     );

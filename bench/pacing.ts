@@ -206,7 +206,7 @@ try {
     );
   writeBenchRows(
     rows.map(([what, before, now, target, met]) => ({
-      what: `${CALLS} calls due at one instant at ${CALLS_PER_SECOND} call/s: ${what}`,
+      what: `${CALLS} calls at ${CALLS_PER_SECOND} call/s: ${what}`,
       before,
       now,
       target,

@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/local-api.ts';
@@ -138,6 +144,9 @@ describe("the template on moto's CloudFormation", () => {
   }, 120_000);
 });
 
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
 /** The types moto's CloudFormation does not model (or not as the template uses them), for the free-plan template. */
 const MOTO_UNMODELED: Record<string, string> = Object.fromEntries(
   Object.entries(SKIPPED_TYPES).filter(
@@ -238,6 +247,30 @@ describe("the LocalStack free-plan template (npm run localstack:template) on mot
     }
     expect(danglingReferences(template)).toEqual([]);
   });
+
+  it('npm run localstack:template writes it beside the synthesized template and says what it left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'localstack-template-'));
+    try {
+      const templateFile = join(dir, 'OutboundCalls-dev.template.json');
+      writeFileSync(templateFile, JSON.stringify(synthesized));
+      const run = () =>
+        promisify(execFile)(TSX, ['tools/localstack/cli.ts', '--template', templateFile], { cwd: REPO_ROOT }).catch(
+          (error: { code: number; stderr: string }) => error,
+        );
+      // Without the bundles (no `cdk synth` yet) it says so, and writes nothing.
+      expect(await run()).toMatchObject({ code: 1, stderr: expect.stringContaining('npx cdk synth') });
+      for (const [, fn] of functions(synthesized))
+        mkdirSync(join(dir, `asset.${String(fn.Properties?.Code?.S3Key).replace(/\.zip$/, '')}`), { recursive: true });
+      const { stdout } = (await run()) as { stdout: string };
+      const written = JSON.parse(readFileSync(join(dir, 'OutboundCalls-dev.localstack-free.json'), 'utf8'));
+      expect(written).toEqual(freeEditionTemplate(synthesized, { code: 'hot-reload', assetDir: dir }).template);
+      expect(stdout).toMatch(/Left out \d+ resources:/);
+      expect(stdout).toContain('AWS::ApiGatewayV2::Api');
+      expect(stdout).toContain('Left out outputs: ApiUrl');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('deploys to CREATE_COMPLETE with its functions, event sources, schedule rule and dashboard', async () => {
     const endpoint = inject('motoEndpoint');

@@ -76,9 +76,9 @@ describe('npm run invoke', () => {
     expect(await invoke('reconciler')).toBeNull();
   }, 120_000);
 
-  it("env-json: each function of the template gets exactly its declared variables, with the running stack's values", async () => {
+  it("env-json: each function gets exactly the variables its SAM template declares, with the running stack's values", async () => {
     const template = templateOf(buildStack('dev', { carrierSimulator: true } as never).stack).toJSON() as CfnTemplate;
-    const templateFile = join(dataDir, 'template.json');
+    const templateFile = join(dataDir, 'OutboundCalls-dev.template.json');
     writeFileSync(templateFile, JSON.stringify(template));
     const out = mkdtempSync(join(dataDir, 'env-json-'));
     const { stdout } = await promisify(execFile)(
@@ -86,29 +86,53 @@ describe('npm run invoke', () => {
       ['tools/invoke/cli.ts', 'env-json', '--template', templateFile, '--out', out, '--host', 'host.docker.internal'],
       { cwd: REPO_ROOT, env: { ...process.env, LOCAL_DATA_DIR: dataDir } },
     );
-    expect(stdout).toContain(join(out, 'env.json'));
+    const samFile = join(dataDir, 'OutboundCalls-dev.sam.json');
+    for (const file of [join(out, 'env.json'), samFile]) expect(stdout).toContain(file);
     const envJson: Record<string, Record<string, string>> = JSON.parse(readFileSync(join(out, 'env.json'), 'utf8'));
-    const containerEnv: Record<string, string> = JSON.parse(readFileSync(join(out, 'container-env.json'), 'utf8'));
+    const sam = JSON.parse(readFileSync(samFile, 'utf8')) as CfnTemplate;
     const stackEnv = api.stack.environment;
     // A container reaches this machine by the host's name, never by 127.0.0.1 or localhost.
     const reach = (value: string) => value.replace(/\/\/(127\.0\.0\.1|localhost)(?=[:/]|$)/g, '//host.docker.internal');
+    const endpoints = Object.keys(stackEnv).filter((name) => name.startsWith('AWS_ENDPOINT_URL'));
+    expect(endpoints.length).toBeGreaterThan(0);
+    const credentials = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SIMULATOR_ACCOUNT_SID', 'SIMULATOR_AUTH_TOKEN'];
 
     const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(10);
     expect(Object.keys(envJson).sort()).toEqual(functions.map(([id]) => id).sort());
     for (const [id, fn] of functions) {
       const declared: Record<string, unknown> = fn.Properties?.Environment?.Variables ?? {};
-      expect(Object.keys(envJson[id] ?? {}).sort(), id).toEqual(Object.keys(declared).sort());
-      for (const [name, value] of Object.entries(declared)) {
-        if (typeof value === 'string') {
-          // A literal of the template, unless the local stack sets its own (log level, metrics off…).
-          expect(envJson[id]?.[name], `${id} ${name}`).toBe(name in stackEnv ? reach(stackEnv[name] as string) : value);
+      const samDeclared: Record<string, unknown> = sam.Resources[id]?.Properties?.Environment?.Variables ?? {};
+      // SAM passes a function only what its template declares: env.json gives exactly those.
+      expect(Object.keys(envJson[id] ?? {}).sort(), id).toEqual(Object.keys(samDeclared).sort());
+      // The SAM template is the synthesized one plus the local wiring: the emulators' endpoints,
+      // and the secret's credentials for the functions that read it.
+      const wiring = [
+        ...endpoints,
+        ...('TELEPHONY_SECRET_ARN' in declared ? [...credentials, 'TWILIO_API_BASE_URL'] : []),
+      ];
+      expect(Object.keys(samDeclared).sort(), id).toEqual([...new Set([...Object.keys(declared), ...wiring])].sort());
+      for (const [name, value] of Object.entries(samDeclared)) {
+        const got = envJson[id]?.[name];
+        if (name === 'TELEPHONY_SECRET_ARN') {
+          // No secret locally: the credentials come in variables of their own.
+          expect(got).toBe('');
+          for (const credential of credentials)
+            expect(envJson[id]?.[credential], `${id} ${credential}`).toBe(stackEnv[credential]);
+        } else if (typeof declared[name] === 'string' || !(name in declared)) {
+          // A literal of the template unless the local stack sets its own; the wiring, the stack's.
+          expect(got, `${id} ${name}`).toBe(name in stackEnv ? reach(stackEnv[name] as string) : value);
         } else {
           // A reference to a resource of the stack (table, queue, URL…): the running stack's one.
           expect(stackEnv, `${id} ${name}: the local stack has no value for it`).toHaveProperty(name);
-          expect(envJson[id]?.[name], `${id} ${name}`).toBe(reach(stackEnv[name] as string));
+          expect(got, `${id} ${name}`).toBe(reach(stackEnv[name] as string));
         }
       }
+      // Nothing else of the template changed: the bundle's path and handler are SAM's to read.
+      expect({ ...sam.Resources[id], Properties: { ...sam.Resources[id]?.Properties, Environment: null } }).toEqual({
+        ...fn,
+        Properties: { ...fn.Properties, Environment: null },
+      });
     }
     const createCall = functions.find(([, fn]) => fn.Properties?.Description === 'outbound-calls create-call')?.[0];
     expect(envJson[createCall as string]).toMatchObject({
@@ -116,12 +140,9 @@ describe('npm run invoke', () => {
       DIAL_QUEUE_URL: expect.stringMatching(
         new RegExp(`^http://host\\.docker\\.internal:${new URL(api.stack.motoEndpoint).port}/`),
       ),
+      AWS_ENDPOINT_URL_DYNAMODB: reach(stackEnv.AWS_ENDPOINT_URL_DYNAMODB as string),
     });
-    // The emulators' endpoints for the container, by the same host name.
-    const endpoints = Object.keys(stackEnv).filter((name) => name.startsWith('AWS_ENDPOINT_URL'));
-    expect(endpoints.length).toBeGreaterThan(0);
-    for (const name of endpoints) expect(containerEnv[name], name).toBe(reach(stackEnv[name] as string));
-    expect(JSON.stringify({ envJson, containerEnv })).not.toMatch(/\/\/(127\.0\.0\.1|localhost)[:/]/);
+    expect(JSON.stringify(envJson)).not.toMatch(/\/\/(127\.0\.0\.1|localhost)[:/]/);
   }, 120_000);
 
   it('refuses an unknown function with the usage and exit code 2', async () => {

@@ -55,6 +55,16 @@ function main(argv: string[]): void {
     code: values.code,
     assetDir: dirname(templateFile),
   });
+  if (values.code === 'hot-reload') {
+    const missing = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => String(resource.Properties?.Code?.S3Key))
+      .filter((directory) => !existsSync(directory));
+    if (missing.length > 0)
+      throw new Error(
+        `No bundle at ${missing[0]} (and ${missing.length - 1} more): synthesize with \`npx cdk synth\` (it bundles every function) first.`,
+      );
+  }
   const dangling = danglingReferences(template);
   if (dangling.length > 0)
     throw new Error(`The cut-down template still refers to what it left out: ${dangling.join('; ')}`);
