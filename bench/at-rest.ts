@@ -15,6 +15,7 @@
  *   what                        before       now    target
  *   AWS requests a minute          740        40      ≤ 60
  *   RSS, all processes (MiB)       575       380     ≤ 450
+ *   Java heap (DynamoDB Local)  unbounded  -Xmx256m   capped
  *
  * followed by the requests by operation and the memory by process. Needs Java 17+ and moto, as
  * `npm start` does.
@@ -25,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '../local/emulators.ts';
+import { writeBenchRows } from './bench-rows.ts';
 
 const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20);
 const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 60);
@@ -88,6 +90,20 @@ function processTree(root: number): ProcessInfo[] {
     }
   }
   return tree;
+}
+
+/**
+ * The -Xmx a Java process runs with, from its command line or the variables the java launcher
+ * reads (JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS: local/emulators.ts sets the first); undefined if none.
+ */
+function javaHeapCap(pid: number): string | undefined {
+  let text = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
+  try {
+    text += ` ${readFileSync(`/proc/${pid}/environ`, 'utf8').replaceAll('\0', ' ')}`; // Linux
+  } catch {
+    text += ` ${spawnSync('ps', ['eww', '-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).stdout}`; // macOS
+  }
+  return /-Xmx(\S+)/.exec(text)?.[1];
 }
 
 async function main(): Promise<number> {
@@ -158,11 +174,33 @@ async function main(): Promise<number> {
         `${what.padEnd(28)}${String(before).padStart(8)}${now.toFixed(0).padStart(10)}${`≤ ${target}`.padStart(10)}${flag}`,
       );
     }
+    // Issue 11's third figure: DynamoDB Local's Java heap, unbounded before; capped by -Xmx now.
+    const java = largest.find((info) => /java/i.test(info.command));
+    const heapCap = java ? javaHeapCap(java.pid) : undefined;
+    console.log(
+      `${'Java heap (DynamoDB Local)'.padEnd(28)}${'unbounded'.padStart(10)}${(heapCap ? `-Xmx${heapCap}` : 'unbounded').padStart(10)}${'capped'.padStart(10)}${heapCap ? '' : '  ✗ not capped'}`,
+    );
+    writeBenchRows([
+      ...rows.map(([what, before, now, target]) => ({
+        what: `local stack at rest: ${what}`,
+        before: String(before),
+        now: now.toFixed(0),
+        target: `≤ ${target}`,
+        met: now <= target,
+      })),
+      {
+        what: 'local stack at rest: DynamoDB Local Java heap',
+        before: 'unbounded',
+        now: heapCap ? `-Xmx${heapCap}` : 'unbounded',
+        target: 'capped',
+        met: heapCap !== undefined,
+      },
+    ]);
     console.log(`\nRequests in ${WINDOW_SECONDS} s, by operation:`);
     for (const [key, count] of byOperation) console.log(`  ${String(count).padStart(5)}  ${key}`);
     console.log('\nResident memory at the largest sample, by process (MiB):');
     for (const info of largest) console.log(`  ${(info.rssKiB / 1024).toFixed(0).padStart(5)}  ${info.command}`);
-    return requestsPerMinute <= TARGET.requestsPerMinute && rssMiB <= TARGET.rssMiB ? 0 : 1;
+    return requestsPerMinute <= TARGET.requestsPerMinute && rssMiB <= TARGET.rssMiB && heapCap ? 0 : 1;
   } finally {
     stack.kill('SIGTERM');
     const killAfter = setTimeout(() => {

@@ -33,6 +33,7 @@ import { dialMessageFor } from '../functions/use-cases/dispatch-call.ts';
 import { createAccount } from '../functions/use-cases/manage-directory.ts';
 import { freePort, startDynamoDbLocal } from '../local/emulators.ts';
 import { ensureTable } from '../local/tables.ts';
+import { writeBenchRows } from './bench-rows.ts';
 
 const CALLS = Number(process.env.BENCH_PACING_CALLS ?? 60);
 const CALLS_PER_SECOND = 1;
@@ -201,6 +202,15 @@ try {
     console.log(
       `${what.padEnd(38)}${before.padStart(8)}${now.padStart(8)}${target.padStart(10)}  ${met ? 'ok' : '✗ missed'}`,
     );
+  writeBenchRows(
+    rows.map(([what, before, now, target, met]) => ({
+      what: `${CALLS} calls at ${CALLS_PER_SECOND} call/s: ${what}`,
+      before,
+      now,
+      target,
+      met,
+    })),
+  );
   if (rows.some((row) => !row[4])) process.exitCode = 1;
 } finally {
   await dynamodb.stop();

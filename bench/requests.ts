@@ -26,6 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BenchRow, writeBenchRows } from './bench-rows.ts';
 import { installRequestCounter, takeRequests, uncounted, type CountedRequest } from './request-counter.ts';
 
 installRequestCounter();
@@ -198,6 +199,7 @@ function report(results: Map<string, Counted[]>): number {
   }
   lines.push('', `${'what'.padEnd(58)}${'before'.padStart(10)}${'now'.padStart(6)}${'target'.padStart(8)}`);
   let missed = 0;
+  const benchRows: BenchRow[] = [];
   for (const target of TARGETS) {
     const requests = results.get(`${target.scenario}/false`);
     if (!requests) continue;
@@ -207,7 +209,15 @@ function report(results: Map<string, Counted[]>): number {
     lines.push(
       `${target.what.padEnd(58)}${target.before.padStart(10)}${String(now).padStart(6)}${`≤ ${target.target}`.padStart(8)}  ${ok ? 'ok' : '✗ missed'}`,
     );
+    benchRows.push({
+      what: `AWS requests, ${target.what}`,
+      before: target.before,
+      now: String(now),
+      target: `≤ ${target.target}`,
+      met: ok,
+    });
   }
+  writeBenchRows(benchRows);
   if (process.env.BENCH_VERBOSE)
     for (const [key, requests] of results) {
       lines.push('', key);

@@ -23,6 +23,8 @@ export interface ServiceMonitoringProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 const FIFTEEN_MINUTES = Duration.minutes(15);
+/** A widget's own time range: the 24 hours up to now, whatever range the dashboard shows. */
+export const LAST_24_HOURS = '-PT24H';
 
 /**
  * Fewest events in a ratio alarm's period for the ratio to count: below it the expression is 0, so
@@ -257,6 +259,7 @@ export class ServiceMonitoring extends Construct {
     );
 
     const ONE_MINUTE = Duration.minutes(1);
+    const ONE_DAY = Duration.days(1);
     const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
       new cloudwatch.GraphWidget({ title, left, width, height: 6 });
     this.dashboard.addWidgets(
@@ -276,6 +279,28 @@ export class ServiceMonitoring extends Construct {
         height: 6,
       }),
       graph('Call failure rate (%)', [failedPercent]),
+    );
+    // "How many ended no_answer today": the last 24 hours whatever the dashboard's time range.
+    this.dashboard.addWidgets(
+      new cloudwatch.SingleValueWidget({
+        title: 'Calls ended in the last 24 hours, by status',
+        metrics: TERMINAL_STATUSES.map((status) =>
+          sum('CallOutcomes', { Status: status }, ONE_DAY).with({ label: status }),
+        ),
+        start: LAST_24_HOURS,
+        setPeriodToTimeRange: true,
+        width: 12,
+        height: 6,
+      }),
+      new cloudwatch.TableWidget({
+        title: 'Calls ended in the last 24 hours, by status and end reason',
+        metrics: [businessSearch('CallOutcomes', ['Status', 'EndReason'], 'Sum', ONE_DAY, '')],
+        start: LAST_24_HOURS,
+        period: ONE_DAY,
+        summary: { columns: [cloudwatch.TableSummaryColumn.SUM], hideNonSummaryColumns: true },
+        width: 12,
+        height: 6,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.SingleValueWidget({

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MIN_EVENTS_FOR_RATIO } from '../../infra/constructs/service-monitoring.ts';
+import { LAST_24_HOURS, MIN_EVENTS_FOR_RATIO } from '../../infra/constructs/service-monitoring.ts';
 import { STAGES, type StageName } from '../../infra/stacks/stage-config.ts';
 import { buildStack } from './stack-fixture.ts';
 
@@ -152,5 +152,46 @@ describe.each(['dev', 'prod'] as const)('business alarms of %s', (stage) => {
     expect(expressions('Webhook deliveries by result (per 5 min)')).toEqual([search('Result', 'WebhookDeliveries')]);
     expect(expressions('Dial waits by reason (per 5 min)')).toEqual([search('Reason', 'DialWaits')]);
     expect(expressions('Poison records parked by source')).toEqual([search('Source', 'PoisonRecordsParked')]);
+  });
+
+  it('answers "how late are calls dialed right now, and how many ended no_answer today" at a glance', () => {
+    const widgets = new Map(body.widgets.map((w) => [w.properties.title as string, w]));
+    // How late: DispatchLag per minute, its p90 with the alarm's threshold drawn.
+    const lag = widgets.get('Dispatch lag (ms): due time to dial');
+    expect(lag?.type).toBe('metric');
+    const lagMetrics = (lag?.properties.metrics ?? []) as unknown[][];
+    expect(lagMetrics.map((m) => [m[1], (m[m.length - 1] as Props).stat, (m[m.length - 1] as Props).period])).toEqual([
+      ['DispatchLag', 'p50', 60],
+      ['DispatchLag', 'p90', 60],
+      ['DispatchLag', 'Maximum', 60],
+    ]);
+    expect(lag?.properties.annotations.horizontal[0].value).toBe(thresholds.dispatchLagP90.toMilliseconds());
+
+    // How many ended no_answer: a number per status summed over the last 24 hours, whatever the
+    // dashboard's own range, and a table by status and end reason over the same day.
+    const byStatus = widgets.get('Calls ended in the last 24 hours, by status');
+    expect(byStatus?.type).toBe('metric');
+    expect(byStatus?.properties).toMatchObject({
+      view: 'singleValue',
+      start: LAST_24_HOURS,
+      setPeriodToTimeRange: true,
+    });
+    const noAnswer = ((byStatus?.properties.metrics ?? []) as unknown[][]).find(
+      (m) => (m[m.length - 1] as Props).label === 'no_answer',
+    );
+    expect(noAnswer?.slice(0, 4)).toEqual([NAMESPACE, 'CallOutcomes', 'Status', 'no_answer']);
+    expect(noAnswer?.slice(4, 6)).toEqual(['service', SERVICE.Value]);
+    expect(noAnswer?.[noAnswer.length - 1]).toMatchObject({ stat: 'Sum' });
+    const byReason = widgets.get('Calls ended in the last 24 hours, by status and end reason');
+    expect(byReason?.type).toBe('metric');
+    expect(byReason?.properties).toMatchObject({
+      view: 'table',
+      start: LAST_24_HOURS,
+      period: 86_400,
+      table: { summaryColumns: ['SUM'], showTimeSeriesData: false },
+    });
+    expect((((byReason?.properties.metrics ?? []) as unknown[][]).flat()[0] as Props).expression).toBe(
+      `SEARCH('{${NAMESPACE},service,Status,EndReason} MetricName="CallOutcomes"', 'Sum', 86400)`,
+    );
   });
 });

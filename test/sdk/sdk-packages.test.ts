@@ -58,4 +58,21 @@ describe('the SDK packages', () => {
     expect(readFileSync(join(REPO_ROOT, 'sdk', 'typescript', 'LICENSE'), 'utf8')).toContain('MIT License');
     expect(readFileSync(join(REPO_ROOT, 'sdk', 'python', 'LICENSE'), 'utf8')).toContain('MIT License');
   });
+
+  it("both READMEs name the license and the repository their package's metadata declares", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'sdk', 'typescript', 'package.json'), 'utf8'));
+    const repository = String(manifest.repository.url)
+      .replace(/^git\+/, '')
+      .replace(/\.git$/, '');
+    const backend = readFileSync(join(REPO_ROOT, 'sdk', 'python', 'build_backend', 'voisnap_build.py'), 'utf8');
+    // The Python metadata names the same repository and license as the TypeScript package.
+    expect(backend).toContain(`("License", "${manifest.license}")`);
+    expect(backend).toContain(`("Project-URL", "Repository, ${repository}")`);
+    for (const sdk of ['typescript', 'python']) {
+      const readme = readFileSync(join(REPO_ROOT, 'sdk', sdk, 'README.md'), 'utf8');
+      expect(readme, sdk).toContain(`License: ${manifest.license} ([LICENSE](LICENSE))`);
+      expect(readme, sdk).toContain(`Source: <${repository}>`);
+      expect(readme, sdk).toContain(`\`sdk/${sdk}\``);
+    }
+  });
 });

@@ -11,10 +11,12 @@ const USAGE = `Usage:
                                                 running local stack (npm start), as sam local invoke would;
                                                 the event defaults to events/<function>.json; prints the result
   npm run invoke -- env-json [--template <file>] [--out <dir>] [--host <name>]
-                                                writes env.json (sam local invoke --env-vars) for the synthesized
-                                                template's functions, and container-env.json (the emulators'
-                                                endpoints), with the running stack's values; --host is how a
-                                                container reaches this machine (default host.docker.internal)
+                                                writes, from the synthesized template and the running stack,
+                                                <template>.sam.json (the template for sam local invoke -t: each
+                                                function also declares the emulators' endpoints) and env.json
+                                                (--env-vars: every variable of each function, with the stack's
+                                                values); --host is how a container reaches this machine
+                                                (default host.docker.internal)
 
 Functions: ${FUNCTIONS.join(', ')}`;
 
@@ -64,35 +66,67 @@ function signTelephonyEvent(
 }
 
 /**
- * SAM's `--env-vars` file: for each function of the template, its declared variables with the
- * running stack's values (SAM passes only variables the template declares); and the emulators'
- * endpoints and placeholder credentials for `--container-env-vars`, with 127.0.0.1 and localhost
- * replaced by the name a container reaches this machine by.
+ * Variables the local stack sets in place of AWS's own wiring, which a function of the template
+ * does not declare: the emulators' endpoints (every function), and for a function that reads the
+ * telephony secret, the credentials the secret would hold (locally there is no secret:
+ * TELEPHONY_SECRET_ARN stays empty and functions/adapters/telephony/credentials.ts reads these).
+ */
+function localWiring(declared: Record<string, unknown>, environment: Record<string, string>): string[] {
+  const endpoints = Object.keys(environment).filter((name) => name.startsWith('AWS_ENDPOINT_URL'));
+  const credentials =
+    'TELEPHONY_SECRET_ARN' in declared
+      ? [
+          'TWILIO_ACCOUNT_SID',
+          'TWILIO_AUTH_TOKEN',
+          'TWILIO_API_BASE_URL',
+          'SIMULATOR_ACCOUNT_SID',
+          'SIMULATOR_AUTH_TOKEN',
+        ].filter((name) => name in environment)
+      : [];
+  return [...endpoints, ...credentials].filter((name) => !(name in declared));
+}
+
+type TemplateResource = { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } };
+
+/**
+ * What `sam local invoke` needs to run a function of the synthesized template against the running
+ * local stack, written from both:
+ * - `<template>.sam.json` beside the template (so the bundles' paths still resolve): the template
+ *   with each function also declaring its local wiring (localWiring), because SAM passes a
+ *   function only the variables its template declares, and `--container-env-vars` only applies
+ *   with `--debug-port`;
+ * - `env.json` (`--env-vars`): each function's variables in that template, with the running
+ *   stack's values (the template's own literal where the stack sets none; an empty
+ *   TELEPHONY_SECRET_ARN), 127.0.0.1 and localhost replaced by the name a container reaches this
+ *   machine by;
+ * - `container-env.json`: the emulators' endpoints alone, for `--container-env-vars` with `--debug-port`.
  */
 function writeEnvJson(options: { template?: string; out?: string; host?: string }): string[] {
-  const template = options.template ?? findTemplate();
-  const resources =
-    (
-      JSON.parse(readFileSync(template, 'utf8')) as {
-        Resources?: Record<
-          string,
-          { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
-        >;
-      }
-    ).Resources ?? {};
+  const templateFile = resolve(options.template ?? findTemplate());
+  const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources?: Record<string, TemplateResource> };
+  const resources = template.Resources ?? {};
   const state = runningStack();
   const host = options.host ?? 'host.docker.internal';
   const reach = (value: string) => value.replace(/\/\/(127\.0\.0\.1|localhost)(?=[:/]|$)/g, `//${host}`);
   const envJson: Record<string, Record<string, string>> = {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const variables = resource.Properties?.Environment?.Variables ?? {};
-    envJson[logicalId] = Object.fromEntries(
-      Object.entries(variables).map(([key, value]) => [
+    const declared = resource.Properties?.Environment?.Variables ?? {};
+    const wiring = localWiring(declared, state.environment);
+    envJson[logicalId] = Object.fromEntries([
+      ...Object.entries(declared).map(([key, value]) => [
         key,
         key in state.environment ? reach(state.environment[key] as string) : typeof value === 'string' ? value : '',
       ]),
-    );
+      ...wiring.map((key) => [key, reach(state.environment[key] as string)]),
+    ]);
+    // The SAM template declares them, with the stack's values (env.json gives the same).
+    resource.Properties = {
+      ...resource.Properties,
+      Environment: {
+        Variables: { ...declared, ...Object.fromEntries(wiring.map((key) => [key, envJson[logicalId]?.[key]])) },
+      },
+    };
   }
   const containerEnv = {
     AWS_ACCESS_KEY_ID: 'local',
@@ -104,9 +138,11 @@ function writeEnvJson(options: { template?: string; out?: string; host?: string 
     ),
   };
   const dir = resolve(options.out ?? '.');
-  const written = [join(dir, 'env.json'), join(dir, 'container-env.json')];
+  const samTemplate = templateFile.replace(/(\.template)?\.json$/, '.sam.json');
+  const written = [join(dir, 'env.json'), join(dir, 'container-env.json'), samTemplate];
   writeFileSync(written[0] as string, `${JSON.stringify(envJson, null, 2)}\n`);
   writeFileSync(written[1] as string, `${JSON.stringify(containerEnv, null, 2)}\n`);
+  writeFileSync(samTemplate, `${JSON.stringify(template, null, 1)}\n`);
   return written;
 }
 
