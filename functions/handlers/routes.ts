@@ -8,17 +8,19 @@ export interface ApiRoute {
   handler: string;
   /** Routes behind the API-key Lambda authorizer. The others check their own signatures. */
   authorized: boolean;
+  /** Routes that read a query string (and name its parameters); any query parameter sent to another API route is a 400. */
+  query?: true;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v1/outbound-calls', handler: 'create-call', authorized: true },
-  { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true },
+  { method: 'GET', path: '/api/v1/outbound-calls', handler: 'list-calls', authorized: true, query: true },
   { method: 'GET', path: '/api/v1/outbound-calls/{callId}', handler: 'get-call', authorized: true },
   { method: 'PATCH', path: '/api/v1/outbound-calls/{callId}', handler: 'update-call', authorized: true },
   { method: 'POST', path: '/api/v1/outbound-calls/{callId}/cancel', handler: 'cancel-call', authorized: true },
   // Campaigns: contacts become outbound calls; pause, resume, cancel (docs/api.md, "Campaigns").
   { method: 'POST', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true },
-  { method: 'GET', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true },
+  { method: 'GET', path: '/api/v1/campaigns', handler: 'campaigns', authorized: true, query: true },
   { method: 'GET', path: '/api/v1/campaigns/{campaignId}', handler: 'campaigns', authorized: true },
   { method: 'POST', path: '/api/v1/campaigns/{campaignId}/contacts', handler: 'campaigns', authorized: true },
   { method: 'POST', path: '/api/v1/campaigns/{campaignId}/pause', handler: 'campaigns', authorized: true },
@@ -36,7 +38,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: 'webhook-endpoints',
     authorized: true,
   },
-  { method: 'GET', path: '/api/v1/webhooks/{webhookId}/deliveries', handler: 'webhook-endpoints', authorized: true },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/{webhookId}/deliveries',
+    handler: 'webhook-endpoints',
+    authorized: true,
+    query: true,
+  },
   {
     method: 'POST',
     path: '/api/v1/webhooks/{webhookId}/events/{eventId}/redeliver',
@@ -45,7 +53,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   // The account's suppression list: numbers never to be called (docs/api.md).
   { method: 'POST', path: '/api/v1/suppressions', handler: 'suppressions', authorized: true },
-  { method: 'GET', path: '/api/v1/suppressions', handler: 'suppressions', authorized: true },
+  { method: 'GET', path: '/api/v1/suppressions', handler: 'suppressions', authorized: true, query: true },
   { method: 'DELETE', path: '/api/v1/suppressions/{phoneNumber}', handler: 'suppressions', authorized: true },
   // The OpenAPI document (docs/openapi.json): public, like the reference it describes.
   { method: 'GET', path: '/api/v1/openapi.json', handler: 'openapi-document', authorized: false },

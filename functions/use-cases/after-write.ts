@@ -32,3 +32,23 @@ export async function afterWrite(
     clearTimeout(timer);
   }
 }
+
+/** Runs work after a write within a deadline (afterWrite, or one request's share of a budget). */
+export type AfterWrite = typeof afterWrite;
+
+/**
+ * One deadline for all the work after the writes of a request that writes many calls (a campaign's
+ * contacts, a campaign's cancel): each piece gets what is left until `totalMs` from now (at most
+ * its own deadline), and once that is spent, work is not started at all and resolves with why, so
+ * the request answers for what it stored well inside its own time limit however slow a dependency
+ * is. What was not done the service finishes itself, as for afterWrite. Times are the machine's
+ * (timers), not the domain clock.
+ */
+export function afterWriteBudget(totalMs: number): AfterWrite {
+  const deadline = Date.now() + totalMs;
+  return (work, deadlineMs = AFTER_WRITE_DEADLINE_MS) => {
+    const left = Math.min(deadlineMs, deadline - Date.now());
+    if (left <= 0) return Promise.resolve(new Error(`the request's ${totalMs} ms for work after its writes is spent`));
+    return afterWrite(work, left);
+  };
+}

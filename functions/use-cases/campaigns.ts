@@ -3,6 +3,8 @@ import stringify from 'safe-stable-stringify';
 import { allCallsEnded, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
 import { conflict, invalidRequest, notFound, ServiceError, unprocessable } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
+import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window';
+import type { CallingWindow } from '#schemas/calling-window';
 import {
   CAMPAIGN_LIMITS,
   emptyCounts,
@@ -18,12 +20,14 @@ import type { StoredCall } from '#schemas/call';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import type { Caller } from '#schemas/directory';
 import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
+import { windowZonesFor } from './calling-window-zones.ts';
 import { cancelCall } from './cancel-call.ts';
 import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
 import { suppressedAmong } from './manage-suppressions.ts';
 import type { SuppressionStore } from '#ports/suppressions';
 import { dialMessageFor } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
+import { afterWriteBudget, type AfterWrite } from './after-write.ts';
 
 export interface CampaignDeps extends CreateCallDeps {
   campaigns: CampaignStore;
@@ -31,7 +35,26 @@ export interface CampaignDeps extends CreateCallDeps {
   suppressions: SuppressionStore;
   /** Contacts whose calls are created at once (each is a few requests to the table and the queue). */
   contactConcurrency?: number;
+  /** Most a campaign request waits, in ms, on work after its writes (CAMPAIGN_AFTER_WRITE_BUDGET_MS). */
+  afterWriteBudgetMs?: number;
 }
+
+/**
+ * How long, in ms, one campaign request spends on the work after its calls' writes (dispatching
+ * each call, deleting a cancelled call's schedule, sending held calls to the queue), all together.
+ * With a frozen queue each call's dispatch would wait its own after-write deadline (2.5 s), and a
+ * thousand of them would outlast API Gateway's 29 s, turning an answer for what was stored into a
+ * 5xx. 20 s leaves room for the writes and the answer; what was not done in time the service does
+ * itself (the reconciler dispatches each call by its watchdog; a schedule left behind only delivers
+ * a message the dialer drops).
+ */
+export const CAMPAIGN_AFTER_WRITE_BUDGET_MS = 20_000;
+
+/** The deps with one after-write budget for the whole request. */
+const withBudget = <D extends CampaignDeps>(deps: D): D & { afterWrite: AfterWrite } => ({
+  ...deps,
+  afterWrite: afterWriteBudget(deps.afterWriteBudgetMs ?? CAMPAIGN_AFTER_WRITE_BUDGET_MS),
+});
 
 /** How a campaign's contacts find their Idempotency-Key record: apart from calls' own keys. */
 const idempotencyKeyOf = (key: string) => `campaign#${key}`;
@@ -112,6 +135,7 @@ export async function createCampaign(
     version: 0,
   };
   const reservation = { firstIndex: 0, count: request.contacts.length, firstDueAt: toTimestamp(from) };
+  await checkContactsPlaceable(deps, caller, campaign, request.contacts, plan.dueAt);
 
   // 3. Store it; a repeated key finds the first campaign and its contacts instead.
   const stored = await deps.campaigns.create(
@@ -164,6 +188,7 @@ export async function appendContacts(
     const now = deps.clock.now();
     const from = new Date(Math.max(now.getTime(), Date.parse(campaign.nextDueAt), Date.parse(campaign.startAt)));
     const plan = planDueTimes(from, contacts.length, campaign.pacing.callsPerMinute);
+    await checkContactsPlaceable(deps, caller, campaign, contacts, plan.dueAt);
     const result = await deps.campaigns.reserveContacts(
       campaign,
       {
@@ -248,10 +273,16 @@ export async function resumeCampaign(deps: CampaignDeps, accountId: string, id: 
   const now = deps.clock.now();
   const stored = await getStored(deps, accountId, id);
   const plan = planDueTimes(now, held.length, stored.pacing.callsPerMinute);
+  // The campaign is running again: a held call whose message is not confirmed in time is
+  // dispatched by the reconciler (its watchdog), never turning this answer into a 5xx.
+  const bounded = withBudget(deps).afterWrite;
   await inPool(held, deps.contactConcurrency ?? 8, async (call, i) => {
     const dueAt = plan.dueAt[i] as Date;
     const delaySeconds = Math.min(900, Math.max(0, Math.floor((dueAt.getTime() - now.getTime()) / 1000)));
-    await deps.queue.send({ ...dialMessageFor(call), dueAt: toTimestamp(dueAt) }, delaySeconds);
+    const failure = await bounded(() =>
+      deps.queue.send({ ...dialMessageFor(call), dueAt: toTimestamp(dueAt) }, delaySeconds),
+    );
+    if (failure !== null) deps.onDispatchFailed(call.id, failure);
   });
   return campaign;
 }
@@ -267,9 +298,10 @@ export async function cancelCampaign(deps: CampaignDeps, accountId: string, id: 
     ...(await deps.campaigns.listCalls(accountId, id, 'scheduled')),
     ...(await deps.campaigns.listCalls(accountId, id, 'queued')),
   ];
+  const bounded = withBudget(deps);
   await inPool(waiting, deps.contactConcurrency ?? 8, async (call) => {
     try {
-      await cancelCall(deps, accountId, call.id);
+      await cancelCall(bounded, accountId, call.id);
     } catch (error) {
       // A dialer won the race for it (409): it was dialed before the cancel, and ends on its own.
       if (!(error instanceof ServiceError)) throw error;
@@ -352,14 +384,11 @@ async function createContactCalls(
   );
   const agent = await deps.directory.getAgent(caller.accountId, campaign.agentId);
   const fromNumber = campaign.fromNumber ?? agent?.defaultFromNumber ?? '';
+  const bounded = withBudget(deps);
   await inPool(contacts, deps.contactConcurrency ?? 8, async (contact, i) => {
     const index = reservation.firstIndex + i;
     const dueAt = plan.dueAt[i] as Date;
-    // A contact's own zone wins over the one the window would take from the number.
-    const callingWindow =
-      campaign.callingWindow && contact.timeZone
-        ? { ...campaign.callingWindow, timeZone: contact.timeZone }
-        : campaign.callingWindow;
+    const callingWindow = contactWindow(campaign, contact);
     const request = {
       agentId: campaign.agentId,
       toNumber: contact.toNumber,
@@ -380,13 +409,60 @@ async function createContactCalls(
     };
     if (suppressed.has(contact.toNumber)) return createSuppressedCall(deps, command, fromNumber);
     try {
-      await createCall(deps, command);
+      await createCall(bounded, command);
     } catch (error) {
       // Suppressed since the batch was checked: the contact still gets its (cancelled) call.
       if (!(error instanceof ServiceError && error.code === 'number_suppressed')) throw error;
       await createSuppressedCall(deps, command, fromNumber);
     }
   });
+}
+
+/** The calling window of a contact's call: the campaign's, in the contact's own zone when it has one. */
+function contactWindow(
+  campaign: Pick<StoredCampaign, 'callingWindow'>,
+  contact: CampaignContact,
+): CallingWindow | null {
+  // A contact's own zone wins over the one the window would take from the number.
+  return campaign.callingWindow && contact.timeZone
+    ? { ...campaign.callingWindow, timeZone: contact.timeZone }
+    : campaign.callingWindow;
+}
+
+/**
+ * Refuses, before anything is stored, contacts whose call createCall would refuse for a reason of
+ * the campaign or the contact itself: a test key where no carrier simulator is deployed (422
+ * `test_calls_unavailable`), a callee whose time zone cannot be told (400 `callee_time_zone_unknown`,
+ * `param` `contacts.<i>.toNumber`) or a calling window that never opens for it (400
+ * `calling_window_never_open`, `param` `callingWindow`). Otherwise the campaign and the earlier
+ * contacts' calls would be stored by a request that answers 4xx, and a retry would call them twice.
+ * `dueAt[i]` is contact i's planned time.
+ */
+async function checkContactsPlaceable(
+  deps: CampaignDeps,
+  caller: Caller,
+  campaign: Pick<StoredCampaign, 'callingWindow'>,
+  contacts: CampaignContact[],
+  dueAt: Date[],
+): Promise<void> {
+  if (caller.keyMode === 'test' && deps.testCallsPlaceable === false) {
+    throw unprocessable(
+      'test_calls_unavailable',
+      'This deployment has no carrier simulator, so calls cannot be made with a test key here; use a live key, or a deployment with the simulator.',
+    );
+  }
+  for (const [index, contact] of contacts.entries()) {
+    const window = contactWindow(campaign, contact);
+    if (!window) continue;
+    const zones = await windowZonesFor(deps, window, contact.toNumber, null, `contacts.${index}.toNumber`);
+    if (dialTimeWithin(window, zones, dueAt[index] ?? deps.clock.now()) === null) {
+      throw invalidRequest(
+        'calling_window_never_open',
+        `callingWindow is not open at any time in the next ${OPENING_SEARCH_DAYS} days for contacts[${index}] (time zones ${zones.join(', ')}).`,
+        'callingWindow',
+      );
+    }
+  }
 }
 
 /**

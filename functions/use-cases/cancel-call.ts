@@ -5,7 +5,7 @@ import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { CallScheduler } from '#ports/dispatch';
 import type { Metrics } from '#ports/metrics';
-import { afterWrite } from './after-write.ts';
+import { afterWrite, type AfterWrite } from './after-write.ts';
 import { callEnded } from './business-metrics.ts';
 import { getCall } from './get-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
@@ -18,6 +18,8 @@ export interface CancelCallDeps {
   metrics: Metrics;
   /** Told when a cancelled call's schedule could not be deleted (harmless: its message is dropped). */
   onScheduleLeftBehind?: (callId: string, error: unknown) => void;
+  /** Bounds the schedule's deletion (after-write.ts); a request cancelling many calls shares one budget. Default afterWrite. */
+  afterWrite?: AfterWrite;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function cancelCall(deps: CancelCallDeps, accountId: string, callId
   // 3. A pending schedule would only deliver a message the dialer drops: delete it, but never
   //    let that turn the answer for a call already cancelled into a 5xx.
   if (call.status === 'scheduled') {
-    const failure = await afterWrite(() => deps.scheduler.cancel(call.id, currentAttempt(call)));
+    const failure = await (deps.afterWrite ?? afterWrite)(() => deps.scheduler.cancel(call.id, currentAttempt(call)));
     if (failure !== null) deps.onScheduleLeftBehind?.(call.id, failure);
   }
   return toPublicCall(written);

@@ -13,7 +13,7 @@ import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import type { Metrics } from '#ports/metrics';
 import type { PhoneZones } from '#ports/phone-zones';
-import { afterWrite } from './after-write.ts';
+import { afterWrite, type AfterWrite } from './after-write.ts';
 import { callCreated } from './business-metrics.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
@@ -37,6 +37,8 @@ export interface CreateCallDeps extends DispatchDeps {
    * would have nowhere to go, so they are refused here rather than failed later. Default true.
    */
   testCallsPlaceable?: boolean;
+  /** Bounds the work after each write (after-write.ts); a request writing many calls shares one budget. Default afterWrite. */
+  afterWrite?: AfterWrite;
 }
 
 export interface CreateCallCommand {
@@ -194,7 +196,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     );
   }
   // A retry may follow a first attempt that stored the call but failed to dispatch it.
-  const stored = await afterWrite(async () => {
+  const stored = await (deps.afterWrite ?? afterWrite)(async () => {
     const call = await deps.calls.getById(result.existing.callId);
     if (call) await dispatchOrLeaveToReconciler(deps, call);
   });
@@ -208,12 +210,13 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
  * within minutes rather than only once it is overdue; a queued call's watchdog is already that near.
  */
 async function dispatchOrLeaveToReconciler(deps: CreateCallDeps, call: StoredCall): Promise<void> {
-  const failure = await afterWrite(() => dispatchCall(deps, call));
+  const bounded = deps.afterWrite ?? afterWrite;
+  const failure = await bounded(() => dispatchCall(deps, call));
   if (failure === null) return;
   deps.onDispatchFailed(call.id, failure);
   if (call.status === 'scheduled') {
     const soon = toTimestamp(new Date(deps.clock.now().getTime() + DEFAULT_WATCHDOG_GRACE_SECONDS * 1000));
-    const notMoved = await afterWrite(() => deps.calls.touchWatchdog(call, soon));
+    const notMoved = await bounded(() => deps.calls.touchWatchdog(call, soon));
     if (notMoved !== null) deps.onDispatchFailed(call.id, notMoved);
   }
 }

@@ -66,4 +66,21 @@ describe('a frozen queue and scheduler during a create', () => {
     );
     expect((await api.request('GET', `${CALLS}/${scheduled.body.id}`)).body.status).toBe('scheduled');
   }, 300_000);
+
+  it('answers 200 for a PATCH that moved a scheduled call to now, then dials it exactly once when the queue is back', async () => {
+    const toNumber = '+14155550143';
+    const created = await api.request('POST', CALLS, {
+      body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, scheduledFor: minutesFromNow(30) },
+    });
+    expect(created.status).toBe(201);
+    proxy.freeze();
+    const moved = await api.request('PATCH', `${CALLS}/${created.body.id}`, {
+      body: { scheduledFor: new Date().toISOString() },
+    });
+    expect(moved.status).toBe(200);
+    proxy.thaw();
+    await callReaches(api, created.body.id, ['completed'], 60_000);
+    const dials = [...api.stack.simulatedCalls.calls.values()].filter((call) => call.to === toNumber);
+    expect(dials).toHaveLength(1);
+  }, 300_000);
 });

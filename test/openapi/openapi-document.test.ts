@@ -67,6 +67,17 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
     expect(document.security).toEqual([{ apiKey: [] }]);
   });
 
+  it('documents query parameters exactly on the routes that read a query (any other route refuses them)', () => {
+    for (const route of API_ROUTES.filter((r) => r.authorized)) {
+      const parameters: Json[] = document.paths[route.path][route.method.toLowerCase()].parameters ?? [];
+      const inQuery = parameters.map((p) => (p.$ref ? document.components.parameters[p.$ref.split('/').pop()] : p));
+      expect(
+        inQuery.some((p) => p.in === 'query'),
+        `${route.method} ${route.path}`,
+      ).toBe(route.query === true);
+    }
+  });
+
   it("carries the reference's examples, each valid against the schema it illustrates", () => {
     const create = document.paths['/api/v1/outbound-calls'].post;
     const requests = create.requestBody.content['application/json'];

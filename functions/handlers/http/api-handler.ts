@@ -6,6 +6,7 @@ import { apiErrors } from '../middleware/api-errors.ts';
 import { httpBody } from '../middleware/http-body.ts';
 import { logContext } from '../middleware/log-context.ts';
 import { requestId } from '../middleware/request-id.ts';
+import { API_ROUTES } from '../routes.ts';
 import type { ApiResult } from './responses.ts';
 
 export { HTTP_STATUS, created, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
@@ -60,6 +61,23 @@ function checkRequestSize(event: ApiEvent, bodyBytes: number = REQUEST_LIMITS.bo
   }
 }
 
+/** The routes that read a query string (routes.ts `query`), by API Gateway route key. */
+const QUERY_ROUTES = new Set(API_ROUTES.filter((route) => route.query).map((route) => `${route.method} ${route.path}`));
+
+/**
+ * A 400 `unknown_parameter` naming the first query parameter sent to a route that reads none
+ * (`?__proto__=x` included): it would be dropped silently, and a client that means something by it
+ * (a filter, a flag) should hear that it does nothing. Routes that read a query check its names
+ * against their own schema.
+ */
+function checkNoStrayQuery(event: ApiEvent): void {
+  if (QUERY_ROUTES.has(event.routeKey)) return;
+  const name = Object.keys(event.queryStringParameters ?? {})[0];
+  if (name !== undefined) {
+    throw invalidRequest('unknown_parameter', `Unknown query parameter "${name}": this route takes none.`, name);
+  }
+}
+
 /**
  * The API's middleware bundle around a route: the invocation's context on every log line
  * (logContext), the request's id on the response, its error body and its log lines (requestId), the body decoded once (httpBody), every request bounded (REQUEST_LIMITS) and
@@ -78,7 +96,9 @@ export function apiHandler(
     .use(apiErrors<ApiEvent>())
     .handler(async (event) => {
       checkRequestSize(event, options.bodyBytes);
-      return route({ event, caller: callerOf(event) });
+      const caller = callerOf(event);
+      checkNoStrayQuery(event);
+      return route({ event, caller });
     });
 }
 

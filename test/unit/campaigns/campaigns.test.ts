@@ -46,6 +46,52 @@ describe('createCampaign', () => {
     });
   });
 
+  it('refuses, before storing anything, contacts whose call could not be created (before: 400 after the campaign and earlier calls were stored)', async () => {
+    const world = fakeCampaignWorld();
+    const allWeek = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as Array<'mon'>;
+    const never = {
+      days: allWeek,
+      start: '09:00',
+      end: '17:00',
+      timeZone: 'America/New_York',
+      blackoutDates: [
+        { from: '2029-12-01', to: '2030-11-30' },
+        { from: '2030-12-01', to: '2031-11-30' },
+        { from: '2031-12-01', to: '2032-11-29' },
+      ],
+    };
+    await expect(create(world, campaignRequest(3, { callingWindow: never }))).rejects.toMatchObject({
+      code: 'calling_window_never_open',
+      param: 'callingWindow',
+    });
+    // A toll-free number (no zone to tell), behind two good ones, with the window in the callee's zone.
+    const callee = { ...never, blackoutDates: [], timeZone: 'callee' };
+    const unknownZone = campaignRequest(2, { callingWindow: callee });
+    unknownZone.contacts.push({ toNumber: '+18005550100' });
+    await expect(create(world, unknownZone)).rejects.toMatchObject({
+      code: 'callee_time_zone_unknown',
+      param: 'contacts.2.toNumber',
+    });
+    // Half an hour a day in both Alaska zones (an hour apart) is never open in both at once.
+    const narrow = campaignRequest(2, { callingWindow: { ...callee, end: '09:30' } });
+    narrow.contacts.push({ toNumber: '+19075550100' });
+    await expect(create(world, narrow)).rejects.toMatchObject({ code: 'calling_window_never_open' });
+    expect(world.table.all()).toHaveLength(0);
+
+    const { campaign } = await create(world, campaignRequest(1, { callingWindow: callee }));
+    const append = (contacts: Array<{ toNumber: string; timeZone?: string }>) =>
+      appendContacts(world.deps, { caller: CALLER, campaignId: campaign.id, contacts, rawRequest: contacts });
+    await expect(append([{ toNumber: '+14155550111' }, { toNumber: '+18005550100' }])).rejects.toMatchObject({
+      code: 'callee_time_zone_unknown',
+      param: 'contacts.1.toNumber',
+    });
+    expect(world.table.all()).toHaveLength(1);
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).counts.total).toBe(1);
+    await append([{ toNumber: '+14155550111' }, { toNumber: '+18005550100', timeZone: 'America/Chicago' }]);
+    expect(world.table.all()).toHaveLength(3);
+    expect((await listCampaigns(world.deps, 'acc_demo', {})).data).toHaveLength(1);
+  });
+
   it('makes a suppressed contact a cancelled call (endReason suppressed), never dialed, so the counts add up', async () => {
     const world = fakeCampaignWorld();
     const [first, second] = numbers(2);
@@ -258,5 +304,36 @@ describe('counts', () => {
     await world.drain();
     await world.drain();
     expect(world.completed).toEqual([]);
+  });
+});
+
+describe('campaign requests with a frozen queue and scheduler', () => {
+  it('stop waiting on work after their writes once the request’s budget is spent: every write done, the rest left to the reconciler (before: each call waited its own deadline, past API Gateway’s 29 s for a large campaign)', async () => {
+    const world = fakeCampaignWorld();
+    let started = 0;
+    const frozen = async () => {
+      started += 1;
+      await new Promise<void>(() => undefined);
+    };
+    world.queue.send = frozen;
+    world.scheduler.schedule = frozen;
+    world.scheduler.cancel = frozen;
+    const deps = { ...world.deps, afterWriteBudgetMs: 300 };
+    const request = campaignRequest(40);
+    const { campaign } = await createCampaign(deps, { caller: CALLER, request, rawRequest: request });
+    const calls = world.table.all().filter((call) => call.campaignId === campaign.id);
+    expect(calls).toHaveLength(40);
+    expect(started).toBeGreaterThan(0);
+    expect(started).toBeLessThan(40);
+    // A call whose dispatch was not confirmed is the reconciler's: each has a watchdog.
+    expect(calls.every((call) => call.watchdogAt !== null)).toBe(true);
+
+    const scheduled = calls.filter((call) => call.status === 'scheduled').length;
+    expect(scheduled).toBeGreaterThan(20);
+    started = 0;
+    const cancelled = await cancelCampaign(deps, 'acc_demo', campaign.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(world.table.all().every((call) => call.status === 'cancelled')).toBe(true);
+    expect(started).toBeLessThan(scheduled);
   });
 });
