@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { isOpen, nextOpening } from '#domain/calling-window';
-import { type CallingWindow, CallingWindowSchema, RetryPolicySchema, WEEKDAYS } from '#schemas/calling-window';
+import { DateTime, IANAZone } from 'luxon';
+import {
+  type CallingWindow,
+  CallingWindowSchema,
+  RetryPolicySchema,
+  WEEKDAYS,
+  isCalendarDate,
+  isIanaZone,
+} from '#schemas/calling-window';
 
 const NY: CallingWindow = { days: [...WEEKDAYS], start: '09:00', end: '17:00', timeZone: 'America/New_York' };
 const at = (iso: string) => new Date(iso);
@@ -184,5 +192,44 @@ describe('calling window and retry policy input', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("the schema's date and zone checks, written without luxon so reading a call does not load it", () => {
+  it('isCalendarDate says what luxon says of any YYYY-MM-DD', () => {
+    const digits = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+    fc.assert(
+      fc.property(fc.tuple(digits(4), digits(2), digits(2)), ([year, month, day]) => {
+        const value = `${year}-${month}-${day}`;
+        expect(isCalendarDate(value), value).toBe(DateTime.fromISO(value, { zone: 'UTC' }).isValid);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const value of [
+      '2028-02-29',
+      '2027-02-29',
+      '2000-02-29',
+      '1900-02-29',
+      '2027-04-31',
+      '2027-12-31',
+      '0000-01-01',
+    ])
+      expect(isCalendarDate(value), value).toBe(DateTime.fromISO(value, { zone: 'UTC' }).isValid);
+  });
+
+  it('isIanaZone says what luxon says of zone names and of anything else', () => {
+    const names = [
+      ...Intl.supportedValuesOf('timeZone'),
+      'UTC',
+      'Etc/GMT+5',
+      'callee',
+      'Mars/Olympus',
+      '',
+      'utc',
+      'EST',
+    ];
+    for (const name of names) expect(isIanaZone(name), name).toBe(IANAZone.isValidZone(name));
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (name) => isIanaZone(name) === IANAZone.isValidZone(name)));
   });
 });
