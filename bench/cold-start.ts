@@ -34,7 +34,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
@@ -57,10 +57,27 @@ const BASELINE = 'baseline (DynamoDB)';
 const TODAY: Record<string, string> = { 'create-call': '1.56–2.0×', dialer: '1.5–1.9×' };
 const TODAY_OTHERS = '1.6–1.8×';
 
+/**
+ * Functions also measured as on a cold start that X-Ray samples: the bundle, then the tracer's
+ * chunk (functions/handlers/tracing.ts loads it on the first sampled invocation) and its Tracer.
+ */
+const TRACED_ROWS = ['create-call', 'dialer', 'telephony-webhooks'];
+/** What Lambda's active tracing adds to the environment, and a sampled invocation's trace header. */
+const TRACING_ENVIRONMENT = {
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+};
+
 const MEASURE_IMPORT = `
 const cpu = process.cpuUsage();
 const started = performance.now();
 await import(process.argv[1]);
+if (process.argv[2]) {
+  const chunk = await import(process.argv[2]);
+  const Tracing = Object.values(chunk).find((value) => typeof value === 'function' && 'openInvocation' in value.prototype);
+  new Tracing();
+}
 const wall = performance.now() - started;
 const used = process.cpuUsage(cpu);
 process.stdout.write(JSON.stringify({ cpuMs: (used.user + used.system) / 1000, wallMs: wall }));
@@ -73,6 +90,8 @@ interface Bundle {
   bytes: number;
   /** The chunks loaded only on first use (dynamic `import()`), not at cold start. */
   lazyBytes: number;
+  /** For a "+ Tracer" row: the tracer's chunk, imported after the bundle. */
+  tracerChunk?: string;
   /** Bytes in the bundle from each npm package (and 'functions/' for the service's own code). */
   bytesByPackage: Map<string, number>;
   /** CPU and wall time of each measured import, ms. */
@@ -126,9 +145,13 @@ async function bundleAll(outDir: string): Promise<Bundle[]> {
       }
     }
     const size = (outputs: string[]) => outputs.reduce((sum, output) => sum + statSync(output).size, 0);
+    const tracer = code.find((output) =>
+      metafile.outputs[output]?.entryPoint?.endsWith('adapters/xray/powertools-tracing.ts'),
+    );
     return {
       name,
       file: join(dir, 'index.mjs'),
+      tracerChunk: tracer ? resolve(tracer) : undefined,
       bytes: size([...atInit]),
       lazyBytes: size(code.filter((output) => !atInit.has(output))),
       bytesByPackage,
@@ -139,12 +162,13 @@ async function bundleAll(outDir: string): Promise<Bundle[]> {
   });
 }
 
-function measureInit(file: string): { cpuMs: number; wallMs: number } {
+function measureInit(file: string, tracerChunk?: string): { cpuMs: number; wallMs: number } {
+  const chunk = tracerChunk ? [pathToFileURL(tracerChunk).href] : [];
   const result = spawnSync(
     process.execPath,
-    [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', MEASURE_IMPORT, pathToFileURL(file).href],
+    [HANDLER_NODE_OPTIONS, '--input-type=module', '-e', MEASURE_IMPORT, pathToFileURL(file).href, ...chunk],
     {
-      env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT },
+      env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT, ...(tracerChunk ? TRACING_ENVIRONMENT : {}) },
       encoding: 'utf8',
     },
   );
@@ -176,11 +200,24 @@ async function main(): Promise<number> {
   const outDir = mkdtempSync(join(tmpdir(), 'outbound-calls-bench-'));
   try {
     const bundles = await bundleAll(outDir);
+    for (const bundle of [...bundles]) {
+      if (!TRACED_ROWS.includes(bundle.name) || !bundle.tracerChunk) continue;
+      bundles.push({
+        ...bundle,
+        name: `${bundle.name} + Tracer`,
+        bytes: bundle.bytes + statSync(bundle.tracerChunk).size,
+        cpuMs: [],
+        wallMs: [],
+        ratios: [],
+      });
+    }
     const baseline = bundles[0] as Bundle;
-    for (const bundle of bundles) measureInit(bundle.file);
+    const measure = (bundle: Bundle) =>
+      measureInit(bundle.file, bundle.name.endsWith(' + Tracer') ? bundle.tracerChunk : undefined);
+    for (const bundle of bundles) measure(bundle);
     for (let run = 0; run < RUNS; run++) {
       for (const bundle of bundles) {
-        const { cpuMs, wallMs } = measureInit(bundle.file);
+        const { cpuMs, wallMs } = measure(bundle);
         bundle.cpuMs.push(cpuMs);
         bundle.wallMs.push(wallMs);
       }
@@ -202,7 +239,7 @@ async function main(): Promise<number> {
       `${'function'.padEnd(width)}${'at init (bytes)'.padStart(16)}${'on use'.padStart(10)}${'init CPU (ms)'.padStart(15)}${'× baseline'.padStart(12)}${'wall ×'.padStart(9)}   ${'today'.padEnd(11)}target`,
     );
     for (const [index, row] of rows.entries()) {
-      const today = index === 0 ? '' : (TODAY[row.name] ?? TODAY_OTHERS);
+      const today = index === 0 || row.name.endsWith(' + Tracer') ? '' : (TODAY[row.name] ?? TODAY_OTHERS);
       const target = index === 0 ? '' : `≤ ${TARGET_RATIO}×${row.ratio > TARGET_RATIO ? '  ✗ over' : ''}`;
       console.log(
         `${row.name.padEnd(width)}${row.bytes.toLocaleString('en-US').padStart(16)}${row.lazyBytes.toLocaleString('en-US').padStart(10)}${row.cpuMs.toFixed(1).padStart(15)}${row.ratio.toFixed(2).padStart(12)}${row.wallRatio.toFixed(2).padStart(9)}   ${today.padEnd(11)}${target}`,

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
@@ -9,6 +10,7 @@ import { systemClock } from '#ports/clock';
 import { TableEnvSchema, parseEnv } from '#schemas/env';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
+import { traced } from '../tracing.ts';
 
 /**
  * The table's adapters, built once per Lambda instance at cold start. Each is marked pure so that
@@ -16,7 +18,7 @@ import { logger } from '../logger.ts';
  * schemas and libraries (docs/architecture.md, "Cold start").
  */
 export const tableEnv = parseEnv(TableEnvSchema, process.env);
-export const db = createDocumentClient();
+export const db = createDocumentClient(traced(new DynamoDBClient({})));
 export const clock = systemClock;
 const tableName = tableEnv.TABLE_NAME;
 export const calls = /* @__PURE__ */ new DynamoDbCallRepository(db, tableName, clock);

@@ -1,11 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { authenticationFailed, invalidRequest, requestTooLarge, uriTooLong } from '#domain/errors';
+import { CALL_ID_PATTERN } from '#domain/ids';
 import { CallerSchema, type Caller } from '#schemas/directory';
 import { apiErrors } from '../middleware/api-errors.ts';
 import { httpBody } from '../middleware/http-body.ts';
 import { logContext } from '../middleware/log-context.ts';
 import { requestId } from '../middleware/request-id.ts';
+import { traceInvocation, tracing } from '../tracing.ts';
 import type { ApiResult } from './responses.ts';
 
 export { HTTP_STATUS, created, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
@@ -71,15 +73,25 @@ export function apiHandler(
   /** A larger body bound for routes that carry lists (the campaigns API's contacts). */
   options: { bodyBytes?: number } = {},
 ) {
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(logContext())
-    .use(requestId<ApiEvent>() as MiddlewareObj<ApiEvent, ApiResult>)
-    .use(httpBody<ApiEvent>())
-    .use(apiErrors<ApiEvent>())
-    .handler(async (event) => {
-      checkRequestSize(event, options.bodyBytes);
-      return route({ event, caller: callerOf(event) });
-    });
+  return (
+    middy<ApiEvent, ApiResult, Error, Context>()
+      .use(logContext())
+      .use(requestId<ApiEvent>() as MiddlewareObj<ApiEvent, ApiResult>)
+      .use(httpBody<ApiEvent>())
+      .use(apiErrors<ApiEvent>())
+      // Innermost, so its onError runs first, before apiErrors answers for the error.
+      .use(traceInvocation<ApiEvent, ApiResult>())
+      .handler(async (event) => {
+        checkRequestSize(event, options.bodyBytes);
+        const caller = callerOf(event);
+        const callId = event.pathParameters?.callId;
+        tracing.annotate({
+          accountId: caller.accountId,
+          callId: callId && CALL_ID_PATTERN.test(callId) ? callId : undefined,
+        });
+        return route({ event, caller });
+      })
+  );
 }
 
 /**
