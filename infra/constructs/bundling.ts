@@ -112,6 +112,10 @@ export function handlerCode(handler: string): lambda.Code {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry('local-esbuild-only'),
+      // Never run (the local bundler always answers), but CDK keys its cache of staged assets on
+      // these options, without the local bundler: without the handler here, every function
+      // would get the first one's asset.
+      command: ['bundle-handler', handler],
       local: {
         tryBundle(outputDir: string): boolean {
           bundleHandler(handler, outputDir);
