@@ -23,8 +23,16 @@ function tracingEnvironment(): boolean {
   );
 }
 
-/** Whether X-Ray keeps this invocation's trace (the `Sampled=1` field of its trace header). */
-const sampled = () => /(?:^|;)\s*Sampled=1\s*(?:;|$)/.test(process.env._X_AMZN_TRACE_ID ?? '');
+/**
+ * Whether X-Ray keeps this invocation's trace: the `Sampled=1` field of its trace header, where
+ * the X-Ray SDK reads it too (the runtime's invoke store where there is one, else _X_AMZN_TRACE_ID).
+ */
+function sampled(): boolean {
+  const store = (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId?: () => string | undefined } } })
+    .awslambda?.InvokeStore;
+  const header = store?.getXRayTraceId?.() ?? process.env._X_AMZN_TRACE_ID ?? '';
+  return /(?:^|;)\s*Sampled=1\s*(?:;|$)/.test(header);
+}
 
 const clients: object[] = [];
 let tracer: PowertoolsTracing | null = null;
