@@ -1,12 +1,11 @@
 import { invalidRequest, notFound } from '#domain/errors';
 import { CAMPAIGN_ID_PATTERN } from '#domain/ids';
+import { CAMPAIGN_LIMITS, ListCampaignsQuerySchema } from '#schemas/campaign';
 import {
   AppendContactsRequestSchema,
   CAMPAIGN_FIELD_CODES,
-  CAMPAIGN_LIMITS,
   CreateCampaignRequestSchema,
-  ListCampaignsQuerySchema,
-} from '#schemas/campaign';
+} from '#schemas/campaign-request';
 import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
 import { parseOrThrow } from '#schemas/parse';
 import {

@@ -5,13 +5,14 @@ import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
 import { dialWaited } from '#use-cases/business-metrics';
 import { dialCall } from '#use-cases/dial-call';
 import { logger } from './logger.ts';
+import { traced, tracing } from './tracing.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { queue } from './composition/dispatch.ts';
 import { metrics } from './composition/observability.ts';
 import { dialDeps } from './composition/telephony.ts';
 
 const deadLetters = new SqsDeadLetterQueue(
-  new SQSClient({}),
+  traced(new SQSClient({})),
   parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL,
 );
 
@@ -19,18 +20,19 @@ const deadLetters = new SqsDeadLetterQueue(
 export const handler = sqsBatchHandler(
   'dial',
   DialMessageSchema,
-  async (message) => {
-    const outcome = await dialCall(dialDeps, message);
-    if (outcome.result === 'later') {
-      await queue.send(outcome.message, outcome.delaySeconds);
-      metrics.record(dialWaited(outcome.reason));
-    }
-    logger.info('Dial message handled', {
-      callId: message.callId,
-      attempt: message.attempt,
-      result: outcome.result,
-      ...('reason' in outcome ? { reason: outcome.reason } : {}),
-    });
-  },
+  (message) =>
+    tracing.span('dial call', { callId: message.callId, accountId: message.accountId }, async () => {
+      const outcome = await dialCall(dialDeps, message);
+      if (outcome.result === 'later') {
+        await queue.send(outcome.message, outcome.delaySeconds);
+        metrics.record(dialWaited(outcome.reason));
+      }
+      logger.info('Dial message handled', {
+        callId: message.callId,
+        attempt: message.attempt,
+        result: outcome.result,
+        ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      });
+    }),
   deadLetters,
 );

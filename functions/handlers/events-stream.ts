@@ -22,6 +22,7 @@ import { countCampaignChange } from '#use-cases/campaign-counts';
 import { poisonParked } from '#use-cases/business-metrics';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
+import { traced } from './tracing.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
@@ -33,10 +34,10 @@ const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.en
 const deps = {
   webhooks,
   queue: deliveryQueue,
-  bus: new EventBridgeEventBus(new EventBridgeClient({}), EVENT_BUS_NAME),
+  bus: new EventBridgeEventBus(traced(new EventBridgeClient({})), EVENT_BUS_NAME),
   clock,
 };
-const failureQueue = new SqsDeadLetterQueue(new SQSClient({}), STREAM_FAILURE_QUEUE_URL);
+const failureQueue = new SqsDeadLetterQueue(traced(new SQSClient({})), STREAM_FAILURE_QUEUE_URL);
 /**
  * Looked up once per account per batch, and never remembered across batches: a customer who adds
  * an endpoint and then places a call must get that call's events (docs/webhooks.md's walkthrough),

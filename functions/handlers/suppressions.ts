@@ -1,10 +1,7 @@
 import { notFound } from '#domain/errors';
 import { parseOrThrow } from '#schemas/parse';
-import {
-  CreateSuppressionRequestSchema,
-  ListSuppressionsQuerySchema,
-  SUPPRESSION_FIELD_CODES,
-} from '#schemas/suppressions';
+import { CreateSuppressionRequestSchema } from '#schemas/suppression-request';
+import { ListSuppressionsQuerySchema, SUPPRESSION_FIELD_CODES } from '#schemas/suppressions';
 import { addSuppression, listSuppressions, removeSuppression } from '#use-cases/manage-suppressions';
 import { apiHandler, json, jsonBody, pathParameter, type ApiRequest, type ApiResult } from './http/api-handler.ts';
 import { clock, suppressions } from './composition/table.ts';

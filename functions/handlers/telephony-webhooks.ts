@@ -18,6 +18,7 @@ import {
   type FormParams,
 } from '#adapters/telephony/twilio-protocol';
 import { logger } from './logger.ts';
+import { tracing } from './tracing.ts';
 import { telephonyWebhookHandler } from './middleware/bundles.ts';
 import { calls, clock, directory } from './composition/table.ts';
 import { callEventDeps, credentials, telephonyEnv } from './composition/telephony.ts';
@@ -67,6 +68,7 @@ function twilioWebhook(route: (request: TwilioWebhookRequest) => Promise<Result>
     if (!call || !Number.isInteger(attempt)) return plain(404, 'Unknown call');
     // Only the provider account that carries the call may report on it (test calls: the simulator's).
     if (!signedModes[call.keyMode]) return plain(401, 'Signed by an account that does not carry this call');
+    tracing.annotate({ callId, accountId: call.accountId });
     return route({ params, call, callId, attempt });
   };
 }

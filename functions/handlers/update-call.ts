@@ -1,6 +1,6 @@
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
-import { UpdateCallRequestSchema } from '#schemas/create-call-request';
-import { CREATE_CALL_FIELD_CODES } from '#schemas/create-call-request';
+import { CREATE_CALL_FIELD_CODES } from '#schemas/call-request-fields';
+import { UpdateCallRequestSchema } from '#schemas/update-call-request';
 import { parseOrThrow } from '#schemas/parse';
 import { updateCall } from '#use-cases/update-call';
 import { apiHandler, json, jsonBody, pathParameter } from './http/api-handler.ts';

@@ -4,6 +4,7 @@ import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DeliveryMessageSchema, eventSubject } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './logger.ts';
+import { traced } from './tracing.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
 import { clock } from './composition/table.ts';
 import { metrics } from './composition/observability.ts';
@@ -38,5 +39,5 @@ export const handler = sqsBatchHandler(
       outcome,
     });
   },
-  new SqsDeadLetterQueue(new SQSClient({}), webhooksEnv.DELIVERY_DLQ_URL),
+  new SqsDeadLetterQueue(traced(new SQSClient({})), webhooksEnv.DELIVERY_DLQ_URL),
 );

@@ -1,4 +1,3 @@
-import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod/mini';
 
 /**
@@ -30,6 +29,29 @@ export type RetryOutcome = (typeof RETRY_OUTCOMES)[number];
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * True for a real calendar date written YYYY-MM-DD (month 01–12, a day its month has, 29 February
+ * in leap years only), as luxon's `DateTime.fromISO(value, { zone: 'UTC' }).isValid` says; done with
+ * `Date` so that every function reading a call item does not load luxon at cold start
+ * (docs/architecture.md, "Cold start"). test/unit/calling-window.test.ts checks both agree.
+ */
+export function isCalendarDate(value: string): boolean {
+  if (!YYYY_MM_DD.test(value)) return false;
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Whole days from one date to another, both already checked by isCalendarDate (UTC days are 24 h). */
+function daysBetween(from: string, to: string): number {
+  const utc = (date: string) => {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    return new Date(0).setUTCFullYear(year, month - 1, day);
+  };
+  return Math.round((utc(to) - utc(from)) / 86_400_000);
+}
+
 /** Minutes since local midnight of an "HH:MM" already matched by HH_MM. */
 export const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -41,7 +63,7 @@ const localTime = (field: string) =>
 const localDate = (field: string) =>
   z.string({ error: `${field} must be a string.` }).check(
     z.superRefine((value, context) => {
-      if (!YYYY_MM_DD.test(value) || !DateTime.fromISO(value, { zone: 'UTC' }).isValid)
+      if (!isCalendarDate(value))
         context.addIssue({
           code: 'custom',
           message: `${field} must be a calendar date YYYY-MM-DD, such as 2027-12-25.`,
@@ -50,8 +72,20 @@ const localDate = (field: string) =>
     }),
   );
 
-/** True when `name` is a time zone the IANA database (as bundled with Node's ICU, via luxon) knows. */
-export const isIanaZone = (name: string): boolean => IANAZone.isValidZone(name);
+/**
+ * True when `name` is a time zone the IANA database (as bundled with Node's ICU) knows: the test
+ * luxon's `IANAZone.isValidZone` makes (Intl.DateTimeFormat accepts it as `timeZone`), without
+ * loading luxon (test/unit/calling-window.test.ts checks both agree).
+ */
+export function isIanaZone(name: string): boolean {
+  if (!name) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name }).format();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const timeZoneField = z.string({ error: 'callingWindow.timeZone must be a string.' }).check(
   z.maxLength(CALLING_WINDOW_LIMITS.timeZoneLength, {
@@ -70,8 +104,7 @@ const BlackoutRangeSchema = z
   .check(
     z.superRefine((range, context) => {
       const { from, to } = range as { from: unknown; to: unknown };
-      if (typeof from !== 'string' || typeof to !== 'string' || !YYYY_MM_DD.test(from) || !YYYY_MM_DD.test(to)) return;
-      if (!DateTime.fromISO(from, { zone: 'UTC' }).isValid || !DateTime.fromISO(to, { zone: 'UTC' }).isValid) return;
+      if (typeof from !== 'string' || typeof to !== 'string' || !isCalendarDate(from) || !isCalendarDate(to)) return;
       if (range.from > range.to) {
         context.addIssue({
           code: 'custom',
@@ -80,10 +113,7 @@ const BlackoutRangeSchema = z
         });
         return;
       }
-      const days = DateTime.fromISO(range.to, { zone: 'UTC' }).diff(
-        DateTime.fromISO(range.from, { zone: 'UTC' }),
-        'days',
-      ).days;
+      const days = daysBetween(range.from, range.to);
       if (days + 1 > CALLING_WINDOW_LIMITS.blackoutRangeDays)
         context.addIssue({
           code: 'custom',

@@ -9,13 +9,13 @@ import {
   CAMPAIGN_LIMITS,
   emptyCounts,
   type Campaign,
-  type CampaignContact,
   type CampaignStatus,
-  type CreateCampaignRequest,
   type ListCampaignsQuery,
   type StoredCampaign,
 } from '#schemas/campaign';
-import { LIMITS, type CreateCallRequest } from '#schemas/create-call-request';
+import type { CampaignContact, CreateCampaignRequest } from '#schemas/campaign-request';
+import { LIMITS } from '#schemas/call-request-fields';
+import type { CreateCallRequest } from '#schemas/create-call-request';
 import type { StoredCall } from '#schemas/call';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import type { Caller } from '#schemas/directory';

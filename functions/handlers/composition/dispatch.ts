@@ -3,12 +3,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeCallScheduler } from '#adapters/scheduler/call-scheduler';
 import { SqsDialQueue } from '#adapters/sqs/dial-queue';
 import { DispatchEnvSchema, parseEnv } from '#schemas/env';
+import { traced } from '../tracing.ts';
 import { clock } from './table.ts';
 
 /** The dial queue and the Scheduler, for functions that send calls on their way. */
 export const dispatchEnv = parseEnv(DispatchEnvSchema, process.env);
-export const queue = new SqsDialQueue(new SQSClient({}), dispatchEnv.DIAL_QUEUE_URL);
-export const scheduler = new EventBridgeCallScheduler(new SchedulerClient({}), {
+export const queue = new SqsDialQueue(traced(new SQSClient({})), dispatchEnv.DIAL_QUEUE_URL);
+export const scheduler = new EventBridgeCallScheduler(traced(new SchedulerClient({})), {
   groupName: dispatchEnv.SCHEDULE_GROUP_NAME,
   queueArn: dispatchEnv.DIAL_QUEUE_ARN,
   roleArn: dispatchEnv.SCHEDULER_ROLE_ARN,

@@ -5,6 +5,7 @@ import { SqsDeliveryQueue } from '#adapters/sqs/delivery-queue';
 import { WebhooksEnvSchema, parseEnv } from '#schemas/env';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
+import { traced } from '../tracing.ts';
 import { clock, db, tableEnv } from './table.ts';
 
 /** Webhook endpoints, events and the delivery queue. */
@@ -16,7 +17,7 @@ export const webhooks = new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME, (key, 
   }),
 );
 export const deliveryQueue = new SqsDeliveryQueue(
-  new SQSClient({}),
+  traced(new SQSClient({})),
   webhooksEnv.DELIVERY_QUEUE_URL,
   webhooksEnv.DELIVERY_DLQ_URL,
 );

@@ -1,12 +1,14 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { authenticationFailed, invalidRequest, requestTooLarge, uriTooLong } from '#domain/errors';
+import { CALL_ID_PATTERN } from '#domain/ids';
 import { CallerSchema, type Caller } from '#schemas/directory';
 import { apiErrors } from '../middleware/api-errors.ts';
 import { httpBody } from '../middleware/http-body.ts';
 import { logContext } from '../middleware/log-context.ts';
 import { requestId } from '../middleware/request-id.ts';
 import { API_ROUTES } from '../routes.ts';
+import { traceInvocation, tracing } from '../tracing.ts';
 import type { ApiResult } from './responses.ts';
 
 export { HTTP_STATUS, created, errorResponse, json, type ApiResult, type ErrorBody } from './responses.ts';
@@ -89,17 +91,26 @@ export function apiHandler(
   /** A larger body bound for routes that carry lists (the campaigns API's contacts). */
   options: { bodyBytes?: number } = {},
 ) {
-  return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(logContext())
-    .use(requestId<ApiEvent>() as MiddlewareObj<ApiEvent, ApiResult>)
-    .use(httpBody<ApiEvent>())
-    .use(apiErrors<ApiEvent>())
-    .handler(async (event) => {
-      checkRequestSize(event, options.bodyBytes);
-      const caller = callerOf(event);
-      checkNoStrayQuery(event);
-      return route({ event, caller });
-    });
+  return (
+    middy<ApiEvent, ApiResult, Error, Context>()
+      .use(logContext())
+      .use(requestId<ApiEvent>() as MiddlewareObj<ApiEvent, ApiResult>)
+      .use(httpBody<ApiEvent>())
+      .use(apiErrors<ApiEvent>())
+      // Innermost, so its onError runs first, before apiErrors answers for the error.
+      .use(traceInvocation<ApiEvent, ApiResult>())
+      .handler(async (event) => {
+        checkRequestSize(event, options.bodyBytes);
+        const caller = callerOf(event);
+        checkNoStrayQuery(event);
+        const callId = event.pathParameters?.callId;
+        tracing.annotate({
+          accountId: caller.accountId,
+          callId: callId && CALL_ID_PATTERN.test(callId) ? callId : undefined,
+        });
+        return route({ event, caller });
+      })
+  );
 }
 
 /**

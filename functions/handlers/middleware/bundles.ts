@@ -9,6 +9,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { traceInvocation } from '../tracing.ts';
 import { httpBody } from './http-body.ts';
 import { logContext } from './log-context.ts';
 import { requestId } from './request-id.ts';
@@ -37,6 +38,8 @@ function triggerHandler<E, R>(
     .use(logContext())
     .use(more)
     .use(unhandledErrors(trigger))
+    // Innermost, so its onError runs first and closes the invocation's trace subsegment.
+    .use(traceInvocation<E, R>())
     .handler(handler);
   // Without a context, an empty one, as middy itself would give it.
   return (event, context) => bundled(event, context ?? ({} as Context));

@@ -1,5 +1,6 @@
 import type { StoredCall } from '#schemas/call';
-import type { CreateCampaignRequest, StoredCampaign } from '#schemas/campaign';
+import type { StoredCampaign } from '#schemas/campaign';
+import type { CreateCampaignRequest } from '#schemas/campaign-request';
 import type { WebhookEvent } from '#schemas/webhooks';
 import { campaignCompletedEvent } from '#domain/webhook-events';
 import type { Caller } from '#schemas/directory';
