@@ -1,92 +1,13 @@
+import { DateTime } from 'luxon';
 import { type CallingWindow, minutesOfDay, WEEKDAYS } from '#schemas/calling-window';
 
 /**
  * When a calling window is open, as pure functions of (window, zones, instant). Local times are
- * wall-clock times in each zone, from the IANA database bundled with Node's ICU (through
- * Intl.DateTimeFormat): a 09:00–17:00 window is 09:00–17:00 local on every day, whatever the UTC
- * offset does in between. A local time is placed in its zone exactly as luxon does
- * (https://moment.github.io/luxon/#/zones, DateTime.fromObject): one inside a spring-forward gap is
- * moved forward by the gap; one that occurs twice (fall back) is resolved from the zone's offset
- * now. Written without luxon so that the functions that read calls do not load it at cold start
- * (docs/architecture.md, "Cold start"); test/unit/calling-window.test.ts checks every answer
- * against luxon's (test/support/luxon-calling-window.ts).
+ * wall-clock times in each zone, computed by luxon from the IANA database bundled with Node's ICU:
+ * a 09:00–17:00 window is 09:00–17:00 local on every day, whatever the UTC offset does in between
+ * (https://moment.github.io/luxon/#/zones). A local start or end that does not exist (inside a
+ * spring-forward gap) is taken as luxon does: moved forward by the gap.
  */
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-
-/** One formatter per zone, as luxon keeps them: building one costs far more than using it. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterOf(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      hour12: false,
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      era: 'short',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-/** Epoch ms of a wall-clock time read as if it were UTC. */
-const wallClockMs = (year: number, month: number, day: number, hour: number, minute: number, second = 0) => {
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  if (year >= 0 && year < 100) date.setUTCFullYear(year, month - 1, day);
-  return date.getTime();
-};
-
-/** The zone's offset from UTC at `ms`, in minutes (luxon's IANAZone.offset: local wall clock minus UTC, to the second). */
-function offsetAt(zone: string, ms: number): number {
-  const parts: Record<string, string> = {};
-  for (const { type, value } of formatterOf(zone).formatToParts(new Date(ms))) parts[type] = value;
-  let year = Number.parseInt(parts.year ?? '', 10);
-  if (parts.era === 'BC') year = -Math.abs(year) + 1;
-  const hour = Number.parseInt(parts.hour ?? '', 10);
-  const local = wallClockMs(
-    year,
-    Number.parseInt(parts.month ?? '', 10),
-    Number.parseInt(parts.day ?? '', 10),
-    hour === 24 ? 0 : hour,
-    Number.parseInt(parts.minute ?? '', 10),
-    Number.parseInt(parts.second ?? '', 10),
-  );
-  const over = ms % 1000;
-  return (local - (ms - (over >= 0 ? over : 1000 + over))) / MINUTE;
-}
-
-/** A plain calendar date, as epoch ms of its UTC midnight (so no day is ever 23 or 25 hours long). */
-type PlainDay = number;
-
-/** The calendar date in `zone` at `ms`. */
-function localDay(ms: number, zone: string): PlainDay {
-  const local = new Date(ms + offsetAt(zone, ms) * MINUTE);
-  return Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
-}
-
-/** The epoch ms at which it is `minutes` past midnight of `day` on the wall clocks of `zone` (luxon's fixOffset). */
-function localInstant(day: PlainDay, minutes: number, zone: string): number {
-  const wallClock = day + minutes * MINUTE;
-  const guess = offsetAt(zone, Date.now());
-  let utc = wallClock - guess * MINUTE;
-  const second = offsetAt(zone, utc);
-  if (guess === second) return utc;
-  utc -= (second - guess) * MINUTE;
-  const third = offsetAt(zone, utc);
-  if (second === third) return utc;
-  return wallClock - Math.min(second, third) * MINUTE;
-}
-
-/** YYYY-MM-DD of a plain day. */
-const isoDate = (day: PlainDay) => new Date(day).toISOString().slice(0, 10);
 
 /** How far ahead an opening is looked for; beyond it a window counts as never open again. */
 export const OPENING_SEARCH_DAYS = 731;
@@ -103,6 +24,14 @@ interface Opening {
   opensAt: number;
 }
 
+/** The local calendar date `day` (a UTC-midnight DateTime used as a plain date) at HH:MM in `zone`. */
+function localInstant(day: DateTime, minutes: number, zone: string): number {
+  return DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+    { zone },
+  ).toMillis();
+}
+
 function isBlackedOut(window: CallingWindow, isoDate: string): boolean {
   return (window.blackoutDates ?? []).some((range) => range.from <= isoDate && isoDate <= range.to);
 }
@@ -112,13 +41,13 @@ function nextOpeningIn(window: CallingWindow, zone: string, from: number): Openi
   const days = new Set(window.days);
   const start = minutesOfDay(window.start);
   const end = minutesOfDay(window.end);
-  // Walk plain calendar dates and place each in the zone.
-  const firstDay = localDay(from, zone);
+  const local = DateTime.fromMillis(from, { zone });
+  // Walk plain calendar dates (in UTC, so no day is ever 23 or 25 hours long) and place each in the zone.
+  const firstDay = DateTime.utc(local.year, local.month, local.day);
   for (let i = 0; i <= OPENING_SEARCH_DAYS; i += 1) {
-    const day = firstDay + i * DAY;
-    // ISO weekdays: Monday first (getUTCDay is 0 on Sunday).
-    if (!days.has(WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7] ?? 'mon')) continue;
-    if (isBlackedOut(window, isoDate(day))) continue;
+    const day = firstDay.plus({ days: i });
+    if (!days.has(WEEKDAYS[day.weekday - 1] ?? 'mon')) continue;
+    if (isBlackedOut(window, day.toISODate() ?? '')) continue;
     const closesAt = localInstant(day, end, zone);
     if (from >= closesAt) continue;
     return { opensAt: Math.max(from, localInstant(day, start, zone)) };

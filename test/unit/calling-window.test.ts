@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { isOpen, nextOpening } from '#domain/calling-window';
-import * as luxonRules from '../support/luxon-calling-window.ts';
 import { DateTime, IANAZone } from 'luxon';
 import {
   type CallingWindow,
@@ -232,65 +231,5 @@ describe("the schema's date and zone checks, written without luxon so reading a 
     ];
     for (const name of names) expect(isIanaZone(name), name).toBe(IANAZone.isValidZone(name));
     fc.assert(fc.property(fc.string({ maxLength: 40 }), (name) => isIanaZone(name) === IANAZone.isValidZone(name)));
-  });
-});
-
-describe("the domain's calling-window rules, written without luxon, answer what luxon's do", () => {
-  const hhmm = (minutes: number) =>
-    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  // Zones with daylight saving both ways, half-hour and 45-minute offsets, a 30-minute change (Lord Howe).
-  const ZONES = [
-    'America/New_York',
-    'America/Chicago',
-    'America/Denver',
-    'America/Sao_Paulo',
-    'Europe/London',
-    'Europe/Paris',
-    'Australia/Lord_Howe',
-    'Australia/Sydney',
-    'Asia/Kathmandu',
-    'Asia/Kolkata',
-    'Pacific/Chatham',
-    'UTC',
-  ];
-
-  it('the same next opening for any window, zones, blackout dates and instant (fast-check)', () => {
-    const window = fc.record({
-      days: fc.uniqueArray(fc.constantFrom(...WEEKDAYS), { minLength: 1 }),
-      start: fc.integer({ min: 0, max: 1438 }),
-      length: fc.integer({ min: 1, max: 900 }),
-      blackout: fc.option(fc.tuple(fc.integer({ min: 0, max: 800 }), fc.integer({ min: 0, max: 20 }))),
-    });
-    const zones = fc.uniqueArray(fc.constantFrom(...ZONES), { minLength: 0, maxLength: 3 });
-    // Instants near the changes of 2027 as well as anywhere: on, just before and just after the hour.
-    const instant = fc.oneof(
-      fc.date({ min: new Date('2026-01-01'), max: new Date('2029-01-01'), noInvalidDate: true }),
-      fc
-        .tuple(
-          fc.constantFrom('2027-03-14', '2027-03-28', '2027-04-04', '2027-10-03', '2027-10-31', '2027-11-07'),
-          fc.integer({ min: -36, max: 36 }),
-          fc.constantFrom(0, 1, -1, 1_800_000),
-        )
-        .map(([day, hours, ms]) => new Date(Date.parse(`${day}T00:00:00Z`) + hours * 3_600_000 + ms)),
-    );
-    fc.assert(
-      fc.property(window, zones, instant, (w, z, from) => {
-        const calendarDay = (offset: number) =>
-          new Date(Date.parse('2027-01-01') + offset * 86_400_000).toISOString().slice(0, 10);
-        const parsed: CallingWindow = {
-          days: w.days,
-          start: hhmm(w.start),
-          end: hhmm(Math.min(1439, w.start + w.length)),
-          timeZone: 'callee',
-          ...(w.blackout
-            ? { blackoutDates: [{ from: calendarDay(w.blackout[0]), to: calendarDay(w.blackout[0] + w.blackout[1]) }] }
-            : {}),
-        };
-        expect(nextOpening(parsed, z, from)?.toISOString()).toBe(
-          luxonRules.nextOpening(parsed, z, from)?.toISOString(),
-        );
-      }),
-      { numRuns: 300 },
-    );
   });
 });
