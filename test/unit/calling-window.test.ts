@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
 import { isOpen, nextOpening } from '#domain/calling-window';
 import { type CallingWindow, CallingWindowSchema, RetryPolicySchema, WEEKDAYS } from '#schemas/calling-window';
+import { windowZonesFor } from '#use-cases/calling-window-zones';
 
 const NY: CallingWindow = { days: [...WEEKDAYS], start: '09:00', end: '17:00', timeZone: 'America/New_York' };
 const at = (iso: string) => new Date(iso);
@@ -57,6 +58,23 @@ describe('a number whose area code spans two time zones', () => {
     expect(isOpen(window, zones, at('2027-01-11T22:59:59Z'))).toBe(true);
     expect(isOpen(window, zones, at('2027-01-11T23:00:00Z'))).toBe(false);
     expect(opening(window, zones, '2027-01-11T23:00:00Z')).toBe('2027-01-12T16:00:00.000Z');
+  });
+
+  it('a number whose zone cannot be told takes the window’s defaultTimeZone; without one it is a 400 naming the field', async () => {
+    const deps = { phoneZones: new LibphonenumberZones() };
+    const callee: CallingWindow = { ...NY, timeZone: 'callee' };
+    // The simulator's +1 500 test numbers have no area, so no zone; +1 415 is Los Angeles.
+    await expect(windowZonesFor(deps, callee, '+15005550102', null, 'contacts.3.toNumber')).rejects.toMatchObject({
+      code: 'callee_time_zone_unknown',
+      param: 'contacts.3.toNumber',
+    });
+    const withDefault = { ...callee, defaultTimeZone: 'America/Chicago' };
+    expect(await windowZonesFor(deps, withDefault, '+15005550102')).toEqual(['America/Chicago']);
+    expect(await windowZonesFor(deps, withDefault, '+14155550199')).toEqual(['America/Los_Angeles']);
+    expect(await windowZonesFor(deps, withDefault, '+15005550102', 'Europe/Paris')).toEqual(['Europe/Paris']);
+    expect(await windowZonesFor(deps, { ...NY, defaultTimeZone: 'Asia/Tokyo' }, '+15005550102')).toEqual([
+      'America/New_York',
+    ]);
   });
 
   it('a window that is never open in all of the zones at once has no opening', () => {
@@ -118,6 +136,8 @@ describe('calling window and retry policy input', () => {
       { ...NY, blackoutDates: Array.from({ length: 101 }, () => ({ from: '2027-01-01', to: '2027-01-01' })) },
       'blackoutDates',
     ],
+    ['an unknown default zone', { ...NY, timeZone: 'callee', defaultTimeZone: 'Nowhere/Land' }, 'defaultTimeZone'],
+    ['a default zone that is not a string', { ...NY, timeZone: 'callee', defaultTimeZone: 5 }, 'defaultTimeZone'],
     ['an unknown field', { ...NY, zone: 'UTC' }, ''],
   ];
   for (const [name, input, path] of bad) {
