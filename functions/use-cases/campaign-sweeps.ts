@@ -4,7 +4,7 @@ import type { CampaignSweepMessage } from '#schemas/dial-message';
 import type { CampaignStore } from '#ports/campaign-store';
 import type { CampaignSweeps } from '#ports/campaign-sweeps';
 import type { DialQueue } from '#ports/dispatch';
-import { inPool } from './campaigns.ts';
+import { inPool } from './in-pool.ts';
 import { type CancelCallDeps, cancelCall } from './cancel-call.ts';
 import { dialMessageFor } from './dispatch-call.ts';
 

@@ -21,6 +21,7 @@ import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
 import type { CampaignSweeps } from '#ports/campaign-sweeps';
 import type { CampaignSweepMessage } from '#schemas/dial-message';
 import { afterWrite } from './after-write.ts';
+import { inPool } from './in-pool.ts';
 import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
 import { suppressedAmong } from './manage-suppressions.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
@@ -476,28 +477,6 @@ async function createSuppressedCall(
     callId: ended.id,
     response: toPublicCall(ended),
   });
-}
-
-/** Runs `work` over `items`, at most `width` at once; the first failure rejects (after the running ones settle). */
-export async function inPool<T>(
-  items: T[],
-  width: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: unknown = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const index = next++;
-      try {
-        await work(items[index] as T, index);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  if (failure !== null) throw failure;
 }
 
 function requestHash(rawRequest: unknown): string {

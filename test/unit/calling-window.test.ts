@@ -164,6 +164,7 @@ describe('calling window and retry policy input', () => {
           start: fc.oneof(fc.string(), fc.constantFrom('09:00', '23:59', '00:00'), fc.anything()),
           end: fc.oneof(fc.string(), fc.constantFrom('17:00', '24:00'), fc.anything()),
           timeZone: fc.oneof(fc.string(), fc.constantFrom('callee', 'UTC', 'Europe/Paris', 'EST5EDT'), fc.anything()),
+          defaultTimeZone: fc.oneof(fc.string(), fc.constantFrom('America/Chicago', 'Etc/Unknown', ''), fc.anything()),
           blackoutDates: fc.oneof(
             fc.array(fc.record({ from: fc.oneof(fc.string(), fc.anything()), to: fc.string() })),
             fc.anything(),

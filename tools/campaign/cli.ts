@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { Voisnap } from '../../sdk/typescript/src/index.ts';
 import { localConfig, type LocalStackState } from '../../local/config.ts';
 import { type CampaignAction, changeCampaign } from './cancel.ts';
-import { CallingWindowSchema, WEEKDAYS, type CallingWindow } from '#schemas/calling-window';
+import type { CallingWindow } from '#schemas/calling-window';
+import { WindowOptionError, windowFromOptions } from './window.ts';
 import { callsPerMinuteFor } from './plan.ts';
 import { describeError, scheduleCampaign } from './schedule.ts';
 import { campaignStatus } from './status.ts';
@@ -110,38 +111,14 @@ function parseInterval(text: string): number {
   return ms;
 }
 
-/**
- * --window, --days, --time-zone and --default-time-zone as the API's callingWindow, checked with the
- * API's own schema (#schemas/calling-window); undefined without --window.
- */
+/** The window options as the API's callingWindow (window.ts); a problem is a usage error. */
 function callingWindow(values: Values): CallingWindow | undefined {
-  const zoneOptions = (['days', 'time-zone', 'default-time-zone'] as const).filter(
-    (name) => values[name] !== undefined,
-  );
-  if (values.window === undefined) {
-    if (zoneOptions.length > 0)
-      throw new UsageError(`--${zoneOptions[0]} needs --window (such as --window 09:00-20:00).`);
-    return undefined;
+  try {
+    return windowFromOptions(values);
+  } catch (error) {
+    if (error instanceof WindowOptionError) throw new UsageError(error.message);
+    throw error;
   }
-  const hours = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(values.window);
-  if (!hours)
-    throw new UsageError(`--window must be two local times HH:MM-HH:MM, such as 09:00-20:00 (got "${values.window}").`);
-  const window = {
-    days: values.days ? values.days.split(',').map((day) => day.trim()) : [...WEEKDAYS],
-    start: hours[1],
-    end: hours[2],
-    timeZone: values['time-zone'] ?? 'callee',
-    ...(values['default-time-zone'] ? { defaultTimeZone: values['default-time-zone'] } : {}),
-  };
-  const parsed = CallingWindowSchema.safeParse(window);
-  if (!parsed.success) {
-    const flag = (path: PropertyKey[]) =>
-      ({ days: '--days', timeZone: '--time-zone', defaultTimeZone: '--default-time-zone' })[String(path[0])] ??
-      '--window';
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`${flag(issue?.path ?? [])}: ${issue?.message.replace(/callingWindow\./g, '') ?? 'invalid'}`);
-  }
-  return parsed.data;
 }
 
 /** CAMPAIGN_CONTACTS_PER_REQUEST: contacts per request, 1 to 1,000 (default 1,000; tests use fewer). */
