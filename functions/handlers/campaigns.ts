@@ -31,7 +31,7 @@ import { loggedFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { calls, directory, suppressions } from './composition/table.ts';
 import { LibphonenumberZones } from '#adapters/phone-zones/libphonenumber-zones';
-import { dispatchDeps } from './composition/dispatch.ts';
+import { dispatchDeps, sweeps } from './composition/dispatch.ts';
 import { campaigns } from './composition/campaigns.ts';
 import { metrics } from './composition/observability.ts';
 
@@ -47,8 +47,14 @@ const deps = {
   suppressions,
   phoneZones: new LibphonenumberZones(),
   ...dispatchDeps,
+  sweeps,
   metrics,
   testCallsPlaceable,
+  onSweepNotSent: (campaignId: string, error: unknown) =>
+    logger.error(
+      "A campaign's resume or cancel could not send its work on the calls; the dial gate and the reconciler will do it",
+      { campaignId, ...loggedFailure(error) },
+    ),
   onDispatchFailed: (callId: string, error: unknown) =>
     logger.error("A campaign contact's call could not be dispatched; the reconciler will dispatch it", {
       callId,

@@ -1,13 +1,14 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
-import { DialMessageSchema } from '#schemas/dial-message';
+import { DialQueueMessageSchema } from '#schemas/dial-message';
 import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
 import { dialWaited } from '#use-cases/business-metrics';
 import { dialCall } from '#use-cases/dial-call';
+import { sweepCampaign } from '#use-cases/campaign-sweeps';
 import { logger } from './logger.ts';
 import { traced, tracing } from './tracing.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
-import { queue } from './composition/dispatch.ts';
+import { queue, sweeps } from './composition/dispatch.ts';
 import { metrics } from './composition/observability.ts';
 import { dialDeps } from './composition/telephony.ts';
 
@@ -16,12 +17,26 @@ const deadLetters = new SqsDeadLetterQueue(
   parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL,
 );
 
-/** The dial queue's consumer: each message is one attempt of one call, dialed at most once. */
+/**
+ * The dial queue's consumer: each message is one attempt of one call, dialed at most once; or one
+ * page of a campaign's resume or cancel (use-cases/campaign-sweeps.ts), which sends the next page.
+ */
 export const handler = sqsBatchHandler(
   'dial',
-  DialMessageSchema,
-  (message) =>
-    tracing.span('dial call', { callId: message.callId, accountId: message.accountId }, async () => {
+  DialQueueMessageSchema,
+  async (message) => {
+    if ('kind' in message) {
+      const { handled, next } = await sweepCampaign({ ...dialDeps, sweeps }, message);
+      logger.info('Campaign sweep page handled', {
+        campaignId: message.campaignId,
+        action: message.action,
+        status: message.status,
+        handled,
+        more: next !== null,
+      });
+      return;
+    }
+    await tracing.span('dial call', { callId: message.callId, accountId: message.accountId }, async () => {
       const outcome = await dialCall(dialDeps, message);
       if (outcome.result === 'later') {
         await queue.send(outcome.message, outcome.delaySeconds);
@@ -33,6 +48,7 @@ export const handler = sqsBatchHandler(
         result: outcome.result,
         ...('reason' in outcome ? { reason: outcome.reason } : {}),
       });
-    }),
+    });
+  },
   deadLetters,
 );

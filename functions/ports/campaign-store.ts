@@ -62,15 +62,28 @@ export interface CampaignStore {
     reservation: ContactReservation & { nextDueAt: string; at: string },
     idempotency?: Omit<CampaignIdempotencyRecord, 'firstIndex' | 'count' | 'firstDueAt'>,
   ): Promise<ReserveResult>;
-  /** Sets the status (and completedAt), conditional on the version read (ConcurrentModificationError). */
+  /**
+   * Sets the status (and completedAt), conditional on the version read (ConcurrentModificationError).
+   * A pause, resume or cancel (`statusChange`) also records the new version as `statusVersion`.
+   */
   setStatus(
     campaign: StoredCampaign,
     status: CampaignStatus,
     at: string,
-    options?: { completedAt?: string; nextDueAt?: string },
+    options?: { completedAt?: string; nextDueAt?: string; statusChange?: boolean },
   ): Promise<StoredCampaign>;
   /** Applies a call's status change to the counts once per call version; false if it was counted already. */
   applyCallChange(change: CampaignCallChange): Promise<boolean>;
-  /** The campaign's calls, optionally in one status, oldest first, from the campaign index. */
-  listCalls(accountId: string, campaignId: string, status?: CallStatus): Promise<StoredCall[]>;
+  /**
+   * One page of the campaign's calls in `status`, oldest first, from the campaign-status index:
+   * at most `limit` calls after the position `after` (the `next` of the page before; absent: the
+   * first page). `next` is null on the last page. A position stays valid while calls leave the status.
+   */
+  listCallsPage(
+    accountId: string,
+    campaignId: string,
+    status: CallStatus,
+    limit: number,
+    after?: string,
+  ): Promise<{ calls: StoredCall[]; next: string | null }>;
 }

@@ -96,6 +96,15 @@ const timeZoneField = z.string({ error: 'callingWindow.timeZone must be a string
   }),
 );
 
+const defaultTimeZoneField = z.string({ error: 'callingWindow.defaultTimeZone must be a string.' }).check(
+  z.maxLength(CALLING_WINDOW_LIMITS.timeZoneLength, {
+    error: 'callingWindow.defaultTimeZone must be an IANA time zone name such as America/New_York.',
+  }),
+  z.refine(isIanaZone, {
+    error: 'callingWindow.defaultTimeZone must be an IANA time zone name such as America/New_York.',
+  }),
+);
+
 const BlackoutRangeSchema = z
   .strictObject(
     { from: localDate('callingWindow.blackoutDates[].from'), to: localDate('callingWindow.blackoutDates[].to') },
@@ -127,7 +136,9 @@ const BlackoutRangeSchema = z
  * When calls may be dialed: on `days`, from `start` (inclusive) to `end` (exclusive), local time in
  * `timeZone` ("callee": the zone(s) of the number called, or a contact's own zone), except on the
  * local dates of `blackoutDates` (inclusive ranges). Windows do not cross midnight: `start` must be
- * before `end`. Each day may appear once.
+ * before `end`. Each day may appear once. `defaultTimeZone` (IANA) is the zone of a callee whose
+ * number does not tell one (non-geographic numbers such as +1 500 or +1 800, or a number the data
+ * knows only by its country); without it such a number is refused (callee_time_zone_unknown).
  */
 export const CallingWindowSchema = z
   .strictObject(
@@ -146,6 +157,7 @@ export const CallingWindowSchema = z
       start: localTime('callingWindow.start'),
       end: localTime('callingWindow.end'),
       timeZone: timeZoneField,
+      defaultTimeZone: z.optional(defaultTimeZoneField),
       blackoutDates: z.optional(
         z.array(BlackoutRangeSchema, { error: 'callingWindow.blackoutDates must be an array of {from, to}.' }).check(
           z.maxLength(CALLING_WINDOW_LIMITS.blackoutDates, {
@@ -154,7 +166,7 @@ export const CallingWindowSchema = z
         ),
       ),
     },
-    { error: 'callingWindow must be an object {days, start, end, timeZone, blackoutDates?}.' },
+    { error: 'callingWindow must be an object {days, start, end, timeZone, defaultTimeZone?, blackoutDates?}.' },
   )
   .check(
     z.superRefine((window, context) => {

@@ -84,6 +84,11 @@ export const StoredCampaignSchema = z.extend(CampaignSchema, {
   activeCalls: z._default(z.int(), 0),
   /** Bumped by every write of the settings or status; each is conditional on the version it read. */
   version: z._default(z.int(), 0),
+  /**
+   * The `version` the last pause, resume or cancel wrote: a resume's page-by-page work
+   * (CampaignSweepMessage) goes on only while the campaign still has it. Absent before any.
+   */
+  statusVersion: z.optional(z.int()),
 });
 export type StoredCampaign = z.infer<typeof StoredCampaignSchema>;
 

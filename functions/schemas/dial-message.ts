@@ -35,3 +35,31 @@ function renamingOldFields(input: unknown): unknown {
 /** What the dial queue carries, from the API, from schedules and from the dialer's own re-sends. */
 export const DialMessageSchema = z.pipe(z.transform(renamingOldFields), DialMessageFields);
 export type DialMessage = z.infer<typeof DialMessageSchema>;
+
+/**
+ * The work a campaign's resume or cancel leaves to be done on its calls, a page at a time: it
+ * rides the dial queue to the dialer, which handles one page and sends the next message itself
+ * (use-cases/campaign-sweeps.ts). So the API answers after one write, whatever the campaign's size.
+ */
+export const CampaignSweepMessageSchema = z.object({
+  kind: z.literal('campaignSweep'),
+  /** cancel: end the waiting calls `cancelled`; resume: send the held (queued) calls to be dialed again. */
+  action: z.enum(['cancel', 'resume']),
+  accountId: z.string(),
+  campaignId: z.string(),
+  /** The campaign's `statusVersion` its pause/resume/cancel wrote: a later change ends a resume's sweep. */
+  statusVersion: z.int(),
+  /** Which waiting calls this page reads (a cancel reads `scheduled`, then `queued`; a resume `queued`). */
+  status: z.enum(['scheduled', 'queued']),
+  /** The campaign-status index's sort key (`createdKey`) of the last call handled; absent: from the start. */
+  after: z.optional(z.string().check(z.maxLength(200))),
+  /** When the resume happened: held call number n is due `from` + n × 60 / callsPerMinute seconds. */
+  from: z.iso.datetime({ offset: true }),
+  /** Held calls the resume's earlier pages sent (n of the first call of this page). */
+  planned: z._default(z.int().check(z.gte(0)), 0),
+});
+export type CampaignSweepMessage = z.infer<typeof CampaignSweepMessageSchema>;
+
+/** Everything the dial queue carries: a dial message, or a page of a campaign's resume or cancel. */
+export const DialQueueMessageSchema = z.union([CampaignSweepMessageSchema, DialMessageSchema]);
+export type DialQueueMessage = z.infer<typeof DialQueueMessageSchema>;

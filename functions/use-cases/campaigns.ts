@@ -20,19 +20,24 @@ import type { StoredCall } from '#schemas/call';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import type { Caller } from '#schemas/directory';
 import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
-import { windowZonesFor } from './calling-window-zones.ts';
-import { cancelCall } from './cancel-call.ts';
-import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
-import { suppressedAmong } from './manage-suppressions.ts';
+import type { CampaignSweeps } from '#ports/campaign-sweeps';
 import type { SuppressionStore } from '#ports/suppressions';
-import { dialMessageFor } from './dispatch-call.ts';
+import type { CampaignSweepMessage } from '#schemas/dial-message';
+import { afterWrite, afterWriteBudget, type AfterWrite } from './after-write.ts';
+import { windowZonesFor } from './calling-window-zones.ts';
+import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
+import { inPool } from './in-pool.ts';
+import { suppressedAmong } from './manage-suppressions.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
-import { afterWriteBudget, type AfterWrite } from './after-write.ts';
 
 export interface CampaignDeps extends CreateCallDeps {
   campaigns: CampaignStore;
   /** The account's suppression list, read for a batch of contacts at once. */
   suppressions: SuppressionStore;
+  /** Where resume and cancel send their work on the calls (the dial queue). */
+  sweeps: CampaignSweeps;
+  /** Told when that work could not be sent (the gate and the reconciler make up for it, more slowly). */
+  onSweepNotSent?: (campaignId: string, error: unknown) => void;
   /** Contacts whose calls are created at once (each is a few requests to the table and the queue). */
   contactConcurrency?: number;
   /** Most a campaign request waits, in ms, on work after its writes (CAMPAIGN_AFTER_WRITE_BUDGET_MS). */
@@ -108,6 +113,8 @@ export async function createCampaign(
       'startAt',
     );
   }
+
+  await checkContactZones(deps, request.callingWindow ?? null, request.contacts);
 
   // 2. The campaign, its contacts reserved: indexes 0…n−1, due from startAt at the campaign's pace.
   const callsPerMinute = request.pacing?.callsPerMinute ?? CAMPAIGN_LIMITS.callsPerMinute.default;
@@ -185,6 +192,7 @@ export async function appendContacts(
     if (campaign.status === 'cancelled') {
       throw conflict('campaign_cancelled', `Campaign ${campaign.id} is cancelled; it takes no more contacts.`);
     }
+    await checkContactZones(deps, campaign.callingWindow, contacts);
     const now = deps.clock.now();
     const from = new Date(Math.max(now.getTime(), Date.parse(campaign.nextDueAt), Date.parse(campaign.startAt)));
     const plan = planDueTimes(from, contacts.length, campaign.pacing.callsPerMinute);
@@ -260,54 +268,68 @@ export async function listCampaigns(
  * dialing or connected go on to their end. Pausing a paused campaign answers it as it is.
  */
 export async function pauseCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
-  return changeStatus(deps, accountId, id, 'paused', ['scheduled', 'running', 'completed']);
+  const campaign = await changeStatus(deps, accountId, id, 'paused', ['scheduled', 'running', 'completed']);
+  return toPublicCampaign(campaign, deps.clock.now());
 }
 
 /**
- * POST /api/v1/campaigns/{id}/resume. The calls the pause held (queued) are dialed again from now,
- * one every 60 / callsPerMinute seconds; calls still scheduled for later keep their times.
+ * POST /api/v1/campaigns/{id}/resume: one write (the campaign `running` again), then the calls the
+ * pause held (queued) are sent to be dialed again from now, one every 60 / callsPerMinute seconds,
+ * by the dialer a page at a time (campaign-sweeps.ts), so the answer costs the same for 4 calls or
+ * 100,000. Calls still scheduled for later keep their times; the dialer puts each call into its
+ * calling window. A repeat (already running) sends the held calls on again, harmlessly.
  */
-export async function resumeCampaign(deps: CampaignDeps, accountId: string, id: string): Promise<Campaign> {
+export async function resumeCampaign(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock' | 'sweeps' | 'onSweepNotSent'>,
+  accountId: string,
+  id: string,
+): Promise<Campaign> {
   const campaign = await changeStatus(deps, accountId, id, 'running', ['paused']);
-  const held = await deps.campaigns.listCalls(accountId, id, 'queued');
-  const now = deps.clock.now();
-  const stored = await getStored(deps, accountId, id);
-  const plan = planDueTimes(now, held.length, stored.pacing.callsPerMinute);
-  // The campaign is running again: a held call whose message is not confirmed in time is
-  // dispatched by the reconciler (its watchdog), never turning this answer into a 5xx.
-  const bounded = withBudget(deps).afterWrite;
-  await inPool(held, deps.contactConcurrency ?? 8, async (call, i) => {
-    const dueAt = plan.dueAt[i] as Date;
-    const delaySeconds = Math.min(900, Math.max(0, Math.floor((dueAt.getTime() - now.getTime()) / 1000)));
-    const failure = await bounded(() =>
-      deps.queue.send({ ...dialMessageFor(call), dueAt: toTimestamp(dueAt) }, delaySeconds),
-    );
-    if (failure !== null) deps.onDispatchFailed(call.id, failure);
-  });
-  return campaign;
+  await startSweep(deps, campaign, 'resume', 'queued');
+  return toPublicCampaign(campaign, deps.clock.now());
 }
 
 /**
- * POST /api/v1/campaigns/{id}/cancel. The campaign becomes `cancelled` first (from then on the
- * dial gate refuses its calls, and a dialer that meets one cancels it), then every call of it that
- * is still scheduled or queued is cancelled. 409 for a campaign already completed.
+ * POST /api/v1/campaigns/{id}/cancel: one write (the campaign `cancelled`: from then on the dial
+ * gate refuses its calls, and a dialer that meets one cancels it), then every call of it still
+ * scheduled or queued is cancelled by the dialer a page at a time (campaign-sweeps.ts): within
+ * seconds, whatever the campaign's size. 409 for a campaign already completed.
  */
-export async function cancelCampaign(deps: CampaignDeps, accountId: string, id: string): Promise<Campaign> {
-  await changeStatus(deps, accountId, id, 'cancelled', ['scheduled', 'running', 'paused']);
-  const waiting = [
-    ...(await deps.campaigns.listCalls(accountId, id, 'scheduled')),
-    ...(await deps.campaigns.listCalls(accountId, id, 'queued')),
-  ];
-  const bounded = withBudget(deps);
-  await inPool(waiting, deps.contactConcurrency ?? 8, async (call) => {
-    try {
-      await cancelCall(bounded, accountId, call.id);
-    } catch (error) {
-      // A dialer won the race for it (409): it was dialed before the cancel, and ends on its own.
-      if (!(error instanceof ServiceError)) throw error;
-    }
-  });
-  return readCampaign(deps, accountId, id);
+export async function cancelCampaign(
+  deps: Pick<CampaignDeps, 'campaigns' | 'clock' | 'sweeps' | 'onSweepNotSent'>,
+  accountId: string,
+  id: string,
+): Promise<Campaign> {
+  const campaign = await changeStatus(deps, accountId, id, 'cancelled', ['scheduled', 'running', 'paused']);
+  await startSweep(deps, campaign, 'cancel', 'scheduled');
+  return toPublicCampaign(campaign, deps.clock.now());
+}
+
+/**
+ * Sends the first page of a resume's or cancel's work on the calls. The status is stored already,
+ * so this never fails the request (after-write.ts): were the message lost, the dial gate still
+ * cancels a cancelled campaign's calls as they come due, and the reconciler sends a held call on
+ * once its hour's watchdog passes.
+ */
+async function startSweep(
+  deps: Pick<CampaignDeps, 'clock' | 'sweeps' | 'onSweepNotSent'>,
+  campaign: StoredCampaign,
+  action: CampaignSweepMessage['action'],
+  status: CampaignSweepMessage['status'],
+): Promise<void> {
+  const failure = await afterWrite(() =>
+    deps.sweeps.send({
+      kind: 'campaignSweep',
+      action,
+      accountId: campaign.accountId,
+      campaignId: campaign.id,
+      statusVersion: campaign.statusVersion ?? campaign.version,
+      status,
+      from: toTimestamp(deps.clock.now()),
+      planned: 0,
+    }),
+  );
+  if (failure) deps.onSweepNotSent?.(campaign.id, failure);
 }
 
 /**
@@ -334,19 +356,18 @@ async function changeStatus(
   id: string,
   to: CampaignStatus,
   from: CampaignStatus[],
-): Promise<Campaign> {
+): Promise<StoredCampaign> {
   return retryOnConflict(async () => {
     const campaign = await getStored(deps, accountId, id);
     const now = deps.clock.now();
-    if (campaign.status === to) return toPublicCampaign(campaign, now);
+    if (campaign.status === to) return campaign;
     if (!from.includes(campaign.status)) {
       throw conflict(
         'campaign_status_conflict',
         `Campaign ${id} is ${effectiveStatus(campaign, now)}; it cannot become ${to}.`,
       );
     }
-    const written = await deps.campaigns.setStatus(campaign, to, toTimestamp(now));
-    return toPublicCampaign(written, now);
+    return deps.campaigns.setStatus(campaign, to, toTimestamp(now), { statusChange: true });
   });
 }
 
@@ -362,6 +383,21 @@ async function getStored(
 
 async function readCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
   return toPublicCampaign(await getStored(deps, accountId, id), deps.clock.now());
+}
+
+/**
+ * Every contact's calling-window zone can be told (its own `timeZone`, its number's area, or the
+ * window's `defaultTimeZone`) before anything is stored: otherwise a 400 `callee_time_zone_unknown`
+ * naming the contact (`contacts.2.toNumber`), rather than a campaign cut short at that contact.
+ */
+async function checkContactZones(
+  deps: CampaignDeps,
+  window: CallingWindow | null,
+  contacts: CampaignContact[],
+): Promise<void> {
+  if (!window) return;
+  for (const [i, contact] of contacts.entries())
+    await windowZonesFor(deps, window, contact.toNumber, contact.timeZone, `contacts.${i}.toNumber`);
 }
 
 /**
@@ -510,24 +546,6 @@ async function createSuppressedCall(
     callId: ended.id,
     response: toPublicCall(ended),
   });
-}
-
-/** Runs `work` over `items`, at most `width` at once; the first failure rejects (after the running ones settle). */
-async function inPool<T>(items: T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const index = next++;
-      try {
-        await work(items[index] as T, index);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  if (failure !== null) throw failure;
 }
 
 function requestHash(rawRequest: unknown): string {

@@ -104,8 +104,14 @@ describe('campaigns through the local API', () => {
     expect(appended).toMatchObject({ status: 200, body: { counts: { total: 7 } } });
     const cancelled = await api.request('POST', `${CAMPAIGNS}/${id}/cancel`);
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
-    const calls = await campaignCalls(api, id);
-    expect(calls.map((c) => c.status)).toEqual(Array(7).fill('cancelled'));
+    // The answer is the campaign's status; its calls are cancelled by the dialer a page at a time, at once.
+    const calls = await eventually(
+      () => campaignCalls(api, id),
+      (all) => all.length === 7 && all.every((c) => c.status === 'cancelled'),
+      60_000,
+      'every call of the cancelled campaign cancelled',
+    );
+    expect(calls.map((c) => c.endReason)).toEqual(Array(7).fill('cancelled'));
     await eventually(
       () => api.request('GET', `${CAMPAIGNS}/${id}`),
       (r) => r.body.counts.cancelled === 7 && r.body.counts.scheduled === 0,

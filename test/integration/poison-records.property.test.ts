@@ -30,7 +30,7 @@ import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
 import { eventId } from '#domain/webhook-events';
 import { systemClock } from '#ports/clock';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
-import { DialMessageSchema } from '#schemas/dial-message';
+import { DialQueueMessageSchema } from '#schemas/dial-message';
 import { ParkedStreamRecordSchema, StreamFailureRecordSchema } from '#schemas/stream-failure';
 import { DeliveryMessageSchema } from '#schemas/webhooks';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
@@ -185,7 +185,7 @@ describe('a poison record never blocks a pipeline', () => {
     const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(unreadableBody(DialMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']), {
+        fc.array(unreadableBody(DialQueueMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']), {
           minLength: 1,
           maxLength: 6,
         }),

@@ -26,7 +26,11 @@ describe('the Python SDK', () => {
     expect(output).toMatch(/^OK$/m);
     expect(output).not.toMatch(/skipped/);
     expect(output).toMatch(/test_batch_scheduling_script .* ok$/m);
-  }, 300_000);
+    // The campaigns and suppressions methods against the stack (tests/test_live_campaigns.py).
+    expect(output).toMatch(/test_campaign_in_the_callees_zone_pause_resume_cancel_and_suppression .* ok$/m);
+    expect(output).toMatch(/test_campaigns_list_every_page_newest_first .* ok$/m);
+    expect(output).toMatch(/test_suppressions_add_list_every_page_remove .* ok$/m);
+  }, 900_000);
 
   it("keeps the reference's Python examples verbatim", () => {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.py'));

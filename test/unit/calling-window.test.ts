@@ -11,6 +11,7 @@ import {
   isCalendarDate,
   isIanaZone,
 } from '#schemas/calling-window';
+import { windowZonesFor } from '#use-cases/calling-window-zones';
 
 const NY: CallingWindow = { days: [...WEEKDAYS], start: '09:00', end: '17:00', timeZone: 'America/New_York' };
 const at = (iso: string) => new Date(iso);
@@ -65,6 +66,23 @@ describe('a number whose area code spans two time zones', () => {
     expect(isOpen(window, zones, at('2027-01-11T22:59:59Z'))).toBe(true);
     expect(isOpen(window, zones, at('2027-01-11T23:00:00Z'))).toBe(false);
     expect(opening(window, zones, '2027-01-11T23:00:00Z')).toBe('2027-01-12T16:00:00.000Z');
+  });
+
+  it('a number whose zone cannot be told takes the window’s defaultTimeZone; without one it is a 400 naming the field', async () => {
+    const deps = { phoneZones: new LibphonenumberZones() };
+    const callee: CallingWindow = { ...NY, timeZone: 'callee' };
+    // The simulator's +1 500 test numbers have no area, so no zone; +1 415 is Los Angeles.
+    await expect(windowZonesFor(deps, callee, '+15005550102', null, 'contacts.3.toNumber')).rejects.toMatchObject({
+      code: 'callee_time_zone_unknown',
+      param: 'contacts.3.toNumber',
+    });
+    const withDefault = { ...callee, defaultTimeZone: 'America/Chicago' };
+    expect(await windowZonesFor(deps, withDefault, '+15005550102')).toEqual(['America/Chicago']);
+    expect(await windowZonesFor(deps, withDefault, '+14155550199')).toEqual(['America/Los_Angeles']);
+    expect(await windowZonesFor(deps, withDefault, '+15005550102', 'Europe/Paris')).toEqual(['Europe/Paris']);
+    expect(await windowZonesFor(deps, { ...NY, defaultTimeZone: 'Asia/Tokyo' }, '+15005550102')).toEqual([
+      'America/New_York',
+    ]);
   });
 
   it('a window that is never open in all of the zones at once has no opening', () => {
@@ -126,6 +144,8 @@ describe('calling window and retry policy input', () => {
       { ...NY, blackoutDates: Array.from({ length: 101 }, () => ({ from: '2027-01-01', to: '2027-01-01' })) },
       'blackoutDates',
     ],
+    ['an unknown default zone', { ...NY, timeZone: 'callee', defaultTimeZone: 'Nowhere/Land' }, 'defaultTimeZone'],
+    ['a default zone that is not a string', { ...NY, timeZone: 'callee', defaultTimeZone: 5 }, 'defaultTimeZone'],
     ['an unknown field', { ...NY, zone: 'UTC' }, ''],
   ];
   for (const [name, input, path] of bad) {
@@ -152,6 +172,7 @@ describe('calling window and retry policy input', () => {
           start: fc.oneof(fc.string(), fc.constantFrom('09:00', '23:59', '00:00'), fc.anything()),
           end: fc.oneof(fc.string(), fc.constantFrom('17:00', '24:00'), fc.anything()),
           timeZone: fc.oneof(fc.string(), fc.constantFrom('callee', 'UTC', 'Europe/Paris', 'EST5EDT'), fc.anything()),
+          defaultTimeZone: fc.oneof(fc.string(), fc.constantFrom('America/Chicago', 'Etc/Unknown', ''), fc.anything()),
           blackoutDates: fc.oneof(
             fc.array(fc.record({ from: fc.oneof(fc.string(), fc.anything()), to: fc.string() })),
             fc.anything(),

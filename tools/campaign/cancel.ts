@@ -6,7 +6,7 @@ import { printCampaign } from './status.ts';
 export type CampaignAction = 'cancel' | 'pause' | 'resume';
 
 const DONE: Record<CampaignAction, string> = {
-  cancel: 'cancelled: its calls that had not started are cancelled; calls under way finish',
+  cancel: 'cancelled: its calls that had not started are being cancelled (status shows them); calls under way finish',
   pause: 'paused: no call of it starts until you resume it; calls under way finish',
   resume: 'running again: the calls held while it was paused are dialed from now, at its pace',
 };

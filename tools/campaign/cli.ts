@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { Voisnap } from '../../sdk/typescript/src/index.ts';
 import { localConfig, type LocalStackState } from '../../local/config.ts';
 import { type CampaignAction, changeCampaign } from './cancel.ts';
+import type { CallingWindow } from '#schemas/calling-window';
+import { WindowOptionError, windowFromOptions } from './window.ts';
 import { callsPerMinuteFor } from './plan.ts';
 import { describeError, scheduleCampaign } from './schedule.ts';
 import { campaignStatus } from './status.ts';
@@ -11,12 +13,17 @@ import { campaignStatus } from './status.ts';
 const USAGE = `Usage: npm run campaign -- <command> [options]
 
 Commands:
-  schedule <contacts.csv> --agent <agentId> --start <time> --every <interval> [--campaign <name>] [--dry-run]
+  schedule <contacts.csv> --agent <agentId> --start <time> --every <interval> [--campaign <name>]
+           [--window <HH:MM-HH:MM> [--days <mon,tue,…>] [--time-zone <callee|zone>]
+           [--default-time-zone <zone>]] [--dry-run]
       Creates a campaign (POST /api/v1/campaigns) with one contact per row: the first called at
       --start (ISO 8601 with a zone, such as 2030-06-17T09:00:00Z), then one every --every (such
       as 2m, 90s, 1h30m; from 1s to 16h40m). The CSV needs phone, id and name columns; other
       columns go into each call's metadata. The campaign is named after the file unless
       --campaign says otherwise. Safe to run again: contacts already scheduled are skipped.
+      --window 09:00-20:00 dials only between those local times, on --days (default every day),
+      in --time-zone (default callee: each number's own zone, from its area code);
+      --default-time-zone is the zone of numbers whose area tells none (such as +1 500 numbers).
   status --campaign <name>
       The campaign's status and its calls counted by status.
   pause --campaign <name>
@@ -38,6 +45,10 @@ const OPTIONS = {
   start: { type: 'string' },
   every: { type: 'string' },
   campaign: { type: 'string' },
+  window: { type: 'string' },
+  days: { type: 'string' },
+  'time-zone': { type: 'string' },
+  'default-time-zone': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   'base-url': { type: 'string' },
   'api-key': { type: 'string' },
@@ -100,6 +111,16 @@ function parseInterval(text: string): number {
   return ms;
 }
 
+/** The window options as the API's callingWindow (window.ts); a problem is a usage error. */
+function callingWindow(values: Values): CallingWindow | undefined {
+  try {
+    return windowFromOptions(values);
+  } catch (error) {
+    if (error instanceof WindowOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** CAMPAIGN_CONTACTS_PER_REQUEST: contacts per request, 1 to 1,000 (default 1,000; tests use fewer). */
 function chunkSize(): number | undefined {
   const text = process.env.CAMPAIGN_CONTACTS_PER_REQUEST;
@@ -141,6 +162,7 @@ async function main(): Promise<number> {
         start: parseStart(required(values, 'start')),
         everyMs: parseInterval(every),
         everyText: every,
+        callingWindow: callingWindow(values),
         dryRun: values['dry-run'] ?? false,
         chunkSize: chunkSize(),
         signal: interrupt.signal,

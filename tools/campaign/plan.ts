@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CAMPAIGN_LIMITS } from '#schemas/campaign';
 import { CampaignContactSchema } from '#schemas/campaign-request';
+import type { CallingWindow } from '#schemas/calling-window';
 import { metadataProblem } from '#schemas/metadata';
 import type { CampaignContact } from '../../sdk/typescript/src/index.ts';
 import type { Contact, Problem } from './contacts.ts';
@@ -25,6 +26,8 @@ export interface CampaignSettings {
   everyMs: number;
   /** Contacts per request: the API takes at most 1,000 (CAMPAIGN_LIMITS.contactsPerRequest.max). */
   chunkSize?: number;
+  /** The campaign's calling window: part of the keys, so a run with another window is another request. */
+  callingWindow?: CallingWindow;
 }
 
 /**
@@ -45,7 +48,15 @@ export function callsPerMinuteFor(everyMs: number): number | undefined {
 export function idempotencyKeyFor(fileText: string, settings: CampaignSettings, chunk: number): string {
   const digest = createHash('sha256')
     .update(
-      JSON.stringify([fileText, settings.campaign, settings.agentId, settings.start.toISOString(), settings.everyMs]),
+      JSON.stringify([
+        fileText,
+        settings.campaign,
+        settings.agentId,
+        settings.start.toISOString(),
+        settings.everyMs,
+        // Only when given, so the keys of a run without a window stay what they were.
+        ...(settings.callingWindow ? [settings.callingWindow] : []),
+      ]),
     )
     .digest('hex');
   return `campaign-${digest.slice(0, 48)}-${chunk}`;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { toTimestamp } from '#domain/time';
+import type { CallingWindow } from '#schemas/calling-window';
 import { LIMITS } from '#schemas/create-call-request';
 import { type Voisnap, VoisnapError } from '../../sdk/typescript/src/index.ts';
 import { readContacts, type Problem } from './contacts.ts';
@@ -15,6 +16,8 @@ export interface ScheduleOptions {
   start: Date;
   everyMs: number;
   everyText: string;
+  /** The campaign's calling window (--window, --days, --time-zone, --default-time-zone), if any. */
+  callingWindow?: CallingWindow;
   dryRun: boolean;
   /** Contacts per request (at most the API's 1,000). */
   chunkSize?: number;
@@ -43,6 +46,7 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
     start: options.start,
     everyMs: options.everyMs,
     chunkSize: options.chunkSize,
+    callingWindow: options.callingWindow,
   };
   const plan = planCampaign(text, contacts, settings);
   const invalid = [...problems, ...plan.problems];
@@ -71,6 +75,11 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
   print(
     `Campaign "${name}": ${plan.total} contacts from ${options.file}, agent ${options.agentId}, calls due ${dueAt(0)} to ${dueAt(plan.total - 1)} (every ${options.everyText}).`,
   );
+  const window = options.callingWindow;
+  if (window)
+    print(
+      `Calls only ${window.start}–${window.end} on ${window.days.join(',')}, ${window.timeZone === 'callee' ? "in each callee's time zone" : `${window.timeZone} time`}${window.defaultTimeZone ? ` (${window.defaultTimeZone} for numbers without one)` : ''}.`,
+    );
   if (before > 0) print(`${before} of them were scheduled by an earlier run and are skipped.`);
 
   // 3. A dry run shows what would be sent, and sends nothing.
@@ -108,6 +117,7 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
               contacts: part,
               startAt: toTimestamp(options.start),
               pacing: { callsPerMinute },
+              ...(options.callingWindow ? { callingWindow: options.callingWindow } : {}),
             },
             { idempotencyKey: key },
           );

@@ -53,6 +53,8 @@ export const CALLING_DESCRIPTIONS: Record<string, Record<string, string>> = {
     end: 'Local time HH:MM the window closes (exclusive); after `start` (a window does not cross midnight).',
     timeZone:
       '`callee`: the zone(s) of the number called, from its country and area code (open in all of them at once); or an IANA zone such as `America/New_York`.',
+    defaultTimeZone:
+      'With `timeZone` `callee`: the IANA zone of a number whose own zone its country and area code do not tell (non-geographic numbers such as +1 500 or +1 800, or a number known only by its country). Without it, such a number is `400 callee_time_zone_unknown`.',
     blackoutDates: `Local dates (holidays) with no calls: up to ${CALLING_WINDOW_LIMITS.blackoutDates} ranges of {from, to}, inclusive, YYYY-MM-DD, from on or before to.`,
   },
   RetryPolicy: {

@@ -1,6 +1,7 @@
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -149,14 +150,14 @@ export class DynamoDbCampaignStore implements CampaignStore {
     campaign: StoredCampaign,
     status: CampaignStatus,
     at: string,
-    options: { completedAt?: string; nextDueAt?: string } = {},
+    options: { completedAt?: string; nextDueAt?: string; statusChange?: boolean } = {},
   ): Promise<StoredCampaign> {
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.campaign(campaign.accountId, campaign.id),
-          UpdateExpression: `SET #status = :status, updatedAt = :at, version = :newVersion${options.completedAt ? ', completedAt = :completedAt' : ''}`,
+          UpdateExpression: `SET #status = :status, updatedAt = :at, version = :newVersion${options.completedAt ? ', completedAt = :completedAt' : ''}${options.statusChange ? ', statusVersion = :newVersion' : ''}`,
           ConditionExpression: 'version = :version',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -221,20 +222,34 @@ export class DynamoDbCampaignStore implements CampaignStore {
     }
   }
 
-  async listCalls(accountId: string, campaignId: string, status?: CallStatus): Promise<StoredCall[]> {
-    const partition = campaignIndexKeys({ accountId, campaignId, status: status ?? '' });
-    const [indexName, value] = status
-      ? (['byCampaignStatus', partition.campaignStatusKey] as const)
-      : (['byCampaign', partition.campaignKey] as const);
-    const items = await queryAll(this.db, {
-      TableName: this.tableName,
-      IndexName: indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': CALL_INDEXES[indexName].partitionKey },
-      ExpressionAttributeValues: { ':pk': value },
-      ScanIndexForward: true,
-    });
-    return items.map(fromCallItem);
+  async listCallsPage(
+    accountId: string,
+    campaignId: string,
+    status: CallStatus,
+    limit: number,
+    after?: string,
+  ): Promise<{ calls: StoredCall[]; next: string | null }> {
+    const index = CALL_INDEXES.byCampaignStatus;
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byCampaignStatus',
+        KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(after ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': campaignIndexKeys({ accountId, campaignId, status }).campaignStatusKey,
+          ...(after ? { ':after': after } : {}),
+        },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    const items = page.Items ?? [];
+    const last = items.at(-1) ?? page.LastEvaluatedKey;
+    return {
+      calls: items.map(fromCallItem),
+      next: page.LastEvaluatedKey && last ? String(last[index.sortKey]) : null,
+    };
   }
 
   /** The write and the idempotency record together; a live record of the same key wins instead. */

@@ -33,7 +33,8 @@ class Campaigns:
         """Creates a campaign; each contact (``{"toNumber", "metadata"?, "overrideFirstMessage"?,
         "timeZone"?}``, 1 to 1,000) becomes an outbound call with ``campaignId``.
         ``calling_window``: ``{"days": ["mon", ...], "start": "09:00", "end": "17:00", "timeZone":
-        "callee" or an IANA name, "blackoutDates"?: [{"from", "to"}]}``; ``pacing``:
+        "callee" or an IANA name, "defaultTimeZone"?: an IANA name for numbers whose area tells no zone,
+        "blackoutDates"?: [{"from", "to"}]}``; ``pacing``:
         ``{"callsPerMinute", "maxConcurrentCalls"}``; ``retry_policy``: ``{"no_answer": {"maxRetries",
         "delayMinutes"}, ...}``. The nested objects are sent as given, in the API's camelCase."""
         body = {

@@ -62,6 +62,11 @@ export interface CallingWindow {
   start: string;
   end: string;
   timeZone: 'callee' | (string & {});
+  /**
+   * With `timeZone: 'callee'`: the IANA zone of a number whose own zone its area code does not
+   * tell (non-geographic numbers such as +1 500 or +1 800); without it such a number is refused.
+   */
+  defaultTimeZone?: string;
   /** Local dates (`YYYY-MM-DD`, inclusive) with no calls: holidays. */
   blackoutDates?: { from: string; to: string }[];
 }

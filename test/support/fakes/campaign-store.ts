@@ -84,13 +84,14 @@ export class InMemoryCampaignStore implements CampaignStore {
     campaign: StoredCampaign,
     status: CampaignStatus,
     at: string,
-    options: { completedAt?: string } = {},
+    options: { completedAt?: string; statusChange?: boolean } = {},
   ): Promise<StoredCampaign> {
     const stored = this.mustHold(campaign);
     stored.status = status;
     stored.updatedAt = at;
     if (options.completedAt) stored.completedAt = options.completedAt;
     stored.version += 1;
+    if (options.statusChange) stored.statusVersion = stored.version;
     return copy(stored);
   }
 
@@ -105,16 +106,27 @@ export class InMemoryCampaignStore implements CampaignStore {
     return true;
   }
 
-  async listCalls(accountId: string, campaignId: string, status?: CallStatus): Promise<StoredCall[]> {
-    return this.table
+  async listCallsPage(
+    accountId: string,
+    campaignId: string,
+    status: CallStatus,
+    limit: number,
+    after?: string,
+  ): Promise<{ calls: StoredCall[]; next: string | null }> {
+    const createdKey = (call: StoredCall) => `${call.createdAt}#${call.id}`;
+    const matching = this.table
       .all()
       .filter(
         (call) =>
           call.accountId === accountId &&
           call.campaignId === campaignId &&
-          (status === undefined || call.status === status),
+          call.status === status &&
+          (after === undefined || createdKey(call) > after),
       )
-      .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1));
+      .sort((a, b) => (createdKey(a) < createdKey(b) ? -1 : 1));
+    const calls = matching.slice(0, limit);
+    const last = calls.at(-1);
+    return { calls, next: matching.length > limit && last ? createdKey(last) : null };
   }
 
   private mustHold(campaign: StoredCampaign): StoredCampaign {

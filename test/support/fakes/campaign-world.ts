@@ -6,6 +6,8 @@ import { campaignCompletedEvent } from '#domain/webhook-events';
 import type { Caller } from '#schemas/directory';
 import type { CallChange } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
+import { sweepCampaign } from '#use-cases/campaign-sweeps';
+import type { CampaignSweepMessage } from '#schemas/dial-message';
 import { InMemoryCampaignStore } from './campaign-store.ts';
 import { fakeCallWorld } from './call-world.ts';
 import { FakeDirectory } from './directory.ts';
@@ -72,17 +74,41 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
       completionEvents.push(campaignCompletedEvent(campaign));
     },
   };
+  /** The pages of resumes and cancels sent and not yet handled (they ride the dial queue in AWS). */
+  const sweeps: CampaignSweepMessage[] = [];
   const deps = {
     ...base.deps,
     directory,
     campaigns,
+    sweeps: { send: async (message: CampaignSweepMessage) => void sweeps.push(structuredClone(message)) },
     onDispatchFailed: () => undefined,
     contactConcurrency: 16,
+  };
+  /** Handles the pending sweep pages as the dialer would, each page sending the next, until none is left. */
+  const runSweeps = async () => {
+    let pages = 0;
+    for (let message = sweeps.shift(); message; message = sweeps.shift()) {
+      await sweepCampaign(deps, message);
+      pages += 1;
+    }
+    return pages;
   };
   /** Delivers the stream's records not delivered yet, in order. */
   let delivered = 0;
   const drain = async () => {
     while (delivered < stream.length) await countCampaignChange(countDeps, stream[delivered++] as CallChange);
   };
-  return { ...base, directory, campaigns, stream, completed, completionEvents, countDeps, deps, drain };
+  return {
+    ...base,
+    directory,
+    campaigns,
+    stream,
+    completed,
+    completionEvents,
+    countDeps,
+    deps,
+    drain,
+    sweeps,
+    runSweeps,
+  };
 }

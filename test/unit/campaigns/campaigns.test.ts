@@ -14,6 +14,7 @@ import {
   resumeCampaign,
 } from '#use-cases/campaigns';
 import { countCampaignChange } from '#use-cases/campaign-counts';
+import { SWEEP_PAGE_SIZE, sweepCampaign } from '#use-cases/campaign-sweeps';
 import { applyCallEvent } from '#use-cases/apply-call-event';
 import { CALLER, campaignRequest, fakeCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
 
@@ -180,6 +181,10 @@ describe('pause, resume, cancel', () => {
     world.queue.sent.length = 0;
     const resumed = await resumeCampaign(world.deps, 'acc_demo', campaign.id);
     expect(resumed.status).toBe('running');
+    // The answer is one write and one message; the dialer sends the held calls on, a page at a time.
+    expect(world.queue.sent).toHaveLength(0);
+    expect(world.sweeps).toHaveLength(1);
+    expect(await world.runSweeps()).toBe(1);
     expect(world.queue.sent.map((s) => s.delaySeconds).sort()).toEqual([0, 2, 4]);
     for (const { message } of world.queue.sent) {
       world.clock.at = new Date(message.dueAt);
@@ -218,6 +223,9 @@ describe('pause, resume, cancel', () => {
     expect(world.provider.placed.length).toBe(dialed.length);
     const cancelled = await cancelCampaign(world.deps, 'acc_demo', campaign.id);
     expect(cancelled.status).toBe('cancelled');
+    // The answer changed one item; the calls are cancelled by the sweep, 100 a page (scheduled, then queued).
+    expect(world.table.all().filter((c) => c.status === 'cancelled')).toHaveLength(0);
+    expect(await world.runSweeps()).toBeGreaterThanOrEqual(10);
     const calls = world.table.all();
     expect(calls.filter((c) => c.status === 'cancelled')).toHaveLength(1000 - dialed.length);
     expect(calls.filter((c) => c.status === 'scheduled' || c.status === 'queued')).toHaveLength(0);
@@ -227,6 +235,85 @@ describe('pause, resume, cancel', () => {
     await world.drain();
     const counts = (await getCampaign(world.deps, 'acc_demo', campaign.id)).counts;
     expect(counts).toEqual({ total: 1000, ...directCounts(world, campaign.id) });
+  });
+});
+
+describe('the page-by-page work of resume and cancel (sweeps)', () => {
+  it('cancels in bounded pages; every page delivered twice still cancels each call once', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(250, { pacing: { callsPerMinute: 1 } }));
+    await cancelCampaign(world.deps, 'acc_demo', campaign.id);
+    let pages = 0;
+    for (let message = world.sweeps.shift(); message; message = world.sweeps.shift()) {
+      // An SQS redelivery: both copies run, and both send a next page on.
+      for (const copy of [message, structuredClone(message)]) {
+        const { handled } = await sweepCampaign(world.deps, copy);
+        expect(handled).toBeLessThanOrEqual(SWEEP_PAGE_SIZE);
+        pages += 1;
+      }
+      expect(pages).toBeLessThan(200);
+    }
+    expect(world.table.all().every((c) => c.status === 'cancelled')).toBe(true);
+    await world.drain();
+    // Each call's cancellation was written once (a second would be a 409, and a second count).
+    expect((await getCampaign(world.deps, 'acc_demo', campaign.id)).counts).toMatchObject({
+      total: 250,
+      cancelled: 250,
+    });
+  });
+
+  it('a resume’s sweep stops when the campaign is paused again, and a newer resume’s sweep spreads the calls from its own start', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(230, { pacing: { callsPerMinute: 600 } }));
+    await pauseCampaign(world.deps, 'acc_demo', campaign.id);
+    world.clock.advance(3600);
+    for (const call of world.table.all()) await dialCall(world.deps, dialMessageFor(call));
+    expect(world.table.all().every((c) => c.status === 'queued')).toBe(true);
+    world.queue.sent.length = 0;
+
+    await resumeCampaign(world.deps, 'acc_demo', campaign.id);
+    const stale = world.sweeps.shift();
+    await pauseCampaign(world.deps, 'acc_demo', campaign.id);
+    expect(await sweepCampaign(world.deps, stale!)).toEqual({ handled: 0, next: null });
+    expect(world.queue.sent).toHaveLength(0);
+
+    world.clock.advance(10);
+    await resumeCampaign(world.deps, 'acc_demo', campaign.id);
+    // The first resume's message, delivered late, belongs to a resume that is over: it does nothing.
+    expect(await sweepCampaign(world.deps, stale!)).toEqual({ handled: 0, next: null });
+    expect(await world.runSweeps()).toBe(3);
+    // One every 100 ms from the resume (timestamps carry whole seconds).
+    const due = world.queue.sent
+      .map((s) => Date.parse(s.message.dueAt) - world.clock.now().getTime())
+      .sort((a, b) => a - b);
+    expect(due).toEqual(Array.from({ length: 230 }, (_, i) => Math.floor(i / 10) * 1000));
+    expect(new Set(world.queue.sent.map((s) => s.message.callId)).size).toBe(230);
+  });
+
+  it('a cancelled campaign’s sweep ignores calls a dialer took first; an unknown campaign’s does nothing', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(world, campaignRequest(3, { pacing: { callsPerMinute: 600 } }));
+    const [first] = world.table.all().filter((c) => c.status === 'queued');
+    expect(await dialCall(world.deps, dialMessageFor(first!))).toMatchObject({ result: 'dialed' });
+    await cancelCampaign(world.deps, 'acc_demo', campaign.id);
+    await world.runSweeps();
+    expect(
+      world.table
+        .all()
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual(['cancelled', 'cancelled', 'initiating']);
+    const message = {
+      kind: 'campaignSweep' as const,
+      action: 'cancel' as const,
+      accountId: 'acc_demo',
+      campaignId: 'cmp_01HXMN8ZABC1230000000000XY',
+      statusVersion: 1,
+      status: 'scheduled' as const,
+      from: '2030-01-01T00:00:00Z',
+      planned: 0,
+    };
+    expect(await sweepCampaign(world.deps, message)).toEqual({ handled: 0, next: null });
   });
 });
 

@@ -539,6 +539,8 @@ export interface components {
             end: string;
             /** @description `callee`: the zone(s) of the number called, from its country and area code (open in all of them at once); or an IANA zone such as `America/New_York`. */
             timeZone: string;
+            /** @description With `timeZone` `callee`: the IANA zone of a number whose own zone its country and area code do not tell (non-geographic numbers such as +1 500 or +1 800, or a number known only by its country). Without it, such a number is `400 callee_time_zone_unknown`. */
+            defaultTimeZone?: string;
             /** @description Local dates (holidays) with no calls: up to 100 ranges of {from, to}, inclusive, YYYY-MM-DD, from on or before to. */
             blackoutDates?: {
                 from: string;

@@ -1,0 +1,16 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CampaignSweepMessage } from '#schemas/dial-message';
+import type { CampaignSweeps } from '#ports/campaign-sweeps';
+import { sendJson } from './send-json.ts';
+
+/** Campaign sweep messages on the dial queue, where the dialer reads them (handlers/dialer.ts). */
+export class SqsCampaignSweeps implements CampaignSweeps {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  send(message: CampaignSweepMessage): Promise<void> {
+    return sendJson(this.sqs, this.queueUrl, message, 0);
+  }
+}
