@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { twilioSignature, type FormParams } from '#adapters/telephony/twilio-protocol';
 import { localConfig, type LocalStackState } from '../../local/config.ts';
 import { EVENTS_DIR, SIGN_WHEN_INVOKED } from './events.ts';
 import { FUNCTIONS } from './functions.ts';
+import { findSynthesizedTemplate } from '../synthesized-template.ts';
 
 const USAGE = `Usage:
   npm run invoke -- <function> [event-file]     runs the function's handler once, in this process, against the
@@ -102,7 +103,7 @@ type TemplateResource = { Type: string; Properties?: { Environment?: { Variables
  * - `container-env.json`: the emulators' endpoints alone, for `--container-env-vars` with `--debug-port`.
  */
 function writeEnvJson(options: { template?: string; out?: string; host?: string }): string[] {
-  const templateFile = resolve(options.template ?? findTemplate());
+  const templateFile = resolve(options.template ?? findSynthesizedTemplate((message) => new UsageError(message)));
   const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources?: Record<string, TemplateResource> };
   const resources = template.Resources ?? {};
   const state = runningStack();
@@ -144,24 +145,6 @@ function writeEnvJson(options: { template?: string; out?: string; host?: string 
   writeFileSync(written[1] as string, `${JSON.stringify(containerEnv, null, 2)}\n`);
   writeFileSync(samTemplate, `${JSON.stringify(template, null, 1)}\n`);
   return written;
-}
-
-/** The synthesized stack template with functions in cdk.out (run `npx cdk synth` first). */
-function findTemplate(): string {
-  const dir = resolve('cdk.out');
-  const templates = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((file) => file.endsWith('.template.json'))
-        .map((file) => join(dir, file))
-        .filter((file) => readFileSync(file, 'utf8').includes('"AWS::Lambda::Function"'))
-    : [];
-  if (templates.length !== 1)
-    throw new UsageError(
-      templates.length === 0
-        ? 'No synthesized template in cdk.out: run `npx cdk synth` first, or pass --template.'
-        : `Several templates in cdk.out (${templates.join(', ')}): pass --template.`,
-    );
-  return templates[0] as string;
 }
 
 async function main(argv: string[]): Promise<void> {

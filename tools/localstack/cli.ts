@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CfnTemplate, danglingReferences, freeEditionTemplate } from './free-template.ts';
+import { findSynthesizedTemplate } from '../synthesized-template.ts';
 
 const USAGE = `Usage: npm run localstack:template -- [--template <file>] [--out <file>] [--code hot-reload|assets]
 
@@ -13,24 +14,6 @@ cannot deploy (the HTTP API and what needs it), for awslocal cloudformation depl
               LocalStack; assets: the CDK bootstrap bucket (cdklocal bootstrap and publish-assets)`;
 
 class UsageError extends Error {}
-
-/** The synthesized stack template with functions in cdk.out. */
-function findTemplate(): string {
-  const dir = resolve('cdk.out');
-  const templates = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((file) => file.endsWith('.template.json'))
-        .map((file) => join(dir, file))
-        .filter((file) => readFileSync(file, 'utf8').includes('"AWS::Lambda::Function"'))
-    : [];
-  if (templates.length !== 1)
-    throw new UsageError(
-      templates.length === 0
-        ? 'No synthesized template in cdk.out: run `npx cdk synth -c stage=dev` first, or pass --template.'
-        : `Several templates in cdk.out (${templates.join(', ')}): pass --template.`,
-    );
-  return templates[0] as string;
-}
 
 function main(argv: string[]): void {
   const { values } = parseArgs({
@@ -48,7 +31,7 @@ function main(argv: string[]): void {
   }
   if (values.code !== 'hot-reload' && values.code !== 'assets')
     throw new UsageError(`--code must be hot-reload or assets (got "${values.code}").`);
-  const templateFile = resolve(values.template ?? findTemplate());
+  const templateFile = resolve(values.template ?? findSynthesizedTemplate((message) => new UsageError(message)));
   if (!existsSync(templateFile)) throw new UsageError(`No template ${templateFile}.`);
   const synthesized = JSON.parse(readFileSync(templateFile, 'utf8')) as CfnTemplate;
   const { template, removed, removedOutputs } = freeEditionTemplate(synthesized, {
