@@ -8,7 +8,10 @@ import { inPool } from './in-pool.ts';
 import { type CancelCallDeps, cancelCall } from './cancel-call.ts';
 import { dialMessageFor } from './dispatch-call.ts';
 
-/** Calls one sweep message handles: a few seconds of work, well inside the dialer's timeout. */
+/**
+ * Calls one sweep message handles unless the deps say otherwise (CAMPAIGN_SWEEP_PAGE_SIZE): a few
+ * seconds of work, well inside the dialer's timeout.
+ */
 export const SWEEP_PAGE_SIZE = 100;
 /** Calls of a page worked on at once (each is a few requests to the table or the queue). */
 const SWEEP_CONCURRENCY = 8;
@@ -19,6 +22,8 @@ export interface CampaignSweepDeps extends CancelCallDeps {
   campaigns: Pick<CampaignStore, 'get' | 'listCallsPage'>;
   queue: DialQueue;
   sweeps: CampaignSweeps;
+  /** Calls per page (SWEEP_PAGE_SIZE when absent). */
+  sweepPageSize?: number;
 }
 
 /**
@@ -53,7 +58,7 @@ export async function sweepCampaign(
     accountId,
     campaignId,
     message.status,
-    SWEEP_PAGE_SIZE,
+    deps.sweepPageSize ?? SWEEP_PAGE_SIZE,
     message.after,
   );
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SWEEP_PAGE_SIZE } from '#use-cases/campaign-sweeps';
 import { CALLS, eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const CAMPAIGNS = '/api/v1/campaigns';
 const AGENT = 'agt_01HXK8Z3MNPQRS';
+/** A small page, so that campaigns of a few pages stay small: the paging is what is under test. */
+const SWEEP_PAGE_SIZE = 20;
 const contacts = (count: number, from: number) =>
   Array.from({ length: count }, (_, i) => ({ toNumber: `+1415${String(4000000 + from + i).padStart(7, '0')}` }));
 
@@ -15,7 +16,9 @@ const contacts = (count: number, from: number) =>
 describe('campaign sweeps through the local stack', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ environment: { PROVIDER_CALLS_PER_SECOND: '20' } });
+    api = await startTestApi({
+      environment: { PROVIDER_CALLS_PER_SECOND: '20', CAMPAIGN_SWEEP_PAGE_SIZE: String(SWEEP_PAGE_SIZE) },
+    });
   });
   afterAll(() => api.stack.stop());
 
@@ -34,7 +37,7 @@ describe('campaign sweeps through the local stack', () => {
   }
 
   it('cancels every waiting call of a campaign of several pages; a repeated cancel is harmless', async () => {
-    const total = SWEEP_PAGE_SIZE * 2 + 50;
+    const total = SWEEP_PAGE_SIZE * 2 + 10;
     const created = await api.request('POST', CAMPAIGNS, {
       body: {
         name: 'Big later',
@@ -73,7 +76,7 @@ describe('campaign sweeps through the local stack', () => {
   }, 300_000);
 
   it('resumes a paused campaign whose held calls span pages: each is dialed once, and the campaign completes', async () => {
-    const total = SWEEP_PAGE_SIZE + 30;
+    const total = SWEEP_PAGE_SIZE + 6;
     const created = await api.request('POST', CAMPAIGNS, {
       body: {
         name: 'Big soon',

@@ -356,7 +356,9 @@ describe('hostile input on every route', () => {
         const answer = await sendHostile(
           cancel ? { method: 'POST', path: `${CALLS}/${id}/cancel` } : { method: 'GET', path: `${CALLS}/${id}` },
         );
-        expect([200, 404, 400, 409, 414]).toContain(answer.status);
+        // 405: an id of dot segments ("." or "..") is resolved away as URLs are, leaving a
+        // route that answers other methods (`POST …/./cancel` is `POST …/cancel`).
+        expect([200, 404, 400, 405, 409, 414]).toContain(answer.status);
       }),
       params,
     );

@@ -387,7 +387,33 @@ describe('hostile input on every route of the route table', () => {
   }, 600_000);
 
   /** Notes what was accepted, and puts back the fixtures a 2xx removed or changed. */
+  /** Waits until no call of the campaign is still waiting to be dialed (scheduled or queued). */
+  async function campaignCallsSettled(campaignId: string): Promise<void> {
+    await eventually(
+      async () => {
+        const waiting: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+          const page = await api.request('GET', `${CALLS}?campaignId=${campaignId}&pageSize=100${after}`);
+          expect(page.status).toBe(200);
+          for (const call of page.body.data) if (['scheduled', 'queued'].includes(call.status)) waiting.push(call.id);
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        return waiting;
+      },
+      (waiting) => waiting.length === 0,
+      60_000,
+      `every waiting call of cancelled campaign ${campaignId} to be cancelled`,
+    );
+  }
+
   async function keepFixtures(request: Routed, answer: { status: number; body: any }) {
+    // A campaign's cancel ends its waiting calls in the background, a page at a time
+    // (campaign-sweeps.ts); wait until it has, so that the next request's "changed nothing"
+    // check compares the table with itself rather than with a sweep still under way.
+    if (request.route === `POST ${CAMPAIGNS}/{campaignId}/cancel` && answer.status === 200)
+      await campaignCallsSettled(answer.body.id);
     if (request.route === `POST ${CAMPAIGNS}` && answer.status === 201) {
       const sent = JSON.parse(request.rawBody as string);
       acceptedCampaigns.push({

@@ -76,6 +76,7 @@ export const dialDeps = {
   // A campaign call's gate also asks its campaign (paused, cancelled, maxConcurrentCalls).
   campaigns,
   rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
+  sweepPageSize: telephonyEnv.CAMPAIGN_SWEEP_PAGE_SIZE,
   newConversationId: () => `conv_${ulid()}`,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   clock,
