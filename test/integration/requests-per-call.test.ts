@@ -46,6 +46,8 @@ describe('AWS requests per call', () => {
     // The dialer's first look reads the call and its account's slot counter together.
     expect(from(/dial-call/, ['GetItem'])).toBe(0);
     expect(from(/dial-call/, ['BatchGetItem'])).toBeGreaterThan(0);
+    // The slot given back while no call of the account waits: no look at the waiting list.
+    expect(from(/slot-counters|wake-slot-waiter/, ['Query'])).toBe(0);
     // Provider requests: ringing, the answer URL and completed (no initiated, no answered callback:
     // Twilio is asked only for the reports that can change the call), one read each by the webhook
     // itself (a re-read after a lost write race comes from apply-call-event instead).
