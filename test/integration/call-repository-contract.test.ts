@@ -169,8 +169,9 @@ describe.each([
     expect(ended.version).toBe(dialingB.version + 1);
     expect(await stores.calls.getById(b.id)).toEqual(ended);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
-    // A mark made after the release reads the slot it gave back.
+    // A mark made after the release reads the slot it gave back, whether it moves the mark or not.
     expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 60_000))).toEqual({ freeSlot: true });
+    expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 1_000))).toEqual({ freeSlot: true });
     // A stale release is still a conflict, and gives nothing back twice.
     await expect(
       stores.calls.update(markLost(dialingB, new Date(), LIMITS) ?? dialingB, dialingB, {}),
