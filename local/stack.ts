@@ -181,6 +181,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       EVENT_BUS_NAME: queues.eventBusName,
       // Webhooks may go to http://localhost here, so a developer can receive them on a laptop.
       WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
+      // Nothing remembered about accounts without endpoints, unless asked: an endpoint created
+      // here receives the events of the very next call (its activeAt is its createdAt). AWS: 60 s.
+      WEBHOOK_ENDPOINT_CACHE_SECONDS: process.env.WEBHOOK_ENDPOINT_CACHE_SECONDS ?? '0',
       ...options.environment,
     };
     Object.assign(process.env, functionEnvironment);

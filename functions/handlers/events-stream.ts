@@ -25,7 +25,7 @@ import { logger } from './logger.ts';
 import { traced } from './tracing.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
 import { clock } from './composition/table.ts';
-import { deliveryQueue, webhooks } from './composition/webhooks.ts';
+import { deliveryQueue, endpointCacheMs, webhooks } from './composition/webhooks.ts';
 import { campaignCountDeps } from './composition/campaign-counts.ts';
 import { metrics } from './composition/observability.ts';
 
@@ -39,12 +39,11 @@ const deps = {
 };
 const failureQueue = new SqsDeadLetterQueue(traced(new SQSClient({})), STREAM_FAILURE_QUEUE_URL);
 /**
- * Looked up once per account per batch, and never remembered across batches: a customer who adds
- * an endpoint and then places a call must get that call's events (docs/webhooks.md's walkthrough),
- * and in AWS the stream carries only call items, so nothing would tell this function of the new
- * endpoint while an "account has none" was remembered.
+ * Accounts with endpoints are looked up once per batch; "this account has none" is remembered for
+ * WEBHOOK_ENDPOINT_CACHE_SECONDS, for the events of changes made within that time of the lookup
+ * (a new endpoint's activeAt waits for it: domain/webhook-activation.ts).
  */
-const endpoints = endpointCache((accountId) => webhooks.listEndpoints(accountId), clock, 0);
+const endpoints = endpointCache((accountId) => webhooks.listEndpoints(accountId), clock, endpointCacheMs);
 
 const asCall = (image: Record<string, AttributeValue> | undefined): StoredCall | null => {
   if (!image) return null;

@@ -41,6 +41,16 @@ export interface IdempotencyRecord {
 /** Whether a create stored the call, or found the idempotency record of an earlier one. */
 export type CreateResult = { created: true } | { created: false; existing: IdempotencyRecord };
 
+/** What CallRepository.update did besides writing the call, for the caller to act on. */
+export interface UpdateEffects {
+  /**
+   * Set by a write that gave a telephony slot back: false when no call of the account has marked
+   * itself waiting for a slot until now or later (SlotCounters.markWaiting), so there is nobody to
+   * wake; true when one may wait. Unset: not known (wake the list).
+   */
+  slotWaitersMayWait?: boolean;
+}
+
 /**
  * The calls themselves: create, read, list, and write the next state of one. Every write of a
  * call is conditional on the `version` it was read at (ConcurrentModificationError otherwise).
@@ -74,9 +84,10 @@ export interface CallRepository {
    * so a number suppressed at any moment before the gate is never dialed. The slot counter changes here, not through SlotCounters, because the
    * status and the counter must change together or not at all: a slot is held exactly while a call
    * holds one of those statuses, and the `queued → initiating` write is the gate that stops a
-   * second dial of an attempt.
+   * second dial of an attempt. A write that gives a slot back tells `effects` whether a call of
+   * the account may be waiting for one (SlotCounters.markWaiting).
    */
-  update(next: StoredCall, previous: StoredCall): Promise<StoredCall>;
+  update(next: StoredCall, previous: StoredCall, effects?: UpdateEffects): Promise<StoredCall>;
   /**
    * Moves a call's watchdog time (when the reconciler should look at it), and sets its
    * `slotWaitToken` when given, without counting as a change: writers that read the call before

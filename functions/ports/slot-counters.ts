@@ -33,4 +33,12 @@ export interface SlotCounters {
   oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]>;
   /** Takes an entry off the list if it still holds `waiter.token`; does nothing otherwise. */
   removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void>;
+  /**
+   * Marks that a call of the account waits for a slot until `until` (a later mark stays), in one
+   * atomic step with reading the account's slot counter: `freeSlot` is whether a slot was free at
+   * that moment. Called after the call's entry is on the waiting list: a release before the mark
+   * shows here as a free slot, and a release after it sees the mark and wakes the list
+   * (CallRepository.update's `effects`), so no release passes a waiting call by.
+   */
+  markWaiting(accountId: string, until: Date): Promise<{ freeSlot: boolean }>;
 }

@@ -10,6 +10,11 @@ export interface WebhookStore {
    */
   saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint>;
   deleteEndpoint(accountId: string, endpointId: string): Promise<boolean>;
+  /**
+   * Moves a new endpoint's activeAt (ISO 8601) later, if it is earlier, and bumps its revision;
+   * nothing if the endpoint is gone.
+   */
+  delayActivation(accountId: string, endpointId: string, activeAt: string): Promise<void>;
   /** Disables the endpoint with a reason, touching nothing else a person may have changed meanwhile. */
   disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void>;
 

@@ -76,6 +76,13 @@ const webhooks = {
   WEBHOOK_RETRY_WINDOW_SECONDS: positiveInt(90_000),
   /** Scales the delivery backoff (30 s doubling to 15 min); 1 in AWS, a fraction in fast tests. */
   WEBHOOK_BACKOFF_UNIT: positiveNumber(1),
+  /**
+   * Seconds the events function remembers that an account has no webhook endpoint, so such an
+   * account's events cost no lookup; a new endpoint's `activeAt` is this long (and a margin) after
+   * it is created (docs/webhooks.md). 0, the default and the local stack's, remembers nothing past
+   * the changes already made; the CDK stack sets 60 (infra/constructs/customer-webhooks.ts).
+   */
+  WEBHOOK_ENDPOINT_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 0),
 };
 
 /** The parts each composition root checks (functions/handlers/composition/). */

@@ -54,6 +54,12 @@ export const WebhookEndpointSchema = z.object({
   /** Why the service disabled the endpoint (it kept failing), until it is enabled again. */
   disabledReason: z.nullable(z.string()),
   createdAt: z.string(),
+  /**
+   * From when the endpoint receives events: it is sent the events of every change made at or after
+   * this time, and of none before (domain/webhook-activation.ts). Endpoints stored before this
+   * field existed are read with their createdAt (webhook-store.ts).
+   */
+  activeAt: z.string(),
   updatedAt: z.string(),
 });
 export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;

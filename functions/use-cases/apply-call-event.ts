@@ -8,7 +8,7 @@ import {
 import { holdsSlot, isTerminal } from '#domain/call-status-machine';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
-import type { CallRepository } from '#ports/call-repository';
+import type { CallRepository, UpdateEffects } from '#ports/call-repository';
 import type { Metrics } from '#ports/metrics';
 import { afterWrite } from './after-write.ts';
 import { callEnded } from './business-metrics.ts';
@@ -68,8 +68,9 @@ export async function applyCallEventTo(
     if (!call || currentAttempt(call) !== report.attempt) return { result: 'ignored', call };
     const next = nextState(call, report, deps.clock.now(), deps.limits);
     if (!next) return { result: isLateFinalReport(call, report.event) ? 'late' : 'ignored', call };
-    const written = await deps.calls.update(next, call);
-    await wakeAfterSlotFreed(deps, call, written);
+    const effects: UpdateEffects = {};
+    const written = await deps.calls.update(next, call, effects);
+    await wakeAfterSlotFreed(deps, call, written, effects);
     if (isTerminal(written.status) && !isTerminal(call.status)) deps.metrics.record(callEnded(written));
     if (written.status === 'scheduled') {
       const failure = await afterWrite(() => dispatchCall(deps, written));
@@ -81,10 +82,19 @@ export async function applyCallEventTo(
 
 /**
  * A write that gave a telephony slot back wakes the account's longest-waiting call. Best effort,
- * after the write: a failure leaves that call to its backoff, so it is late, never lost.
+ * after the write: a failure leaves that call to its backoff, so it is late, never lost. Nothing
+ * to wake (not even a look at the list) when the write's `effects` say that no call has marked
+ * itself waiting (SlotCounters.markWaiting): a call that joined the list before the release shows
+ * its mark to it, and one that joins after sees the free slot in its own mark.
  */
-export async function wakeAfterSlotFreed(deps: CallEventDeps, before: StoredCall, after: StoredCall): Promise<void> {
+export async function wakeAfterSlotFreed(
+  deps: CallEventDeps,
+  before: StoredCall,
+  after: StoredCall,
+  effects: UpdateEffects = {},
+): Promise<void> {
   if (!holdsSlot(before.status) || holdsSlot(after.status)) return;
+  if (effects.slotWaitersMayWait === false) return;
   await afterWrite(() => wakeSlotWaiter(deps, after.accountId));
 }
 

@@ -228,15 +228,23 @@ async function holdPlace(
  * A slot given back wakes the longest-waiting call at once (wake-slot-waiter.ts); the backoff is
  * the fallback when no wake-up comes. Its watchdog moves past the backoff, so the reconciler does
  * not take a call that is merely waiting for one whose message was lost.
+ *
+ * Once on the list, the call marks its account as having a waiting call until its watchdog
+ * (SlotCounters.markWaiting): a release that sees the mark wakes the list, and one that does not
+ * looks at no list at all (CallRepository.update's effects). The mark reads the slot counter in
+ * the same step, so a slot given back between this dialer's look and the mark (whose release saw
+ * no mark) shows here: a call waiting for an account slot then looks again in a second instead of
+ * waiting out its backoff. (A call held by its campaign's ceiling is woken by the campaign's next
+ * release, which sees its mark.)
  */
 async function waitForSlot(
   deps: DialDeps,
   call: StoredCall,
   message: DialMessage,
-  reason = 'no free telephony slot',
+  reason: 'no free telephony slot' | 'campaign at maxConcurrentCalls' = 'no free telephony slot',
 ): Promise<DialOutcome> {
-  const delaySeconds = slotBackoffSeconds(message.waits);
-  const lookAgainAt = new Date(deps.clock.now().getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
+  const backoffSeconds = slotBackoffSeconds(message.waits);
+  const lookAgainAt = new Date(deps.clock.now().getTime() + (backoffSeconds + deps.limits.watchdogGraceSeconds) * 1000);
   const token = deps.newWaitToken();
   await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt), token);
   await deps.slotCounters.addWaiter(call.accountId, {
@@ -245,7 +253,13 @@ async function waitForSlot(
     dueAt: message.dueAt,
     token,
   });
-  return later({ ...message, waits: message.waits + 1, waitToken: token }, delaySeconds, reason);
+  const { freeSlot } = await deps.slotCounters.markWaiting(call.accountId, lookAgainAt);
+  const freedMeanwhile = freeSlot && reason === 'no free telephony slot';
+  return later(
+    { ...message, waits: message.waits + 1, waitToken: token },
+    freedMeanwhile ? 1 : backoffSeconds,
+    freedMeanwhile ? 'a telephony slot was given back while it joined the waiting list' : reason,
+  );
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */

@@ -3,6 +3,7 @@ import { randomBase62 } from '#domain/api-key';
 import { invalidRequest, notFound } from '#domain/errors';
 import { EVENT_ID_PATTERN, WEBHOOK_ID_PATTERN } from '#domain/ids';
 import { toTimestamp } from '#domain/time';
+import { activeAtAfterWrite, plannedActiveAt } from '#domain/webhook-activation';
 import {
   WEBHOOK_LIMITS,
   WebhookEndpointSchema,
@@ -20,6 +21,11 @@ export interface WebhookAdminDeps {
   urlPolicy: WebhookUrlPolicy;
   queue: DeliveryQueue;
   clock: Clock;
+  /**
+   * How long the events function remembers that an account has no endpoint, in milliseconds
+   * (WEBHOOK_ENDPOINT_CACHE_SECONDS × 1000); a new endpoint's activeAt waits for it. 0 if omitted.
+   */
+  endpointCacheMs?: number;
 }
 
 /** How long a rotated-out secret keeps signing beside the new one. */
@@ -47,7 +53,12 @@ async function endpointOf(
   return endpoint;
 }
 
-/** Registers an endpoint; the signing secret is in this response only. */
+/**
+ * Registers an endpoint; the signing secret is in this response only. Its `activeAt` is when it
+ * starts receiving events: the events function may still remember, for `endpointCacheMs`, that
+ * the account had none (domain/webhook-activation.ts); if the write answered too late for the
+ * planned activeAt, it is moved later before the answer.
+ */
 export async function createWebhook(
   deps: WebhookAdminDeps,
   accountId: string,
@@ -60,9 +71,12 @@ export async function createWebhook(
       `An account may have at most ${WEBHOOK_LIMITS.endpointsPerAccount} webhook endpoints.`,
     );
   }
-  const now = toTimestamp(deps.clock.now());
+  const createdAt = deps.clock.now();
+  const now = toTimestamp(createdAt);
+  const cacheMs = deps.endpointCacheMs ?? 0;
+  const planned = plannedActiveAt(createdAt, cacheMs);
   const secret = newSecret();
-  const endpoint: StoredWebhookEndpoint = {
+  let endpoint: StoredWebhookEndpoint = {
     id: `whk_${ulid()}`,
     accountId,
     url: request.url,
@@ -71,11 +85,17 @@ export async function createWebhook(
     enabled: true,
     disabledReason: null,
     createdAt: now,
+    activeAt: toTimestamp(planned),
     updatedAt: now,
     secrets: [{ secret, createdAt: now, expiresAt: null }],
     revision: 0,
   };
   await deps.webhooks.createEndpoint(endpoint);
+  const later = activeAtAfterWrite(planned, deps.clock.now(), cacheMs);
+  if (later) {
+    await deps.webhooks.delayActivation(accountId, endpoint.id, toTimestamp(later));
+    endpoint = { ...endpoint, activeAt: toTimestamp(later), revision: endpoint.revision + 1 };
+  }
   return { ...publicEndpoint(endpoint), secret };
 }
 

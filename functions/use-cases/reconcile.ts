@@ -4,6 +4,7 @@ import { ConcurrentModificationError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
+import type { UpdateEffects } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
@@ -100,9 +101,10 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
   }
   const lost = markLost(call, deps.clock.now(), deps.limits);
   if (lost) {
-    const written = await deps.calls.update(lost, call);
+    const effects: UpdateEffects = {};
+    const written = await deps.calls.update(lost, call, effects);
     deps.metrics.record(callEnded(written));
-    await wakeAfterSlotFreed(deps, call, written);
+    await wakeAfterSlotFreed(deps, call, written, effects);
     report.markedLost += 1;
   }
 }

@@ -16,6 +16,14 @@ export interface CustomerWebhooksProps {
   deliveryTimeout: Duration;
 }
 
+/**
+ * How long the events function remembers that an account has no webhook endpoint: a Query saved
+ * per stream batch for such accounts, and the wait before a new endpoint's activeAt
+ * (docs/webhooks.md, "When a new endpoint starts receiving events").
+ */
+export const ENDPOINT_CACHE = Duration.seconds(60);
+export type EndpointCacheEnvironment = { WEBHOOK_ENDPOINT_CACHE_SECONDS: string };
+
 export type DeliveryEnvironment = { DELIVERY_QUEUE_URL: string; DELIVERY_DLQ_URL: string };
 export type EventBusEnvironment = { EVENT_BUS_NAME: string; STREAM_FAILURE_QUEUE_URL: string };
 
@@ -58,6 +66,14 @@ export class CustomerWebhooks extends Construct {
 
   get environment(): DeliveryEnvironment {
     return { DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl, DELIVERY_DLQ_URL: this.deliveryDeadLetterQueue.queueUrl };
+  }
+
+  /**
+   * The endpoint cache's time, for the events function (which remembers) and the endpoints API
+   * (which sets activeAt after it): both must have the same.
+   */
+  get endpointCacheEnvironment(): EndpointCacheEnvironment {
+    return { WEBHOOK_ENDPOINT_CACHE_SECONDS: String(ENDPOINT_CACHE.toSeconds()) };
   }
 
   /** Putting deliveries on the queue (and parking the ones given up on). */

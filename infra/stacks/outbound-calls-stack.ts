@@ -199,14 +199,14 @@ export class OutboundCallsStack extends Stack {
         handler: 'webhook-endpoints',
         environmentSchema: WebhookApiEnvSchema,
         bindings: [data.access('readWrite'), webhooks.enqueueDeliveries],
-        environment: {},
+        environment: webhooks.endpointCacheEnvironment,
         timeout: API_TIMEOUT,
       }),
       [BACKGROUND_HANDLERS.eventsStream]: serviceFunction('EventsStream', {
         handler: BACKGROUND_HANDLERS.eventsStream,
         environmentSchema: EventsStreamEnvSchema,
         bindings: [data.access('readWrite'), webhooks.enqueueDeliveries, webhooks.publishEvents],
-        environment: {},
+        environment: webhooks.endpointCacheEnvironment,
         timeout: Duration.minutes(1),
       }),
       [BACKGROUND_HANDLERS.webhookDelivery]: serviceFunction('WebhookDelivery', {

@@ -11,7 +11,7 @@ import { cancelCall } from '#domain/call';
 import { markLost, startDial } from '#domain/call-lifecycle';
 import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
-import type { CallRepository } from '#ports/call-repository';
+import type { CallRepository, UpdateEffects } from '#ports/call-repository';
 import { systemClock } from '#ports/clock';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { SlotCounters } from '#ports/slot-counters';
@@ -142,6 +142,52 @@ describe.each([
     await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing);
     expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it('a release tells whether a call marked the account waiting; the mark reads the slot counter in the same step', async () => {
+    const accountId = await anAccount(1);
+    const [a, b] = [aCall({ accountId }), aCall({ accountId })];
+    await stores.calls.create(a);
+    await stores.calls.create(b);
+    // Nobody marked: the release writes and says so (nobody to wake).
+    const dialingA = await stores.calls.update(startDial(a, new Date(), 'conv_a', LIMITS) ?? a, a);
+    const quiet: UpdateEffects = {};
+    await stores.calls.update(markLost(dialingA, new Date(), LIMITS) ?? dialingA, dialingA, quiet);
+    expect(quiet).toEqual({ slotWaitersMayWait: false });
+
+    // A call waits (the slot is taken): its mark reads no free slot; the release sees the mark,
+    // writes all the same (one slot back, the call ended) and says so.
+    const dialingB = await stores.calls.update(startDial(b, new Date(), 'conv_b', LIMITS) ?? b, b);
+    expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 60_000))).toEqual({
+      freeSlot: false,
+    });
+    // An earlier mark does not shorten a later one.
+    expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 1_000))).toEqual({ freeSlot: false });
+    const woken: UpdateEffects = {};
+    const ended = await stores.calls.update(markLost(dialingB, new Date(), LIMITS) ?? dialingB, dialingB, woken);
+    expect(woken).toEqual({ slotWaitersMayWait: true });
+    expect(ended.version).toBe(dialingB.version + 1);
+    expect(await stores.calls.getById(b.id)).toEqual(ended);
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+    // A mark made after the release reads the slot it gave back, whether it moves the mark or not.
+    expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 60_000))).toEqual({ freeSlot: true });
+    expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 1_000))).toEqual({ freeSlot: true });
+    // A stale release is still a conflict, and gives nothing back twice.
+    await expect(
+      stores.calls.update(markLost(dialingB, new Date(), LIMITS) ?? dialingB, dialingB, {}),
+    ).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it('a mark that has run out no longer makes a release wake the list', async () => {
+    const accountId = await anAccount(1);
+    const call = aCall({ accountId });
+    await stores.calls.create(call);
+    const dialing = await stores.calls.update(startDial(call, new Date(), 'conv', LIMITS) ?? call, call);
+    await stores.slotCounters.markWaiting(accountId, new Date(Date.now() - 1_000));
+    const effects: UpdateEffects = {};
+    await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing, effects);
+    expect(effects).toEqual({ slotWaitersMayWait: false });
   });
 
   it('reports a stale gate write as a conflict, not as a missing slot, and takes no slot', async () => {

@@ -16,7 +16,9 @@ describe('AWS requests per call', () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // The events function remembers "no endpoint" for ten minutes here (AWS: one), longer than
+    // any of these tests takes on a loaded machine.
+    api = await startTestApi({ environment: { WEBHOOK_ENDPOINT_CACHE_SECONDS: '600' } });
   });
   afterAll(async () => {
     await api.stack.stop();
@@ -44,6 +46,8 @@ describe('AWS requests per call', () => {
     // The dialer's first look reads the call and its account's slot counter together.
     expect(from(/dial-call/, ['GetItem'])).toBe(0);
     expect(from(/dial-call/, ['BatchGetItem'])).toBeGreaterThan(0);
+    // The slot given back while no call of the account waits: no look at the waiting list.
+    expect(from(/slot-counters|wake-slot-waiter/, ['Query'])).toBe(0);
     // Provider requests: ringing, the answer URL and completed (no initiated, no answered callback:
     // Twilio is asked only for the reports that can change the call), one read each by the webhook
     // itself (a re-read after a lost write race comes from apply-call-event instead).
@@ -70,6 +74,24 @@ describe('AWS requests per call', () => {
     // Only the endpoint lookup, once per stream batch (each batch publishes once); no event kept, nothing queued.
     expect(beyondTheBus.filter((op) => op !== 'Query')).toEqual([]);
     expect(beyondTheBus.length).toBeLessThanOrEqual(eventWork.filter((r) => r.operation === 'PutEvents').length);
+  });
+
+  it('an account without webhook endpoints is looked up once, then not again within the time it is remembered', async () => {
+    const lookups = async (toNumber: string) => {
+      takeRequests();
+      await captureSends(/event-bus\.ts/, async (sends) => {
+        const created = await api.request('POST', CALLS, { body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber } });
+        expect(created.status).toBe(201);
+        await callReaches(api, created.body.id, ['completed', 'busy']);
+        await sessionEndedOnTheBus(sends, created.body.id);
+      });
+      return takeRequests().filter((r) => r.source === 'service' && r.part === 'events' && r.operation !== 'PutEvents');
+    };
+    // The earlier tests' calls may already have looked the account up: at most one lookup.
+    expect((await lookups('+15005550100')).length).toBeLessThanOrEqual(1);
+    // Every record of the next calls is answered from memory: no request but the bus publish.
+    expect(await lookups('+15005550103')).toEqual([]);
+    expect(await lookups('+15005550100')).toEqual([]);
   });
 
   it('publishes a batch of events in PutEvents requests of ten', async () => {

@@ -62,6 +62,7 @@ describe('unreadable items in the table', () => {
       enabled: true,
       disabledReason: null,
       createdAt: '2030-01-01T00:00:00Z',
+      activeAt: '2030-01-01T00:00:00Z',
       updatedAt: '2030-01-01T00:00:00Z',
       secrets: [{ secret: 'whsec_x', createdAt: '2030-01-01T00:00:00Z', expiresAt: null }],
       revision: 0,

@@ -44,7 +44,13 @@ export async function startTestApi(
     tableName: `test-${randomUUID().slice(0, 8)}`,
     apiKey: DEMO.apiKey,
     simulator: { timeScale: 0.05, ...options.simulator },
-    environment: { RETRY_DELAY_UNIT_SECONDS: '1', RING_TIMEOUT_SECONDS: '20', ...options.environment },
+    environment: {
+      RETRY_DELAY_UNIT_SECONDS: '1',
+      RING_TIMEOUT_SECONDS: '20',
+      // A new webhook endpoint is active at once, whatever an earlier test file of this worker set.
+      WEBHOOK_ENDPOINT_CACHE_SECONDS: '0',
+      ...options.environment,
+    },
     reconcileIntervalMs: options.reconcileIntervalMs ?? 3_600_000,
   });
   const directory = new DynamoDbDirectory(createDocumentClient(), stack.tableName);

@@ -44,6 +44,7 @@ function memoryStore(calls: StoredCall[]) {
     addWaiter: async () => undefined,
     oldestWaiters: async () => [],
     removeWaiter: async () => undefined,
+    markWaiting: async () => ({ freeSlot: false }),
   };
   return { store, slotCounters, byId, touched };
 }

@@ -73,6 +73,8 @@ const ENDPOINT_FIELDS = {
   enabled: 'Whether events are sent to it. The service disables an endpoint that keeps failing.',
   disabledReason: 'Why the service disabled the endpoint, until it is enabled again; else null.',
   createdAt: 'When the endpoint was registered (UTC ISO 8601).',
+  activeAt:
+    'From when it receives events (UTC ISO 8601): the events of every change made at or after this time, and of none before. Up to about a minute after createdAt (the service remembers briefly that an account has no endpoint); see docs/webhooks.md.',
   updatedAt: 'When it last changed (UTC ISO 8601).',
 };
 const SECRET =

@@ -10,7 +10,14 @@ import { CampaignGateClosedError } from '#domain/campaign';
 import { awaitsDial, slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import type { StoredCall } from '#schemas/call';
-import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
+import type {
+  CallListQuery,
+  CallPage,
+  CallRepository,
+  CreateResult,
+  IdempotencyRecord,
+  UpdateEffects,
+} from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
 import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
@@ -179,7 +186,30 @@ export class DynamoDbCallRepository implements CallRepository {
     return { calls: page.items.map(fromCallItem), hasMore: page.hasMore };
   }
 
-  async update(next: StoredCall, previous: StoredCall): Promise<StoredCall> {
+  async update(next: StoredCall, previous: StoredCall, effects: UpdateEffects = {}): Promise<StoredCall> {
+    const slots = slotChange(previous.status, next.status);
+    if (slots >= 0) return this.write(next, previous, slots, false);
+    // A release: first on condition that no call marked itself waiting (SlotCounters.markWaiting);
+    // if one did, the same write again without it, and the caller wakes the waiting list.
+    try {
+      const written = await this.write(next, previous, slots, true);
+      effects.slotWaitersMayWait = false;
+      return written;
+    } catch (error) {
+      if (!(error instanceof SlotWaitersMarkedError)) throw error;
+    }
+    const written = await this.write(next, previous, slots, false);
+    effects.slotWaitersMayWait = true;
+    return written;
+  }
+
+  /** update's write; `unlessWaiters`: a release refused (SlotWaitersMarkedError) while a call is marked waiting. */
+  private async write(
+    next: StoredCall,
+    previous: StoredCall,
+    slots: number,
+    unlessWaiters: boolean,
+  ): Promise<StoredCall> {
     const written = { ...next, version: previous.version + 1 };
     const put = {
       TableName: this.tableName,
@@ -188,7 +218,6 @@ export class DynamoDbCallRepository implements CallRepository {
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': previous.version, ':zero': 0 },
     };
-    const slots = slotChange(previous.status, next.status);
     const gate = previous.status === 'queued' && next.status === 'initiating';
     const campaignGate = gate ? next.campaignId : undefined;
     try {
@@ -201,7 +230,11 @@ export class DynamoDbCallRepository implements CallRepository {
           TransactItems: [
             { Put: put },
             // The second item: its condition failing is what SlotUnavailableError reports below.
-            { Update: slotCounterUpdate(this.tableName, next.accountId, slots) },
+            {
+              Update: slotCounterUpdate(this.tableName, next.accountId, slots > 0 ? 1 : -1, {
+                unlessWaitersAt: unlessWaiters ? this.clock.now().getTime() : undefined,
+              }),
+            },
             // The gate: the number off the suppression list (the third item: NumberSuppressedError)…
             ...(gate ? [notSuppressed(this.tableName, next)] : []),
             // … and a campaign call's campaign dialing and below its own ceiling (the fourth).
@@ -219,7 +252,10 @@ export class DynamoDbCallRepository implements CallRepository {
       ) {
         throw new ConcurrentModificationError('Call', next.id);
       }
-      if (codes?.[1] === 'ConditionalCheckFailed') throw new SlotUnavailableError(next.accountId);
+      if (codes?.[1] === 'ConditionalCheckFailed') {
+        if (slots < 0) throw new SlotWaitersMarkedError();
+        throw new SlotUnavailableError(next.accountId);
+      }
       if (gate && codes?.[2] === 'ConditionalCheckFailed') throw new NumberSuppressedError(next.accountId);
       if (campaignGate && codes?.[3] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
       throw error;
@@ -297,4 +333,9 @@ function rangeCondition(query: CallListQuery): { expression: string; values: Rec
   if (from) return { expression: ' AND #sk >= :from', values: { ':from': from } };
   if (before) return { expression: ' AND #sk < :before', values: { ':before': before } };
   return { expression: '', values: {} };
+}
+
+/** A release refused because a call of the account is marked waiting for a slot (update tries again without the condition). */
+class SlotWaitersMarkedError extends Error {
+  override name = 'SlotWaitersMarkedError';
 }

@@ -47,15 +47,20 @@ export async function queryAll(
   return items;
 }
 
-/** The items of one kind in an account's partition: its agents, numbers, keys or webhook endpoints. */
+/**
+ * The items of one kind in an account's partition: its agents, numbers, keys or webhook endpoints;
+ * `consistent` reads strongly (every write answered before is seen; twice the read units).
+ */
 export function queryAccountItems(
   db: DynamoDBDocumentClient,
   tableName: string,
   accountId: string,
   skPrefix: string,
+  options: { consistent?: boolean } = {},
 ): Promise<Item[]> {
   return queryAll(db, {
     TableName: tableName,
+    ConsistentRead: options.consistent,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': skPrefix },
   });

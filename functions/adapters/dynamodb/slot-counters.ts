@@ -5,6 +5,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SlotCounter, SlotCounters, SlotWaiter } from '#ports/slot-counters';
 import { isConditionalCheckFailure } from './client.ts';
 import { queryAll } from './query.ts';
@@ -19,19 +21,29 @@ const WAITER_LIFETIME_SECONDS = 86_400;
  * concurrentCallLimit`. The account is also listed in the reconciler's index (partition `SLOTS`),
  * so slot repair can find every account that ever held a slot.
  */
-export function slotCounterUpdate(tableName: string, accountId: string, change: -1 | 1) {
+export function slotCounterUpdate(
+  tableName: string,
+  accountId: string,
+  change: -1 | 1,
+  /** For a release (-1): fail it (ConditionalCheckFailed) if a waiting call marked the account until `now` (epoch ms) or later. */
+  options: { unlessWaitersAt?: number } = {},
+) {
+  const unlessWaiters = change < 0 && options.unlessWaitersAt !== undefined;
   return {
     TableName: tableName,
     Key: keys.account(accountId),
     UpdateExpression: 'ADD activeCalls :change SET #wk = :slots, #wa = :account',
     ...(change > 0
       ? { ConditionExpression: 'attribute_not_exists(activeCalls) OR activeCalls < concurrentCallLimit' }
-      : {}),
+      : unlessWaiters
+        ? { ConditionExpression: 'attribute_not_exists(slotWaitersUntil) OR slotWaitersUntil < :now' }
+        : {}),
     ExpressionAttributeNames: { '#wk': RECONCILER_INDEX.partitionKey, '#wa': RECONCILER_INDEX.sortKey },
     ExpressionAttributeValues: {
       ':change': change,
       ':slots': RECONCILER_INDEX.slotCountersPartition,
       ':account': accountId,
+      ...(unlessWaiters ? { ':now': options.unlessWaitersAt } : {}),
     },
   };
 }
@@ -107,6 +119,29 @@ export class DynamoDbSlotCounters implements SlotCounters {
         ? [{ callId: item.callId, attempt: Number(item.attempt), dueAt: item.dueAt, token: item.token }]
         : [],
     );
+  }
+
+  async markWaiting(accountId: string, until: Date): Promise<{ freeSlot: boolean }> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET slotWaitersUntil = :until',
+          // An earlier mark is moved on; a later one stays (and the answer is the item as it is).
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(slotWaitersUntil) OR slotWaitersUntil < :until)',
+          ExpressionAttributeValues: { ':until': until.getTime() },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { freeSlot: hasFreeSlotIn(result.Attributes) };
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      const item = (error as Error & { Item?: Record<string, AttributeValue> }).Item;
+      return { freeSlot: hasFreeSlotIn(item ? unmarshall(item) : undefined) };
+    }
   }
 
   async removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {

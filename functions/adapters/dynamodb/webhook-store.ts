@@ -23,6 +23,10 @@ import { TABLE, keys } from './table-design.ts';
 /** Events, attempts and delivery marks are kept 30 days. */
 const RETENTION_SECONDS = 30 * 86_400;
 
+/** An endpoint item; one stored before endpoints had an activeAt receives events from its creation. */
+const readEndpoint = (item: Record<string, unknown>): StoredWebhookEndpoint =>
+  StoredWebhookEndpointSchema.parse({ activeAt: item.createdAt, ...item });
+
 /**
  * Webhook endpoints live in their account's partition; each endpoint's delivery attempts in a
  * partition of their own, newest first by ULID; events and "delivered" marks are single items.
@@ -55,13 +59,32 @@ export class DynamoDbWebhookStore implements WebhookStore {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? StoredWebhookEndpointSchema.parse(result.Item) : null;
+    return result.Item ? readEndpoint(result.Item) : null;
   }
 
   async listEndpoints(accountId: string): Promise<StoredWebhookEndpoint[]> {
-    const items = await queryAccountItems(this.db, this.tableName, accountId, 'WEBHOOK#');
+    // Read strongly: the events function's "this account has none" must not predate an endpoint
+    // whose write had already answered (domain/webhook-activation.ts).
+    const items = await queryAccountItems(this.db, this.tableName, accountId, 'WEBHOOK#', { consistent: true });
     // An endpoint item this code cannot read is skipped, so it cannot hold up the account's events.
-    return readableItems(items, (item) => StoredWebhookEndpointSchema.parse(item), this.onUnreadable);
+    return readableItems(items, readEndpoint, this.onUnreadable);
+  }
+
+  async delayActivation(accountId: string, endpointId: string, activeAt: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.accountWebhook(accountId, endpointId),
+          // A revision bump: an edit that read the earlier activeAt cannot write it back.
+          UpdateExpression: 'SET activeAt = :at ADD revision :one',
+          ConditionExpression: 'attribute_exists(pk) AND activeAt < :at',
+          ExpressionAttributeValues: { ':at': activeAt, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
   }
 
   async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> {

@@ -22,4 +22,6 @@ export const deliveryQueue = new SqsDeliveryQueue(
   webhooksEnv.DELIVERY_DLQ_URL,
 );
 export const urlPolicy = new DnsWebhookUrlPolicy({ allowLocalHttp: webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP });
-export const webhookAdminDeps = { webhooks, urlPolicy, queue: deliveryQueue, clock };
+/** How long the events function remembers that an account has no endpoint (milliseconds). */
+export const endpointCacheMs = webhooksEnv.WEBHOOK_ENDPOINT_CACHE_SECONDS * 1000;
+export const webhookAdminDeps = { webhooks, urlPolicy, queue: deliveryQueue, clock, endpointCacheMs };

@@ -1,7 +1,14 @@
 import { CampaignGateClosedError } from '#domain/campaign';
 import { awaitsDial, slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
-import type { CallListQuery, CallPage, CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
+import type {
+  CallListQuery,
+  CallPage,
+  CallRepository,
+  CreateResult,
+  IdempotencyRecord,
+  UpdateEffects,
+} from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { SlotCounter, SlotCounters, SlotWaiter } from '#ports/slot-counters';
@@ -15,6 +22,8 @@ interface Account {
   activeCalls?: number;
   /** Listed for slot repair once it has held a slot (the `SLOTS` partition of the reconciler's index). */
   listed: boolean;
+  /** Until when (epoch ms) a call marked itself waiting for a slot (markWaiting). */
+  slotWaitersUntil?: number;
 }
 
 /** The error DynamoDB raises for a failed condition, which the adapter lets through from create. */
@@ -36,6 +45,8 @@ const createdKey = (call: Pick<StoredCall, 'createdAt' | 'id'>) => `${call.creat
  *   which wins over a slot refusal), bumps the version, and moves the account's slot counter in
  *   the same step: taking a slot needs `activeCalls < concurrentCallLimit` (else
  *   SlotUnavailableError); nothing is written when either check fails;
+ * - a release tells `effects` whether a call marked the account waiting until now or later
+ *   (markWaiting, which reads the slot counter in the same step);
  * - `touchWatchdog` moves the watchdog only at the version read, without bumping it;
  * - a call is in the reconciler's queries while its last write had a watchdog time;
  * - what goes in and comes out is copied, so a test cannot change stored state by accident.
@@ -147,7 +158,7 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     };
   }
 
-  async update(next: StoredCall, previous: StoredCall): Promise<StoredCall> {
+  async update(next: StoredCall, previous: StoredCall, effects: UpdateEffects = {}): Promise<StoredCall> {
     const stored = this.calls.get(next.id);
     const versionHolds = stored ? stored.call.version === previous.version : previous.version === 0;
     if (!versionHolds) throw new ConcurrentModificationError('Call', next.id);
@@ -166,6 +177,9 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
         (account.concurrentCallLimit !== undefined && account.activeCalls < account.concurrentCallLimit);
       if (slots > 0 && !free) throw new SlotUnavailableError(next.accountId);
       this.accounts.set(next.accountId, { ...account, activeCalls: (account.activeCalls ?? 0) + slots, listed: true });
+      if (slots < 0)
+        effects.slotWaitersMayWait =
+          (account.slotWaitersUntil ?? Number.NEGATIVE_INFINITY) >= this.clock.now().getTime();
     }
     const written = { ...next, version: previous.version + 1 };
     this.store(written);
@@ -195,6 +209,15 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
 
   /** Each account's waiting list, keyed as the DynamoDB adapter keys it. */
   readonly waiters = new Map<string, Map<string, SlotWaiter>>();
+
+  async markWaiting(accountId: string, until: Date): Promise<{ freeSlot: boolean }> {
+    const account = this.accounts.get(accountId);
+    if (!account) return { freeSlot: false };
+    account.slotWaitersUntil = Math.max(account.slotWaitersUntil ?? 0, until.getTime());
+    return {
+      freeSlot: account.concurrentCallLimit !== undefined && (account.activeCalls ?? 0) < account.concurrentCallLimit,
+    };
+  }
 
   async addWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
     const list = this.waiters.get(accountId) ?? new Map<string, SlotWaiter>();

@@ -44,6 +44,11 @@ export class FakeWebhookStore implements WebhookStore {
   async deleteEndpoint(accountId: string, endpointId: string): Promise<boolean> {
     return this.endpoints.get(endpointId)?.accountId === accountId && this.endpoints.delete(endpointId);
   }
+  async delayActivation(accountId: string, endpointId: string, activeAt: string): Promise<void> {
+    const endpoint = this.endpoints.get(endpointId);
+    if (endpoint?.accountId === accountId && endpoint.activeAt < activeAt)
+      this.endpoints.set(endpointId, { ...endpoint, activeAt, revision: endpoint.revision + 1 });
+  }
   async disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void> {
     const endpoint = this.endpoints.get(endpointId);
     if (endpoint?.accountId === accountId)

@@ -32,6 +32,40 @@ describe('managing webhook endpoints', () => {
     expect(await webhooks.getEndpoint('acc_demo', created.id)).toMatchObject({ secrets: [{ secret: created.secret }] });
   });
 
+  it('an endpoint is active from its creation when nothing is cached, else after the cache and a margin', async () => {
+    const { deps } = world();
+    const now = await createWebhook(deps, 'acc_demo', { url: 'https://example.com/h', events: ['SessionEnded'] });
+    expect(now).toMatchObject({ createdAt: '2030-01-01T12:00:00Z', activeAt: '2030-01-01T12:00:00Z' });
+    const cached = await createWebhook({ ...deps, endpointCacheMs: 60_000 }, 'acc_demo', {
+      url: 'https://example.com/h',
+      events: ['SessionEnded'],
+    });
+    expect(cached).toMatchObject({ createdAt: '2030-01-01T12:00:00Z', activeAt: '2030-01-01T12:01:05Z' });
+  });
+
+  it('moves activeAt later when the write answered too late for the planned one', async () => {
+    const { deps, webhooks, clock } = world();
+    const create = webhooks.createEndpoint.bind(webhooks);
+    webhooks.createEndpoint = async (endpoint) => {
+      await create(endpoint);
+      clock.advance(4.5); // the write answered 4.5 s after createdAt: past the margin less the clocks'
+    };
+    const created = await createWebhook({ ...deps, endpointCacheMs: 60_000 }, 'acc_demo', {
+      url: 'https://example.com/h',
+      events: ['SessionEnded'],
+    });
+    // 12:00:04.5 + 60 s + 1 s for the clocks, rounded up.
+    expect(created.activeAt).toBe('2030-01-01T12:01:06Z');
+    expect(await webhooks.getEndpoint('acc_demo', created.id)).toMatchObject({
+      activeAt: created.activeAt,
+      revision: 1,
+    });
+    // An edit made with what the create answered is not refused: it read the moved activeAt.
+    expect(await updateWebhook(deps, 'acc_demo', created.id, { description: 'x' })).toMatchObject({
+      activeAt: created.activeAt,
+    });
+  });
+
   it('refuses a URL the policy refuses, naming the field', async () => {
     const { deps, urlPolicy } = world();
     urlPolicy.problem = 'must be https';

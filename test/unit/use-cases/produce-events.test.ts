@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { startDial } from '#domain/call-lifecycle';
 import type { StoredCall } from '#schemas/call';
+import fc from 'fast-check';
 import {
-  NO_ENDPOINTS_TTL_MS,
   endpointCache,
   produceAccountEvents,
   produceEvents,
   publishEvents,
   type ProduceEventsDeps,
 } from '#use-cases/produce-events';
-import { DeliveryMessageSchema, type StoredWebhookEndpoint } from '#schemas/webhooks';
+import { DeliveryMessageSchema, type StoredWebhookEndpoint, type WebhookEvent } from '#schemas/webhooks';
+import { toTimestamp } from '#domain/time';
+import { ACTIVATION_MARGIN_MS } from '#domain/webhook-activation';
+import { createWebhook } from '#use-cases/manage-webhooks';
 import { CALL_STATUSES } from '#schemas/call';
 import type { StoredCampaign } from '#schemas/campaign';
 import { campaignCompletedEvent } from '#domain/webhook-events';
 import { aCall } from '../../support/calls.ts';
 import { LIMITS } from '../../support/fakes/call-world.ts';
 import { FakeClock } from '../../support/fakes/clock.ts';
-import { FakeDeliveryQueue, FakeEventBus, FakeWebhookStore } from '../../support/fakes/webhooks.ts';
-import { anEndpoint } from './webhook-fixtures.ts';
+import { FakeDeliveryQueue, FakeEventBus, FakeUrlPolicy, FakeWebhookStore } from '../../support/fakes/webhooks.ts';
+import { anEndpoint, anEvent } from './webhook-fixtures.ts';
 
 function world() {
   const webhooks = new FakeWebhookStore();
@@ -125,44 +128,179 @@ describe('endpointCache', () => {
       },
     };
   };
+  const TTL_MS = 60_000;
+  /** The time `seconds` after the fake clock's start, as an event's createdAt. */
+  const at = (seconds: number) => toTimestamp(new Date(Date.parse('2030-01-01T12:00:00Z') + seconds * 1000));
 
-  it('looks an account up once per batch, and an account with endpoints again in the next batch', async () => {
+  it('looks an account with endpoints up once per batch, and again in the next batch', async () => {
     const { lookups, list } = counting({
       acc_hooks: [anEndpoint('whk_1', ['SessionEnded'], { accountId: 'acc_hooks' })],
     });
-    const cache = endpointCache(list, new FakeClock());
+    const cache = endpointCache(list, new FakeClock(), TTL_MS);
     const batch = cache.batch();
-    await Promise.all([batch.endpointsOf('acc_hooks'), batch.endpointsOf('acc_hooks')]);
-    await cache.batch().endpointsOf('acc_hooks');
+    await Promise.all([batch.endpointsOf('acc_hooks', at(0)), batch.endpointsOf('acc_hooks', at(0))]);
+    await cache.batch().endpointsOf('acc_hooks', at(0));
     expect(lookups).toEqual(['acc_hooks', 'acc_hooks']);
   });
 
-  it('remembers an account without endpoints across batches, until the time to live has passed', async () => {
+  it('answers "none" without a lookup for changes made within the time to live of a lookup that found none', async () => {
     const { lookups, list } = counting({});
     const clock = new FakeClock();
-    const cache = endpointCache(list, clock);
-    for (let i = 0; i < 5; i += 1) expect(await cache.batch().endpointsOf('acc_none')).toEqual([]);
+    const cache = endpointCache(list, clock, TTL_MS);
+    expect(await cache.batch().endpointsOf('acc_none', at(0))).toEqual([]);
+    // Later batches, handled whenever: what counts is when the change was made (whole seconds).
+    for (const seconds of [0, 10, 58]) {
+      clock.advance(10);
+      expect(await cache.batch().endpointsOf('acc_none', at(seconds))).toEqual([]);
+    }
     expect(lookups).toEqual(['acc_none']);
-    clock.advance(NO_ENDPOINTS_TTL_MS / 1000);
-    await cache.batch().endpointsOf('acc_none');
+    // Stamped 59 s, a change was made before 60 s; one stamped 60 s was not, and is looked up.
+    await cache.batch().endpointsOf('acc_none', at(59));
+    expect(lookups).toEqual(['acc_none']);
+    await cache.batch().endpointsOf('acc_none', at(60));
+    expect(lookups).toEqual(['acc_none', 'acc_none']);
+  });
+
+  it('with no time to live, still answers for changes made before a lookup that found none', async () => {
+    const { lookups, list } = counting({});
+    const clock = new FakeClock();
+    const cache = endpointCache(list, clock, 0);
+    clock.advance(5);
+    const batch = cache.batch();
+    await batch.endpointsOf('acc_none', at(3));
+    await batch.endpointsOf('acc_none', at(3));
+    await cache.batch().endpointsOf('acc_none', at(2));
+    expect(lookups).toEqual(['acc_none']);
+    // A change made after the lookup (a CampaignCompleted stamped while the batch is handled).
+    await batch.endpointsOf('acc_none', at(5));
     expect(lookups).toEqual(['acc_none', 'acc_none']);
   });
 
   it('forgets an account when told (after a failure), and never remembers a failed lookup', async () => {
     let fail = true;
     const lookups: string[] = [];
-    const cache = endpointCache(async (accountId) => {
-      lookups.push(accountId);
-      if (fail) throw new Error('throttled');
-      return [];
-    }, new FakeClock());
+    const cache = endpointCache(
+      async (accountId) => {
+        lookups.push(accountId);
+        if (fail) throw new Error('throttled');
+        return [];
+      },
+      new FakeClock(),
+      TTL_MS,
+    );
     const batch = cache.batch();
-    await expect(batch.endpointsOf('acc_1')).rejects.toThrow('throttled');
+    await expect(batch.endpointsOf('acc_1', at(0))).rejects.toThrow('throttled');
     fail = false;
-    await batch.endpointsOf('acc_1');
+    await batch.endpointsOf('acc_1', at(0));
     batch.forget('acc_1');
-    await cache.batch().endpointsOf('acc_1');
+    await cache.batch().endpointsOf('acc_1', at(0));
     expect(lookups).toEqual(['acc_1', 'acc_1', 'acc_1']);
+  });
+});
+
+describe('a new endpoint receives exactly the events of changes made from its activeAt', () => {
+  it('sends an endpoint no event of a change made before its activeAt', async () => {
+    const { deps, webhooks, queue, endpointsOf } = world();
+    const event = anEvent(); // 2030-01-01T12:00:00Z
+    await webhooks.createEndpoint(
+      anEndpoint('whk_new', ['OutboundCallStatusChanged'], { activeAt: '2030-01-01T12:00:01Z' }),
+    );
+    await webhooks.createEndpoint(anEndpoint('whk_now', ['OutboundCallStatusChanged'], { activeAt: event.createdAt }));
+    await produceAccountEvents(deps, 'acc_demo', endpointsOf, [event]);
+    expect(queue.sent.map((s) => s.message.endpointId)).toEqual(['whk_now']);
+    // Kept all the same: the new endpoint may be asked to redeliver it.
+    expect(webhooks.events.size).toBe(1);
+  });
+
+  /**
+   * The whole rule, simulated: the events function (endpointCache and produceAccountEvents, with
+   * a strongly consistent lookup) handles a stream of changes in batches while an endpoint is
+   * created (createWebhook) with a write that lands and answers some time after its createdAt.
+   * Whatever the timing, the endpoint is sent exactly the events whose createdAt is at or after
+   * the activeAt the create answered, provided the write answers within the cache and its margin
+   * (in AWS the create's 10-second timeout sees to that).
+   */
+  it('whatever the timing of the changes, the batches and the create', async () => {
+    const base = Date.parse('2030-01-01T12:00:00Z');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          ttlSeconds: fc.integer({ min: 1, max: 120 }),
+          offsetMs: fc.integer({ min: 0, max: 999 }),
+          createAfterMs: fc.integer({ min: 0, max: 200_000 }),
+          landsAfterMs: fc.integer({ min: 0, max: 10_000 }),
+          answersAfterMs: fc.integer({ min: 0, max: 1_000 }),
+          changes: fc.array(
+            fc.record({
+              gapMs: fc.integer({ min: 0, max: 30_000 }),
+              lagMs: fc.integer({ min: 0, max: 5_000 }),
+              newBatch: fc.boolean(),
+            }),
+            { minLength: 1, maxLength: 30 },
+          ),
+        }),
+        async ({ ttlSeconds, offsetMs, createAfterMs, landsAfterMs, answersAfterMs, changes }) => {
+          const ttlMs = ttlSeconds * 1000;
+          fc.pre(landsAfterMs + answersAfterMs < ttlMs + ACTIVATION_MARGIN_MS);
+          const start = base + offsetMs;
+          // The create, on its own clock: the write lands at landsAt and answers at answersAt.
+          const createdAt = start + createAfterMs;
+          const landsAt = createdAt + landsAfterMs;
+          const answersAt = landsAt + answersAfterMs;
+          const apiClock = new FakeClock(new Date(createdAt));
+          const apiStore = new FakeWebhookStore();
+          const create = apiStore.createEndpoint.bind(apiStore);
+          apiStore.createEndpoint = async (endpoint) => {
+            await create(endpoint);
+            apiClock.at = new Date(answersAt);
+          };
+          let delayedTo: string | null = null;
+          apiStore.delayActivation = async (_account, _id, activeAt) => {
+            delayedTo = activeAt;
+          };
+          const created = await createWebhook(
+            {
+              webhooks: apiStore,
+              urlPolicy: new FakeUrlPolicy(),
+              queue: new FakeDeliveryQueue(),
+              clock: apiClock,
+              endpointCacheMs: ttlMs,
+            },
+            'acc_demo',
+            { url: 'https://example.com/h', events: ['OutboundCallStatusChanged'] },
+          );
+          const planned = apiStore.endpoints.get(created.id) as StoredWebhookEndpoint;
+          /** The endpoint as a strongly consistent read at `time` sees it. */
+          const stored = (time: number): StoredWebhookEndpoint[] => {
+            if (time < landsAt) return [];
+            return [time < answersAt ? planned : { ...planned, activeAt: delayedTo ?? planned.activeAt }];
+          };
+
+          // The events function.
+          const clock = new FakeClock(new Date(start));
+          const cache = endpointCache(async () => stored(clock.now().getTime()), clock, ttlMs);
+          const queue = new FakeDeliveryQueue();
+          const deps = { webhooks: new FakeWebhookStore(), queue, clock };
+          let madeAt = start;
+          let handledAt = start;
+          let batch = cache.batch();
+          const made: WebhookEvent[] = [];
+          for (const [n, change] of changes.entries()) {
+            madeAt += change.gapMs;
+            const event = { ...anEvent(), id: `evt_${n}`, createdAt: toTimestamp(new Date(madeAt)) };
+            made.push(event);
+            // A record is handled after it is made; a new batch is fetched after all its records.
+            if (change.newBatch) batch = cache.batch();
+            handledAt = Math.max(handledAt, madeAt) + change.lagMs;
+            clock.at = new Date(handledAt);
+            await produceAccountEvents(deps, 'acc_demo', batch.endpointsOf, [event]);
+          }
+          const due = made.filter((event) => Date.parse(event.createdAt) >= Date.parse(created.activeAt));
+          expect(queue.sent.map((s) => s.message.event.id)).toEqual(due.map((event) => event.id));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

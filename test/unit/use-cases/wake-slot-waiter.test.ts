@@ -65,4 +65,65 @@ describe('wakeSlotWaiter', () => {
     expect((await table.getById(first.id))?.status).toBe('queued');
     expect((await table.getById(first.id))?.watchdogAt).not.toBeNull();
   });
+
+  it('a release while no call waits looks at no waiting list', async () => {
+    const world = fakeCallWorld({ slotLimit: 1 });
+    const holder = aCall({}, world.clock.now());
+    await world.table.create(holder);
+    expect(await dialCall(world.deps, dialMessageFor(holder))).toMatchObject({ result: 'dialed' });
+    let looks = 0;
+    const oldestWaiters = world.table.oldestWaiters.bind(world.table);
+    world.table.oldestWaiters = async (accountId, limit) => {
+      looks += 1;
+      return oldestWaiters(accountId, limit);
+    };
+    await applyCallEvent(world.deps, { callId: holder.id, attempt: 1, event: { kind: 'busy', at: world.clock.now() } });
+    expect(world.table.activeCalls('acc_demo')).toBe(0);
+    expect(looks).toBe(0);
+  });
+
+  /**
+   * The race: a call starts to wait (no free slot) while the call holding the last slot gives it
+   * back. Whichever step of joining the waiting list the release falls before or after, the
+   * waiting call is never passed by: either the release wakes it (a message without delay), or
+   * its own mark reads the slot given back and it looks again in a second; never only its backoff.
+   */
+  it.each([
+    ['before it moves its watchdog', 'touchWatchdog', 'before'],
+    ['between its watchdog and its entry on the list', 'addWaiter', 'before'],
+    ['between its entry on the list and its mark', 'markWaiting', 'before'],
+    ['after its mark', 'markWaiting', 'after'],
+  ] as const)(
+    'a call that starts to wait while the last slot is given back is never passed by: release %s',
+    async (_when, step, side) => {
+      const world = fakeCallWorld({ slotLimit: 1 });
+      const { deps, table, queue } = world;
+      const [holder, waiter] = [aCall({}, world.clock.now()), aCall({}, world.clock.now())];
+      for (const call of [holder, waiter]) await table.create(call);
+      expect(await dialCall(deps, dialMessageFor(holder))).toMatchObject({ result: 'dialed' });
+      queue.sent.length = 0;
+
+      const release = () =>
+        applyCallEvent(deps, { callId: holder.id, attempt: 1, event: { kind: 'busy', at: deps.clock.now() } });
+      const target = table as unknown as Record<typeof step, (...args: unknown[]) => Promise<unknown>>;
+      const original = target[step].bind(table);
+      target[step] = async (...args) => {
+        target[step] = original;
+        if (side === 'before') await release();
+        const result = await original(...args);
+        if (side === 'after') await release();
+        return result;
+      };
+
+      const outcome = await dialCall(deps, dialMessageFor(waiter));
+      expect(outcome).toMatchObject({ result: 'later' });
+      const woken = queue.sent.filter((sent) => sent.message.callId === waiter.id && sent.delaySeconds === 0);
+      const looksAgainAtOnce = outcome.result === 'later' && outcome.delaySeconds <= 1;
+      expect(woken.length + (looksAgainAtOnce ? 1 : 0)).toBe(1);
+      // Whichever message is live dials it, once.
+      const live = woken[0]?.message ?? (outcome.result === 'later' ? outcome.message : undefined);
+      expect(await dialCall(deps, live!)).toMatchObject({ result: 'dialed' });
+      expect(world.provider.dialsOf(waiter.id, 1)).toBe(1);
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { eventsForChange } from '#domain/webhook-events';
 import type { StoredWebhookEndpoint, WebhookEvent, WebhookEventType } from '#schemas/webhooks';
 import { aCall } from '../../support/calls.ts';
 
-/** An enabled endpoint of `acc_demo` subscribed to `events`, with one signing secret. */
+/** An enabled endpoint of `acc_demo` subscribed to `events`, with one signing secret, active long since. */
 export function anEndpoint(id: string, events: WebhookEventType[], overrides: Partial<StoredWebhookEndpoint> = {}) {
   const endpoint: StoredWebhookEndpoint = {
     id,
@@ -13,6 +13,8 @@ export function anEndpoint(id: string, events: WebhookEventType[], overrides: Pa
     enabled: true,
     disabledReason: null,
     createdAt: '2030-01-01T00:00:00Z',
+    // Active for the events of any call a test makes (aCall stamps them now).
+    activeAt: '2020-01-01T00:00:00Z',
     updatedAt: '2030-01-01T00:00:00Z',
     secrets: [{ secret: 'whsec_test', createdAt: '2030-01-01T00:00:00Z', expiresAt: null }],
     revision: 0,

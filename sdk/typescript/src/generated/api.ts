@@ -726,6 +726,8 @@ export interface components {
             disabledReason: string | null;
             /** @description When the endpoint was registered (UTC ISO 8601). */
             createdAt: string;
+            /** @description From when it receives events (UTC ISO 8601): the events of every change made at or after this time, and of none before. Up to about a minute after createdAt (the service remembers briefly that an account has no endpoint); see docs/webhooks.md. */
+            activeAt: string;
             /** @description When it last changed (UTC ISO 8601). */
             updatedAt: string;
         };
@@ -745,6 +747,8 @@ export interface components {
             disabledReason: string | null;
             /** @description When the endpoint was registered (UTC ISO 8601). */
             createdAt: string;
+            /** @description From when it receives events (UTC ISO 8601): the events of every change made at or after this time, and of none before. Up to about a minute after createdAt (the service remembers briefly that an account has no endpoint); see docs/webhooks.md. */
+            activeAt: string;
             /** @description When it last changed (UTC ISO 8601). */
             updatedAt: string;
             /** @description The signing secret (`whsec_…`): shown only in this response. Verify each delivery's Voisnap-Signature with it. */
@@ -770,6 +774,8 @@ export interface components {
             disabledReason: string | null;
             /** @description When the endpoint was registered (UTC ISO 8601). */
             createdAt: string;
+            /** @description From when it receives events (UTC ISO 8601): the events of every change made at or after this time, and of none before. Up to about a minute after createdAt (the service remembers briefly that an account has no endpoint); see docs/webhooks.md. */
+            activeAt: string;
             /** @description When it last changed (UTC ISO 8601). */
             updatedAt: string;
             /** @description The signing secret (`whsec_…`): shown only in this response. Verify each delivery's Voisnap-Signature with it. */
