@@ -8,7 +8,7 @@
  * table: issue 11's rows in its order, each with the figure before the work (the issue's), this
  * run's figure, the target, and met or missed.
  *
- *   npm run bench                         all of them (about 15 minutes on 2 cores)
+ *   npm run bench                         all of them (about 20 minutes on 2 cores)
  *   npm run bench -- cold-start paging    only these (the others' rows say "not run")
  *
  * Each benchmark's own options (BENCH_RUNS, BENCH_ONLY, …) pass through the environment.

@@ -46,6 +46,9 @@ export interface CapturedSend {
   client: { send: (command: unknown) => Promise<unknown> };
   command: unknown;
   operation: string;
+  /** When `send` was called and when its promise settled (performance.now(), ms); settledAt is undefined until then. */
+  sentAt: number;
+  settledAt?: number;
 }
 const instrumented = new WeakSet<object>();
 
@@ -119,15 +122,25 @@ export function installRequestCounter(): void {
       );
     }
     const caller = sources.getStore() === BENCH ? BENCH : callerOf();
+    let captured: CapturedSend | undefined;
     if (capturing && caller.source === 'service' && capturing.filter.test(caller.site)) {
       const command = args[0] as { constructor: { name: string } };
-      capturing.sends.push({
+      captured = {
         client: this as unknown as CapturedSend['client'],
         command,
         operation: command.constructor.name.replace(/Command$/, ''),
-      });
+        sentAt: performance.now(),
+      };
+      capturing.sends.push(captured);
     }
-    return sources.run(caller, () => original.apply(this, args));
+    const result = sources.run(caller, () => original.apply(this, args));
+    if (captured && result instanceof Promise) {
+      const settled = () => {
+        (captured as CapturedSend).settledAt = performance.now();
+      };
+      result.then(settled, settled);
+    }
+    return result;
   };
   send.counted = true;
   prototype.send = send;

@@ -54,6 +54,34 @@ describe('EmfMetrics', () => {
     expect(lines.map((line) => line._aws.CloudWatchMetrics[0].Metrics[0].Name)).toContain('DialAttempts');
   });
 
+  it('writes each point on a line of its own: nothing of a refused point rides on the next', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const metrics = new EmfMetrics(
+      new Metrics({ namespace: 'OutboundCalls', serviceName: 'outbound-calls' }),
+      () => {},
+    );
+    const lines = emfLinesOf(() => {
+      metrics.record({ name: 'DialWaits', unit: 'Count', value: 1, dimensionSets: [{ DialWaits: 'x' }] });
+      metrics.record(countOf('DialAttempts', { KeyMode: 'live' }));
+      // Refused when stored, after its dimensions were.
+      metrics.record({ name: 'DialWaits', unit: 'Fortnights' as 'Count', value: 1, dimensionSets: [{ Odd: 'y' }] });
+      metrics.record(countOf('DialAttempts', { KeyMode: 'test' }));
+    });
+    const attempts = lines.filter((line) => line._aws.CloudWatchMetrics[0].Metrics[0].Name === 'DialAttempts');
+    expect(attempts.map((line) => line._aws.CloudWatchMetrics[0].Dimensions)).toEqual([
+      [['service']],
+      [['service', 'KeyMode']],
+      [['service']],
+      [['service', 'KeyMode']],
+    ]);
+    expect(attempts.map((line) => line.KeyMode)).toEqual([undefined, 'live', undefined, 'test']);
+    for (const line of attempts) {
+      expect(line).not.toHaveProperty('DialWaits');
+      expect(line).not.toHaveProperty('Odd');
+      expect(line._aws.CloudWatchMetrics[0].Metrics).toHaveLength(1);
+    }
+  });
+
   it('writes nothing when metrics are disabled (the local stack)', () => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     const metrics = new EmfMetrics(new Metrics({ namespace: 'OutboundCalls' }));

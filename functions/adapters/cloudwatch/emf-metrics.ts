@@ -12,6 +12,16 @@ import type { MetricPoint, Metrics } from '#ports/metrics';
  * POWERTOOLS_METRICS_DISABLED=true (the local stack's default) writes nothing.
  */
 export class EmfMetrics implements Metrics {
+  /**
+   * The one single-metric instance every point is written through, made at the first point.
+   * Powertools' singleMetric() builds a new Metrics (its configuration, its console) each time,
+   * which cost a create about as much as the rest of its own work between two AWS requests
+   * (docs/costs.md, "Create latency"); a single-metric instance clears its dimensions and metric
+   * once it has written the line, so it serves the next point as a new one would. Points are
+   * written synchronously, so invocations running at once (the local stack) never interleave.
+   */
+  private single: PowertoolsMetrics | undefined;
+
   constructor(
     private readonly metrics: PowertoolsMetrics,
     /** Told when a point could not be written (a bad value, say); the work goes on. */
@@ -19,14 +29,19 @@ export class EmfMetrics implements Metrics {
   ) {}
 
   record(...points: MetricPoint[]): void {
+    this.single ??= this.metrics.singleMetric();
+    const single = this.single;
     for (const point of points) {
       try {
         for (const dimensions of [{}, ...point.dimensionSets]) {
-          const single = this.metrics.singleMetric();
           single.addDimensions(dimensions);
           single.addMetric(point.name, point.unit, point.value);
         }
       } catch (error) {
+        // A refused point is not written: what it left stored must not ride on the next line.
+        single.clearMetrics();
+        single.clearDimensions();
+        single.clearMetadata();
         this.onError(error);
       }
     }
