@@ -7,6 +7,7 @@ import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { callEnded } from './business-metrics.ts';
 
@@ -98,7 +99,7 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
     report.stillRunning += 1;
     return;
   }
-  const lost = markLost(call, deps.clock.now(), deps.limits);
+  const lost = markLost(call, deps.clock.now(), deps.limits, await callingWindowRulesFor(call.callingWindow));
   if (lost) {
     const written = await deps.calls.update(lost, call);
     deps.metrics.record(callEnded(written));

@@ -1,3 +1,4 @@
+import { callingWindowRules } from '#domain/calling-window';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -139,7 +140,7 @@ describe.each([
     );
     expect(await stores.calls.getById(b.id)).toEqual(b);
 
-    await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing);
+    await stores.calls.update(markLost(dialing, new Date(), LIMITS, callingWindowRules) ?? dialing, dialing);
     expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
   });
