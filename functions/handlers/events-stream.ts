@@ -1,6 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
@@ -24,6 +23,7 @@ import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { traced } from './tracing.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
+import { sqsClient } from './composition/clients.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, webhooks } from './composition/webhooks.ts';
 import { campaignCountDeps } from './composition/campaign-counts.ts';
@@ -37,7 +37,7 @@ const deps = {
   bus: new EventBridgeEventBus(traced(new EventBridgeClient({})), EVENT_BUS_NAME),
   clock,
 };
-const failureQueue = new SqsDeadLetterQueue(traced(new SQSClient({})), STREAM_FAILURE_QUEUE_URL);
+const failureQueue = new SqsDeadLetterQueue(sqsClient, STREAM_FAILURE_QUEUE_URL);
 /**
  * Looked up once per account per batch, and never remembered across batches: a customer who adds
  * an endpoint and then places a call must get that call's events (docs/webhooks.md's walkthrough),

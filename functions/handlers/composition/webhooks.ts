@@ -1,11 +1,10 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
 import { DnsWebhookUrlPolicy } from '#adapters/http/webhook-url-policy';
 import { SqsDeliveryQueue } from '#adapters/sqs/delivery-queue';
 import { WebhooksEnvSchema, parseEnv } from '#schemas/env';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
-import { traced } from '../tracing.ts';
+import { sqsClient } from './clients.ts';
 import { clock, db, tableEnv } from './table.ts';
 
 /** Webhook endpoints, events and the delivery queue. */
@@ -17,7 +16,7 @@ export const webhooks = new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME, (key, 
   }),
 );
 export const deliveryQueue = new SqsDeliveryQueue(
-  traced(new SQSClient({})),
+  sqsClient,
   webhooksEnv.DELIVERY_QUEUE_URL,
   webhooksEnv.DELIVERY_DLQ_URL,
 );
