@@ -9,16 +9,21 @@ import { clock, db, tableEnv } from './table.ts';
 
 /** Webhook endpoints, events and the delivery queue. */
 export const webhooksEnv = parseEnv(WebhooksEnvSchema, process.env);
-export const webhooks = new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME, (key, error) =>
+export const webhooks = /* @__PURE__ */ new DynamoDbWebhookStore(db, tableEnv.TABLE_NAME, (key, error) =>
   logger.error('Skipped a webhook endpoint item that cannot be read; fix or delete it', {
     key,
     ...loggedFailure(error),
   }),
 );
-export const deliveryQueue = new SqsDeliveryQueue(
+export const deliveryQueue = /* @__PURE__ */ new SqsDeliveryQueue(
   sqsClient,
   webhooksEnv.DELIVERY_QUEUE_URL,
   webhooksEnv.DELIVERY_DLQ_URL,
 );
-export const urlPolicy = new DnsWebhookUrlPolicy({ allowLocalHttp: webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP });
+/**
+ * Pure, with arguments esbuild can see are free of side effects (a property read might not be),
+ * so a function that never checks a URL (the events stream) leaves it, and ipaddr.js, out.
+ */
+const allowLocalHttp = webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP;
+export const urlPolicy = /* @__PURE__ */ new DnsWebhookUrlPolicy({ allowLocalHttp });
 export const webhookAdminDeps = { webhooks, urlPolicy, queue: deliveryQueue, clock };
