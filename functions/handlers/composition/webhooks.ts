@@ -1,5 +1,6 @@
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
-import { DnsWebhookUrlPolicy } from '#adapters/http/webhook-url-policy';
+import type { DnsWebhookUrlPolicy } from '#adapters/http/webhook-url-policy';
+import type { WebhookUrlPolicy } from '#ports/webhooks';
 import { SqsDeliveryQueue } from '#adapters/sqs/delivery-queue';
 import { WebhooksEnvSchema, parseEnv } from '#schemas/env';
 import { loggedFailure } from '../batch-failures.ts';
@@ -20,10 +21,23 @@ export const deliveryQueue = /* @__PURE__ */ new SqsDeliveryQueue(
   webhooksEnv.DELIVERY_QUEUE_URL,
   webhooksEnv.DELIVERY_DLQ_URL,
 );
-/**
- * Pure, with arguments esbuild can see are free of side effects (a property read might not be),
- * so a function that never checks a URL (the events stream) leaves it, and ipaddr.js, out.
- */
 const allowLocalHttp = webhooksEnv.WEBHOOK_ALLOW_LOCAL_HTTP;
-export const urlPolicy = /* @__PURE__ */ new DnsWebhookUrlPolicy({ allowLocalHttp });
+let policy: Promise<DnsWebhookUrlPolicy> | null = null;
+/**
+ * The URL policy (adapters/http/webhook-url-policy.ts, with ipaddr.js), loaded on the first URL
+ * checked: the endpoints API checks one only when an endpoint is created or its URL changed, and
+ * the events stream never does (docs/architecture.md, "Cold start").
+ */
+export const urlPolicy: WebhookUrlPolicy = {
+  check: async (url) => {
+    policy ??= import('#adapters/http/webhook-url-policy').then(
+      ({ DnsWebhookUrlPolicy }) => new DnsWebhookUrlPolicy({ allowLocalHttp }),
+      (error: unknown) => {
+        policy = null;
+        throw error;
+      },
+    );
+    return (await policy).check(url);
+  },
+};
 export const webhookAdminDeps = { webhooks, urlPolicy, queue: deliveryQueue, clock };
