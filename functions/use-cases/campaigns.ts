@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { allCallsEnded, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
+import { effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
 import { conflict, invalidRequest, notFound, ServiceError, unprocessable } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
@@ -331,24 +331,6 @@ async function startSweep(
     }),
   );
   if (failure) deps.onSweepNotSent?.(campaign.id, failure);
-}
-
-/**
- * Marks the campaign completed once every contact's call has ended (from the stream, after the
- * counts moved). True only for the one write that completed it: that caller announces it.
- */
-export async function completeIfFinished(
-  deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
-  accountId: string,
-  id: string,
-): Promise<StoredCampaign | null> {
-  return retryOnConflict(async () => {
-    const campaign = await deps.campaigns.get(accountId, id);
-    if (!campaign || !allCallsEnded(campaign.counts)) return null;
-    if (campaign.status !== 'running' && campaign.status !== 'scheduled') return null;
-    const at = toTimestamp(deps.clock.now());
-    return deps.campaigns.setStatus(campaign, 'completed', at, { completedAt: at });
-  });
 }
 
 async function changeStatus(
