@@ -1,7 +1,7 @@
 import type { AnsweredBy, CallAttempt, CallStatus, EndReason, StoredCall } from '#schemas/call';
 import type { RetryOutcome, RetryPolicyEntry } from '#schemas/calling-window';
 import { awaitsDial, isTerminal, transition, type CallEvent } from './call-status-machine.ts';
-import { dialTimeWithin, nextOpening } from './calling-window.ts';
+import { type CallingWindowRules, dialTimeWithin } from './calling-window-rules.ts';
 import { addMinutes, secondsBetween, toTimestamp } from './time.ts';
 import { conflict } from './errors.ts';
 
@@ -184,13 +184,15 @@ function ended(
 
 /**
  * The next state of the call after a provider report, or null when the report does not apply.
- * Every time the report carries is clamped to the attempt's window first (clampToAttempt).
+ * Every time the report carries is clamped to the attempt's window first (clampToAttempt). A retry
+ * is moved into the call's calling window by `windows` (asked only when the call has a window).
  */
 export function applyProviderEvent(
   call: StoredCall,
   event: ProviderEvent,
   now: Date,
   limits: CallTimingLimits,
+  windows: CallingWindowRules,
 ): StoredCall | null {
   const at = clampToAttempt(call, event.at, now);
   switch (event.kind) {
@@ -223,6 +225,7 @@ export function applyProviderEvent(
               },
               now,
               limits,
+              windows,
             );
       if (!connected) return null;
       const verdict = connected.answeredBy ?? event.answeredBy ?? null;
@@ -237,6 +240,7 @@ export function applyProviderEvent(
           at,
           now,
           limits,
+          windows,
         );
       // The length of the call by the service's own (clamped) times; a second of rounding allowed.
       const seconds = secondsBetween(withVerdict.connectedAt ?? toTimestamp(at), toTimestamp(at));
@@ -249,11 +253,18 @@ export function applyProviderEvent(
       return ended(withVerdict, 'provider_hung_up', at, now, reason, limits);
     }
     case 'busy':
-      return retryOrEnd(call, ended(call, 'provider_busy', at, now, 'busy', limits), at, now, limits);
+      return retryOrEnd(call, ended(call, 'provider_busy', at, now, 'busy', limits), at, now, limits, windows);
     case 'failed':
-      return retryOrEnd(call, ended(call, 'provider_failed', at, now, event.reason, limits), at, now, limits);
+      return retryOrEnd(call, ended(call, 'provider_failed', at, now, event.reason, limits), at, now, limits, windows);
     case 'no_answer':
-      return retryOrEnd(call, ended(call, 'provider_no_answer', at, now, 'no_answer', limits), at, now, limits);
+      return retryOrEnd(
+        call,
+        ended(call, 'provider_no_answer', at, now, 'no_answer', limits),
+        at,
+        now,
+        limits,
+        windows,
+      );
   }
 }
 
@@ -313,6 +324,7 @@ function retryOrEnd(
   at: Date,
   now: Date,
   limits: CallTimingLimits,
+  windows: CallingWindowRules,
 ): StoredCall | null {
   if (!final) return null;
   const last = final.attempts.at(-1);
@@ -324,7 +336,7 @@ function retryOrEnd(
   ).length;
   if (sameOutcome > rule.maxRetries) return final;
   const due = addMinutes(at, (rule.delayMinutes * limits.retryDelayUnitSeconds) / 60);
-  const retryAt = dialTimeWithin(call.callingWindow, call.windowZones, due);
+  const retryAt = dialTimeWithin(windows, call.callingWindow, call.windowZones, due);
   if (!retryAt) return final;
   // The finished attempt keeps its outcome; the call's top level now describes the next attempt.
   return (
@@ -359,9 +371,10 @@ export function judgeCallingWindow(
   call: StoredCall,
   now: Date,
   limits: CallTimingLimits,
+  windows: CallingWindowRules,
 ): { kind: 'open' } | { kind: 'hold' | 'never'; next: StoredCall | null } {
   if (call.callingWindow === null) return { kind: 'open' };
-  const opening = nextOpening(call.callingWindow, call.windowZones ?? [], now);
+  const opening = windows.nextOpening(call.callingWindow, call.windowZones ?? [], now);
   if (opening?.getTime() === now.getTime()) return { kind: 'open' };
   if (opening === null) return { kind: 'never', next: endUndialed(call, now, 'calling_window_closed') };
   return {
@@ -398,9 +411,14 @@ export function endUndialed(
  * The reconciler gave up on an attempt the provider never finished reporting: a dial that never
  * rang through is a dial_timeout; a connected call whose end was never reported is a provider_error.
  */
-export function markLost(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
+export function markLost(
+  call: StoredCall,
+  now: Date,
+  limits: CallTimingLimits,
+  windows: CallingWindowRules,
+): StoredCall | null {
   const reason: EndReason = call.status === 'in_progress' ? 'provider_error' : 'dial_timeout';
-  return retryOrEnd(call, ended(call, 'provider_lost', now, now, reason, limits), now, now, limits);
+  return retryOrEnd(call, ended(call, 'provider_lost', now, now, reason, limits), now, now, limits, windows);
 }
 
 /** What PATCH /api/v1/outbound-calls/{callId} may change (UpdateCallRequest, with scheduledFor judged). */

@@ -1,16 +1,17 @@
 import { DateTime } from 'luxon';
 import { type CallingWindow, minutesOfDay, WEEKDAYS } from '#schemas/calling-window';
+import { type CallingWindowRules, OPENING_SEARCH_DAYS } from './calling-window-rules.ts';
 
 /**
  * When a calling window is open, as pure functions of (window, zones, instant). Local times are
  * wall-clock times in each zone, computed by luxon from the IANA database bundled with Node's ICU:
  * a 09:00–17:00 window is 09:00–17:00 local on every day, whatever the UTC offset does in between
  * (https://moment.github.io/luxon/#/zones). A local start or end that does not exist (inside a
- * spring-forward gap) is taken as luxon does: moved forward by the gap.
+ * spring-forward gap) is taken as luxon does: moved forward by the gap. Loaded on first use only
+ * (calling-window-rules.ts says why).
  */
 
-/** How far ahead an opening is looked for; beyond it a window counts as never open again. */
-export const OPENING_SEARCH_DAYS = 731;
+export { OPENING_SEARCH_DAYS };
 
 /**
  * Most rounds of the several-zones search. Each round moves to a later opening of some zone, about
@@ -84,11 +85,7 @@ export function isOpen(window: CallingWindow, zones: readonly string[], at: Date
 }
 
 /**
- * When an attempt meant for `due` may be dialed: `due` itself if the window is open then, else the
- * window's next opening after it; null if the window never opens again (within the horizon).
- * Without a window, `due` unchanged.
+ * The rules as the lifecycle takes them (calling-window-rules.ts). Use cases load this module with
+ * a dynamic import, only for a call that carries a window (use-cases/calling-window-rules.ts).
  */
-export function dialTimeWithin(window: CallingWindow | null, zones: readonly string[] | null, due: Date): Date | null {
-  if (window === null) return due;
-  return nextOpening(window, zones ?? [], due);
-}
+export const callingWindowRules: CallingWindowRules = { nextOpening };

@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DialQueueMessageSchema } from '#schemas/dial-message';
 import { DialDeadLetterEnvSchema, parseEnv } from '#schemas/env';
@@ -6,16 +5,14 @@ import { dialWaited } from '#use-cases/business-metrics';
 import { dialCall } from '#use-cases/dial-call';
 import { sweepCampaign } from '#use-cases/campaign-sweeps';
 import { logger } from './logger.ts';
-import { traced, tracing } from './tracing.ts';
+import { tracing } from './tracing.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
+import { sqsClient } from './composition/clients.ts';
 import { queue, sweeps } from './composition/dispatch.ts';
 import { metrics } from './composition/observability.ts';
 import { dialDeps } from './composition/telephony.ts';
 
-const deadLetters = new SqsDeadLetterQueue(
-  traced(new SQSClient({})),
-  parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL,
-);
+const deadLetters = new SqsDeadLetterQueue(sqsClient, parseEnv(DialDeadLetterEnvSchema, process.env).DIAL_DLQ_URL);
 
 /**
  * The dial queue's consumer: each message is one attempt of one call, dialed at most once; or one

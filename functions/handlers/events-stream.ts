@@ -1,6 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
@@ -24,6 +23,7 @@ import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
 import { traced } from './tracing.ts';
 import { streamBatchHandler } from './middleware/bundles.ts';
+import { sqsClient } from './composition/clients.ts';
 import { clock } from './composition/table.ts';
 import { deliveryQueue, endpointCacheMs, webhooks } from './composition/webhooks.ts';
 import { campaignCountDeps } from './composition/campaign-counts.ts';
@@ -37,7 +37,7 @@ const deps = {
   bus: new EventBridgeEventBus(traced(new EventBridgeClient({})), EVENT_BUS_NAME),
   clock,
 };
-const failureQueue = new SqsDeadLetterQueue(traced(new SQSClient({})), STREAM_FAILURE_QUEUE_URL);
+const failureQueue = new SqsDeadLetterQueue(sqsClient, STREAM_FAILURE_QUEUE_URL);
 /**
  * Accounts with endpoints are looked up once per batch; "this account has none" is remembered for
  * WEBHOOK_ENDPOINT_CACHE_SECONDS, for the events of changes made within that time of the lookup

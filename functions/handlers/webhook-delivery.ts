@@ -1,11 +1,10 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { GuardedWebhookSender } from '#adapters/http/guarded-webhook-sender';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { DeliveryMessageSchema, eventSubject } from '#schemas/webhooks';
 import { deliverEvent } from '#use-cases/deliver-event';
 import { logger } from './logger.ts';
-import { traced } from './tracing.ts';
 import { sqsBatchHandler } from './sqs-batch.ts';
+import { sqsClient } from './composition/clients.ts';
 import { clock } from './composition/table.ts';
 import { metrics } from './composition/observability.ts';
 import { deliveryQueue, urlPolicy, webhooks, webhooksEnv } from './composition/webhooks.ts';
@@ -39,5 +38,5 @@ export const handler = sqsBatchHandler(
       outcome,
     });
   },
-  new SqsDeadLetterQueue(traced(new SQSClient({})), webhooksEnv.DELIVERY_DLQ_URL),
+  new SqsDeadLetterQueue(sqsClient, webhooksEnv.DELIVERY_DLQ_URL),
 );

@@ -6,11 +6,13 @@ import {
   type ProviderEvent,
 } from '#domain/call-lifecycle';
 import { holdsSlot, isTerminal } from '#domain/call-status-machine';
+import type { CallingWindowRules } from '#domain/calling-window-rules';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
 import type { CallRepository, UpdateEffects } from '#ports/call-repository';
 import type { Metrics } from '#ports/metrics';
 import { afterWrite } from './after-write.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { callEnded } from './business-metrics.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
@@ -66,7 +68,8 @@ export async function applyCallEventTo(
   return retryOnConflict(async (attempt) => {
     const call = attempt === 1 && known?.id === report.callId ? known : await deps.calls.getById(report.callId);
     if (!call || currentAttempt(call) !== report.attempt) return { result: 'ignored', call };
-    const next = nextState(call, report, deps.clock.now(), deps.limits);
+    const windows = await callingWindowRulesFor(call.callingWindow);
+    const next = nextState(call, report, deps.clock.now(), deps.limits, windows);
     if (!next) return { result: isLateFinalReport(call, report.event) ? 'late' : 'ignored', call };
     const effects: UpdateEffects = {};
     const written = await deps.calls.update(next, call, effects);
@@ -98,10 +101,16 @@ export async function wakeAfterSlotFreed(
   await afterWrite(() => wakeSlotWaiter(deps, after.accountId));
 }
 
-function nextState(call: StoredCall, report: CallEventReport, now: Date, limits: CallTimingLimits): StoredCall | null {
+function nextState(
+  call: StoredCall,
+  report: CallEventReport,
+  now: Date,
+  limits: CallTimingLimits,
+  windows: CallingWindowRules,
+): StoredCall | null {
   const learnsProviderId =
     report.providerCallId !== undefined && call.providerCallId === null && holdsSlot(call.status);
-  const moved = report.event ? applyProviderEvent(call, report.event, now, limits) : null;
+  const moved = report.event ? applyProviderEvent(call, report.event, now, limits, windows) : null;
   if (moved) {
     return learnsProviderId && holdsSlot(moved.status)
       ? { ...moved, providerCallId: report.providerCallId ?? null }

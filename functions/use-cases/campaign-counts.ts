@@ -1,9 +1,11 @@
+import { allCallsEnded } from '#domain/campaign';
 import { holdsSlot, isTerminal } from '#domain/call-status-machine';
+import { toTimestamp } from '#domain/time';
 import type { StoredCampaign } from '#schemas/campaign';
 import type { CampaignStore } from '#ports/campaign-store';
 import type { Clock } from '#ports/clock';
-import { completeIfFinished } from './campaigns.ts';
 import type { CallChange } from './produce-events.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 
 export interface CampaignCountDeps {
   campaigns: CampaignStore;
@@ -47,4 +49,23 @@ export async function countCampaignChange(deps: CampaignCountDeps, change: CallC
     if (completed?.status === 'completed') await deps.onCompleted(completed);
   }
   return applied;
+}
+
+/**
+ * Marks the campaign completed once every contact's call has ended (from the stream, after the
+ * counts moved). True only for the one write that completed it: that caller announces it. Here,
+ * not in campaigns.ts, so the events stream does not load the campaigns API's use cases.
+ */
+export async function completeIfFinished(
+  deps: { campaigns: CampaignStore; clock: Clock },
+  accountId: string,
+  id: string,
+): Promise<StoredCampaign | null> {
+  return retryOnConflict(async () => {
+    const campaign = await deps.campaigns.get(accountId, id);
+    if (!campaign || !allCallsEnded(campaign.counts)) return null;
+    if (campaign.status !== 'running' && campaign.status !== 'scheduled') return null;
+    const at = toTimestamp(deps.clock.now());
+    return deps.campaigns.setStatus(campaign, 'completed', at, { completedAt: at });
+  });
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { allCallsEnded, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
+import { effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
 import { conflict, invalidRequest, notFound, ServiceError, unprocessable } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
-import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window';
+import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import type { CallingWindow } from '#schemas/calling-window';
 import {
   CAMPAIGN_LIMITS,
@@ -24,6 +24,7 @@ import type { CampaignSweeps } from '#ports/campaign-sweeps';
 import type { SuppressionStore } from '#ports/suppressions';
 import type { CampaignSweepMessage } from '#schemas/dial-message';
 import { afterWrite, afterWriteBudget, type AfterWrite } from './after-write.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
 import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
 import { inPool } from './in-pool.ts';
@@ -332,24 +333,6 @@ async function startSweep(
   if (failure) deps.onSweepNotSent?.(campaign.id, failure);
 }
 
-/**
- * Marks the campaign completed once every contact's call has ended (from the stream, after the
- * counts moved). True only for the one write that completed it: that caller announces it.
- */
-export async function completeIfFinished(
-  deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
-  accountId: string,
-  id: string,
-): Promise<StoredCampaign | null> {
-  return retryOnConflict(async () => {
-    const campaign = await deps.campaigns.get(accountId, id);
-    if (!campaign || !allCallsEnded(campaign.counts)) return null;
-    if (campaign.status !== 'running' && campaign.status !== 'scheduled') return null;
-    const at = toTimestamp(deps.clock.now());
-    return deps.campaigns.setStatus(campaign, 'completed', at, { completedAt: at });
-  });
-}
-
 async function changeStatus(
   deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
   accountId: string,
@@ -491,7 +474,8 @@ async function checkContactsPlaceable(
     const window = contactWindow(campaign, contact);
     if (!window) continue;
     const zones = await windowZonesFor(deps, window, contact.toNumber, null, `contacts.${index}.toNumber`);
-    if (dialTimeWithin(window, zones, dueAt[index] ?? deps.clock.now()) === null) {
+    const windows = await callingWindowRulesFor(window);
+    if (dialTimeWithin(windows, window, zones, dueAt[index] ?? deps.clock.now()) === null) {
       throw invalidRequest(
         'calling_window_never_open',
         `callingWindow is not open at any time in the next ${OPENING_SEARCH_DAYS} days for contacts[${index}] (time zones ${zones.join(', ')}).`,

@@ -3,7 +3,7 @@ import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
 import { NumberSuppressedError, invalidRequest, unprocessable } from '#domain/errors';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
-import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window';
+import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import { addMinutes, toTimestamp } from '#domain/time';
 import type { Call, StoredCall } from '#schemas/call';
 import { LIMITS } from '#schemas/call-request-fields';
@@ -16,6 +16,7 @@ import type { Metrics } from '#ports/metrics';
 import type { PhoneZones } from '#ports/phone-zones';
 import { afterWrite, type AfterWrite } from './after-write.ts';
 import { callCreated } from './business-metrics.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
 import { dispatchCall, type DispatchDeps } from './dispatch-call.ts';
 
@@ -131,7 +132,8 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     ? { window: request.callingWindow, zones: await windowZonesFor(deps, request.callingWindow, request.toNumber) }
     : null;
   const due = scheduledFor && scheduledFor > now ? scheduledFor : now;
-  const firstDial = dialTimeWithin(window?.window ?? null, window?.zones ?? null, due);
+  const windows = await callingWindowRulesFor(window?.window ?? null);
+  const firstDial = dialTimeWithin(windows, window?.window ?? null, window?.zones ?? null, due);
   if (firstDial === null) {
     throw invalidRequest(
       'calling_window_never_open',

@@ -14,6 +14,7 @@ import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
 import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { afterWrite } from './after-write.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { dialStarted } from './business-metrics.ts';
@@ -165,7 +166,7 @@ async function endSuppressed(deps: DialDeps, queued: StoredCall): Promise<DialOu
  */
 async function holdOrEndOutsideWindow(deps: DialDeps, queued: StoredCall): Promise<DialOutcome | null> {
   const now = deps.clock.now();
-  const judged = judgeCallingWindow(queued, now, deps.limits);
+  const judged = judgeCallingWindow(queued, now, deps.limits, await callingWindowRulesFor(queued.callingWindow));
   if (judged.kind === 'open') return null;
   if (!judged.next) return { result: 'dropped', reason: `call is ${queued.status}` };
   const written = await deps.calls.update(judged.next, queued);

@@ -8,6 +8,7 @@ import type { UpdateEffects } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
 import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
+import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { callEnded } from './business-metrics.ts';
 
@@ -99,7 +100,7 @@ async function settle(deps: ReconcileDeps, call: StoredCall, report: ReconcileRe
     report.stillRunning += 1;
     return;
   }
-  const lost = markLost(call, deps.clock.now(), deps.limits);
+  const lost = markLost(call, deps.clock.now(), deps.limits, await callingWindowRulesFor(call.callingWindow));
   if (lost) {
     const effects: UpdateEffects = {};
     const written = await deps.calls.update(lost, call, effects);

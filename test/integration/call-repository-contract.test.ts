@@ -1,3 +1,4 @@
+import { callingWindowRules } from '#domain/calling-window';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -139,7 +140,7 @@ describe.each([
     );
     expect(await stores.calls.getById(b.id)).toEqual(b);
 
-    await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing);
+    await stores.calls.update(markLost(dialing, new Date(), LIMITS, callingWindowRules) ?? dialing, dialing);
     expect((await stores.calls.getForDial('obc_none', accountId)).freeSlot).toBe(true);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
   });
@@ -152,7 +153,7 @@ describe.each([
     // Nobody marked: the release writes and says so (nobody to wake).
     const dialingA = await stores.calls.update(startDial(a, new Date(), 'conv_a', LIMITS) ?? a, a);
     const quiet: UpdateEffects = {};
-    await stores.calls.update(markLost(dialingA, new Date(), LIMITS) ?? dialingA, dialingA, quiet);
+    await stores.calls.update(markLost(dialingA, new Date(), LIMITS, callingWindowRules) ?? dialingA, dialingA, quiet);
     expect(quiet).toEqual({ slotWaitersMayWait: false });
 
     // A call waits (the slot is taken): its mark reads no free slot; the release sees the mark,
@@ -164,7 +165,11 @@ describe.each([
     // An earlier mark does not shorten a later one.
     expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 1_000))).toEqual({ freeSlot: false });
     const woken: UpdateEffects = {};
-    const ended = await stores.calls.update(markLost(dialingB, new Date(), LIMITS) ?? dialingB, dialingB, woken);
+    const ended = await stores.calls.update(
+      markLost(dialingB, new Date(), LIMITS, callingWindowRules) ?? dialingB,
+      dialingB,
+      woken,
+    );
     expect(woken).toEqual({ slotWaitersMayWait: true });
     expect(ended.version).toBe(dialingB.version + 1);
     expect(await stores.calls.getById(b.id)).toEqual(ended);
@@ -174,7 +179,7 @@ describe.each([
     expect(await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 1_000))).toEqual({ freeSlot: true });
     // A stale release is still a conflict, and gives nothing back twice.
     await expect(
-      stores.calls.update(markLost(dialingB, new Date(), LIMITS) ?? dialingB, dialingB, {}),
+      stores.calls.update(markLost(dialingB, new Date(), LIMITS, callingWindowRules) ?? dialingB, dialingB, {}),
     ).rejects.toBeInstanceOf(ConcurrentModificationError);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
   });
@@ -186,7 +191,7 @@ describe.each([
     const dialing = await stores.calls.update(startDial(call, new Date(), 'conv', LIMITS) ?? call, call);
     await stores.slotCounters.markWaiting(accountId, new Date(Date.now() - 1_000));
     const effects: UpdateEffects = {};
-    await stores.calls.update(markLost(dialing, new Date(), LIMITS) ?? dialing, dialing, effects);
+    await stores.calls.update(markLost(dialing, new Date(), LIMITS, callingWindowRules) ?? dialing, dialing, effects);
     expect(effects).toEqual({ slotWaitersMayWait: false });
   });
 

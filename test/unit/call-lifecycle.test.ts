@@ -1,3 +1,4 @@
+import { callingWindowRules } from '#domain/calling-window';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -40,6 +41,7 @@ function answered(call = dialed(), answeredBy: AnsweredBy | null = 'human'): Sto
     { kind: 'answered', at: t('14:00:08'), ...(answeredBy ? { answeredBy } : {}) },
     t('14:00:08'),
     limits,
+    callingWindowRules,
   ) as StoredCall;
 }
 
@@ -78,6 +80,7 @@ describe('call lifecycle', () => {
       { kind: 'completed', at: t('14:03:42'), durationSeconds: 214 },
       t('14:03:42'),
       limits,
+      callingWindowRules,
     );
     expect(ended).toMatchObject({
       status: 'completed',
@@ -95,14 +98,23 @@ describe('call lifecycle', () => {
 
   it('tells who ended the call, a voicemail, and a call cut at the time limit', () => {
     const at = { kind: 'completed' as const, at: t('14:01:00'), durationSeconds: 52 };
-    expect(applyProviderEvent(answered(), at, t('14:01:00'), limits)?.endReason).toBe('customer_ended');
-    expect(applyProviderEvent(answered(dialed(), 'machine_end_beep'), at, t('14:01:00'), limits)).toMatchObject({
+    expect(applyProviderEvent(answered(), at, t('14:01:00'), limits, callingWindowRules)?.endReason).toBe(
+      'customer_ended',
+    );
+    expect(
+      applyProviderEvent(answered(dialed(), 'machine_end_beep'), at, t('14:01:00'), limits, callingWindowRules),
+    ).toMatchObject({
       status: 'voicemail',
       endReason: 'voicemail_left',
     });
     expect(
-      applyProviderEvent(answered(), { ...at, at: t('14:10:08'), durationSeconds: 600 }, t('14:10:08'), limits)
-        ?.endReason,
+      applyProviderEvent(
+        answered(),
+        { ...at, at: t('14:10:08'), durationSeconds: 600 },
+        t('14:10:08'),
+        limits,
+        callingWindowRules,
+      )?.endReason,
     ).toBe('max_duration');
   });
 
@@ -112,12 +124,14 @@ describe('call lifecycle', () => {
       { kind: 'ringing', at: t('14:00:02') },
       t('14:00:02'),
       limits,
+      callingWindowRules,
     ) as StoredCall;
     const ended = applyProviderEvent(
       ringing,
       { kind: 'completed', at: t('14:01:00'), durationSeconds: 50 },
       t('14:01:00'),
       limits,
+      callingWindowRules,
     );
     expect(ended).toMatchObject({
       status: 'completed',
@@ -130,26 +144,53 @@ describe('call lifecycle', () => {
   it('ignores duplicates and reports that arrive out of order', () => {
     const call = answered();
     expect(
-      applyProviderEvent(call, { kind: 'answered', at: t('14:00:09'), answeredBy: 'human' }, t('14:00:09'), limits),
+      applyProviderEvent(
+        call,
+        { kind: 'answered', at: t('14:00:09'), answeredBy: 'human' },
+        t('14:00:09'),
+        limits,
+        callingWindowRules,
+      ),
     ).toBeNull();
-    expect(applyProviderEvent(call, { kind: 'ringing', at: t('14:00:03') }, t('14:00:10'), limits)).toBeNull();
+    expect(
+      applyProviderEvent(call, { kind: 'ringing', at: t('14:00:03') }, t('14:00:10'), limits, callingWindowRules),
+    ).toBeNull();
     const ended = applyProviderEvent(
       call,
       { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 },
       t('14:01:00'),
       limits,
+      callingWindowRules,
     ) as StoredCall;
     expect(
-      applyProviderEvent(ended, { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 }, t('14:01:01'), limits),
+      applyProviderEvent(
+        ended,
+        { kind: 'completed', at: t('14:01:00'), durationSeconds: 52 },
+        t('14:01:01'),
+        limits,
+        callingWindowRules,
+      ),
     ).toBeNull();
     expect(
-      applyProviderEvent(ended, { kind: 'failed', at: t('14:01:01'), reason: 'provider_error' }, t('14:01:01'), limits),
+      applyProviderEvent(
+        ended,
+        { kind: 'failed', at: t('14:01:01'), reason: 'provider_error' },
+        t('14:01:01'),
+        limits,
+        callingWindowRules,
+      ),
     ).toBeNull();
   });
 
   it('schedules a retry after no answer while retries remain, then ends no_answer', () => {
     let call = dialed(queued({ maxRetries: 2, retryDelayMinutes: 30 }));
-    call = applyProviderEvent(call, { kind: 'no_answer', at: t('14:00:30') }, t('14:00:30'), limits) as StoredCall;
+    call = applyProviderEvent(
+      call,
+      { kind: 'no_answer', at: t('14:00:30') },
+      t('14:00:30'),
+      limits,
+      callingWindowRules,
+    ) as StoredCall;
     expect(call).toMatchObject({
       status: 'scheduled',
       retryCount: 1,
@@ -169,9 +210,21 @@ describe('call lifecycle', () => {
     // A late report about the first attempt cannot touch the second.
     call = startDial({ ...call, status: 'queued' }, t('14:30:31'), 'conv_2', limits) as StoredCall;
     expect(call.attempts.map((a) => a.attempt)).toEqual([1, 2]);
-    call = applyProviderEvent(call, { kind: 'no_answer', at: t('14:31:00') }, t('14:31:00'), limits) as StoredCall;
+    call = applyProviderEvent(
+      call,
+      { kind: 'no_answer', at: t('14:31:00') },
+      t('14:31:00'),
+      limits,
+      callingWindowRules,
+    ) as StoredCall;
     call = startDial({ ...call, status: 'queued' }, t('15:01:01'), 'conv_3', limits) as StoredCall;
-    call = applyProviderEvent(call, { kind: 'no_answer', at: t('15:01:30') }, t('15:01:30'), limits) as StoredCall;
+    call = applyProviderEvent(
+      call,
+      { kind: 'no_answer', at: t('15:01:30') },
+      t('15:01:30'),
+      limits,
+      callingWindowRules,
+    ) as StoredCall;
     expect(call).toMatchObject({ status: 'no_answer', retryCount: 2, endReason: 'no_answer', durationSeconds: 0 });
     expect(call.attempts.map((a) => [a.attempt, a.status])).toEqual([
       [1, 'no_answer'],
@@ -181,7 +234,9 @@ describe('call lifecycle', () => {
   });
 
   it('ends busy and failed attempts with their reasons and no duration', () => {
-    expect(applyProviderEvent(dialed(), { kind: 'busy', at: t('14:00:01') }, t('14:00:01'), limits)).toMatchObject({
+    expect(
+      applyProviderEvent(dialed(), { kind: 'busy', at: t('14:00:01') }, t('14:00:01'), limits, callingWindowRules),
+    ).toMatchObject({
       status: 'busy',
       endReason: 'busy',
       durationSeconds: 0,
@@ -192,18 +247,22 @@ describe('call lifecycle', () => {
         { kind: 'failed', at: t('14:00:01'), reason: 'invalid_number' },
         t('14:00:01'),
         limits,
+        callingWindowRules,
       ),
     ).toMatchObject({ status: 'failed', endReason: 'invalid_number' });
   });
 
   it('gives up on an attempt the provider stopped reporting, with a reason that says how', () => {
-    expect(markLost(dialed(), t('14:05:00'), limits)).toMatchObject({ status: 'failed', endReason: 'dial_timeout' });
-    expect(markLost(answered(), t('14:30:00'), limits)).toMatchObject({
+    expect(markLost(dialed(), t('14:05:00'), limits, callingWindowRules)).toMatchObject({
+      status: 'failed',
+      endReason: 'dial_timeout',
+    });
+    expect(markLost(answered(), t('14:30:00'), limits, callingWindowRules)).toMatchObject({
       status: 'failed',
       endReason: 'provider_error',
       durationSeconds: 1792,
     });
-    expect(markLost(queued(), t('14:05:00'), limits)).toBeNull();
+    expect(markLost(queued(), t('14:05:00'), limits, callingWindowRules)).toBeNull();
   });
 
   it('watches unfinished calls, and knows when silence means a lost report', () => {
@@ -231,7 +290,9 @@ describe('who answered', () => {
     expect(inProgress.answeredBy).toBeNull();
     const withVerdict = recordAnsweredBy(inProgress, 'machine_end_beep') as StoredCall;
     expect(withVerdict.answeredBy).toBe('machine_end_beep');
-    expect(applyProviderEvent(withVerdict, completed('14:00:30'), t('14:00:30'), limits)).toMatchObject({
+    expect(
+      applyProviderEvent(withVerdict, completed('14:00:30'), t('14:00:30'), limits, callingWindowRules),
+    ).toMatchObject({
       status: 'voicemail',
       endReason: 'voicemail_left',
     });
@@ -241,11 +302,23 @@ describe('who answered', () => {
     const machine = answered(dialed(), 'machine_end_silence');
     expect(recordAnsweredBy(machine, 'human')).toBeNull();
     expect(
-      applyProviderEvent(machine, completed('14:00:30', { answeredBy: 'human' }), t('14:00:30'), limits),
+      applyProviderEvent(
+        machine,
+        completed('14:00:30', { answeredBy: 'human' }),
+        t('14:00:30'),
+        limits,
+        callingWindowRules,
+      ),
     ).toMatchObject({ status: 'voicemail', answeredBy: 'machine_end_silence' });
     const dialedWithVerdict = recordAnsweredBy(dialed(), 'machine_start') as StoredCall;
     expect(
-      applyProviderEvent(dialedWithVerdict, { kind: 'answered', at: t('14:00:05') }, t('14:00:05'), limits)?.answeredBy,
+      applyProviderEvent(
+        dialedWithVerdict,
+        { kind: 'answered', at: t('14:00:05') },
+        t('14:00:05'),
+        limits,
+        callingWindowRules,
+      )?.answeredBy,
     ).toBe('machine_start');
   });
 
@@ -261,7 +334,7 @@ describe('who answered', () => {
       fax: ['failed', 'fax_detected'],
     };
     for (const call of [answered(dialed(), value), recordAnsweredBy(answered(dialed(), null), value) as StoredCall]) {
-      const ended = applyProviderEvent(call, completed('14:00:30'), t('14:00:30'), limits);
+      const ended = applyProviderEvent(call, completed('14:00:30'), t('14:00:30'), limits, callingWindowRules);
       expect([ended?.status, ended?.endReason]).toEqual(expected[value]);
       expect(ended?.attempts[0]).toMatchObject({ status: expected[value][0], endReason: expected[value][1] });
     }
@@ -271,6 +344,7 @@ describe('who answered', () => {
       { kind: 'ringing', at: t('14:00:02') },
       t('14:00:02'),
       limits,
+      callingWindowRules,
     ) as StoredCall;
     expect(
       applyProviderEvent(
@@ -278,6 +352,7 @@ describe('who answered', () => {
         completed('14:00:30', { answeredBy: value, durationSeconds: 20 }),
         t('14:00:30'),
         limits,
+        callingWindowRules,
       )?.endReason,
     ).toBe(expected[value][1]);
   });
@@ -288,6 +363,7 @@ describe('who answered', () => {
       completed('14:00:30'),
       t('14:00:30'),
       limits,
+      callingWindowRules,
     );
     expect(fax).toMatchObject({ status: 'failed', endReason: 'fax_detected', retryCount: 0, watchdogAt: null });
   });
@@ -300,6 +376,7 @@ describe('the provider’s clock and counts', () => {
       { kind: 'completed', at: new Date('2100-01-01T00:00:00Z'), durationSeconds: 2_306_427_791 },
       t('14:01:00'),
       limits,
+      callingWindowRules,
     );
     expect(ended).toMatchObject({
       status: 'completed',
@@ -315,6 +392,7 @@ describe('the provider’s clock and counts', () => {
       { kind: 'answered', at: new Date('1999-01-01T00:00:00Z') },
       t('14:00:05'),
       limits,
+      callingWindowRules,
     ) as StoredCall;
     expect(call.connectedAt).toBe('2025-06-16T14:00:00Z');
   });
@@ -325,12 +403,14 @@ describe('the provider’s clock and counts', () => {
       { kind: 'answered', at: t('14:00:40') },
       t('14:00:41'),
       limits,
+      callingWindowRules,
     ) as StoredCall;
     const ended = applyProviderEvent(
       call,
       { kind: 'completed', at: t('14:00:20'), durationSeconds: 0 },
       t('14:00:42'),
       limits,
+      callingWindowRules,
     );
     expect(ended).toMatchObject({
       connectedAt: '2025-06-16T14:00:40Z',
@@ -370,7 +450,7 @@ describe('the provider’s clock and counts', () => {
         let now = t('14:00:00');
         for (const [report, later] of reports) {
           now = new Date(now.getTime() + later * 1000);
-          call = applyProviderEvent(call, report, now, limits) ?? call;
+          call = applyProviderEvent(call, report, now, limits, callingWindowRules) ?? call;
           for (const attempt of call.attempts) {
             const times = [attempt.initiatedAt, attempt.connectedAt, attempt.endedAt]
               .filter((x): x is string => x !== null)

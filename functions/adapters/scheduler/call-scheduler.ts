@@ -1,11 +1,5 @@
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  type SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type ClientSource, clientOf } from '../client-source.ts';
 import type { DialMessage } from '#schemas/dial-message';
 import type { MovableCallScheduler } from '#ports/dispatch';
 
@@ -25,24 +19,36 @@ export const scheduleName = (callId: string, attempt: number) => `${callId}-a${a
 /** `at()` takes a UTC date-time without a zone suffix, to the second. */
 const atExpression = (date: Date) => `at(${date.toISOString().slice(0, 19)})`;
 
-/** One-time EventBridge Scheduler schedules whose target is the SQS dial queue. */
+/** The client and the SDK's module (commands, exceptions), loaded together on first use. */
+async function sdk(source: ClientSource<SchedulerClient>) {
+  const [client, module] = await Promise.all([clientOf(source), import('@aws-sdk/client-scheduler')]);
+  return { client, ...module };
+}
+
+/**
+ * One-time EventBridge Scheduler schedules whose target is the SQS dial queue. The client and the
+ * SDK's commands load on first use (client-source.ts): most invocations of the functions that hold
+ * a scheduler never schedule.
+ */
 export class EventBridgeCallScheduler implements MovableCallScheduler {
   constructor(
-    private readonly scheduler: SchedulerClient,
+    private readonly scheduler: ClientSource<SchedulerClient>,
     private readonly target: SchedulerTarget,
   ) {}
 
   async schedule(message: DialMessage, fireAt: Date): Promise<void> {
+    const { client, CreateScheduleCommand, ConflictException } = await sdk(this.scheduler);
     try {
-      await this.scheduler.send(new CreateScheduleCommand(this.definition(message, fireAt)));
+      await client.send(new CreateScheduleCommand(this.definition(message, fireAt)));
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
     }
   }
 
   async reschedule(message: DialMessage, fireAt: Date): Promise<void> {
+    const { client, UpdateScheduleCommand, ResourceNotFoundException } = await sdk(this.scheduler);
     try {
-      await this.scheduler.send(new UpdateScheduleCommand(this.definition(message, fireAt)));
+      await client.send(new UpdateScheduleCommand(this.definition(message, fireAt)));
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await this.schedule(message, fireAt);
@@ -69,8 +75,9 @@ export class EventBridgeCallScheduler implements MovableCallScheduler {
   }
 
   async cancel(callId: string, attempt: number): Promise<void> {
+    const { client, DeleteScheduleCommand, ResourceNotFoundException } = await sdk(this.scheduler);
     try {
-      await this.scheduler.send(
+      await client.send(
         new DeleteScheduleCommand({ Name: scheduleName(callId, attempt), GroupName: this.target.groupName }),
       );
     } catch (error) {

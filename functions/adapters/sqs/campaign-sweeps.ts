@@ -1,12 +1,13 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CampaignSweepMessage } from '#schemas/dial-message';
 import type { CampaignSweeps } from '#ports/campaign-sweeps';
+import type { ClientSource } from '../client-source.ts';
 import { sendJson } from './send-json.ts';
 
 /** Campaign sweep messages on the dial queue, where the dialer reads them (handlers/dialer.ts). */
 export class SqsCampaignSweeps implements CampaignSweeps {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
   ) {}
 

@@ -1,19 +1,22 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type ClientSource, clientOf } from '../client-source.ts';
 
 /**
  * A dead-letter queue (or a stream's failure queue) that a consumer parks a record in itself,
  * when retrying could never help: the body as it was, and why as message attributes (strings;
  * SQS allows 10 per message, and they count toward the message size:
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html).
+ * The client and the SDK's commands load on the first record parked (client-source.ts).
  */
 export class SqsDeadLetterQueue {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
   ) {}
 
   async park(body: string, why: Record<string, string>): Promise<void> {
-    await this.sqs.send(
+    const [client, { SendMessageCommand }] = await Promise.all([clientOf(this.sqs), import('@aws-sdk/client-sqs')]);
+    await client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: body,

@@ -1,11 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage } from '#schemas/webhooks';
 import type { DeliveryQueue } from '#ports/webhooks';
+import type { ClientSource } from '../client-source.ts';
 import { sendJson } from './send-json.ts';
 
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: ClientSource<SQSClient>,
     private readonly queueUrl: string,
     private readonly deadLetterQueueUrl: string,
   ) {}

@@ -16,11 +16,20 @@ import { metrics } from './observability.ts';
 export const telephonyEnv = parseEnv(TelephonyEnvSchema, process.env);
 export const credentials = telephonyCredentials(process.env);
 
+/*
+ * The settings read into plain constants, so that every adapter below is a pure expression
+ * (a property read might have side effects, for all esbuild knows): a function that does not use
+ * one (the telephony webhooks place no call, so need neither the providers nor the rate limiter
+ * nor the campaigns) leaves it out of its bundle (docs/architecture.md, "Cold start").
+ */
+const { TWILIO_API_BASE_URL, SIMULATOR_API_BASE_URL, PROVIDER_CALLS_PER_SECOND } = telephonyEnv;
+const { TABLE_NAME } = tableEnv;
 const providerOptions = {
   webhookBaseUrl: telephonyEnv.TELEPHONY_WEBHOOK_BASE_URL,
   ringTimeoutSeconds: telephonyEnv.RING_TIMEOUT_SECONDS,
   maxCallDurationSeconds: telephonyEnv.MAX_CALL_DURATION_SECONDS,
 };
+const { webhookBaseUrl, ringTimeoutSeconds, maxCallDurationSeconds } = providerOptions;
 
 /** Where the stage deploys no carrier simulator: test keys' calls are not placed, and say why. */
 const noSimulator: TelephonyProvider = {
@@ -35,15 +44,19 @@ const noSimulator: TelephonyProvider = {
 
 /** Test keys' calls always go to the simulator; live keys' calls to Twilio. */
 export const providers: TelephonyProviders = {
-  live: new TwilioProvider({
-    ...providerOptions,
-    apiBaseUrl: telephonyEnv.TWILIO_API_BASE_URL,
+  live: /* @__PURE__ */ new TwilioProvider({
+    webhookBaseUrl,
+    ringTimeoutSeconds,
+    maxCallDurationSeconds,
+    apiBaseUrl: TWILIO_API_BASE_URL,
     account: () => liveAccount(credentials),
   }),
-  test: telephonyEnv.SIMULATOR_API_BASE_URL
-    ? new TwilioProvider({
-        ...providerOptions,
-        apiBaseUrl: telephonyEnv.SIMULATOR_API_BASE_URL,
+  test: SIMULATOR_API_BASE_URL
+    ? /* @__PURE__ */ new TwilioProvider({
+        webhookBaseUrl,
+        ringTimeoutSeconds,
+        maxCallDurationSeconds,
+        apiBaseUrl: SIMULATOR_API_BASE_URL,
         account: async () => (await credentials()).simulator,
       })
     : noSimulator,
@@ -70,17 +83,19 @@ export const callEventDeps = {
     }),
 };
 
-export const dialDeps = {
-  ...callEventDeps,
+/** `{ ...base, ...more }`, as a call esbuild may drop when unused (a spread in a literal it keeps). */
+const extend = <A extends object, B extends object>(base: A, more: B): A & B => ({ ...base, ...more });
+
+export const dialDeps = /* @__PURE__ */ extend(callEventDeps, {
   providers,
   // A campaign call's gate also asks its campaign (paused, cancelled, maxConcurrentCalls).
   campaigns,
-  rateLimiter: new DynamoDbCallRateLimiter(db, tableEnv.TABLE_NAME, telephonyEnv.PROVIDER_CALLS_PER_SECOND),
+  rateLimiter: /* @__PURE__ */ new DynamoDbCallRateLimiter(db, TABLE_NAME, PROVIDER_CALLS_PER_SECOND),
   sweepPageSize: telephonyEnv.CAMPAIGN_SWEEP_PAGE_SIZE,
   newConversationId: () => `conv_${ulid()}`,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   clock,
-};
+});
 
 /** The reconciler's adapters; the handler adds its deadline and error reporting. */
-export const reconcileDeps = { ...callEventDeps, providers, reconcilerQueries };
+export const reconcileDeps = /* @__PURE__ */ extend(callEventDeps, { providers, reconcilerQueries });

@@ -1,3 +1,4 @@
+import { callingWindowRules } from '#domain/calling-window';
 import { describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '#domain/call-lifecycle';
 import { ServiceError } from '#domain/errors';
@@ -141,7 +142,7 @@ describe('retry policy per outcome', () => {
     await dialCall(deps, dialMessageFor(stored!));
     const dialed = (await table.getById(call.id))!;
     const now = new Date('2027-06-07T14:00:30Z');
-    const busy = applyProviderEvent(dialed, { kind: 'busy', at: now }, now, LIMITS);
+    const busy = applyProviderEvent(dialed, { kind: 'busy', at: now }, now, LIMITS, callingWindowRules);
     expect(busy).toMatchObject({ status: 'scheduled', retryCount: 1, scheduledFor: '2027-06-07T14:10:30Z' });
     // A second busy has no retries left for busy.
     const again = {
@@ -152,10 +153,24 @@ describe('retry policy per outcome', () => {
         { ...busy!.attempts[0]!, attempt: 2, status: 'initiating' as const, endReason: null },
       ],
     };
-    expect(applyProviderEvent(again, { kind: 'busy', at: now }, now, LIMITS)).toMatchObject({ status: 'busy' });
-    const failed = applyProviderEvent(dialed, { kind: 'failed', at: now, reason: 'provider_error' }, now, LIMITS);
+    expect(applyProviderEvent(again, { kind: 'busy', at: now }, now, LIMITS, callingWindowRules)).toMatchObject({
+      status: 'busy',
+    });
+    const failed = applyProviderEvent(
+      dialed,
+      { kind: 'failed', at: now, reason: 'provider_error' },
+      now,
+      LIMITS,
+      callingWindowRules,
+    );
     expect(failed).toMatchObject({ status: 'scheduled', scheduledFor: '2027-06-07T14:05:30Z' });
-    const invalid = applyProviderEvent(dialed, { kind: 'failed', at: now, reason: 'invalid_number' }, now, LIMITS);
+    const invalid = applyProviderEvent(
+      dialed,
+      { kind: 'failed', at: now, reason: 'invalid_number' },
+      now,
+      LIMITS,
+      callingWindowRules,
+    );
     expect(invalid).toMatchObject({ status: 'failed', endReason: 'invalid_number' });
   });
 
