@@ -254,7 +254,12 @@ async function waitForSlot(
     dueAt: message.dueAt,
     token,
   });
-  const { freeSlot } = await deps.slotCounters.markWaiting(call.accountId, lookAgainAt);
+  // Best effort: without the mark a release may pass the list by, so a call whose mark failed
+  // looks again in a second rather than failing its message (which the new token made stale).
+  const freeSlot = await deps.slotCounters.markWaiting(call.accountId, lookAgainAt).then(
+    (marked) => marked.freeSlot,
+    () => true,
+  );
   const freedMeanwhile = freeSlot && reason === 'no free telephony slot';
   return later(
     { ...message, waits: message.waits + 1, waitToken: token },

@@ -109,6 +109,8 @@ export class DynamoDbSlotCounters implements SlotCounters {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.slotWaiter(accountId, '', '', 0).pk },
         Limit: limit,
+        // A release that saw a waiting call's mark must also see the entry it wrote just before.
+        ConsistentRead: true,
       }),
     );
     return (result.Items ?? []).flatMap((item) =>

@@ -78,6 +78,23 @@ describe('dialCall', () => {
     expect(Date.parse(stored?.watchdogAt ?? '')).toBeGreaterThan(Date.parse(call.watchdogAt ?? ''));
   });
 
+  it('looks again in a second, rather than failing its message, when it cannot mark the account waiting', async () => {
+    const { deps, table, call, message } = await queuedCall({ slotLimit: 0 });
+    const failingMark = {
+      ...deps,
+      slotCounters: Object.assign(Object.create(deps.slotCounters), {
+        markWaiting: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      }),
+    };
+    const outcome = await dialCall(failingMark, { ...message, waits: 2 });
+    // Its message carries the token the watchdog now holds, so the call stays live.
+    const stored = await table.getById(call.id);
+    expect(outcome).toMatchObject({ result: 'later', delaySeconds: 1, message: { waits: 3 } });
+    expect(outcome.result === 'later' && outcome.message.waitToken).toBe(stored?.slotWaitToken);
+  });
+
   it('holds a place far ahead in the calls-per-second queue on the queue, and dials in it when it returns', async () => {
     const { deps, clock, table, provider, rateLimiter, call, message } = await queuedCall();
     rateLimiter.callsPerSecond = 1;
