@@ -25,7 +25,7 @@ export interface CountedRequest {
   source: RequestSource;
   /** What the request was for: producing webhook events, delivering them, or the call itself. */
   part: 'call' | 'events' | 'delivery';
-  /** The project's frames that led to it, innermost first (for BENCH_VERBOSE). */
+  /** The project's frames that led to it, innermost first, at most eight (for BENCH_VERBOSE). */
   site: string;
 }
 
@@ -68,7 +68,7 @@ function callerOf(): Caller {
   const site = stack
     .split('\n')
     .filter((line) => REPO_FILE.test(line) && !line.includes('request-counter'))
-    .slice(0, 4)
+    .slice(0, 8)
     .map((line) =>
       line
         .trim()
