@@ -52,6 +52,7 @@ import {
   esbuildOptions,
 } from '../infra/constructs/bundling.ts';
 import { writeBenchRows } from './bench-rows.ts';
+import { loadedAtInit } from './bundle-loading.ts';
 import { FAKE_ENVIRONMENT, checkFakeEnvironment } from './fake-environment.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -113,22 +114,6 @@ interface Bundle {
 
 const packageOf = (input: string) =>
   input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? `${input.split('/')[0]}/`;
-
-/**
- * The outputs `import()` of the entry reads at once: the entry and, transitively, every chunk it
- * imports statically (esbuild's metafile, kind `import-statement`); dynamic imports are not followed.
- */
-function loadedAtInit(metafile: Metafile, entry: string): Set<string> {
-  const loaded = new Set<string>();
-  const visit = (output: string) => {
-    if (loaded.has(output)) return;
-    loaded.add(output);
-    for (const imported of metafile.outputs[output]?.imports ?? [])
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-  };
-  visit(entry);
-  return loaded;
-}
 
 async function bundleAll(outDir: string): Promise<Bundle[]> {
   const names = HANDLER_NAMES.filter((name) => !ONLY || ONLY.includes(name));

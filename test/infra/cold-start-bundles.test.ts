@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadedAtInit } from '../../bench/bundle-loading.ts';
 import { bundleHandler } from '../../infra/constructs/bundling.ts';
 
 /**
@@ -28,14 +29,7 @@ const packageOf = (input: string) => input.match(/node_modules\/((?:@[^/]+\/)?[^
 /** The packages in the outputs `import()` of index.mjs reads at once, and in all the others. */
 function packagesByLoading(metafile: Metafile): { atInit: Set<string>; onUse: Set<string>; inputs: string[] } {
   const entry = Object.keys(metafile.outputs).find((output) => output.endsWith('/index.mjs')) as string;
-  const loaded = new Set<string>();
-  const visit = (output: string) => {
-    if (loaded.has(output)) return;
-    loaded.add(output);
-    for (const imported of metafile.outputs[output]?.imports ?? [])
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-  };
-  visit(entry);
+  const loaded = loadedAtInit(metafile, entry);
   const atInit = new Set<string>();
   const onUse = new Set<string>();
   for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
