@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadedAtInit } from '../../bench/bundle-loading.ts';
-import { bundleHandler } from '../../infra/constructs/bundling.ts';
+import { type HandlerBundles, handlerBundles } from '../support/handler-bundles.ts';
 
 /**
  * What a function's cold start leaves to first use (docs/architecture.md, "Cold start"), checked
- * on the bundles as the CDK construct builds them: a package listed here must not be in what
+ * on the bundles as the CDK construct builds them (the run's shared bundles, handler-bundles.ts): a package listed here must not be in what
  * `import()` of index.mjs reads (index.mjs and the chunks it imports statically), and must be in
  * a chunk the function can load later. The timings are `npm run bench:cold-start`'s; this only
  * keeps the cuts from coming back unnoticed.
@@ -41,14 +38,14 @@ function packagesByLoading(metafile: Metafile): { atInit: Set<string>; onUse: Se
   return { atInit, onUse, inputs: Object.keys(metafile.inputs) };
 }
 
-const outDir = mkdtempSync(join(tmpdir(), 'outbound-calls-cold-start-'));
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+let bundles: HandlerBundles;
+beforeAll(async () => {
+  bundles = await handlerBundles();
+});
 
 describe('what each function loads at cold start', () => {
   it.each(Object.entries(LEFT_FOR_FIRST_USE))('%s leaves its rarely used libraries for first use', (name, later) => {
-    const { atInit, onUse, inputs } = packagesByLoading(
-      bundleHandler(name, join(outDir, name), { metafile: true }) as Metafile,
-    );
+    const { atInit, onUse, inputs } = packagesByLoading(bundles.metafile(name));
     for (const pkg of later) {
       expect(atInit.has(pkg), `${pkg} loaded at ${name}'s cold start`).toBe(false);
       expect(onUse.has(pkg), `${pkg} in a chunk ${name} loads on use`).toBe(true);

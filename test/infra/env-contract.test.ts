@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_NAMES, esbuildOptions, handlerEntry } from '../../infra/constructs/bundling.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_NAMES } from '../../infra/constructs/bundling.ts';
 import { STAGES, type StageName } from '../../infra/stacks/stage-config.ts';
+import { type HandlerBundles, handlerBundles } from '../support/handler-bundles.ts';
 import { buildStack, resourcesOfType, templateOf, type CfnTemplate } from './stack-fixture.ts';
 
 /**
@@ -15,9 +14,10 @@ import { buildStack, resourcesOfType, templateOf, type CfnTemplate } from './sta
  * declares in the template, plus what the Lambda runtime itself sets, and nothing else. Every other
  * test runs handlers with a complete environment, so a handler that starts reading a variable its
  * function is not given (an import of another composition root, say) passes them all and fails
- * only at cold start in AWS. Here each function's bundle, built with the CDK's esbuild settings,
- * is imported in a fresh Node process with the template's variables, tokens resolved to
- * plausible values.
+ * only at cold start in AWS. Here each function's asset, built as the CDK construct builds it
+ * (synth.test.ts checks the deployed assets are these files), is imported in a fresh Node process
+ * with the template's variables, tokens resolved to plausible values: index.mjs, as at cold start,
+ * then every chunk it would load on first use, each of which must load too.
  */
 
 const REGION = 'us-east-1';
@@ -112,17 +112,23 @@ function functionsOf(stage: StageName): Array<{ handler: string; environment: Re
   }));
 }
 
-const bundles = mkdtempSync(join(tmpdir(), 'env-contract-'));
-const bundleOf = (handler: string) => join(bundles, handler, 'index.mjs');
+let bundles: HandlerBundles;
 
-/** Imports a bundle in a fresh process with exactly `env`; resolves to what went wrong, or null. */
+/**
+ * Imports a handler's asset in a fresh process with exactly `env`, as Lambda does at cold start,
+ * then each chunk it would read on first use; resolves to what went wrong, or null.
+ */
 async function coldStart(handler: string, env: Record<string, string>): Promise<string | null> {
+  const dir = bundles.dir(handler);
   const script =
-    'const m = await import(process.argv[1]); if (typeof m.handler !== "function") throw new Error("no handler export");';
+    'const m = await import(process.argv[1]); if (typeof m.handler !== "function") throw new Error("no handler export"); for (const chunk of process.argv.slice(2)) await import(chunk);';
+  const chunks = readdirSync(dir)
+    .filter((file) => file.endsWith('.mjs') && file !== 'index.mjs')
+    .map((file) => pathToFileURL(join(dir, file)).href);
   try {
     await promisify(execFile)(
       process.execPath,
-      ['--input-type=module', '-e', script, pathToFileURL(bundleOf(handler)).href],
+      ['--input-type=module', '-e', script, pathToFileURL(join(dir, 'index.mjs')).href, ...chunks],
       { env, timeout: 120_000 },
     );
     return null;
@@ -142,11 +148,8 @@ async function inBatches<T>(tasks: Array<() => Promise<T>>, size = 2): Promise<T
 }
 
 beforeAll(async () => {
-  // The CDK construct's esbuild settings (infra/constructs/bundling.ts): what Lambda would load.
-  await Promise.all(HANDLER_NAMES.map((name) => build(esbuildOptions(handlerEntry(name), bundleOf(name)))));
+  bundles = await handlerBundles();
 });
-
-afterAll(() => rmSync(bundles, { recursive: true, force: true }));
 
 describe.each([
   { stage: 'dev', simulator: 'with the carrier simulator' },
@@ -163,7 +166,7 @@ describe.each([
         ({ handler, environment }) =>
           () =>
             coldStart(handler, {
-              ...lambdaRuntimeEnvironment(`outbound-calls-${handler}`, join(bundles, handler)),
+              ...lambdaRuntimeEnvironment(`outbound-calls-${handler}`, bundles.dir(handler)),
               ...environment,
             }),
       ),

@@ -1,18 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_ENVIRONMENT } from '../../bench/fake-environment.ts';
-import {
-  HANDLER_BUNDLE,
-  HANDLER_NAMES,
-  HANDLER_NODE_OPTIONS,
-  REPO_ROOT,
-  bundleHandler,
-} from '../../infra/constructs/bundling.ts';
+import { HANDLER_BUNDLE, HANDLER_NAMES, REPO_ROOT } from '../../infra/constructs/bundling.ts';
+import { handlerBundles } from '../support/handler-bundles.ts';
 import { findCycle, resourcesOfType, type CfnTemplate } from './stack-fixture.ts';
 
 /** Variables that would let the CDK reach an AWS account; `cdk synth` must not need any of them. */
@@ -29,8 +22,10 @@ const AWS_ACCESS = [
  * `npx cdk synth` exactly as an operator runs it (cdk.json, tsx, every function bundled by local
  * esbuild), once for the file: no AWS credentials, and CDK_DOCKER pointing at a command that does
  * not exist, so any attempt to bundle in Docker would fail the synth. prod with the carrier
- * simulator asked for (it is off in prod by default), so every handler's bundle is built and
- * loaded, and the context setting is seen to work; stack.test.ts checks prod without it.
+ * simulator asked for (it is off in prod by default), so every handler's bundle is built, and the
+ * context setting is seen to work; stack.test.ts checks prod without it. The assets are compared
+ * with the run's shared bundles (handler-bundles.ts), which env-contract.test.ts loads as Lambda
+ * would, so each deployed asset is seen to load.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'outbound-calls-synth-'));
 let template: CfnTemplate;
@@ -92,40 +87,14 @@ describe('cdk synth of the whole app', () => {
     }
   });
 
-  it('deploys exactly what `npm run bench` measures: each asset is, file for file, what bundleHandler builds', () => {
-    const rebuilt = mkdtempSync(join(tmpdir(), 'outbound-calls-rebuilt-'));
-    try {
-      for (const { dir, handler } of functionAssets()) {
-        const mine = join(rebuilt, handler);
-        bundleHandler(handler, mine);
-        const files = readdirSync(dir).sort();
-        expect(readdirSync(mine).sort(), handler).toEqual(files);
-        for (const file of files)
-          expect(readFileSync(join(dir, file)).equals(readFileSync(join(mine, file))), `${handler} ${file}`).toBe(true);
-      }
-    } finally {
-      rmSync(rebuilt, { recursive: true, force: true });
-    }
-  });
-
-  it('loads every bundle in a fresh Node process, as Lambda will at cold start (index.mjs, then its chunks on use)', () => {
+  it('deploys exactly what `npm run bench` measures and env-contract.test.ts loads: each asset is, file for file, what bundleHandler builds', async () => {
+    const bundles = await handlerBundles();
     for (const { dir, handler } of functionAssets()) {
-      const loaded = spawnSync(
-        process.execPath,
-        [
-          HANDLER_NODE_OPTIONS,
-          '--input-type=module',
-          '-e',
-          // The handler, then every chunk it would load on first use: each must load on its own.
-          'const m = await import(process.argv[1]); if (typeof m.handler !== "function") process.exit(2); for (const chunk of process.argv.slice(2)) await import(chunk);',
-          pathToFileURL(join(dir, 'index.mjs')).href,
-          ...readdirSync(dir)
-            .filter((file) => file.endsWith('.mjs') && file !== 'index.mjs')
-            .map((file) => pathToFileURL(join(dir, file)).href),
-        ],
-        { env: { PATH: process.env.PATH, ...FAKE_ENVIRONMENT }, encoding: 'utf8' },
-      );
-      expect(loaded.status, `${handler}: ${loaded.stderr}`).toBe(0);
+      const files = readdirSync(dir).sort();
+      const mine = bundles.dir(handler);
+      expect(readdirSync(mine).sort(), handler).toEqual(files);
+      for (const file of files)
+        expect(readFileSync(join(dir, file)).equals(readFileSync(join(mine, file))), `${handler} ${file}`).toBe(true);
     }
   });
 });

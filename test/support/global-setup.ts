@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, startDynamoDbLocal, startMoto } from '../../local/emulators.ts';
 
@@ -5,10 +8,15 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
     motoEndpoint: string;
+    /** Where the run's handler bundles are built, once, by the first file that needs them (handler-bundles.ts). */
+    handlerBundlesDir: string;
   }
 }
 
-/** One in-memory DynamoDB Local and one moto for the whole run; each test file uses its own table and queues. */
+/**
+ * One in-memory DynamoDB Local and one moto for the whole run; each test file uses its own table
+ * and queues. And one directory for the handler bundles the infra tests share (handler-bundles.ts).
+ */
 export default async function setup(project: TestProject) {
   const [dynamodb, moto] = await Promise.all([
     startDynamoDbLocal({ port: await freePort() }),
@@ -16,7 +24,10 @@ export default async function setup(project: TestProject) {
   ]);
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('motoEndpoint', moto.endpoint);
+  const bundles = mkdtempSync(join(tmpdir(), 'outbound-calls-bundles-'));
+  project.provide('handlerBundlesDir', bundles);
   return async () => {
     await Promise.all([dynamodb.stop(), moto.stop()]);
+    rmSync(bundles, { recursive: true, force: true });
   };
 }
