@@ -22,6 +22,11 @@ const dispatch = {
   SCHEDULER_ROLE_ARN: required,
   /** Seconds in a "minute" of retryDelayMinutes: 60, except in the local stack's fast test mode. */
   RETRY_DELAY_UNIT_SECONDS: positiveInt(60),
+  /**
+   * Milliseconds a campaign request (and each page of its background work) spends starting its
+   * contacts' calls (use-cases/campaign-contacts.ts, CAMPAIGN_CALLS_BUDGET_MS): 10,000; tests set a few.
+   */
+  CAMPAIGN_CALLS_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 10_000),
 };
 
 /**
