@@ -168,7 +168,11 @@ export async function continueCampaignContacts(
     from,
     Math.min(deps.sweepPageSize ?? CONTACTS_PAGE_SIZE, total - from),
   );
-  if (contacts[0]?.index !== from) throw new Error(`Contact ${from} of campaign ${campaign.id} is not stored`);
+  if (contacts[0]?.index !== from) {
+    // Nothing a redelivery could change (reads are consistent): told, and left to the reconciler's next look.
+    deps.onContactNotCreated?.(campaign.id, from, new Error(`contact ${from} of the campaign is not stored`));
+    return { created: 0, next: null };
+  }
 
   // 3. Their calls, while the budget lasts.
   const caller: Caller = { accountId: campaign.accountId, keyMode: campaign.keyMode, keyId: 'campaign' };
