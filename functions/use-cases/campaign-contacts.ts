@@ -110,20 +110,27 @@ export async function makeContactCalls(
 ): Promise<void> {
   const first = contacts[0]?.index;
   if (first === undefined) return;
-  const current = await deps.campaigns.get(campaign.accountId, campaign.id);
-  const skip = Math.max(0, (current?.contactsCreated ?? first) - first);
-  const todo = contacts.slice(skip);
-  const deadline = startedAt.getTime() + (deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS);
-  const { done } = await createCallsWithin(withBudget(deps), caller, current ?? campaign, todo, deadline, 0);
-  const reached = first + skip + done;
-  const progress = await deps.campaigns.recordContactsCreated(
-    campaign.accountId,
-    campaign.id,
-    { from: first, to: reached },
-    contactsDueAt(deps.clock.now()),
-  );
-  if (reached >= first + contacts.length) return;
-  if (progress) await sendContactsPage(deps, campaign, reached);
+  let reached = first;
+  try {
+    const current = await deps.campaigns.get(campaign.accountId, campaign.id);
+    const skip = Math.max(0, (current?.contactsCreated ?? first) - first);
+    const todo = contacts.slice(skip);
+    const deadline = startedAt.getTime() + (deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS);
+    const { done } = await createCallsWithin(withBudget(deps), caller, current ?? campaign, todo, deadline, 0);
+    reached = first + skip + done;
+    const progress = await deps.campaigns.recordContactsCreated(
+      campaign.accountId,
+      campaign.id,
+      { from: first, to: reached },
+      contactsDueAt(deps.clock.now()),
+    );
+    if (reached >= first + contacts.length || !progress) return;
+  } catch (error) {
+    // The table failed us after the contacts were stored: the background work takes it from here
+    // (this message, or the reconciler's once the campaign's contacts stop moving).
+    deps.onSweepNotSent?.(campaign.id, error);
+  }
+  await sendContactsPage(deps, campaign, reached);
 }
 
 /**

@@ -148,7 +148,7 @@ export async function createCampaign(
   // lasts; the campaign's background work makes the rest (campaign-contacts.ts).
   const planned = existing ? plannedContacts(request.contacts, existing, target.pacing.callsPerMinute) : contacts;
   await makeContactCalls(deps, caller, target, planned, now);
-  return { campaign: await readCampaign(deps, caller.accountId, target.id), replayed: existing !== null };
+  return { campaign: await readCampaignOr(deps, target), replayed: existing !== null };
 }
 
 /**
@@ -214,7 +214,9 @@ export async function appendContacts(
     plannedContacts(contacts, reservation, campaign.pacing.callsPerMinute),
     startedAt,
   );
-  return { campaign: await readCampaign(deps, caller.accountId, campaign.id), replayed: existing !== null };
+  const total = Math.max(campaign.counts.total, reservation.firstIndex + reservation.count);
+  const fallback = { ...campaign, counts: { ...campaign.counts, total } };
+  return { campaign: await readCampaignOr(deps, fallback), replayed: existing !== null };
 }
 
 /** GET /api/v1/campaigns/{id}: one read, counts included. */
@@ -340,6 +342,15 @@ async function getStored(
   const campaign = await deps.campaigns.get(accountId, id);
   if (!campaign) throw notFound('campaign_not_found', `No campaign ${id} exists in this account.`, 'campaignId');
   return campaign;
+}
+
+/**
+ * The campaign as it is now, after a request stored it; if the table cannot say, the campaign as
+ * the request knows it: the answer to a request that stored something is never a 5xx.
+ */
+async function readCampaignOr(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, known: StoredCampaign) {
+  const campaign = await deps.campaigns.get(known.accountId, known.id).catch(() => null);
+  return toPublicCampaign(campaign ?? known, deps.clock.now());
 }
 
 async function readCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {

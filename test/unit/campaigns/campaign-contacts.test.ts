@@ -170,6 +170,22 @@ describe('a campaign request with a time budget', () => {
     expectOneCallPerContact(world, campaign.id, numbers(6));
   });
 
+  it('a request whose calls the table refuses (throttled) still answers with the campaign, and the rest follow', async () => {
+    const world = slowWorld(10);
+    const create0 = world.table.create.bind(world.table);
+    world.table.create = async () => {
+      throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
+    };
+    const { campaign } = await create(world, campaignRequest(5));
+    expect(campaign.counts.total).toBe(5);
+    expect(world.sweeps).toEqual([
+      { kind: 'campaignContacts', accountId: 'acc_demo', campaignId: campaign.id, from: 0 },
+    ]);
+    world.table.create = create0;
+    await world.runSweeps();
+    expectOneCallPerContact(world, campaign.id, numbers(5));
+  });
+
   it('a cancelled campaign’s remaining contacts get cancelled calls (never dialed), so the counts add up', async () => {
     const world = slowWorld(3);
     const { campaign } = await create(world, campaignRequest(8));
