@@ -64,7 +64,10 @@ const dialing = {
   MAX_CALL_DURATION_SECONDS: positiveInt(3600),
   /** How long past its expected next step a call waits before the reconciler looks at it. */
   WATCHDOG_GRACE_SECONDS: positiveInt(120),
-  /** Calls one page of a campaign's resume or cancel handles (use-cases/campaign-sweeps.ts): 100. */
+  /**
+   * Calls one page of a campaign's resume or cancel handles (use-cases/campaign-sweeps.ts), and
+   * contacts one page of its contacts' calls reads (use-cases/campaign-contacts.ts): 100.
+   */
   CAMPAIGN_SWEEP_PAGE_SIZE: positiveInt(100),
 };
 
