@@ -8,6 +8,7 @@ import {
   type StoredCampaign,
 } from '#schemas/campaign';
 import { isTerminal } from './call-status-machine.ts';
+import { toTimestamp } from './time.ts';
 
 const nextUlid = monotonicFactory();
 
@@ -76,3 +77,15 @@ export class CampaignGateClosedError extends Error {
     this.name = 'CampaignGateClosedError';
   }
 }
+
+/**
+ * How long, in ms after the last progress of a campaign's contacts' calls, the reconciler waits
+ * before it sends the work on them again (a message lost, or never sent): longer than a request's
+ * or a page's whole run, so it never takes a working request for a stalled one (were it to, the
+ * two would only do the same idempotent work).
+ */
+export const CONTACTS_GRACE_MS = 2 * 60_000;
+
+/** When the reconciler should look at a campaign whose contacts' work was last seen moving `now`. */
+export const contactsDueAt = (now: Date, budgetMs = 0): string =>
+  toTimestamp(new Date(now.getTime() + budgetMs + CONTACTS_GRACE_MS));

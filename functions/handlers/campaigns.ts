@@ -38,7 +38,8 @@ import { metrics } from './composition/observability.ts';
 const BASE = '/api/v1/campaigns';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const body = { noun: 'field', fieldCodes: CAMPAIGN_FIELD_CODES } as const;
-const testCallsPlaceable = parseEnv(CreateCallEnvSchema, process.env).SIMULATOR_API_BASE_URL !== undefined;
+const env = parseEnv(CreateCallEnvSchema, process.env);
+const testCallsPlaceable = env.SIMULATOR_API_BASE_URL !== undefined;
 
 const deps = {
   calls,
@@ -50,9 +51,16 @@ const deps = {
   sweeps,
   metrics,
   testCallsPlaceable,
+  callsBudgetMs: env.CAMPAIGN_CALLS_BUDGET_MS,
+  onContactNotCreated: (campaignId: string, index: number, error: unknown) =>
+    logger.warn("A campaign contact's call was not made in its request; the campaign's background work makes it", {
+      campaignId,
+      index,
+      ...loggedFailure(error),
+    }),
   onSweepNotSent: (campaignId: string, error: unknown) =>
     logger.error(
-      "A campaign's resume or cancel could not send its work on the calls; the dial gate and the reconciler will do it",
+      "A campaign's background work (a resume's or cancel's, or its contacts' calls) could not be sent; the dial gate and the reconciler will do it",
       { campaignId, ...loggedFailure(error) },
     ),
   onDispatchFailed: (callId: string, error: unknown) =>

@@ -16,12 +16,28 @@ const deadLetters = new SqsDeadLetterQueue(sqsClient, parseEnv(DialDeadLetterEnv
 
 /**
  * The dial queue's consumer: each message is one attempt of one call, dialed at most once; or one
- * page of a campaign's resume or cancel (use-cases/campaign-sweeps.ts), which sends the next page.
+ * page of a campaign's resume or cancel (use-cases/campaign-sweeps.ts), or of the calls of the
+ * contacts its request had no time for (use-cases/campaign-contacts.ts), which sends the next page.
  */
 export const handler = sqsBatchHandler(
   'dial',
   DialQueueMessageSchema,
   async (message) => {
+    if ('kind' in message && message.kind === 'campaignContacts') {
+      // Loaded on the first such message: the cold start of a dialer that only dials stays as it was.
+      const [{ continueCampaignContacts }, { contactsDeps }] = await Promise.all([
+        import('#use-cases/campaign-contacts'),
+        import('./composition/campaign-contacts.ts'),
+      ]);
+      const { created, next } = await continueCampaignContacts(contactsDeps, message);
+      logger.info('Campaign contacts page handled', {
+        campaignId: message.campaignId,
+        from: message.from,
+        created,
+        more: next !== null,
+      });
+      return;
+    }
     if ('kind' in message) {
       const { handled, next } = await sweepCampaign({ ...dialDeps, sweeps }, message);
       logger.info('Campaign sweep page handled', {

@@ -1,5 +1,6 @@
 import type { CallStatus, StoredCall } from '#schemas/call';
 import type { CampaignStatus, StoredCampaign } from '#schemas/campaign';
+import type { CampaignContact } from '#schemas/campaign-request';
 
 /**
  * Remembers which contacts a create or append made with an Idempotency-Key took, for 24 hours: a
@@ -28,6 +29,25 @@ export type ReserveResult =
   | { reserved: true; reservation: ContactReservation }
   | { reserved: false; existing: CampaignIdempotencyRecord };
 
+/**
+ * A contact as the campaign keeps it, from the request that brought it until (and after) its call
+ * exists: its index in the campaign, when its call is due (the plan of its request), and the
+ * contact exactly as the request sent it (the call's idempotent request body is derived from it).
+ */
+export interface StoredContact {
+  index: number;
+  dueAt: string;
+  contact: CampaignContact;
+}
+
+/** A campaign whose contacts' calls stopped being made before all were (for the reconciler). */
+export interface CampaignWithContactsDue {
+  accountId: string;
+  campaignId: string;
+  /** Every contact below this index has its call. */
+  contactsCreated: number;
+}
+
 /** A change of one campaign call's status, as the table stream reports it. */
 export interface CampaignCallChange {
   accountId: string;
@@ -47,8 +67,18 @@ export interface CampaignCallChange {
  * atomic additions, so they never race a status change.
  */
 export interface CampaignStore {
-  /** Writes a new campaign, with its idempotency record in the same transaction when given. */
-  create(campaign: StoredCampaign, idempotency?: CampaignIdempotencyRecord): Promise<ReserveResult>;
+  /**
+   * Writes a new campaign and its contacts (every one, before any call is made), with its
+   * idempotency record in the same transaction when given; the campaign is marked as having
+   * contacts without calls (`contactsCreated` 0, watched by the reconciler from `contactsDueAt`).
+   * A repeated key writes nothing and returns the first request's record.
+   */
+  create(
+    campaign: StoredCampaign,
+    contacts: StoredContact[],
+    contactsDueAt: string,
+    idempotency?: CampaignIdempotencyRecord,
+  ): Promise<ReserveResult>;
   get(accountId: string, campaignId: string): Promise<StoredCampaign | null>;
   /** Newest first; `after` is the last campaign id of the previous page. */
   list(accountId: string, limit: number, after?: string): Promise<{ campaigns: StoredCampaign[]; hasMore: boolean }>;
@@ -56,12 +86,32 @@ export interface CampaignStore {
    * Reserves `count` more contacts: adds them to `counts.total`, moves the plan's end to
    * `nextDueAt` and (a completed campaign) makes it `running` again; conditional on the version
    * read (ConcurrentModificationError). With an idempotency record, a repeated key returns it instead.
+   * Stores the contacts and marks the campaign as having contacts without calls, like create.
    */
   reserveContacts(
     campaign: StoredCampaign,
     reservation: ContactReservation & { nextDueAt: string; at: string },
+    contacts: StoredContact[],
+    contactsDueAt: string,
     idempotency?: Omit<CampaignIdempotencyRecord, 'firstIndex' | 'count' | 'firstDueAt'>,
   ): Promise<ReserveResult>;
+  /** At most `limit` of the campaign's stored contacts from index `from`, in index order. */
+  readContacts(accountId: string, campaignId: string, from: number, limit: number): Promise<StoredContact[]>;
+  /**
+   * Records that every contact in [`from`, `to`) has its call: `contactsCreated` becomes `to` if it
+   * was in [`from`, `to`) (a range past a gap left by other work changes nothing: the work that fills
+   * the gap walks over it again). While contacts without calls remain, the reconciler looks at the
+   * campaign at `contactsDueAt`; once none remain, no more. Returns `contactsCreated` and
+   * `counts.total` after the write; null for a campaign that does not exist.
+   */
+  recordContactsCreated(
+    accountId: string,
+    campaignId: string,
+    range: { from: number; to: number },
+    contactsDueAt: string,
+  ): Promise<{ contactsCreated: number; total: number } | null>;
+  /** Campaigns with contacts still without calls whose `contactsDueAt` is at or before `now`, oldest first. */
+  listContactsDue(now: string, limit: number): Promise<CampaignWithContactsDue[]>;
   /**
    * Sets the status (and completedAt), conditional on the version read (ConcurrentModificationError).
    * A pause, resume or cancel (`statusChange`) also records the new version as `statusVersion`.

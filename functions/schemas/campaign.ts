@@ -89,6 +89,11 @@ export const StoredCampaignSchema = z.extend(CampaignSchema, {
    * (CampaignSweepMessage) goes on only while the campaign still has it. Absent before any.
    */
   statusVersion: z.optional(z.int()),
+  /**
+   * Every contact below this index has its call (the rest are made by the campaign's background
+   * work, use-cases/campaign-contacts.ts). Absent on campaigns stored before contacts were kept: all made.
+   */
+  contactsCreated: z.optional(z.int()),
 });
 export type StoredCampaign = z.infer<typeof StoredCampaignSchema>;
 

@@ -60,6 +60,31 @@ export const CampaignSweepMessageSchema = z.object({
 });
 export type CampaignSweepMessage = z.infer<typeof CampaignSweepMessageSchema>;
 
-/** Everything the dial queue carries: a dial message, or a page of a campaign's resume or cancel. */
-export const DialQueueMessageSchema = z.union([CampaignSweepMessageSchema, DialMessageSchema]);
+/**
+ * The contacts a campaign request (create or append) stored but had no time to make calls of: the
+ * dialer makes the calls of contacts `from`… a page at a time, each page sending the next
+ * (use-cases/campaign-contacts.ts). The reconciler sends it again when a campaign's contacts stop
+ * moving (a message lost, or never sent). Idempotent: each contact's call has its own key.
+ */
+export const CampaignContactsMessageSchema = z.object({
+  kind: z.literal('campaignContacts'),
+  accountId: z.string().check(z.minLength(1), z.maxLength(200)),
+  campaignId: z.string().check(z.minLength(1), z.maxLength(200)),
+  /** The index, in the campaign, of the first contact this page makes a call of. */
+  from: z.int().check(z.gte(0), z.lte(100_000_000)),
+});
+export type CampaignContactsMessage = z.infer<typeof CampaignContactsMessageSchema>;
+
+/** A message a campaign's background work sends itself on the dial queue (a sweep page, a contacts page). */
+export type CampaignWorkMessage = CampaignSweepMessage | CampaignContactsMessage;
+
+/**
+ * Everything the dial queue carries: a dial message, a page of a campaign's resume or cancel, or a
+ * page of a campaign's contacts whose calls are still to be made.
+ */
+export const DialQueueMessageSchema = z.union([
+  CampaignSweepMessageSchema,
+  CampaignContactsMessageSchema,
+  DialMessageSchema,
+]);
 export type DialQueueMessage = z.infer<typeof DialQueueMessageSchema>;

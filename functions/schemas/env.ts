@@ -22,6 +22,11 @@ const dispatch = {
   SCHEDULER_ROLE_ARN: required,
   /** Seconds in a "minute" of retryDelayMinutes: 60, except in the local stack's fast test mode. */
   RETRY_DELAY_UNIT_SECONDS: positiveInt(60),
+  /**
+   * Milliseconds a campaign request (and each page of its background work) spends starting its
+   * contacts' calls (use-cases/campaign-contacts.ts, CAMPAIGN_CALLS_BUDGET_MS): 10,000; tests set a few.
+   */
+  CAMPAIGN_CALLS_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 10_000),
 };
 
 /**
@@ -59,7 +64,10 @@ const dialing = {
   MAX_CALL_DURATION_SECONDS: positiveInt(3600),
   /** How long past its expected next step a call waits before the reconciler looks at it. */
   WATCHDOG_GRACE_SECONDS: positiveInt(120),
-  /** Calls one page of a campaign's resume or cancel handles (use-cases/campaign-sweeps.ts): 100. */
+  /**
+   * Calls one page of a campaign's resume or cancel handles (use-cases/campaign-sweeps.ts), and
+   * contacts one page of its contacts' calls reads (use-cases/campaign-contacts.ts): 100.
+   */
   CAMPAIGN_SWEEP_PAGE_SIZE: positiveInt(100),
 };
 

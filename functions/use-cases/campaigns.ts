@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
-import { effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
-import { conflict, invalidRequest, notFound, ServiceError, unprocessable } from '#domain/errors';
+import { contactsDueAt, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
+import { conflict, invalidRequest, notFound, unprocessable } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import type { CallingWindow } from '#schemas/calling-window';
@@ -14,63 +12,38 @@ import {
   type StoredCampaign,
 } from '#schemas/campaign';
 import type { CampaignContact, CreateCampaignRequest } from '#schemas/campaign-request';
-import { LIMITS } from '#schemas/call-request-fields';
-import type { CreateCallRequest } from '#schemas/create-call-request';
-import type { StoredCall } from '#schemas/call';
-import { newCall, newCallId, toPublicCall } from '#domain/call';
 import type { Caller } from '#schemas/directory';
 import type { CampaignStore, ContactReservation } from '#ports/campaign-store';
-import type { CampaignSweeps } from '#ports/campaign-sweeps';
-import type { SuppressionStore } from '#ports/suppressions';
 import type { CampaignSweepMessage } from '#schemas/dial-message';
-import { afterWrite, afterWriteBudget, type AfterWrite } from './after-write.ts';
+import { afterWrite } from './after-write.ts';
+import {
+  CAMPAIGN_CALLS_BUDGET_MS,
+  contactWindow,
+  makeContactCalls,
+  plannedContacts,
+  requestHash,
+  type ContactCallsDeps,
+} from './campaign-contacts.ts';
 import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { windowZonesFor } from './calling-window-zones.ts';
-import { createCall, type CreateCallCommand, type CreateCallDeps } from './create-call.ts';
-import { inPool } from './in-pool.ts';
-import { suppressedAmong } from './manage-suppressions.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
 
-export interface CampaignDeps extends CreateCallDeps {
+export interface CampaignDeps extends ContactCallsDeps {
   campaigns: CampaignStore;
-  /** The account's suppression list, read for a batch of contacts at once. */
-  suppressions: SuppressionStore;
-  /** Where resume and cancel send their work on the calls (the dial queue). */
-  sweeps: CampaignSweeps;
-  /** Told when that work could not be sent (the gate and the reconciler make up for it, more slowly). */
-  onSweepNotSent?: (campaignId: string, error: unknown) => void;
-  /** Contacts whose calls are created at once (each is a few requests to the table and the queue). */
-  contactConcurrency?: number;
-  /** Most a campaign request waits, in ms, on work after its writes (CAMPAIGN_AFTER_WRITE_BUDGET_MS). */
-  afterWriteBudgetMs?: number;
 }
-
-/**
- * How long, in ms, one campaign request spends on the work after its calls' writes (dispatching
- * each call, deleting a cancelled call's schedule, sending held calls to the queue), all together.
- * With a frozen queue each call's dispatch would wait its own after-write deadline (2.5 s), and a
- * thousand of them would outlast API Gateway's 29 s, turning an answer for what was stored into a
- * 5xx. 20 s leaves room for the writes and the answer; what was not done in time the service does
- * itself (the reconciler dispatches each call by its watchdog; a schedule left behind only delivers
- * a message the dialer drops).
- */
-export const CAMPAIGN_AFTER_WRITE_BUDGET_MS = 20_000;
-
-/** The deps with one after-write budget for the whole request. */
-const withBudget = <D extends CampaignDeps>(deps: D): D & { afterWrite: AfterWrite } => ({
-  ...deps,
-  afterWrite: afterWriteBudget(deps.afterWriteBudgetMs ?? CAMPAIGN_AFTER_WRITE_BUDGET_MS),
-});
 
 /** How a campaign's contacts find their Idempotency-Key record: apart from calls' own keys. */
 const idempotencyKeyOf = (key: string) => `campaign#${key}`;
 
 /**
  * POST /api/v1/campaigns. Checks the agent, caller ID and pacing (400/422 naming the field), stores
- * the campaign (with the Idempotency-Key record in the same transaction), then creates one call per
- * contact through createCall, each with an Idempotency-Key derived from the campaign and the
- * contact's index: a repeat of the request (same key, same body) finishes a create that was cut
- * short and never makes a contact's call twice. Returns the campaign and whether it was a replay.
+ * the campaign with every contact (and the Idempotency-Key record) before any call exists, then
+ * creates one call per contact through createCall while the request's budget lasts
+ * (CAMPAIGN_CALLS_BUDGET_MS), each with an Idempotency-Key derived from the campaign and the
+ * contact's index; the contacts not reached get theirs from the campaign's background work
+ * (campaign-contacts.ts), within seconds. So the answer is a 201 with every contact counted even on
+ * a slow table, and neither a repeat of the request (same key, same body) nor the background work
+ * ever makes a contact's call twice. Returns the campaign and whether it was a replay.
  */
 export async function createCampaign(
   deps: CampaignDeps,
@@ -145,9 +118,12 @@ export async function createCampaign(
   const reservation = { firstIndex: 0, count: request.contacts.length, firstDueAt: toTimestamp(from) };
   await checkContactsPlaceable(deps, caller, campaign, request.contacts, plan.dueAt);
 
-  // 3. Store it; a repeated key finds the first campaign and its contacts instead.
+  // 3. Store it with every contact; a repeated key finds the first campaign and its contacts instead.
+  const contacts = plannedContacts(request.contacts, reservation, callsPerMinute);
   const stored = await deps.campaigns.create(
     campaign,
+    contacts,
+    contactsDueAt(now, deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS),
     command.idempotencyKey
       ? {
           accountId: caller.accountId,
@@ -168,14 +144,17 @@ export async function createCampaign(
   const target = existing ? await deps.campaigns.get(caller.accountId, existing.campaignId) : campaign;
   if (!target) throw notFound('campaign_not_found', 'The campaign of this Idempotency-Key no longer exists.');
 
-  // 4. One call per contact, through the same path as every call.
-  await createContactCalls(deps, caller, target, request.contacts, existing ?? reservation);
-  return { campaign: await readCampaign(deps, caller.accountId, target.id), replayed: existing !== null };
+  // 4. One call per contact, through the same path as every call, while the request's budget
+  // lasts; the campaign's background work makes the rest (campaign-contacts.ts).
+  const planned = existing ? plannedContacts(request.contacts, existing, target.pacing.callsPerMinute) : contacts;
+  await makeContactCalls(deps, caller, target, planned, now);
+  return { campaign: await readCampaignOr(deps, target), replayed: existing !== null };
 }
 
 /**
  * POST /api/v1/campaigns/{id}/contacts: up to 1,000 more contacts, due after the campaign's last
- * (at its pace, never before now). Idempotent with a key like the create. 409 for a cancelled campaign.
+ * (at its pace, never before now), stored before any call, the calls made as for the create.
+ * Idempotent with a key like the create. 409 for a cancelled campaign.
  */
 export async function appendContacts(
   deps: CampaignDeps,
@@ -188,6 +167,7 @@ export async function appendContacts(
   },
 ): Promise<{ campaign: Campaign; replayed: boolean }> {
   const { caller, contacts } = command;
+  const startedAt = deps.clock.now();
   const { campaign, result } = await retryOnConflict(async () => {
     const campaign = await getStored(deps, caller.accountId, command.campaignId);
     if (campaign.status === 'cancelled') {
@@ -198,15 +178,12 @@ export async function appendContacts(
     const from = new Date(Math.max(now.getTime(), Date.parse(campaign.nextDueAt), Date.parse(campaign.startAt)));
     const plan = planDueTimes(from, contacts.length, campaign.pacing.callsPerMinute);
     await checkContactsPlaceable(deps, caller, campaign, contacts, plan.dueAt);
+    const reservation = { firstIndex: campaign.counts.total, count: contacts.length, firstDueAt: toTimestamp(from) };
     const result = await deps.campaigns.reserveContacts(
       campaign,
-      {
-        firstIndex: campaign.counts.total,
-        count: contacts.length,
-        firstDueAt: toTimestamp(from),
-        nextDueAt: toTimestamp(plan.nextDueAt),
-        at: toTimestamp(now),
-      },
+      { ...reservation, nextDueAt: toTimestamp(plan.nextDueAt), at: toTimestamp(now) },
+      plannedContacts(contacts, reservation, campaign.pacing.callsPerMinute),
+      contactsDueAt(startedAt, deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS),
       command.idempotencyKey
         ? {
             accountId: caller.accountId,
@@ -229,14 +206,17 @@ export async function appendContacts(
       'This Idempotency-Key was already used with a different request; use a new key for new contacts.',
     );
   }
-  await createContactCalls(
+  const reservation = existing ?? (result as { reservation: ContactReservation }).reservation;
+  await makeContactCalls(
     deps,
     caller,
     campaign,
-    contacts,
-    existing ?? (result as { reservation: ContactReservation }).reservation,
+    plannedContacts(contacts, reservation, campaign.pacing.callsPerMinute),
+    startedAt,
   );
-  return { campaign: await readCampaign(deps, caller.accountId, campaign.id), replayed: existing !== null };
+  const total = Math.max(campaign.counts.total, reservation.firstIndex + reservation.count);
+  const fallback = { ...campaign, counts: { ...campaign.counts, total } };
+  return { campaign: await readCampaignOr(deps, fallback), replayed: existing !== null };
 }
 
 /** GET /api/v1/campaigns/{id}: one read, counts included. */
@@ -364,6 +344,15 @@ async function getStored(
   return campaign;
 }
 
+/**
+ * The campaign as it is now, after a request stored it; if the table cannot say, the campaign as
+ * the request knows it: the answer to a request that stored something is never a 5xx.
+ */
+async function readCampaignOr(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, known: StoredCampaign) {
+  const campaign = await deps.campaigns.get(known.accountId, known.id).catch(() => null);
+  return toPublicCampaign(campaign ?? known, deps.clock.now());
+}
+
 async function readCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, accountId: string, id: string) {
   return toPublicCampaign(await getStored(deps, accountId, id), deps.clock.now());
 }
@@ -381,71 +370,6 @@ async function checkContactZones(
   if (!window) return;
   for (const [i, contact] of contacts.entries())
     await windowZonesFor(deps, window, contact.toNumber, contact.timeZone, `contacts.${i}.toNumber`);
-}
-
-/**
- * Creates the calls of contacts `firstIndex…` of the campaign: contact i is due at
- * `firstDueAt + i × 60 / callsPerMinute` s, or now if that has passed (a repeat after a while).
- * Each create carries the key `<campaignId>#<index>`, and a body that is the same on every repeat.
- */
-async function createContactCalls(
-  deps: CampaignDeps,
-  caller: Caller,
-  campaign: StoredCampaign,
-  contacts: CampaignContact[],
-  reservation: ContactReservation,
-): Promise<void> {
-  const plan = planDueTimes(new Date(reservation.firstDueAt), contacts.length, campaign.pacing.callsPerMinute);
-  const suppressed = await suppressedAmong(
-    deps,
-    caller.accountId,
-    contacts.map((contact) => contact.toNumber),
-  );
-  const agent = await deps.directory.getAgent(caller.accountId, campaign.agentId);
-  const fromNumber = campaign.fromNumber ?? agent?.defaultFromNumber ?? '';
-  const bounded = withBudget(deps);
-  await inPool(contacts, deps.contactConcurrency ?? 8, async (contact, i) => {
-    const index = reservation.firstIndex + i;
-    const dueAt = plan.dueAt[i] as Date;
-    const callingWindow = contactWindow(campaign, contact);
-    const request = {
-      agentId: campaign.agentId,
-      toNumber: contact.toNumber,
-      ...(campaign.fromNumber ? { fromNumber: campaign.fromNumber } : {}),
-      ...(dueAt.getTime() > deps.clock.now().getTime() ? { scheduledFor: toTimestamp(dueAt) } : {}),
-      ...(contact.metadata ? { metadata: contact.metadata } : {}),
-      ...(contact.overrideFirstMessage ? { overrideFirstMessage: contact.overrideFirstMessage } : {}),
-      // callingWindow and retryPolicy are fields of a call's request too (calling-window.ts, branch win).
-      ...(callingWindow ? { callingWindow } : {}),
-      ...(campaign.retryPolicy ? { retryPolicy: campaign.retryPolicy } : {}),
-    } as CreateCallRequest;
-    const command = {
-      caller,
-      request,
-      rawRequest: { campaignId: campaign.id, index, contact },
-      idempotencyKey: `${campaign.id}#${index}`,
-      campaignId: campaign.id,
-    };
-    if (suppressed.has(contact.toNumber)) return createSuppressedCall(deps, command, fromNumber);
-    try {
-      await createCall(bounded, command);
-    } catch (error) {
-      // Suppressed since the batch was checked: the contact still gets its (cancelled) call.
-      if (!(error instanceof ServiceError && error.code === 'number_suppressed')) throw error;
-      await createSuppressedCall(deps, command, fromNumber);
-    }
-  });
-}
-
-/** The calling window of a contact's call: the campaign's, in the contact's own zone when it has one. */
-function contactWindow(
-  campaign: Pick<StoredCampaign, 'callingWindow'>,
-  contact: CampaignContact,
-): CallingWindow | null {
-  // A contact's own zone wins over the one the window would take from the number.
-  return campaign.callingWindow && contact.timeZone
-    ? { ...campaign.callingWindow, timeZone: contact.timeZone }
-    : campaign.callingWindow;
 }
 
 /**
@@ -483,57 +407,4 @@ async function checkContactsPlaceable(
       );
     }
   }
-}
-
-/**
- * A suppressed contact's call: created `cancelled` with `endReason` `suppressed`, never dispatched,
- * so the campaign's counts add up to its contacts. Stored with the contact's idempotency key like
- * any other contact's call, so a repeat makes no second one.
- */
-async function createSuppressedCall(
-  deps: CampaignDeps,
-  command: CreateCallCommand & { idempotencyKey: string; campaignId: string },
-  fromNumber: string,
-): Promise<void> {
-  const now = deps.clock.now();
-  const at = toTimestamp(now);
-  const { request, caller } = command;
-  const call = newCall(
-    {
-      id: newCallId(now),
-      accountId: caller.accountId,
-      keyMode: caller.keyMode,
-      agentId: request.agentId,
-      fromNumber,
-      toNumber: request.toNumber,
-      scheduledFor: null,
-      metadata: request.metadata ?? {},
-      maxRetries: 0,
-      retryDelayMinutes: LIMITS.retryDelayMinutes.default,
-      overrideFirstMessage: request.overrideFirstMessage ?? null,
-      campaignId: command.campaignId,
-    },
-    now,
-  );
-  const ended: StoredCall = {
-    ...call,
-    status: 'cancelled',
-    endedAt: at,
-    durationSeconds: 0,
-    endReason: 'suppressed',
-    watchdogAt: null,
-  };
-  await deps.calls.create(ended, {
-    accountId: caller.accountId,
-    key: command.idempotencyKey,
-    requestHash: requestHash(command.rawRequest),
-    callId: ended.id,
-    response: toPublicCall(ended),
-  });
-}
-
-function requestHash(rawRequest: unknown): string {
-  return createHash('sha256')
-    .update(stringify(rawRequest) ?? '')
-    .digest('hex');
 }

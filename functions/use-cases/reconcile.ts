@@ -7,10 +7,13 @@ import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { UpdateEffects } from '#ports/call-repository';
 import type { SlotCounters } from '#ports/slot-counters';
 import type { TelephonyProviders } from '#ports/telephony';
+import type { CampaignStore } from '#ports/campaign-store';
+import type { CampaignSweeps } from '#ports/campaign-sweeps';
 import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
 import { callingWindowRulesFor } from './calling-window-rules.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { callEnded } from './business-metrics.ts';
+import { contactsDueAt } from '#domain/campaign';
 
 export interface ReconcileDeps extends CallEventDeps {
   providers: TelephonyProviders;
@@ -20,6 +23,12 @@ export interface ReconcileDeps extends CallEventDeps {
   onCallError: (callId: string, error: unknown) => void;
   /** When this run must stop taking new calls, to end well within its function's timeout. */
   deadline: Date;
+  /**
+   * Campaigns whose contacts' calls stopped being made (a request's or page's message lost, or
+   * never sent), and where their work is sent again. Absent where no campaign can exist (unit tests of calls).
+   */
+  campaigns?: Pick<CampaignStore, 'listContactsDue' | 'recordContactsCreated'>;
+  sweeps?: CampaignSweeps;
 }
 
 export interface ReconcileReport {
@@ -31,6 +40,8 @@ export interface ReconcileReport {
   /** Due calls left for the next run because this one ran out of time. */
   deferred: number;
   slotCountersRepaired: number;
+  /** Campaigns whose contacts' calls stopped being made, and whose work was sent again. */
+  campaignContactsResent: number;
 }
 
 /** Calls looked at per run; the rest wait for the next run a minute later. */
@@ -51,6 +62,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     failed: 0,
     deferred: 0,
     slotCountersRepaired: 0,
+    campaignContactsResent: 0,
   };
   const due = await deps.reconcilerQueries.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
   for (const [i, call] of due.entries()) {
@@ -69,6 +81,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       report.failed += 1;
       await snooze(deps, call).catch(() => undefined);
     }
+  }
+  try {
+    report.campaignContactsResent = await resendCampaignContacts(deps);
+  } catch (error) {
+    deps.onCallError('(campaign contacts)', error);
   }
   try {
     report.slotCountersRepaired = await repairSlotCounters(deps);
@@ -116,6 +133,28 @@ async function snooze(deps: ReconcileDeps, call: StoredCall): Promise<void> {
   // A scheduled call just sent on its way is next worth a look once it is due, not every grace period.
   const due = watchdogAt(call, deps.limits);
   await deps.calls.touchWatchdog(call, due !== null && due > soon ? due : soon);
+}
+
+/**
+ * Sends again the work on the contacts of each campaign whose contacts' calls have not moved for a
+ * grace period (use-cases/campaign-contacts.ts), from its first contact without a call, and looks at
+ * it again a grace period later (or no more, if every contact has its call by now). A duplicate of
+ * work still running is harmless: each contact's call has its own idempotency key.
+ */
+async function resendCampaignContacts(deps: ReconcileDeps): Promise<number> {
+  const { campaigns, sweeps } = deps;
+  if (!campaigns || !sweeps) return 0;
+  const due = await campaigns.listContactsDue(toTimestamp(deps.clock.now()), BATCH);
+  let resent = 0;
+  for (const { accountId, campaignId, contactsCreated } of due) {
+    if (deps.clock.now() >= deps.deadline) break;
+    const at = { from: contactsCreated, to: contactsCreated };
+    const progress = await campaigns.recordContactsCreated(accountId, campaignId, at, contactsDueAt(deps.clock.now()));
+    if (!progress || progress.contactsCreated >= progress.total) continue;
+    await sweeps.send({ kind: 'campaignContacts', accountId, campaignId, from: progress.contactsCreated });
+    resent += 1;
+  }
+  return resent;
 }
 
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {

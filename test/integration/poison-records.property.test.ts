@@ -93,6 +93,20 @@ const unreadableBody = (schema: z.ZodMiniType, fields: string[]) =>
     )
     .filter((body) => SQS_TEXT.test(body) && !readable(schema, body));
 
+/** A campaign's contacts page (campaignContacts) cut short or with wrong values: the dialer cannot read it. */
+const unreadableContactsMessage = fc
+  .record(
+    {
+      kind: fc.constant('campaignContacts'),
+      accountId: fc.oneof(fc.anything(), fc.constant(''), fc.string({ minLength: 201, maxLength: 300 })),
+      campaignId: fc.oneof(fc.anything(), fc.constant(`cmp_${ulid()}`)),
+      from: fc.oneof(fc.anything(), fc.integer({ max: -1 }), fc.double(), fc.constant(1e12)),
+    },
+    { requiredKeys: ['kind'] },
+  )
+  .map((message) => JSON.stringify(message))
+  .filter((body) => body !== undefined && SQS_TEXT.test(body) && !readable(DialQueueMessageSchema, body));
+
 const sqsRecord = (body: string): SQSRecord => ({
   messageId: randomUUID(),
   receiptHandle: 'test',
@@ -185,10 +199,13 @@ describe('a poison record never blocks a pipeline', () => {
     const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(unreadableBody(DialQueueMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.oneof(
+            unreadableBody(DialQueueMessageSchema, ['callId', 'accountId', 'attempt', 'dueAt']),
+            unreadableContactsMessage,
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
         fc.nat(),
         async (bodies, position) => {
           // A call far in the future: only the good message of this batch can dial it now.
@@ -225,7 +242,18 @@ describe('a poison record never blocks a pipeline', () => {
 
   it('the dialer handles or parks every well-formed message, whatever its values: a batch never fails for its content', async () => {
     const { handler } = (await import('../../functions/handlers/dialer.ts')) as { handler: SqsHandler };
-    const message = fc.record({
+    // A real campaign (its calls due in a day), so that some contacts pages find one.
+    const campaign = await api.request('POST', '/api/v1/campaigns', {
+      body: {
+        name: 'Poison',
+        agentId: 'agt_01HXK8Z3MNPQRS',
+        contacts: [{ toNumber: '+14155550199' }, { toNumber: '+14155550100' }],
+        startAt: minutesFromNow(24 * 60),
+      },
+    });
+    expect(campaign.status).toBe(201);
+    const campaignId: string = campaign.body.id;
+    const dial = fc.record({
       callId: fc.oneof(fc.string(), fc.constant(`obc_${ulid()}`), fc.string({ minLength: 2100, maxLength: 3000 })),
       accountId: fc.oneof(fc.string(), fc.constant(DEMO.accountId)),
       attempt: fc.integer({ min: 1 }),
@@ -234,6 +262,14 @@ describe('a poison record never blocks a pipeline', () => {
         .map((date) => date.toISOString()),
       waits: fc.nat(),
     });
+    // A campaign's contacts page for any campaign, real or not, from any contact.
+    const contactsPage = fc.record({
+      kind: fc.constant('campaignContacts'),
+      accountId: fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.constant(DEMO.accountId)),
+      campaignId: fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.constant(campaignId)),
+      from: fc.integer({ min: 0, max: 100_000_000 }),
+    });
+    const message = fc.oneof(dial, contactsPage);
     await fc.assert(
       fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 5 }), async (messages) => {
         const records = messages.map((m) => sqsRecord(JSON.stringify(m)));

@@ -26,7 +26,8 @@ export type CallIndexName = keyof typeof CALL_INDEXES;
  * The sparse index the reconciler reads, holding two kinds of item: unfinished calls by the time
  * it should look at them (`watchdogAt`), spread over `unfinishedCallShards` partitions
  * (`WATCHDOG#<n>`); and, in a partition of their own (`SLOTS`, sorted by account id), the account
- * items that carry a slot counter. The DynamoDB index keeps its first name, `byWatchdog`, from
+ * items that carry a slot counter. A third partition (`CAMPAIGNCONTACTS`) holds campaign items
+ * while some of their contacts have no call yet. The DynamoDB index keeps its first name, `byWatchdog`, from
  * when it held only the former: renaming a global secondary index means rebuilding it.
  */
 export const RECONCILER_INDEX = {
@@ -35,6 +36,8 @@ export const RECONCILER_INDEX = {
   sortKey: 'watchdogAt',
   unfinishedCallShards: 4,
   slotCountersPartition: 'SLOTS',
+  /** Campaign items with contacts whose calls are still to be made, by when to look again. */
+  campaignContactsPartition: 'CAMPAIGNCONTACTS',
 } as const;
 
 /** Every global secondary index of the table, for the CDK stack and the local stack. */
@@ -81,6 +84,19 @@ export const keys = {
     sk: String(page).padStart(16, '0'),
   }),
   campaign: (accountId: string, campaignId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CAMPAIGN#${campaignId}` }),
+  /**
+   * Where one request's contacts of a campaign are (its first index, the `token` of its chunks):
+   * written in the transaction that reserved them, so contacts are reachable only once it committed.
+   */
+  campaignContactRange: (accountId: string, campaignId: string, firstIndex: number) => ({
+    pk: `CAMPAIGNCONTACTS#${accountId}#${campaignId}`,
+    sk: `RANGE#${String(firstIndex).padStart(9, '0')}`,
+  }),
+  /** A chunk of a request's contacts (JSON, a few hundred KB at most), by the request's token and first index. */
+  campaignContactChunk: (accountId: string, campaignId: string, token: string, firstIndex: number) => ({
+    pk: `CAMPAIGNCONTACTS#${accountId}#${campaignId}`,
+    sk: `CHUNK#${token}#${String(firstIndex).padStart(9, '0')}`,
+  }),
   /** Which version of a call the campaign's counts last counted (stream redelivery is ignored). */
   campaignCounted: (callId: string) => ({ pk: `CAMPAIGNCOUNTED#${callId}`, sk: 'CAMPAIGNCOUNTED' }),
 };

@@ -6,7 +6,7 @@ import type { CallTimingLimits } from '#domain/call-lifecycle';
 import type { TelephonyProvider, TelephonyProviders } from '#ports/telephony';
 import { TelephonyEnvSchema, parseEnv } from '#schemas/env';
 import { calls, clock, db, reconcilerQueries, slotCounters, tableEnv } from './table.ts';
-import { dispatchDeps, dispatchEnv } from './dispatch.ts';
+import { dispatchDeps, dispatchEnv, sweeps } from './dispatch.ts';
 import { campaigns } from './campaigns.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
@@ -98,4 +98,4 @@ export const dialDeps = /* @__PURE__ */ extend(callEventDeps, {
 });
 
 /** The reconciler's adapters; the handler adds its deadline and error reporting. */
-export const reconcileDeps = /* @__PURE__ */ extend(callEventDeps, { providers, reconcilerQueries });
+export const reconcileDeps = /* @__PURE__ */ extend(callEventDeps, { providers, reconcilerQueries, campaigns, sweeps });

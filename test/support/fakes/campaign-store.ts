@@ -4,8 +4,10 @@ import type {
   CampaignCallChange,
   CampaignIdempotencyRecord,
   CampaignStore,
+  CampaignWithContactsDue,
   ContactReservation,
   ReserveResult,
+  StoredContact,
 } from '#ports/campaign-store';
 import type { CallStatus, StoredCall } from '#schemas/call';
 import type { CampaignStatus, StoredCampaign } from '#schemas/campaign';
@@ -23,6 +25,10 @@ export class InMemoryCampaignStore implements CampaignStore {
   readonly campaigns = new Map<string, StoredCampaign>();
   private readonly records = new Map<string, CampaignIdempotencyRecord>();
   private readonly counted = new Map<string, number>();
+  /** Each campaign's contacts by index, kept as JSON like the adapter's chunks. */
+  private readonly contacts = new Map<string, Map<number, string>>();
+  /** Campaigns with contacts still without calls: when the reconciler should look again. */
+  readonly contactsDueAt = new Map<string, string>();
 
   constructor(private readonly table: InMemoryCallTable) {
     table.campaignGate = (accountId, campaignId) => {
@@ -35,8 +41,17 @@ export class InMemoryCampaignStore implements CampaignStore {
     };
   }
 
-  async create(campaign: StoredCampaign, idempotency?: CampaignIdempotencyRecord): Promise<ReserveResult> {
-    const reservation = { firstIndex: 0, count: campaign.counts.total, firstDueAt: campaign.startAt };
+  async create(
+    campaign: StoredCampaign,
+    contacts: StoredContact[],
+    contactsDueAt: string,
+    idempotency?: CampaignIdempotencyRecord,
+  ): Promise<ReserveResult> {
+    const reservation = {
+      firstIndex: 0,
+      count: campaign.counts.total,
+      firstDueAt: idempotency?.firstDueAt ?? campaign.startAt,
+    };
     if (idempotency) {
       const key = `${idempotency.accountId}#${idempotency.key}`;
       const existing = this.records.get(key);
@@ -44,7 +59,9 @@ export class InMemoryCampaignStore implements CampaignStore {
       this.records.set(key, copy(idempotency));
     }
     if (this.campaigns.has(campaign.id)) throw new Error('ConditionalCheckFailed');
-    this.campaigns.set(campaign.id, copy(campaign));
+    this.campaigns.set(campaign.id, { ...copy(campaign), contactsCreated: 0 });
+    this.keep(campaign.id, contacts);
+    this.contactsDueAt.set(campaign.id, contactsDueAt);
     return { reserved: true, reservation };
   }
 
@@ -63,6 +80,8 @@ export class InMemoryCampaignStore implements CampaignStore {
   async reserveContacts(
     campaign: StoredCampaign,
     reservation: ContactReservation & { nextDueAt: string; at: string },
+    contacts: StoredContact[],
+    contactsDueAt: string,
     idempotency?: Omit<CampaignIdempotencyRecord, 'firstIndex' | 'count' | 'firstDueAt'>,
   ): Promise<ReserveResult> {
     const { nextDueAt, at, ...taken } = reservation;
@@ -77,7 +96,54 @@ export class InMemoryCampaignStore implements CampaignStore {
     stored.updatedAt = at;
     if (stored.status === 'completed') stored.status = 'running';
     stored.version += 1;
+    stored.contactsCreated ??= taken.firstIndex;
+    this.keep(campaign.id, contacts);
+    this.contactsDueAt.set(campaign.id, contactsDueAt);
     return { reserved: true, reservation: taken };
+  }
+
+  async readContacts(_accountId: string, campaignId: string, from: number, limit: number): Promise<StoredContact[]> {
+    const kept = this.contacts.get(campaignId) ?? new Map<number, string>();
+    const found: StoredContact[] = [];
+    for (let index = from; found.length < limit && kept.has(index); index++)
+      found.push(JSON.parse(kept.get(index) as string) as StoredContact);
+    return found;
+  }
+
+  async recordContactsCreated(
+    accountId: string,
+    campaignId: string,
+    range: { from: number; to: number },
+    contactsDueAt: string,
+  ): Promise<{ contactsCreated: number; total: number } | null> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign || campaign.accountId !== accountId) return null;
+    const created = campaign.contactsCreated;
+    if (created !== undefined && created >= range.from && created < range.to) campaign.contactsCreated = range.to;
+    const progress = {
+      contactsCreated: campaign.contactsCreated ?? campaign.counts.total,
+      total: campaign.counts.total,
+    };
+    if (progress.contactsCreated < progress.total) this.contactsDueAt.set(campaignId, contactsDueAt);
+    else this.contactsDueAt.delete(campaignId);
+    return progress;
+  }
+
+  async listContactsDue(now: string, limit: number): Promise<CampaignWithContactsDue[]> {
+    return [...this.contactsDueAt.entries()]
+      .filter(([, dueAt]) => dueAt <= now)
+      .sort(([, a], [, b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([campaignId]) => {
+        const campaign = this.campaigns.get(campaignId) as StoredCampaign;
+        return { accountId: campaign.accountId, campaignId, contactsCreated: campaign.contactsCreated ?? 0 };
+      });
+  }
+
+  private keep(campaignId: string, contacts: StoredContact[]): void {
+    const kept = this.contacts.get(campaignId) ?? new Map<number, string>();
+    for (const contact of contacts) kept.set(contact.index, JSON.stringify(contact));
+    this.contacts.set(campaignId, kept);
   }
 
   async setStatus(

@@ -7,7 +7,8 @@ import type { Caller } from '#schemas/directory';
 import type { CallChange } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
 import { sweepCampaign } from '#use-cases/campaign-sweeps';
-import type { CampaignSweepMessage } from '#schemas/dial-message';
+import { continueCampaignContacts } from '#use-cases/campaign-contacts';
+import type { CampaignWorkMessage } from '#schemas/dial-message';
 import { InMemoryCampaignStore } from './campaign-store.ts';
 import { fakeCallWorld } from './call-world.ts';
 import { FakeDirectory } from './directory.ts';
@@ -74,21 +75,27 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
       completionEvents.push(campaignCompletedEvent(campaign));
     },
   };
-  /** The pages of resumes and cancels sent and not yet handled (they ride the dial queue in AWS). */
-  const sweeps: CampaignSweepMessage[] = [];
+  /**
+   * The pages of resumes, cancels and contacts' calls sent and not yet handled (they ride the
+   * dial queue in AWS).
+   */
+  const sweeps: CampaignWorkMessage[] = [];
   const deps = {
     ...base.deps,
     directory,
     campaigns,
-    sweeps: { send: async (message: CampaignSweepMessage) => void sweeps.push(structuredClone(message)) },
+    sweeps: { send: async (message: CampaignWorkMessage) => void sweeps.push(structuredClone(message)) },
     onDispatchFailed: () => undefined,
     contactConcurrency: 16,
   };
-  /** Handles the pending sweep pages as the dialer would, each page sending the next, until none is left. */
+  /** Handles one page as the dialer would. */
+  const handle = (message: CampaignWorkMessage) =>
+    message.kind === 'campaignContacts' ? continueCampaignContacts(deps, message) : sweepCampaign(deps, message);
+  /** Handles the pending pages as the dialer would, each page sending the next, until none is left. */
   const runSweeps = async () => {
     let pages = 0;
     for (let message = sweeps.shift(); message; message = sweeps.shift()) {
-      await sweepCampaign(deps, message);
+      await handle(message);
       pages += 1;
     }
     return pages;
@@ -109,6 +116,7 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
     deps,
     drain,
     sweeps,
+    handle,
     runSweeps,
   };
 }

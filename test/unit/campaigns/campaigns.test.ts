@@ -16,6 +16,7 @@ import {
 import { countCampaignChange } from '#use-cases/campaign-counts';
 import { SWEEP_PAGE_SIZE, sweepCampaign } from '#use-cases/campaign-sweeps';
 import { applyCallEvent } from '#use-cases/apply-call-event';
+import type { CampaignSweepMessage } from '#schemas/dial-message';
 import { CALLER, campaignRequest, fakeCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
 
 const create = (world: ReturnType<typeof fakeCampaignWorld>, request = campaignRequest(3), key?: string) =>
@@ -247,7 +248,7 @@ describe('the page-by-page work of resume and cancel (sweeps)', () => {
     for (let message = world.sweeps.shift(); message; message = world.sweeps.shift()) {
       // An SQS redelivery: both copies run, and both send a next page on.
       for (const copy of [message, structuredClone(message)]) {
-        const { handled } = await sweepCampaign(world.deps, copy);
+        const { handled } = await sweepCampaign(world.deps, copy as CampaignSweepMessage);
         expect(handled).toBeLessThanOrEqual(SWEEP_PAGE_SIZE);
         pages += 1;
       }
@@ -274,13 +275,13 @@ describe('the page-by-page work of resume and cancel (sweeps)', () => {
     await resumeCampaign(world.deps, 'acc_demo', campaign.id);
     const stale = world.sweeps.shift();
     await pauseCampaign(world.deps, 'acc_demo', campaign.id);
-    expect(await sweepCampaign(world.deps, stale!)).toEqual({ handled: 0, next: null });
+    expect(await sweepCampaign(world.deps, stale as CampaignSweepMessage)).toEqual({ handled: 0, next: null });
     expect(world.queue.sent).toHaveLength(0);
 
     world.clock.advance(10);
     await resumeCampaign(world.deps, 'acc_demo', campaign.id);
     // The first resume's message, delivered late, belongs to a resume that is over: it does nothing.
-    expect(await sweepCampaign(world.deps, stale!)).toEqual({ handled: 0, next: null });
+    expect(await sweepCampaign(world.deps, stale as CampaignSweepMessage)).toEqual({ handled: 0, next: null });
     expect(await world.runSweeps()).toBe(3);
     // One every 100 ms from the resume (timestamps carry whole seconds).
     const due = world.queue.sent
