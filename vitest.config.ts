@@ -1,21 +1,56 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import SlowestFirstSequencer from './test/support/sequencer.ts';
 
+/**
+ * Unit test files that need a process of their own: they set the log level or other variables
+ * before importing the module that reads them, stub the environment, or reload modules. Every other
+ * unit test file is pure (in-memory fakes, no environment) and runs in a worker shared with other
+ * unit files, so the libraries they import are loaded once per worker instead of once per file.
+ */
+export const ISOLATED_UNIT_TESTS = [
+  'test/unit/middleware/',
+  'test/unit/tracing.test.ts',
+  'test/unit/emf-metrics.test.ts',
+  'test/unit/test-keys-without-simulator.test.ts',
+  'test/unit/use-cases/answer-call.test.ts',
+];
+
+/** The unit test files that share workers: every file under test/unit but those above. */
+export const SHARED_UNIT_TESTS = (readdirSync(new URL('./test/unit', import.meta.url), { recursive: true }) as string[])
+  .map((file) => `test/unit/${file.replaceAll('\\', '/')}`)
+  .filter((file) => file.endsWith('.test.ts') && !ISOLATED_UNIT_TESTS.some((prefix) => file.startsWith(prefix)))
+  .sort();
+
+const common = {
+  // Each other test file runs in its own process, so each can run its own local stack.
+  pool: 'forks',
+  // Hang guards, not timing claims: a loaded 2-core machine (two suites at once) takes minutes
+  // to bundle every function or synthesize the app, and no test asserts how long anything took.
+  testTimeout: 180_000,
+  hookTimeout: 600_000,
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    // Each test file runs in its own process, so each can run its own local stack.
-    pool: 'forks',
     // Most files wait on emulators and simulated phone calls, not on the CPU: three at a time
     // keep a 2-core machine busy (docs/testing.md).
     maxWorkers: 3,
     // The slowest files first, so that none of them starts last and runs alone.
     sequence: { sequencer: SlowestFirstSequencer },
-    // Hang guards, not timing claims: a loaded 2-core machine (two suites at once) takes minutes
-    // to bundle every function or synthesize the app, and no test asserts how long anything took.
-    testTimeout: 180_000,
-    hookTimeout: 600_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    projects: [
+      { test: { ...common, name: 'unit', include: SHARED_UNIT_TESTS, isolate: false } },
+      {
+        test: {
+          ...common,
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: SHARED_UNIT_TESTS,
+          // One in-memory DynamoDB Local and one moto for the run, and the handler bundles' directory.
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
