@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, localConfig, SETTINGS_USAGE, type LocalStackState } from './config.ts';
 import { DEMO } from './demo-data.ts';
 import { assertPortFree, checkJava, checkMoto, MissingPrerequisiteError } from './emulators.ts';
-import { startLocalStack } from './stack.ts';
 
 /** A command line or setting `npm start` cannot use: one line, then the usage; exit code 2. */
 class UsageError extends Error {}
@@ -44,6 +43,8 @@ async function main(): Promise<void> {
   stopOn('SIGINT');
   stopOn('SIGTERM');
   stopOn('SIGHUP');
+  // The service itself is loaded only now: a bad option or a missing prerequisite answers at once.
+  const { startLocalStack } = await import('./stack.ts');
   const stack = await startLocalStack({
     apiPort: config.apiPort,
     dynamodb: { port: config.dynamodbPort, dataDir: config.dynamodbDataDir },
