@@ -177,8 +177,9 @@ export function startStreamPoller(options: {
       let sawRecords = false;
       try {
         // The shard list changes rarely (DynamoDB rolls shards over every few hours): read it at
-        // start, every minute, and as soon as a shard ends (its child opens then).
-        if (Date.now() - describedAt >= DESCRIBE_STREAM_EVERY_MS) {
+        // start, every minute, and as soon as a shard ends (its child opens then); and on every
+        // look while it has none (a new table's stream may have no shard until its first write).
+        if (shardIds.length === 0 || Date.now() - describedAt >= DESCRIBE_STREAM_EVERY_MS) {
           const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
           describedAt = Date.now();
           shardIds = (StreamDescription?.Shards ?? []).map((shard) => shard.ShardId as string);

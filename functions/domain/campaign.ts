@@ -18,6 +18,18 @@ export function newCampaignId(now: Date): string {
 }
 
 /**
+ * The Idempotency-Key of contact `index`'s call in campaign `campaignId`: `<campaignId>#<index>`
+ * (e.g. `cmp_01J…#41`). Every path that makes a contact's call (the request, its continuation
+ * pages, the reconciler's resend) uses it, so a contact never gets two calls; a customer's own key
+ * of this form is refused on POST /outbound-calls (isCampaignContactKey), so it cannot take a
+ * contact's place.
+ */
+export const campaignContactKey = (campaignId: string, index: number): string => `${campaignId}#${index}`;
+
+/** Whether `key` has the form campaignContactKey gives (`cmp_` + a 26-character ULID, `#`, digits). */
+export const isCampaignContactKey = (key: string): boolean => /^cmp_[0-9A-Z]{26}#\d+$/i.test(key);
+
+/**
  * What the API shows: a campaign stored as `scheduled` is `running` from its `startAt` on (nothing
  * has to write that moment), and `activeCalls`, `version` and the plan stay inside.
  */
@@ -81,10 +93,12 @@ export class CampaignGateClosedError extends Error {
 /**
  * How long, in ms after the last progress of a campaign's contacts' calls, the reconciler waits
  * before it sends the work on them again (a message lost, or never sent): longer than a request's
- * or a page's whole run, so it never takes a working request for a stalled one (were it to, the
- * two would only do the same idempotent work).
+ * or a page's whole run, and longer than the dial queue's visibility timeout (6 × the dialer's 30 s
+ * timeout, infra/constructs/call-dispatch.ts), so that a page the queue is about to deliver again
+ * is not sent a second time beside it (the two would only do the same idempotent work, but would
+ * go on as two chains to the end).
  */
-export const CONTACTS_GRACE_MS = 2 * 60_000;
+export const CONTACTS_GRACE_MS = 5 * 60_000;
 
 /** When the reconciler should look at a campaign whose contacts' work was last seen moving `now`. */
 export const contactsDueAt = (now: Date, budgetMs = 0): string =>

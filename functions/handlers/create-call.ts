@@ -1,3 +1,4 @@
+import { isCampaignContactKey } from '#domain/campaign';
 import { invalidRequest } from '#domain/errors';
 import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema } from '#schemas/create-call-request';
 import { CreateCallEnvSchema, parseEnv } from '#schemas/env';
@@ -36,6 +37,13 @@ export const handler = apiHandler(async ({ event, caller }) => {
     throw invalidRequest(
       'invalid_idempotency_key',
       'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.',
+      'Idempotency-Key',
+    );
+  }
+  if (idempotencyKey !== undefined && isCampaignContactKey(idempotencyKey)) {
+    throw invalidRequest(
+      'invalid_idempotency_key',
+      'Idempotency-Key of the form <campaignId>#<number> is reserved for the calls of a campaign; use another key.',
       'Idempotency-Key',
     );
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
-import { contactsDueAt, planDueTimes } from '#domain/campaign';
+import { campaignContactKey, contactsDueAt, planDueTimes } from '#domain/campaign';
 import { ServiceError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { StoredCall } from '#schemas/call';
@@ -93,6 +93,13 @@ export function plannedContacts(
   }));
 }
 
+/** A repeat of a campaign stored before contacts were could not make every call: the client repeats it. */
+class LegacyRepeatFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('A contact of a campaign stored before contacts were kept has no call yet');
+  }
+}
+
 /**
  * A request's part (create, append, or a repeat of either with its Idempotency-Key): makes the
  * calls of `contacts` (the request's, consecutive indexes, stored already) in index order while the
@@ -113,10 +120,20 @@ export async function makeContactCalls(
   let reached = first;
   try {
     const current = await deps.campaigns.get(campaign.accountId, campaign.id);
-    const skip = Math.max(0, (current?.contactsCreated ?? first) - first);
+    // A campaign stored before contacts were (no contactsCreated: a repeat, under its key, of a
+    // create made by the earlier version) has no stored contacts for background work to read: its
+    // repeat makes every call itself, as that version did, and fails for the client to repeat again.
+    const legacy = current !== null && current.contactsCreated === undefined;
+    const skip = legacy ? 0 : Math.max(0, (current?.contactsCreated ?? first) - first);
     const todo = contacts.slice(skip);
-    const deadline = startedAt.getTime() + (deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS);
-    const { done } = await createCallsWithin(withBudget(deps), caller, current ?? campaign, todo, deadline, 0);
+    const deadline = legacy
+      ? Number.POSITIVE_INFINITY
+      : startedAt.getTime() + (deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS);
+    const { done, failure } = await createCallsWithin(withBudget(deps), caller, current ?? campaign, todo, deadline, 0);
+    if (legacy) {
+      if (failure !== null) throw new LegacyRepeatFailed(failure);
+      return;
+    }
     reached = first + skip + done;
     const progress = await deps.campaigns.recordContactsCreated(
       campaign.accountId,
@@ -126,6 +143,7 @@ export async function makeContactCalls(
     );
     if (reached >= first + contacts.length || !progress) return;
   } catch (error) {
+    if (error instanceof LegacyRepeatFailed) throw error.cause;
     // The table failed us after the contacts were stored: the background work takes it from here
     // (this message, or the reconciler's once the campaign's contacts stop moving).
     deps.onSweepNotSent?.(campaign.id, error);
@@ -291,7 +309,7 @@ async function createContactCall(
     caller,
     request,
     rawRequest: { campaignId: campaign.id, index, contact },
-    idempotencyKey: `${campaign.id}#${index}`,
+    idempotencyKey: campaignContactKey(campaign.id, index),
     campaignId: campaign.id,
   };
   if (suppressed) return createEndedCall(deps, command, fromNumber, 'suppressed');

@@ -3,6 +3,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { ALL_INDEXES, TABLE } from '#adapters/dynamodb/table-design';
+import { CONTACTS_GRACE_MS } from '#domain/campaign';
 import {
   ApiFunctionEnvSchema,
   AuthorizerEnvSchema,
@@ -450,6 +451,8 @@ describe('dispatch', () => {
     const { DialQueue, DialDeadLetterQueue } = queues();
     const dialerTimeout = prod.functionResource('dialer').Properties.Timeout as number;
     expect(DialQueue?.queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * dialerTimeout);
+    // The reconciler resends a campaign's contacts' work only after a page the queue holds would be back.
+    expect(CONTACTS_GRACE_MS / 1000).toBeGreaterThan(DialQueue?.queue.Properties?.VisibilityTimeout as number);
     expect(DialQueue?.queue.Properties?.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [DialDeadLetterQueue?.id, 'Arn'] },
       maxReceiveCount: expect.any(Number),

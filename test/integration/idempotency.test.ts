@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignContactKey, isCampaignContactKey, newCampaignId } from '#domain/campaign';
 import { CALLS, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const body = { agentId: 'agt_01HXK8Z3MNPQRS', toNumber: '+14155550199', metadata: { customerId: 'cust_1' } };
@@ -73,6 +74,29 @@ describe('Idempotency-Key on create', () => {
     expect(bad.status).toBe(400);
     const good = await api.request('POST', CALLS, { body, headers: { 'idempotency-key': 'order-1003' } });
     expect(good.status).toBe(201);
+  });
+
+  it("refuses a key of a campaign contact's form, so it can never take that contact's call", async () => {
+    const created = await api.request('POST', '/api/v1/campaigns', {
+      body: {
+        name: 'Reserved keys',
+        agentId: body.agentId,
+        contacts: [{ toNumber: '+14155550142' }],
+        startAt: '2099-01-01T00:00:00Z',
+      },
+    });
+    expect(created.status).toBe(201);
+    const before = await count();
+    for (const key of [campaignContactKey(created.body.id, 0), campaignContactKey(created.body.id, 1)]) {
+      const response = await api.request('POST', CALLS, { body, headers: { 'idempotency-key': key } });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'invalid_idempotency_key', param: 'Idempotency-Key' });
+    }
+    expect(await count()).toBe(before);
+    // Keys that only look alike are a customer's to use.
+    expect(isCampaignContactKey(campaignContactKey(newCampaignId(new Date()), 41))).toBe(true);
+    for (const key of ['cmp_x#1', `${newCampaignId(new Date())}#`, `${newCampaignId(new Date())}#1a`, 'order#1'])
+      expect(isCampaignContactKey(key), key).toBe(false);
   });
 
   it('rejects a malformed key', async () => {

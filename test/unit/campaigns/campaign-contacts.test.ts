@@ -55,6 +55,21 @@ async function runTwice(world: World) {
 }
 
 describe('a campaign request with a time budget', () => {
+  it('a repeat, under its key, of a create the earlier version stored (no contactsCreated) makes every call itself, each once', async () => {
+    const world = slowWorld(2);
+    const request = campaignRequest(10);
+    const { campaign } = await create(world, request, 'created-by-the-earlier-version');
+    expect(callsByNumber(world, campaign.id).size).toBe(2);
+    // As the earlier version left it: no contacts' progress, no background work on its way.
+    delete (world.campaigns.campaigns.get(campaign.id) as { contactsCreated?: number }).contactsCreated;
+    world.sweeps.length = 0;
+
+    const repeat = await create(world, request, 'created-by-the-earlier-version');
+    expect(repeat.replayed).toBe(true);
+    expectOneCallPerContact(world, campaign.id, numbers(10));
+    expect(world.sweeps).toEqual([]);
+  });
+
   it('answers with every contact counted once its budget is spent, and its background work makes the rest, each once', async () => {
     const world = slowWorld(4);
     const { campaign } = await create(world, campaignRequest(10));
