@@ -120,3 +120,20 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
     runSweeps,
   };
 }
+
+/**
+ * A campaign world whose table takes one second of the fake clock per call it stores, so that a
+ * calls budget (in seconds) reaches a known number of contacts; `deps` overrides the world's deps
+ * (contactConcurrency, callsBudgetMs, sweepPageSize…), which every page uses too.
+ */
+export function slowCampaignWorld(deps: Record<string, unknown>) {
+  const world = fakeCampaignWorld();
+  const create = world.table.create.bind(world.table);
+  world.table.create = async (call, idempotency) => {
+    const result = await create(call, idempotency);
+    world.clock.advance(1);
+    return result;
+  };
+  Object.assign(world.deps, deps);
+  return world;
+}

@@ -6,7 +6,13 @@ import { appendContacts, cancelCampaign, createCampaign, pauseCampaign } from '#
 import { reconcile } from '#use-cases/reconcile';
 import { dialCall } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
-import { CALLER, campaignRequest, fakeCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
+import {
+  CALLER,
+  campaignRequest,
+  fakeCampaignWorld,
+  numbers,
+  slowCampaignWorld,
+} from '../../support/fakes/campaign-world.ts';
 
 type World = ReturnType<typeof fakeCampaignWorld>;
 
@@ -15,16 +21,7 @@ type World = ReturnType<typeof fakeCampaignWorld>;
  * start calls one at a time for `budgetSeconds`: a request reaches exactly `budgetSeconds` contacts.
  */
 function slowWorld(budgetSeconds: number) {
-  const world = fakeCampaignWorld();
-  const create = world.table.create.bind(world.table);
-  world.table.create = async (call, idempotency) => {
-    const result = await create(call, idempotency);
-    world.clock.advance(1);
-    return result;
-  };
-  // The deps every page uses too (world.handle).
-  Object.assign(world.deps, { contactConcurrency: 1, callsBudgetMs: budgetSeconds * 1000 });
-  return world;
+  return slowCampaignWorld({ contactConcurrency: 1, callsBudgetMs: budgetSeconds * 1000 });
 }
 
 const create = (world: World, request = campaignRequest(10), key?: string) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTACTS_GRACE_MS } from '#domain/campaign';
 import { appendContacts, createCampaign } from '#use-cases/campaigns';
 import { reconcile } from '#use-cases/reconcile';
-import { CALLER, campaignRequest, fakeCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
+import { CALLER, campaignRequest, slowCampaignWorld, numbers } from '../../support/fakes/campaign-world.ts';
 
 /** What may happen to the campaign's background work between the request and the end. */
 const step = fc.oneof(
@@ -31,14 +31,7 @@ describe('a campaign’s contacts, made by its request and its background work',
         fc.integer({ min: 1, max: 4 }),
         fc.array(step, { maxLength: 25 }),
         async (contacts, budgetSeconds, pageSize, concurrency, steps) => {
-          const world = fakeCampaignWorld();
-          const create = world.table.create.bind(world.table);
-          world.table.create = async (call, idempotency) => {
-            const result = await create(call, idempotency);
-            world.clock.advance(1);
-            return result;
-          };
-          Object.assign(world.deps, {
+          const world = slowCampaignWorld({
             contactConcurrency: concurrency,
             callsBudgetMs: budgetSeconds * 1000,
             sweepPageSize: pageSize,
