@@ -281,25 +281,55 @@ describe('a new endpoint receives exactly the events of changes made from its ac
           const cache = endpointCache(async () => stored(clock.now().getTime()), clock, ttlMs);
           const queue = new FakeDeliveryQueue();
           const deps = { webhooks: new FakeWebhookStore(), queue, clock };
+          // The changes, made one after another and read from the stream in batches: a batch is
+          // fetched once all its records are made, and its records are handled in order after that.
           let madeAt = start;
-          let handledAt = start;
-          let batch = cache.batch();
           const made: WebhookEvent[] = [];
+          const batches: { lastMadeAt: number; records: { event: WebhookEvent; lagMs: number }[] }[] = [];
           for (const [n, change] of changes.entries()) {
             madeAt += change.gapMs;
             const event = { ...anEvent(), id: `evt_${n}`, createdAt: toTimestamp(new Date(madeAt)) };
             made.push(event);
-            // A record is handled after it is made; a new batch is fetched after all its records.
-            if (change.newBatch) batch = cache.batch();
-            handledAt = Math.max(handledAt, madeAt) + change.lagMs;
-            clock.at = new Date(handledAt);
-            await produceAccountEvents(deps, 'acc_demo', batch.endpointsOf, [event]);
+            if (change.newBatch || batches.length === 0) batches.push({ lastMadeAt: madeAt, records: [] });
+            const current = batches[batches.length - 1] as (typeof batches)[number];
+            current.lastMadeAt = madeAt;
+            current.records.push({ event, lagMs: change.lagMs });
+          }
+          let handledAt = start;
+          for (const { lastMadeAt, records } of batches) {
+            const batch = cache.batch();
+            handledAt = Math.max(handledAt, lastMadeAt);
+            for (const { event, lagMs } of records) {
+              handledAt += lagMs;
+              clock.at = new Date(handledAt);
+              await produceAccountEvents(deps, 'acc_demo', batch.endpointsOf, [event]);
+            }
           }
           const due = made.filter((event) => Date.parse(event.createdAt) >= Date.parse(created.activeAt));
           expect(queue.sent.map((s) => s.message.event.id)).toEqual(due.map((event) => event.id));
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        examples: [
+          // A create whose write answered late (activeAt moved from 12:00:06 to 12:00:07), and a
+          // batch holding a change from before the write and two from 12:00:06: none is due.
+          [
+            {
+              ttlSeconds: 1,
+              offsetMs: 0,
+              createAfterMs: 0,
+              landsAfterMs: 3099,
+              answersAfterMs: 902,
+              changes: [
+                { gapMs: 0, lagMs: 3099, newBatch: false },
+                { gapMs: 6000, lagMs: 0, newBatch: false },
+                { gapMs: 0, lagMs: 0, newBatch: false },
+              ],
+            },
+          ],
+        ],
+      },
     );
   });
 });
