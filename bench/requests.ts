@@ -156,7 +156,10 @@ interface BusyResult {
   slotWaits: number;
   /** Times a call was put back on the dial queue to hold its calls-per-second place (holdPlace). */
   placeHolds: number;
-  /** Requests spent on waiting: its writes, the re-queued messages, the wake-ups, the extra dial reads. */
+  /**
+   * Requests spent on waiting, at least: its writes, the re-queued messages, the wake-ups, the extra
+   * dial reads (a release refused by a waiting call's mark writes its transaction again: not in it).
+   */
   waitingRequests: number;
   /** `PutEvents` requests and the entries they carried. */
   putEvents: { requests: number; entries: number };
@@ -303,17 +306,18 @@ async function main() {
       const dialHandlings = scenario === 'busy-cancelled' ? 0 : ids.length;
       const dialReads = requests.filter((r) => r.operation === 'BatchGetItem' && /getForDial/.test(r.site)).length;
       const atWaitingSites = requests.filter((r) => WAITING_SITE.test(r.site)).length;
-      const requeued = requests.filter(
-        (r) => r.operation === 'SendMessage' && /dialer\.ts/.test(r.site) && !WAITING_SITE.test(r.site),
-      ).length;
+      const slotWaits = requests.filter((r) => r.operation === 'PutItem' && /addWaiter/.test(r.site)).length;
+      const placeHolds = requests.filter((r) => r.operation === 'UpdateItem' && /holdPlace/.test(r.site)).length;
       const putEvents = sends.filter((send) => send.operation === 'PutEvents');
       return {
         requests,
         calls: ids.length,
         callsThatWaitedForASlot: stored.filter((call) => call?.slotWaitToken).length,
-        slotWaits: requests.filter((r) => r.operation === 'PutItem' && /addWaiter/.test(r.site)).length,
-        placeHolds: requests.filter((r) => r.operation === 'UpdateItem' && /holdPlace/.test(r.site)).length,
-        waitingRequests: atWaitingSites + requeued + Math.max(0, dialReads - dialHandlings),
+        slotWaits,
+        placeHolds,
+        // Each wait puts the dial message back once (a SendMessage of the dialer's, which also
+        // re-queues a scheduled call that fired early: not counted here) and is read again.
+        waitingRequests: atWaitingSites + slotWaits + placeHolds + Math.max(0, dialReads - dialHandlings),
         putEvents: {
           requests: putEvents.length,
           entries: putEvents.reduce(
