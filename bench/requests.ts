@@ -1,5 +1,7 @@
 /**
- * AWS requests per call lifecycle: `npm run bench:requests`. Exits 1 if a figure misses its target.
+ * AWS requests per call lifecycle: `npm run bench:requests`. Exits 1 if a lone call's figure misses
+ * its target (the busy rows are shown against the same targets, for comparison, without changing
+ * the exit code; `npm run bench` marks them met or MISSED like any row).
  *
  * Runs the local stack (the same handlers and AWS adapters as in AWS) against DynamoDB Local and
  * moto, with the carrier simulator at realistic timing (time scale 1), and counts every request
