@@ -46,10 +46,11 @@
  * (a watchdog write, a re-queue and a second read each): an account creating calls faster than its
  * provider may dial them. A lone call costs the same at any rate (one place, taken in one write),
  * so the lone rows do not depend on it. Calls that do wait are counted and printed with what the
- * waiting cost (`BENCH_BUSY_CPS=1` shows it). The local stream poller plays Lambda's DynamoDB
- * stream source over one shard (DynamoDB Local), reading every 200 ms while records flow; in AWS a
- * busy table's stream has several shards, each its own batches, so a large table shares batches
- * less than this.
+ * waiting cost (`BENCH_BUSY_CPS=1 BENCH_BUSY_LIMIT=10` shows it). The local stream poller plays
+ * Lambda's DynamoDB stream source over one shard (DynamoDB Local) and reads again as soon as this
+ * process writes to the table, so a batch holds what was written while the last one was read and
+ * handled; Lambda polls on its own schedule and a busy table's stream has several shards, each
+ * batched on its own, so batches in AWS may be larger or smaller than these.
  *
  * Options: BENCH_ONLY=immediate,cancelled runs only those lifecycles (targets of the rest are not
  * checked); BENCH_ONLY=busy-immediate,busy-cancelled only those busy ones. BENCH_BUSY_CALLS=N,
