@@ -8,6 +8,7 @@ import {
   type StoredCampaign,
 } from '#schemas/campaign';
 import { isTerminal } from './call-status-machine.ts';
+import { CAMPAIGN_ID_PATTERN } from './ids.ts';
 import { toTimestamp } from './time.ts';
 
 const nextUlid = monotonicFactory();
@@ -26,8 +27,11 @@ export function newCampaignId(now: Date): string {
  */
 export const campaignContactKey = (campaignId: string, index: number): string => `${campaignId}#${index}`;
 
-/** Whether `key` has the form campaignContactKey gives (`cmp_` + a 26-character ULID, `#`, digits). */
-export const isCampaignContactKey = (key: string): boolean => /^cmp_[0-9A-Z]{26}#\d+$/i.test(key);
+/** Whether `key` has the form campaignContactKey gives: a campaign id (CAMPAIGN_ID_PATTERN), `#`, digits. */
+export function isCampaignContactKey(key: string): boolean {
+  const hash = key.lastIndexOf('#');
+  return hash > 0 && CAMPAIGN_ID_PATTERN.test(key.slice(0, hash)) && /^\d+$/.test(key.slice(hash + 1));
+}
 
 /**
  * What the API shows: a campaign stored as `scheduled` is `running` from its `startAt` on (nothing
