@@ -16,6 +16,9 @@ export const ISOLATED_UNIT_TESTS = [
   'test/unit/use-cases/answer-call.test.ts',
 ];
 
+/** A path of ISOLATED_UNIT_TESTS as an `include` glob: a directory stands for every file under it. */
+const asGlob = (path: string) => (path.endsWith('/') ? `${path}**/*.test.ts` : path);
+
 /** The unit test files that share workers: every file under test/unit but those above. */
 export const SHARED_UNIT_TESTS = (readdirSync(new URL('./test/unit', import.meta.url), { recursive: true }) as string[])
   .map((file) => `test/unit/${file.replaceAll('\\', '/')}`)
@@ -23,7 +26,8 @@ export const SHARED_UNIT_TESTS = (readdirSync(new URL('./test/unit', import.meta
   .sort();
 
 const common = {
-  // Each other test file runs in its own process, so each can run its own local stack.
+  // Child processes: an `isolate`d file gets one of its own; the files of a project with
+  // `isolate: false` take turns in a few, each reused from file to file.
   pool: 'forks',
   // Hang guards, not timing claims: a loaded 2-core machine (two suites at once) takes minutes
   // to bundle every function or synthesize the app, and no test asserts how long anything took.
@@ -41,12 +45,17 @@ export default defineConfig({
     sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       { test: { ...common, name: 'unit', include: SHARED_UNIT_TESTS, isolate: false } },
+      { test: { ...common, name: 'isolated', include: ISOLATED_UNIT_TESTS.map(asGlob) } },
       {
         test: {
           ...common,
-          name: 'isolated',
+          name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: SHARED_UNIT_TESTS,
+          exclude: ['test/unit/**'],
+          // Files share worker processes; each starts with the worker's first environment and
+          // fresh project modules (test/support/fresh-modules.ts), and its stacks stopped after it.
+          isolate: false,
+          setupFiles: ['test/support/fresh-modules.ts'],
           // One in-memory DynamoDB Local and one moto for the run, and the handler bundles' directory.
           globalSetup: ['test/support/global-setup.ts'],
         },

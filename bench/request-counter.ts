@@ -93,16 +93,22 @@ interface MiddlewareContext {
 }
 
 type Send = (this: Client<never, never, never, never>, ...args: unknown[]) => unknown;
+/** The SDK's own `send`, and which evaluation of this module replaced it. */
+type CountingSend = Send & { original?: Send; installedBy?: object };
+/** This evaluation of the module: a test file that shares its worker evaluates it afresh. */
+const THIS_MODULE = {};
 
 /**
  * Starts counting (idempotent). Call it before the first request you want counted; clients made
- * before or after are all counted, from their next `send`.
+ * before or after are all counted, from their next `send`. The SDK's `send` is replaced once per
+ * evaluation of this module: a later evaluation (the next test file in a shared worker process)
+ * replaces the earlier one's, so that its own counts and captures are the ones kept.
  */
 export function installRequestCounter(): void {
-  const prototype = Client.prototype as unknown as { send: Send & { counted?: true } };
-  if (prototype.send.counted) return;
-  const original = prototype.send;
-  const send: Send & { counted?: true } = function (this, ...args) {
+  const prototype = Client.prototype as unknown as { send: CountingSend };
+  if (prototype.send.installedBy === THIS_MODULE) return;
+  const original = prototype.send.original ?? prototype.send;
+  const send: CountingSend = function (this, ...args) {
     const stack = this.middlewareStack as unknown as {
       add: (middleware: unknown, options: Record<string, unknown>) => void;
     };
@@ -142,7 +148,8 @@ export function installRequestCounter(): void {
     }
     return result;
   };
-  send.counted = true;
+  send.original = original;
+  send.installedBy = THIS_MODULE;
   prototype.send = send;
 }
 

@@ -128,11 +128,23 @@ export async function startMoto(options: { port: number; python?: string; host?:
   return supervised(child, endpoint);
 }
 
-/** Emulators die with the process that started them, however it exits. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) signalGroup(child, 'SIGKILL');
-});
+/**
+ * Emulators die with the process that started them, however it exits. The set is the process's,
+ * not this module's: a test file that shares its worker process evaluates this module afresh,
+ * and must neither add a second exit hook nor lose the processes an earlier evaluation started.
+ */
+const EMULATOR_PROCESSES = Symbol.for('outbound-calls.emulator-processes');
+const owner = process as NodeJS.Process & { [EMULATOR_PROCESSES]?: Set<ChildProcess> };
+const running = owner[EMULATOR_PROCESSES] ?? emulatorProcesses();
+
+function emulatorProcesses(): Set<ChildProcess> {
+  const children = new Set<ChildProcess>();
+  owner[EMULATOR_PROCESSES] = children;
+  process.once('exit', () => {
+    for (const child of children) signalGroup(child, 'SIGKILL');
+  });
+  return children;
+}
 
 /** Signals the child's process group (it was spawned detached, as its leader), or the child alone. */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

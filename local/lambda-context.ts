@@ -5,6 +5,9 @@ import type { Context } from 'aws-lambda';
 
 type InvocationState = Record<string | symbol, unknown>;
 
+/** Marks this store, whichever evaluation of this module made it (see `invocations` below). */
+const LOCAL_INVOKE_STORE = Symbol.for('outbound-calls.local-invoke-store');
+
 /**
  * The Lambda runtime's per-invocation store, for a process that runs invocations concurrently.
  * In AWS, Lambda Managed Instances run many invocations at once in one Node.js process and the
@@ -14,6 +17,7 @@ type InvocationState = Record<string | symbol, unknown>;
  * invocations' log lines never carry each other's context. The local stack is such a process.
  */
 class LocalInvokeStore extends InvokeStoreBase {
+  readonly [LOCAL_INVOKE_STORE] = true;
   readonly #scopes = new AsyncLocalStorage<InvocationState>();
 
   getContext(): InvocationState | undefined {
@@ -48,8 +52,10 @@ class LocalInvokeStore extends InvokeStoreBase {
 const runtime = globalThis as { awslambda?: { InvokeStore?: unknown } };
 runtime.awslambda ??= {};
 runtime.awslambda.InvokeStore ??= new LocalInvokeStore();
-const invocations =
-  runtime.awslambda.InvokeStore instanceof LocalInvokeStore ? runtime.awslambda.InvokeStore : undefined;
+// Ours even when an earlier evaluation of this module made it (a test file that shares its worker
+// process evaluates the project's modules afresh), which `instanceof` would not recognise.
+const store = runtime.awslambda.InvokeStore as Partial<LocalInvokeStore> | undefined;
+const invocations = store?.[LOCAL_INVOKE_STORE] ? (store as LocalInvokeStore) : undefined;
 // Powertools scopes its state per invocation only when this is set; it reads no more than that.
 if (invocations) process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
 

@@ -6,6 +6,7 @@ import { systemClock } from '#ports/clock';
 import { addNumber, createAccount, createAgent, issueApiKey } from '#use-cases/manage-directory';
 import { DEMO } from '../../local/demo-data.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { trackStack } from './worker-state.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -53,6 +54,12 @@ export async function startTestApi(
     },
     reconcileIntervalMs: options.reconcileIntervalMs ?? 3_600_000,
   });
+  const stop = stack.stop;
+  const stopped = trackStack(() => stack.stop());
+  stack.stop = async () => {
+    await stop();
+    stopped();
+  };
   const directory = new DynamoDbDirectory(createDocumentClient(), stack.tableName);
   let others = 0;
   return {

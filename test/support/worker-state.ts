@@ -1,0 +1,44 @@
+import { vi } from 'vitest';
+
+/** Kept on the process, not in a module: the modules of this directory are evaluated afresh for each file. */
+const state = globalThis as typeof globalThis & {
+  __workerEnvironment?: Record<string, string | undefined>;
+  __runningStacks?: Set<() => Promise<void>>;
+};
+state.__runningStacks ??= new Set();
+const running = state.__runningStacks;
+
+/**
+ * Puts a shared worker process back as a new one would be, for the next test file: the
+ * environment the worker started with (variables added since are removed, changed ones restored),
+ * and the project's own modules to be evaluated afresh on their next import, so that the
+ * composition roots (functions/handlers/composition/*), which read the environment once at import
+ * as they do at a Lambda cold start, read this file's. The libraries in node_modules are not
+ * evaluated again: loading them once per worker instead of once per file is what sharing saves.
+ * The first call in a worker records its environment.
+ */
+export function startAsNewWorker(): void {
+  state.__workerEnvironment ??= { ...process.env };
+  const initial = state.__workerEnvironment;
+  for (const name of Object.keys(process.env)) if (!(name in initial)) delete process.env[name];
+  Object.assign(process.env, initial);
+  vi.resetModules();
+}
+
+/**
+ * Records a running local stack; returns what its `stop` must call once it has stopped. Until
+ * then, `stopLeftoverStacks` stops it.
+ */
+export function trackStack(stop: () => Promise<void>): () => void {
+  running.add(stop);
+  return () => running.delete(stop);
+}
+
+/**
+ * Stops every local stack a test file started and did not stop: run after each file that shares
+ * its worker (fresh-modules.ts), so that no poller or timer of one file keeps working, and keeps
+ * the emulators busy, while the next file runs.
+ */
+export async function stopLeftoverStacks(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
