@@ -153,6 +153,16 @@ export function installRequestCounter(): void {
   prototype.send = send;
 }
 
+/**
+ * Stops counting: puts the SDK's own `send` back, whichever evaluation of this module replaced it.
+ * A test file that counts calls it after itself, so the files that share its worker process send
+ * without the counter's cost (a stack trace per request) and its records.
+ */
+export function uninstallRequestCounter(): void {
+  const prototype = Client.prototype as unknown as { send: CountingSend };
+  if (prototype.send.original) prototype.send = prototype.send.original;
+}
+
 /** Runs `work` with every AWS request it makes counted as the bench's own (left out of the costs). */
 export function uncounted<T>(work: () => Promise<T>): Promise<T> {
   return sources.run(BENCH, work);

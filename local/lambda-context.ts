@@ -48,16 +48,19 @@ class LocalInvokeStore extends InvokeStoreBase {
   }
 }
 
-// Where the runtime keeps its store, and where Powertools looks for it.
+// Where the runtime keeps its store, and where Powertools looks for it. This process is never the
+// Lambda runtime (local/ is not deployed), so a store that is not ours is replaced: the AWS SDK
+// puts a single-invocation one there on its first request when there is none (its
+// recursion-detection middleware), which in a test worker another file may have sent first. One
+// of ours made by an earlier evaluation of this module (a test file that shares its worker process
+// evaluates the project's modules afresh) is kept: `instanceof` would not recognise it.
 const runtime = globalThis as { awslambda?: { InvokeStore?: unknown } };
 runtime.awslambda ??= {};
-runtime.awslambda.InvokeStore ??= new LocalInvokeStore();
-// Ours even when an earlier evaluation of this module made it (a test file that shares its worker
-// process evaluates the project's modules afresh), which `instanceof` would not recognise.
-const store = runtime.awslambda.InvokeStore as Partial<LocalInvokeStore> | undefined;
-const invocations = store?.[LOCAL_INVOKE_STORE] ? (store as LocalInvokeStore) : undefined;
+const existing = runtime.awslambda.InvokeStore as Partial<LocalInvokeStore> | undefined;
+const invocations = existing?.[LOCAL_INVOKE_STORE] ? (existing as LocalInvokeStore) : new LocalInvokeStore();
+runtime.awslambda.InvokeStore = invocations;
 // Powertools scopes its state per invocation only when this is set; it reads no more than that.
-if (invocations) process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
 
 /**
  * A Lambda context for invoking a handler in this process, as the Lambda runtime would, and the
@@ -72,7 +75,7 @@ export function lambdaContext(functionName: string, timeoutMs = 30_000): Context
     throw new Error('The callback API is not used by this service');
   };
   const awsRequestId = randomUUID();
-  invocations?.begin(awsRequestId);
+  invocations.begin(awsRequestId);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -2,10 +2,18 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
 import type { WebhookEvent } from '#schemas/webhooks';
-import { type CapturedSend, captureSends, installRequestCounter, takeRequests } from '../../bench/request-counter.ts';
+import {
+  type CapturedSend,
+  captureSends,
+  installRequestCounter,
+  takeRequests,
+  uninstallRequestCounter,
+} from '../../bench/request-counter.ts';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 
 installRequestCounter();
+// The files that share this worker process send without the counter.
+afterAll(uninstallRequestCounter);
 
 /**
  * What a call costs in AWS requests, counted by the real SDK clients (bench/request-counter.ts, the
