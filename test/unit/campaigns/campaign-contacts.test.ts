@@ -9,7 +9,7 @@ import { dialMessageFor } from '#use-cases/dispatch-call';
 import {
   CALLER,
   campaignRequest,
-  fakeCampaignWorld,
+  type fakeCampaignWorld,
   numbers,
   slowCampaignWorld,
 } from '../../support/fakes/campaign-world.ts';
