@@ -19,16 +19,6 @@ function world() {
   return { suppressions: new InMemorySuppressionStore(), clock };
 }
 
-/** The ServiceError `work` rejects with. */
-async function refusal(work: Promise<unknown>): Promise<ServiceError> {
-  const error = await work.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
-
 describe('manage-suppressions', () => {
   it('adds a number once: adding it again answers the entry as first stored, not created', async () => {
     const deps = world();
@@ -49,8 +39,11 @@ describe('manage-suppressions', () => {
     await addSuppression(deps, ACCOUNT, { phoneNumber: '+14155550199' });
     await removeSuppression(deps, ACCOUNT, '%2B14155550199');
     expect(await isSuppressed(deps, ACCOUNT, '+14155550199')).toBe(false);
-    const missing = await refusal(removeSuppression(deps, ACCOUNT, '+14155550199'));
-    expect(missing).toMatchObject({ kind: 'not_found', code: 'suppression_not_found', param: 'phoneNumber' });
+    await expect(removeSuppression(deps, ACCOUNT, '+14155550199')).rejects.toMatchObject({
+      kind: 'not_found',
+      code: 'suppression_not_found',
+      param: 'phoneNumber',
+    });
   });
 
   it('refuses any path segment that is not an E.164 number with a 400 naming phoneNumber', () => {
@@ -117,8 +110,11 @@ describe('manage-suppressions', () => {
       [{ pageSize: 2, cursor, page: 5 }, 'invalid_cursor', 'page'],
       [{ pageSize: 100, page: 101 }, 'page_too_deep', 'page'],
     ] as const) {
-      const refused = await refusal(listSuppressions(deps, ACCOUNT, query));
-      expect(refused, JSON.stringify(query)).toMatchObject({ kind: 'invalid_request', code, param });
+      await expect(listSuppressions(deps, ACCOUNT, query), JSON.stringify(query)).rejects.toMatchObject({
+        kind: 'invalid_request',
+        code,
+        param,
+      });
     }
   });
 });
