@@ -2,18 +2,11 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
 import type { WebhookEvent } from '#schemas/webhooks';
-import {
-  type CapturedSend,
-  captureSends,
-  installRequestCounter,
-  takeRequests,
-  uninstallRequestCounter,
-} from '../../bench/request-counter.ts';
+import { type CapturedSend, captureSends, takeRequests } from '../../bench/request-counter.ts';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
+import { countRequestsInThisFile } from '../support/request-counting.ts';
 
-installRequestCounter();
-// The files that share this worker process send without the counter.
-afterAll(uninstallRequestCounter);
+countRequestsInThisFile();
 
 /**
  * What a call costs in AWS requests, counted by the real SDK clients (bench/request-counter.ts, the

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CapturedSend,
-  captureSends,
-  installRequestCounter,
-  takeRequests,
-  uninstallRequestCounter,
-} from '../../bench/request-counter.ts';
+import { type CapturedSend, captureSends, takeRequests } from '../../bench/request-counter.ts';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
+import { countRequestsInThisFile } from '../support/request-counting.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
-installRequestCounter();
-// The files that share this worker process send without the counter.
-afterAll(uninstallRequestCounter);
+countRequestsInThisFile();
 
 const CACHE_SECONDS = 3;
 /**

@@ -22,7 +22,7 @@ const running = state.__runningStacks;
  * The first call in a worker records its environment. State outside the project's modules
  * (globalThis, a library's prototype, process listeners) is not put back: code that keeps some
  * finds it again when evaluated afresh (local/lambda-context.ts, local/emulators.ts) or undoes it
- * after its file (bench/request-counter.ts, uninstallRequestCounter).
+ * after its file (bench/request-counter.ts, through request-counting.ts).
  */
 export function startAsNewWorker(): void {
   state.__workerEnvironment ??= workerEnvironment();
