@@ -20,7 +20,7 @@ import type {
 } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
+import { isConditionalCheckFailure, transactionCancellationCodes, writeOnce } from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
 import { campaignGateUpdate } from './campaign-store.ts';
 import { hasFreeSlotIn, slotCounterUpdate } from './slot-counters.ts';
@@ -76,7 +76,7 @@ export class DynamoDbCallRepository implements CallRepository {
     // A call to be dialed is stored only while its number is off the suppression list.
     const suppression = awaitsDial(call.status) ? notSuppressed(this.tableName, call) : null;
     if (!idempotency && !suppression) {
-      await this.db.send(new PutCommand(callPut));
+      await writeOnce(this.db, { put: callPut });
       return { created: true };
     }
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
@@ -222,7 +222,7 @@ export class DynamoDbCallRepository implements CallRepository {
     const campaignGate = gate ? next.campaignId : undefined;
     try {
       if (slots === 0) {
-        await this.db.send(new PutCommand(put));
+        await writeOnce(this.db, { put });
         return written;
       }
       await this.db.send(
@@ -285,16 +285,16 @@ export class DynamoDbCallRepository implements CallRepository {
 
   async takeOverWait(call: StoredCall, expected: string, next: string): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
           Key: keys.call(call.id),
           UpdateExpression: 'SET slotWaitToken = :next',
           ConditionExpression: '#status = :queued AND slotWaitToken = :expected',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':next': next, ':expected': expected, ':queued': 'queued' },
-        }),
-      );
+        },
+      });
       return true;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;

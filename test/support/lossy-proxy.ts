@@ -1,0 +1,65 @@
+import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a loss rule sees of a request: the AWS operation (`X-Amz-Target`, e.g. `DynamoDB_20120810.PutItem`) and the body. */
+export interface ProxiedRequest {
+  target: string;
+  body: string;
+}
+
+/**
+ * An HTTP proxy in front of an emulator that can lose answers, as the network sometimes does: a
+ * request it is told to lose is passed on and answered upstream, so whatever it does takes effect,
+ * and then the client's connection is closed without the answer. The AWS SDK sees a reset
+ * connection and sends the request again (a retryable network error), which is what the code
+ * under test must survive. Every other request and answer passes through unchanged.
+ *
+ * `loseAnswers(match, times)` loses the answers of the next `times` requests that `match` accepts
+ * (1 by default); `lost()` counts the answers lost so far, so a test can show the loss happened.
+ */
+export async function startLossyProxy(upstream: string) {
+  const { hostname, port } = new URL(upstream);
+  const rules: Array<{ match: (request: ProxiedRequest) => boolean; left: number }> = [];
+  let lost = 0;
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const seen = { target: String(incoming.headers['x-amz-target'] ?? ''), body: body.toString('utf8') };
+      const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));
+      if (rule) rule.left -= 1;
+      const sent = forward(
+        { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        (answer) => {
+          const answered: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => answered.push(chunk));
+          answer.on('end', () => {
+            if (rule) {
+              // Applied upstream, never answered: the client's connection just goes away.
+              lost += 1;
+              incoming.socket.destroy();
+              return;
+            }
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers as IncomingHttpHeaders);
+            outgoing.end(Buffer.concat(answered));
+          });
+        },
+      );
+      sent.on('error', () => incoming.socket.destroy());
+      sent.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    loseAnswers(match: (request: ProxiedRequest) => boolean, times = 1) {
+      rules.push({ match, left: times });
+    },
+    lost: () => lost,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
