@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
