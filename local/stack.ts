@@ -184,6 +184,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Nothing remembered about accounts without endpoints, unless asked: an endpoint created
       // here receives the events of the very next call (its activeAt is its createdAt). AWS: 60 s.
       WEBHOOK_ENDPOINT_CACHE_SECONDS: process.env.WEBHOOK_ENDPOINT_CACHE_SECONDS ?? '0',
+      // The emulators on a busy laptop can take seconds to answer (moto opens a connection and a
+      // Python thread per request): 10 s an attempt here, where a hung attempt in AWS is 2 s.
+      AWS_SDK_REQUEST_TIMEOUT_MS: process.env.AWS_SDK_REQUEST_TIMEOUT_MS ?? '10000',
       ...options.environment,
     };
     Object.assign(process.env, functionEnvironment);

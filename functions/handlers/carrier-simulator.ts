@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { awsClientOptions } from '#adapters/aws-client-options';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbSimulatedCallStore } from '#simulator/simulated-call-store';
@@ -14,8 +16,11 @@ import { simulatorHandler } from './middleware/bundles.ts';
  */
 const env = parseEnv(CarrierSimulatorEnvSchema, process.env);
 const credentials = telephonyCredentials(env);
-const lambda = new LambdaClient({});
-const store = new DynamoDbSimulatedCallStore(createDocumentClient(), env.TABLE_NAME);
+const lambda = new LambdaClient(awsClientOptions(process.env));
+const store = new DynamoDbSimulatedCallStore(
+  createDocumentClient(new DynamoDBClient(awsClientOptions(process.env))),
+  env.TABLE_NAME,
+);
 
 let simulator: CarrierSimulator | undefined;
 async function getSimulator(): Promise<CarrierSimulator> {

@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { awsClientOptions } from '#adapters/aws-client-options';
 import { EventBridgeEventBus } from '#adapters/eventbridge/event-bus';
 import { SqsDeadLetterQueue } from '#adapters/sqs/dead-letter-queue';
 import { StoredCallSchema, type StoredCall } from '#schemas/call';
@@ -34,7 +35,7 @@ const { STREAM_FAILURE_QUEUE_URL } = parseEnv(StreamFailureEnvSchema, process.en
 const deps = {
   webhooks,
   queue: deliveryQueue,
-  bus: new EventBridgeEventBus(traced(new EventBridgeClient({})), EVENT_BUS_NAME),
+  bus: new EventBridgeEventBus(traced(new EventBridgeClient(awsClientOptions(process.env))), EVENT_BUS_NAME),
   clock,
 };
 const failureQueue = new SqsDeadLetterQueue(sqsClient, STREAM_FAILURE_QUEUE_URL);

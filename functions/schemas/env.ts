@@ -94,6 +94,16 @@ const webhooks = {
 };
 
 /** The parts each composition root checks (functions/handlers/composition/). */
+/**
+ * Every AWS SDK client's timeouts, per attempt (adapters/aws-client-options.ts). Milliseconds.
+ * The SDK has none by default: a connection that hangs would hold the request until the
+ * function's own timeout. DynamoDB, SQS, Scheduler and EventBridge answer in tens of
+ * milliseconds, so 2 s is a hung attempt, which the SDK retries (its standard retry mode).
+ */
+export const AwsClientEnvSchema = z.object({
+  AWS_SDK_CONNECTION_TIMEOUT_MS: positiveInt(1000),
+  AWS_SDK_REQUEST_TIMEOUT_MS: positiveInt(2000),
+});
 export const WebhooksEnvSchema = z.object({ ...webhooks });
 export const EventBusEnvSchema = z.object({ EVENT_BUS_NAME: required });
 export const TableEnvSchema = z.object({ ...table });

@@ -1,3 +1,4 @@
+import { awsClientOptions, type AwsClientEnv } from '../aws-client-options.ts';
 import type { TwilioAccount } from './twilio-provider.ts';
 
 export interface TelephonyCredentials {
@@ -6,7 +7,8 @@ export interface TelephonyCredentials {
   simulator: TwilioAccount;
 }
 
-interface CredentialsEnv {
+/** With the Secrets Manager client's timeouts (aws-client-options.ts). */
+interface CredentialsEnv extends AwsClientEnv {
   TELEPHONY_SECRET_ARN?: string;
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
@@ -42,7 +44,7 @@ async function load(env: CredentialsEnv): Promise<TelephonyCredentials> {
   if (env.TELEPHONY_SECRET_ARN) {
     // Read once per Lambda instance: the client is a chunk of its own, not loaded at cold start.
     const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    const secret = await new SecretsManagerClient({}).send(
+    const secret = await new SecretsManagerClient(awsClientOptions(env)).send(
       new GetSecretValueCommand({ SecretId: env.TELEPHONY_SECRET_ARN }),
     );
     values = { ...values, ...(JSON.parse(secret.SecretString ?? '{}') as Partial<typeof values>) };

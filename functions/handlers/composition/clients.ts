@@ -1,5 +1,6 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientOptions } from '#adapters/aws-client-options';
 import { traced } from '../tracing.ts';
 
 /** `load` once, on first use; a load that fails is tried again on the next use. */
@@ -21,13 +22,13 @@ function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
  */
 export const sqsClient = onFirstUse(async () => {
   const { SQSClient } = await import('@aws-sdk/client-sqs');
-  return traced(new SQSClient({}));
+  return traced(new SQSClient(awsClientOptions(process.env)));
 });
 
 /** The EventBridge Scheduler client, built on the first schedule created, moved or deleted. */
 export const schedulerClient = onFirstUse(async () => {
   const { SchedulerClient } = await import('@aws-sdk/client-scheduler');
-  return traced(new SchedulerClient({}));
+  return traced(new SchedulerClient(awsClientOptions(process.env)));
 });
 
 export type { SQSClient, SchedulerClient };

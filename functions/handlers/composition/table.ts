@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { awsClientOptions } from '#adapters/aws-client-options';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
@@ -18,7 +19,7 @@ import { traced } from '../tracing.ts';
  * schemas and libraries (docs/architecture.md, "Cold start").
  */
 export const tableEnv = parseEnv(TableEnvSchema, process.env);
-export const db = createDocumentClient(traced(new DynamoDBClient({})));
+export const db = createDocumentClient(traced(new DynamoDBClient(awsClientOptions(process.env))));
 export const clock = systemClock;
 const tableName = tableEnv.TABLE_NAME;
 export const calls = /* @__PURE__ */ new DynamoDbCallRepository(db, tableName, clock);
