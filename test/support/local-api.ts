@@ -36,11 +36,13 @@ export const CALLS = '/api/v1/outbound-calls';
 export async function startTestApi(
   options: Partial<Pick<LocalStackOptions, 'simulator' | 'environment' | 'reconcileIntervalMs'>> & {
     motoEndpoint?: string;
+    /** DynamoDB Local, or a proxy in front of it (test/support/lossy-proxy.ts). */
+    dynamodbEndpoint?: string;
   } = {},
 ): Promise<TestApi> {
   const stack = await startLocalStack({
     apiPort: 0,
-    dynamodb: { endpoint: inject('dynamodbEndpoint') },
+    dynamodb: { endpoint: options.dynamodbEndpoint ?? inject('dynamodbEndpoint') },
     moto: { endpoint: options.motoEndpoint ?? inject('motoEndpoint') },
     tableName: `test-${randomUUID().slice(0, 8)}`,
     apiKey: DEMO.apiKey,

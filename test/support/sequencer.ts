@@ -25,6 +25,7 @@ export const SLOWEST_FILES = [
   'test/integration/campaign-sweeps.test.ts',
   'test/integration/webhooks.test.ts',
   'test/integration/chaos-network.test.ts',
+  'test/integration/lost-answers-stack.test.ts',
   'test/infra/cdk-nag.test.ts',
   'test/integration/no-lost-call.test.ts',
   'test/integration/hostile-input.property.test.ts',
