@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateScheduleGroupCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
@@ -11,6 +17,7 @@ import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { keys } from '#adapters/dynamodb/table-design';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
+import { EventBridgeCallScheduler, scheduleName } from '#adapters/scheduler/call-scheduler';
 import { newCampaignId } from '#domain/campaign';
 import { ConcurrentModificationError } from '#domain/errors';
 import { systemClock } from '#ports/clock';
@@ -248,5 +255,85 @@ describe('a store write whose answer the network lost', () => {
         sendBy: new Date('2031-05-01T10:00:02Z'),
       });
     });
+  });
+});
+
+/**
+ * The call scheduler's writes were already safe under a lost answer (a repeated CreateSchedule's
+ * ConflictException, UpdateSchedule replacing the whole schedule, a repeated DeleteSchedule's
+ * ResourceNotFoundException): these keep them so, against moto through the same proxy.
+ */
+describe('a call schedule write whose answer the network lost', () => {
+  let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
+  let client: SchedulerClient;
+  let scheduler: EventBridgeCallScheduler;
+  let groupName: string;
+
+  beforeAll(async () => {
+    proxy = await startLossyProxy(inject('motoEndpoint'));
+    client = new SchedulerClient({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    groupName = `lost-${randomUUID().slice(0, 8)}`;
+    await client.send(new CreateScheduleGroupCommand({ Name: groupName }));
+    // Made-up ARNs: the schedules are never fired here.
+    scheduler = new EventBridgeCallScheduler(client, {
+      groupName,
+      queueArn: 'arn:aws:sqs:us-east-1:123456789012:dial',
+      roleArn: 'arn:aws:iam::123456789012:role/scheduler',
+      deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:dial-dlq',
+    });
+  });
+  afterAll(async () => {
+    await proxy.stop();
+  });
+
+  const aMessage = () => ({
+    callId: `call_${ulid()}`,
+    accountId: 'acc_lost',
+    attempt: 1,
+    dueAt: '2031-05-01T10:00:00Z',
+    waits: 0,
+  });
+
+  /** Loses the answer to the next `method` on this call's schedule; returns how many were lost since. */
+  const loseNext = (method: string, callId: string) => {
+    const before = proxy.lost();
+    proxy.loseAnswers(
+      (request: ProxiedRequest) =>
+        request.method === method && request.path.startsWith(`/schedules/${scheduleName(callId, 1)}`),
+    );
+    return () => proxy.lost() - before;
+  };
+  const expressionOf = async (callId: string) =>
+    (await client.send(new GetScheduleCommand({ Name: scheduleName(callId, 1), GroupName: groupName })))
+      .ScheduleExpression;
+
+  it('schedules a call once and answers done (a CreateSchedule sent twice)', async () => {
+    const message = aMessage();
+    const lost = loseNext('POST', message.callId);
+    await expect(scheduler.schedule(message, new Date('2031-05-01T10:00:00Z'))).resolves.toBeUndefined();
+    expect(lost()).toBe(1);
+    expect(await expressionOf(message.callId)).toBe('at(2031-05-01T10:00:00)');
+  });
+
+  it('moves a schedule and answers done (an UpdateSchedule sent twice)', async () => {
+    const message = aMessage();
+    await scheduler.schedule(message, new Date('2031-05-01T10:00:00Z'));
+    const lost = loseNext('PUT', message.callId);
+    await expect(scheduler.reschedule(message, new Date('2031-05-01T11:30:00Z'))).resolves.toBeUndefined();
+    expect(lost()).toBe(1);
+    expect(await expressionOf(message.callId)).toBe('at(2031-05-01T11:30:00)');
+  });
+
+  it('cancels a schedule and answers done (a DeleteSchedule sent twice)', async () => {
+    const message = aMessage();
+    await scheduler.schedule(message, new Date('2031-05-01T10:00:00Z'));
+    const lost = loseNext('DELETE', message.callId);
+    await expect(scheduler.cancel(message.callId, 1)).resolves.toBeUndefined();
+    expect(lost()).toBe(1);
+    await expect(expressionOf(message.callId)).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });
