@@ -1,9 +1,15 @@
 import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What a loss rule sees of a request: the AWS operation (`X-Amz-Target`, e.g. `DynamoDB_20120810.PutItem`) and the body. */
+/**
+ * What a loss rule sees of a request: the AWS operation of a JSON-protocol service (`X-Amz-Target`,
+ * e.g. `DynamoDB_20120810.PutItem`; empty for a REST one such as EventBridge Scheduler), the HTTP
+ * method and path (a REST operation's name and resource, e.g. `DELETE /schedules/<name>`) and the body.
+ */
 export interface ProxiedRequest {
   target: string;
+  method: string;
+  path: string;
   body: string;
 }
 
@@ -26,7 +32,12 @@ export async function startLossyProxy(upstream: string) {
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
-      const seen = { target: String(incoming.headers['x-amz-target'] ?? ''), body: body.toString('utf8') };
+      const seen = {
+        target: String(incoming.headers['x-amz-target'] ?? ''),
+        method: incoming.method ?? '',
+        path: incoming.url ?? '',
+        body: body.toString('utf8'),
+      };
       const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));
       if (rule) rule.left -= 1;
       const sent = forward(

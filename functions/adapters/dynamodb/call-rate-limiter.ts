@@ -2,7 +2,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { type Clock, systemClock } from '#ports/clock';
 import type { KeyMode } from '#schemas/call';
 import type { CallRateLimiter, SendReservation } from '#ports/telephony';
-import { isConditionalCheckFailure } from './client.ts';
+import { isConditionalCheckFailure, writeOnce } from './client.ts';
 import { TABLE, keys } from './table-design.ts';
 
 /** Enough for every contender of one idle-to-busy moment to be served; each try is one write. */
@@ -99,11 +99,16 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
     }
   }
 
-  /** The first place of the current window, when the counter lags the clock; null otherwise. */
+  /**
+   * The first place of the current window, when the counter lags the clock; null otherwise.
+   * Through writeOnce: a repeat of a catch-up that landed keeps its place rather than queueing
+   * behind it. (takeNext's repeat, whose condition still holds, takes a second place: the first
+   * goes unused, a window's call fewer, never one more than the limit.)
+   */
   private async catchUp(mode: KeyMode, firstPlaceNow: number): Promise<number | null> {
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
           Key: this.counterKey(mode),
           UpdateExpression: 'SET nextPlace = :following, #ttl = :expires',
@@ -114,8 +119,8 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
             ':firstPlaceNow': firstPlaceNow,
             ':expires': this.expiry(firstPlaceNow),
           },
-        }),
-      );
+        },
+      });
       return firstPlaceNow;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return null;

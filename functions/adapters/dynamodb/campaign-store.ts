@@ -23,7 +23,7 @@ import type {
 } from '#ports/campaign-store';
 import type { Clock } from '#ports/clock';
 import { fromCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactionCancellationCodes } from './client.ts';
+import { isConditionalCheckFailure, transactionCancellationCodes, writeOnce } from './client.ts';
 import { queryAll, type Item } from './query.ts';
 import { CALL_INDEXES, RECONCILER_INDEX, TABLE, campaignIndexKeys, keys } from './table-design.ts';
 
@@ -248,6 +248,10 @@ export class DynamoDbCampaignStore implements CampaignStore {
     }
   }
 
+  /**
+   * Through writeOnce: a repeat of a change that landed returns the campaign it wrote, not a
+   * conflict (whose retry would find the status already set: a completion nobody announces).
+   */
   async setStatus(
     campaign: StoredCampaign,
     status: CampaignStatus,
@@ -255,8 +259,8 @@ export class DynamoDbCampaignStore implements CampaignStore {
     options: { completedAt?: string; nextDueAt?: string; statusChange?: boolean } = {},
   ): Promise<StoredCampaign> {
     try {
-      const result = await this.db.send(
-        new UpdateCommand({
+      const result = await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
           Key: keys.campaign(campaign.accountId, campaign.id),
           UpdateExpression: `SET #status = :status, updatedAt = :at, version = :newVersion${options.completedAt ? ', completedAt = :completedAt' : ''}${options.statusChange ? ', statusVersion = :newVersion' : ''}`,
@@ -270,8 +274,8 @@ export class DynamoDbCampaignStore implements CampaignStore {
             ...(options.completedAt ? { ':completedAt': options.completedAt } : {}),
           },
           ReturnValues: 'ALL_NEW',
-        }),
-      );
+        },
+      });
       return campaignOf(result.Attributes ?? {});
     } catch (error) {
       if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError('Campaign', campaign.id);

@@ -8,7 +8,7 @@ import {
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SlotCounter, SlotCounters, SlotWaiter } from '#ports/slot-counters';
-import { isConditionalCheckFailure } from './client.ts';
+import { isConditionalCheckFailure, writeOnce } from './client.ts';
 import { queryAll } from './query.ts';
 import { RECONCILER_INDEX, TABLE, keys } from './table-design.ts';
 
@@ -71,17 +71,18 @@ export class DynamoDbSlotCounters implements SlotCounters {
     return items.map((item) => ({ accountId: String(item.id), activeCalls: Number(item.activeCalls ?? 0) }));
   }
 
+  /** Through writeOnce: a repeat of a repair that landed is still a repair (true), not a counter that moved. */
   async repair(accountId: string, expected: number, actual: number): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
           Key: keys.account(accountId),
           UpdateExpression: 'SET activeCalls = :actual',
           ConditionExpression: 'activeCalls = :expected',
           ExpressionAttributeValues: { ':actual': actual, ':expected': expected },
-        }),
-      );
+        },
+      });
       return true;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;

@@ -1,7 +1,8 @@
-import { BatchGetCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SuppressionSchema, type Suppression } from '#schemas/suppressions';
 import type { SuppressionPage, SuppressionStore } from '#ports/suppressions';
-import { isConditionalCheckFailure } from './client.ts';
+import { isConditionalCheckFailure, writeOnce } from './client.ts';
+import { deleteOnce } from './delete-once.ts';
 import { queryAll, readableItems, type OnUnreadableItem } from './query.ts';
 import { keys } from './table-design.ts';
 
@@ -20,15 +21,16 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     private readonly onUnreadable: OnUnreadableItem = () => undefined,
   ) {}
 
+  /** Through writeOnce: a repeat of an add that landed is still `created`, not the entry found already there. */
   async add(accountId: string, suppression: Suppression): Promise<{ suppression: Suppression; created: boolean }> {
     try {
-      await this.db.send(
-        new PutCommand({
+      await writeOnce(this.db, {
+        put: {
           TableName: this.tableName,
           Item: { ...keys.accountSuppression(accountId, suppression.phoneNumber), ...suppression },
           ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+        },
+      });
       return { suppression, created: true };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
@@ -38,15 +40,9 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     }
   }
 
-  async remove(accountId: string, phoneNumber: string): Promise<boolean> {
-    const result = await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: keys.accountSuppression(accountId, phoneNumber),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return result.Attributes !== undefined;
+  /** Whether the number was on the list; a repeat of a removal that landed still answers true (deleteOnce). */
+  remove(accountId: string, phoneNumber: string): Promise<boolean> {
+    return deleteOnce(this.db, this.tableName, keys.accountSuppression(accountId, phoneNumber));
   }
 
   async suppressedAmong(accountId: string, phoneNumbers: readonly string[]): Promise<Set<string>> {

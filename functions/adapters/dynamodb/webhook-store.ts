@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -16,7 +15,8 @@ import {
 } from '#schemas/webhooks';
 import type { WebhookStore } from '#ports/webhooks';
 import { ConcurrentModificationError } from '#domain/errors';
-import { isConditionalCheckFailure } from './client.ts';
+import { isConditionalCheckFailure, writeOnce } from './client.ts';
+import { deleteOnce } from './delete-once.ts';
 import { queryAccountItems, readableItems, type OnUnreadableItem } from './query.ts';
 import { TABLE, keys } from './table-design.ts';
 
@@ -41,14 +41,15 @@ export class DynamoDbWebhookStore implements WebhookStore {
 
   private expiry = () => ({ [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + RETENTION_SECONDS });
 
+  /** Through writeOnce: a repeat of a create that landed is its success, not a failed condition (a 5xx). */
   async createEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> {
-    await this.db.send(
-      new PutCommand({
+    await writeOnce(this.db, {
+      put: {
         TableName: this.tableName,
         Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...endpoint },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+      },
+    });
   }
 
   async getEndpoint(accountId: string, endpointId: string): Promise<StoredWebhookEndpoint | null> {
@@ -87,18 +88,19 @@ export class DynamoDbWebhookStore implements WebhookStore {
     }
   }
 
+  /** Through writeOnce: a repeat of a save that landed finds its own revision, and is its success, not a conflict. */
   async saveEndpoint(endpoint: StoredWebhookEndpoint): Promise<StoredWebhookEndpoint> {
     const saved = { ...endpoint, revision: endpoint.revision + 1 };
     try {
-      await this.db.send(
-        new PutCommand({
+      await writeOnce(this.db, {
+        put: {
           TableName: this.tableName,
           Item: { ...keys.accountWebhook(endpoint.accountId, endpoint.id), ...saved },
           ConditionExpression:
             'attribute_exists(pk) AND (revision = :read OR (attribute_not_exists(revision) AND :read = :zero))',
           ExpressionAttributeValues: { ':read': endpoint.revision, ':zero': 0 },
-        }),
-      );
+        },
+      });
       return saved;
     } catch (error) {
       if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError('Webhook endpoint', endpoint.id);
@@ -106,15 +108,9 @@ export class DynamoDbWebhookStore implements WebhookStore {
     }
   }
 
-  async deleteEndpoint(accountId: string, endpointId: string): Promise<boolean> {
-    const result = await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: keys.accountWebhook(accountId, endpointId),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return result.Attributes !== undefined;
+  /** Whether the endpoint was there; a repeat of a delete that landed still answers true (deleteOnce). */
+  deleteEndpoint(accountId: string, endpointId: string): Promise<boolean> {
+    return deleteOnce(this.db, this.tableName, keys.accountWebhook(accountId, endpointId));
   }
 
   async disableEndpoint(accountId: string, endpointId: string, reason: string, at: string): Promise<void> {
