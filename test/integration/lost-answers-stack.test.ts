@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CALLS, callReaches, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
-import { startLossyProxy } from '../support/lossy-proxy.ts';
+import { CALLS, callReaches, eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
+import { startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
+import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
 
@@ -16,26 +17,47 @@ const OUTCOMES: Record<string, [string, string]> = {
 };
 
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem'];
+/** What the service sends to moto that changes something: dial, delivery and page messages, events, schedules. */
+const isMotoWrite = (request: ProxiedRequest) =>
+  ['AmazonSQS.SendMessage', 'AmazonSQS.SendMessageBatch', 'AWSEvents.PutEvents'].includes(request.target) ||
+  (request.path.startsWith('/schedules/') && request.method !== 'GET');
 
 /**
  * The whole service while the network loses the answer to one write in every `every` that DynamoDB
- * applies (the SDK sends each of those again; fast-check picks which): creates and cancels answer
- * as they would have, every call reaches its true outcome, and each attempt is dialed exactly once.
- * Nothing in the service may read a repeat of its own write as somebody else's.
+ * applies (every one, for the campaign), and to one in three messages, events and schedules sent to moto (the SDK sends each of
+ * those again, and the repeat gets through; fast-check picks which): creates and cancels answer as they would have, every call
+ * reaches its true outcome, each attempt is dialed exactly once, and a campaign completes with its
+ * counts adding up and its events delivered. Nothing in the service may read a repeat of its own
+ * write as somebody else's.
  */
 describe('the call lifecycle when DynamoDB answers go missing', () => {
   let api: TestApi;
   let proxy: Awaited<ReturnType<typeof startLossyProxy>>;
+  let motoProxy: Awaited<ReturnType<typeof startLossyProxy>>;
   let writes = 0;
+  let motoWrites = 0;
+  /**
+   * A request's first send, not the SDK's repeat of it (the same body: the same write id or
+   * ClientRequestToken). Only first sends lose their answer, so each request's repeat gets through,
+   * as on a network that loses an answer now and then; one losing every try would fail as it must.
+   */
+  const sent = new Set<string>();
+  const firstSend = (request: ProxiedRequest) => !sent.has(request.body) && Boolean(sent.add(request.body));
   /** Which writes lose their answer: the ones whose count is `offset` modulo `every`. */
   let pattern = { every: 3, offset: 0 };
 
   beforeAll(async () => {
     proxy = await startLossyProxy(inject('dynamodbEndpoint'));
-    api = await startTestApi({ dynamodbEndpoint: proxy.endpoint });
+    motoProxy = await startLossyProxy(inject('motoEndpoint'));
+    api = await startTestApi({ dynamodbEndpoint: proxy.endpoint, motoEndpoint: motoProxy.endpoint });
+    motoProxy.loseAnswers(
+      (request) => isMotoWrite(request) && firstSend(request) && ++motoWrites % 3 === 0,
+      Number.POSITIVE_INFINITY,
+    );
     proxy.loseAnswers(
       (request) =>
         WRITES.some((operation) => request.target.endsWith(`.${operation}`)) &&
+        firstSend(request) &&
         ++writes % pattern.every === pattern.offset % pattern.every,
       Number.POSITIVE_INFINITY,
     );
@@ -43,11 +65,12 @@ describe('the call lifecycle when DynamoDB answers go missing', () => {
   afterAll(async () => {
     await api.stack.stop();
     await proxy.stop();
+    await motoProxy.stop();
   });
 
   it('answers every request as without the loss, and every call reaches its outcome, dialed once per attempt', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.nat(3), async (every, offset) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.nat(3), async (every, offset) => {
         pattern = { every, offset };
         const lostBefore = proxy.lost();
         const numbers = Object.keys(OUTCOMES);
@@ -91,5 +114,72 @@ describe('the call lifecycle when DynamoDB answers go missing', () => {
       }),
       { numRuns: 3 },
     );
+  }, 300_000);
+
+  it("completes a campaign with its counts adding up, and delivers its calls' and its own events", async () => {
+    // Every write's first answer lost: each write of the campaign's whole life is sent twice.
+    pattern = { every: 1, offset: 0 };
+    const lostBefore = proxy.lost() + motoProxy.lost();
+    const receiver = await startWebhookReceiver();
+    try {
+      const endpoint = await api.request('POST', '/api/v1/webhooks', {
+        body: { url: receiver.url, events: ['SessionEnded', 'CampaignCompleted'] },
+      });
+      expect(endpoint.status).toBe(201);
+      const toNumbers = ['+14153000901', '+14153000902', '+14153000903', '+15005550103'];
+      const created = await api.request('POST', '/api/v1/campaigns', {
+        body: {
+          name: 'Lost answers',
+          agentId: 'agt_01HXK8Z3MNPQRS',
+          contacts: toNumbers.map((toNumber) => ({ toNumber })),
+          pacing: { callsPerMinute: 120 },
+        },
+      });
+      expect(created.status).toBe(201);
+      const campaignId = created.body.id as string;
+      // Pause and resume answer as they would have (each a write on the campaign's version).
+      const paused = await api.request('POST', `/api/v1/campaigns/${campaignId}/pause`);
+      expect({ status: paused.status, campaign: paused.body.status }).toEqual({ status: 200, campaign: 'paused' });
+      const resumed = await api.request('POST', `/api/v1/campaigns/${campaignId}/resume`);
+      expect({ status: resumed.status, campaign: resumed.body.status }).toEqual({ status: 200, campaign: 'running' });
+      const done = await eventually(
+        () => api.request('GET', `/api/v1/campaigns/${campaignId}`),
+        (response) => response.body.status === 'completed',
+        180_000,
+        'the campaign to complete',
+      );
+      // Each call counted once: a change counted twice would leave the counts off the contacts.
+      expect(done.body.counts).toMatchObject({ total: 4, completed: 3, busy: 1 });
+      const delivered = await eventually(
+        async () => receiver.delivered().map((delivery) => delivery.event),
+        (events) =>
+          events.some((event) => event.type === 'CampaignCompleted' && event.data.campaign.id === campaignId) &&
+          new Set(
+            events
+              .filter((event) => event.type === 'SessionEnded' && event.data.call.campaignId === campaignId)
+              .map((event) => event.data.call.id),
+          ).size === 4,
+        120_000,
+        'every SessionEnded of the campaign and its CampaignCompleted',
+      );
+      // A repeat delivery is the same event: one id per call's SessionEnded, one CampaignCompleted.
+      const ended = delivered.filter(
+        (event) => event.type === 'SessionEnded' && event.data.call.campaignId === campaignId,
+      );
+      expect(new Set(ended.map((event) => event.id)).size).toBe(4);
+      const completed = delivered.filter((event) => event.type === 'CampaignCompleted');
+      expect(new Set(completed.map((event) => event.id)).size).toBe(1);
+      // Each contact's call dialed once (the campaign retries nothing).
+      const callIds = ended.map((event) => event.data.call.id as string);
+      for (const id of callIds) {
+        const dials = [...api.stack.simulatedCalls.calls.values()].filter((c) =>
+          String(c.params.Url).includes(`callId=${id}&`),
+        );
+        expect(dials).toHaveLength(1);
+      }
+      expect(proxy.lost() + motoProxy.lost() - lostBefore).toBeGreaterThan(5);
+    } finally {
+      await receiver.stop();
+    }
   }, 300_000);
 });
