@@ -22,10 +22,17 @@ export interface ProxiedRequest {
  *
  * `loseAnswers(match, times)` loses the answers of the next `times` requests that `match` accepts
  * (1 by default); `lost()` counts the answers lost so far, so a test can show the loss happened.
+ * `rewriteAnswers` changes answers instead, and `requests()` lists what was sent.
  */
 export async function startLossyProxy(upstream: string) {
   const { hostname, port } = new URL(upstream);
-  const rules: Array<{ match: (request: ProxiedRequest) => boolean; left: number }> = [];
+  const rules: Array<{
+    match: (request: ProxiedRequest) => boolean;
+    left: number;
+    /** Absent: the answer is lost; present: the client gets this body instead of upstream's. */
+    rewrite?: (body: string) => string;
+  }> = [];
+  const requests: ProxiedRequest[] = [];
   let lost = 0;
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -38,6 +45,7 @@ export async function startLossyProxy(upstream: string) {
         path: incoming.url ?? '',
         body: body.toString('utf8'),
       };
+      requests.push(seen);
       const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));
       if (rule) rule.left -= 1;
       const sent = forward(
@@ -46,14 +54,20 @@ export async function startLossyProxy(upstream: string) {
           const answered: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => answered.push(chunk));
           answer.on('end', () => {
-            if (rule) {
+            if (rule && !rule.rewrite) {
               // Applied upstream, never answered: the client's connection just goes away.
               lost += 1;
               incoming.socket.destroy();
               return;
             }
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers as IncomingHttpHeaders);
-            outgoing.end(Buffer.concat(answered));
+            const reply = rule?.rewrite
+              ? Buffer.from(rule.rewrite(Buffer.concat(answered).toString('utf8')))
+              : Buffer.concat(answered);
+            outgoing.writeHead(answer.statusCode ?? 502, {
+              ...(answer.headers as IncomingHttpHeaders),
+              'content-length': String(reply.length),
+            });
+            outgoing.end(reply);
           });
         },
       );
@@ -67,7 +81,16 @@ export async function startLossyProxy(upstream: string) {
     loseAnswers(match: (request: ProxiedRequest) => boolean, times = 1) {
       rules.push({ match, left: times });
     },
+    /**
+     * Answers the next `times` requests that `match` accepts (1 by default) with `rewrite` of
+     * upstream's answer body, after upstream applied them: a partial failure, say.
+     */
+    rewriteAnswers(match: (request: ProxiedRequest) => boolean, rewrite: (body: string) => string, times = 1) {
+      rules.push({ match, left: times, rewrite });
+    },
     lost: () => lost,
+    /** Every request the proxy has passed on, in order. */
+    requests: () => [...requests],
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
