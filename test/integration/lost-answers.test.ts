@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
+import { keys } from '#adapters/dynamodb/table-design';
 import { cancelCall } from '#domain/call';
 import { startDial } from '#domain/call-lifecycle';
 import { ConcurrentModificationError } from '#domain/errors';
@@ -26,6 +28,8 @@ describe('a call write whose answer the network lost', () => {
   let repository: DynamoDbCallRepository;
   let slotCounters: DynamoDbSlotCounters;
   let accountId: string;
+  let db: ReturnType<typeof createDocumentClient>;
+  let tableName: string;
 
   beforeAll(async () => {
     proxy = await startLossyProxy(inject('dynamodbEndpoint'));
@@ -34,9 +38,9 @@ describe('a call write whose answer the network lost', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const tableName = `lost-answers-${randomUUID().slice(0, 8)}`;
+    tableName = `lost-answers-${randomUUID().slice(0, 8)}`;
     await ensureTable(client, tableName);
-    const db = createDocumentClient(client);
+    db = createDocumentClient(client);
     repository = new DynamoDbCallRepository(db, tableName, systemClock);
     slotCounters = new DynamoDbSlotCounters(db, tableName);
     accountId = `acc_lost_${randomUUID().slice(0, 8)}`;
@@ -117,6 +121,37 @@ describe('a call write whose answer the network lost', () => {
     );
     expect(lost()).toBe(1);
     expect(await repository.getById(call.id)).toEqual(cancelled);
+  });
+
+  it('never applies a write twice, even when its condition holds again by the time the repeat arrives', async () => {
+    // A repair of the slot counter from 0 to 2 lands; before the SDK's repeat of it arrives, two
+    // calls give their slots back (2 -> 0), so the repeat's condition (activeCalls = 0) holds again.
+    const account = `acc_aba_${randomUUID().slice(0, 8)}`;
+    await createAccount(
+      { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
+      { id: account, name: account, concurrentCallLimit: 5 },
+    );
+    const before = proxy.lost();
+    proxy.loseAnswers(
+      (request: ProxiedRequest) => request.target.endsWith('.UpdateItem') && request.body.includes(':expected'),
+      1,
+      async () =>
+        void (await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.account(account),
+            UpdateExpression: 'ADD activeCalls :released',
+            ExpressionAttributeValues: { ':released': -2 },
+          }),
+        )),
+    );
+    await expect(slotCounters.repair(account, 0, 2)).resolves.toBe(true);
+    expect(proxy.lost() - before).toBe(1);
+    // The repair, then the two releases: 0. A repair applied a second time would leave 2.
+    const item = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.account(account), ConsistentRead: true }),
+    );
+    expect(item.Item?.activeCalls).toBe(0);
   });
 
   async function activeCalls(): Promise<number> {

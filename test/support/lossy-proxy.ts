@@ -21,7 +21,8 @@ export interface ProxiedRequest {
  * under test must survive. Every other request and answer passes through unchanged.
  *
  * `loseAnswers(match, times)` loses the answers of the next `times` requests that `match` accepts
- * (1 by default); `lost()` counts the answers lost so far, so a test can show the loss happened.
+ * (1 by default), running `meanwhile` (if given) between upstream's answer and the loss; `lost()`
+ * counts the answers lost so far, so a test can show the loss happened.
  * `rewriteAnswers` changes answers instead, and `requests()` lists what was sent.
  */
 export async function startLossyProxy(upstream: string) {
@@ -31,6 +32,8 @@ export async function startLossyProxy(upstream: string) {
     left: number;
     /** Absent: the answer is lost; present: the client gets this body instead of upstream's. */
     rewrite?: (body: string) => string;
+    /** Run after upstream applied the request and before its answer is lost: another writer, say. */
+    meanwhile?: () => Promise<void>;
   }> = [];
   const requests: ProxiedRequest[] = [];
   let lost = 0;
@@ -48,14 +51,19 @@ export async function startLossyProxy(upstream: string) {
       requests.push(seen);
       const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));
       if (rule) rule.left -= 1;
+      // A request that never reached upstream leaves its rule for the next one.
+      const giveBack = () => {
+        if (rule) rule.left += 1;
+      };
       const sent = forward(
         { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
         (answer) => {
           const answered: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => answered.push(chunk));
-          answer.on('end', () => {
+          answer.on('end', async () => {
             if (rule && !rule.rewrite) {
               // Applied upstream, never answered: the client's connection just goes away.
+              await rule.meanwhile?.();
               lost += 1;
               incoming.socket.destroy();
               return;
@@ -71,15 +79,18 @@ export async function startLossyProxy(upstream: string) {
           });
         },
       );
-      sent.on('error', () => incoming.socket.destroy());
+      sent.on('error', () => {
+        giveBack();
+        incoming.socket.destroy();
+      });
       sent.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    loseAnswers(match: (request: ProxiedRequest) => boolean, times = 1) {
-      rules.push({ match, left: times });
+    loseAnswers(match: (request: ProxiedRequest) => boolean, times = 1, meanwhile?: () => Promise<void>) {
+      rules.push({ match, left: times, meanwhile });
     },
     /**
      * Answers the next `times` requests that `match` accepts (1 by default) with `rewrite` of

@@ -45,34 +45,41 @@ export const WRITE_ID = 'writeId';
  * are safe without this: the SDK fills in TransactWriteItems' ClientRequestToken once per send,
  * and DynamoDB answers a repeat of it within 10 minutes as the first).
  *
- * Each write stamps `writeId` (WRITE_ID) with a fresh id and asks for the item a failed condition
- * found (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`). A failure that found this write's own
- * id is the first attempt's success: it resolves as a success, with `Attributes` the item as the
- * write left it when the input asked for `ReturnValues: 'ALL_NEW'` (an empty output otherwise).
- * Any other failure rejects as DynamoDB reported it (ConditionalCheckFailedException for a
- * condition that another write broke). An UpdateExpression must have a SET clause or no clause
- * that `SET` could be added before; the id is added to it.
+ * Each write stamps `writeId` (WRITE_ID) with a fresh id, adds "and not already this write" to its
+ * condition (so a repeat never applies twice, even when the condition holds again by the time it
+ * arrives), and asks for the item a failed condition found
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`). A failure that found this write's own id is
+ * the first attempt's success: it resolves as a success, with `Attributes` the item as found
+ * when the input asked for `ReturnValues: 'ALL_NEW'` (an empty output otherwise): the write's
+ * result, plus whatever writers that do not stamp `writeId` (transactions, plain updates) changed
+ * since. Any other failure rejects as DynamoDB reported it (ConditionalCheckFailedException for
+ * a condition that another write broke). The id is added to the UpdateExpression's SET clause, or
+ * in one of its own.
  */
 export async function writeOnce(
   db: DynamoDBDocumentClient,
   write: { put: PutCommandInput } | { update: UpdateCommandInput },
 ): Promise<Pick<UpdateCommandOutput, 'Attributes'>> {
   const writeId = randomUUID();
-  const guarded = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+  // The write's condition, and not a second time: a repeat whose condition holds again by then
+  // (the value went back, or a late first attempt) fails here and is recognised below.
+  const notAgain = '(attribute_not_exists(#writeId) OR #writeId <> :writeId)';
+  const guard = (input: PutCommandInput | UpdateCommandInput) => ({
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    ConditionExpression: input.ConditionExpression ? `(${input.ConditionExpression}) AND ${notAgain}` : notAgain,
+    ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#writeId': WRITE_ID },
+    ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':writeId': writeId },
+  });
   try {
     if ('put' in write) {
-      await db.send(new PutCommand({ ...write.put, ...guarded, Item: { ...write.put.Item, [WRITE_ID]: writeId } }));
+      await db.send(
+        new PutCommand({ ...write.put, ...guard(write.put), Item: { ...write.put.Item, [WRITE_ID]: writeId } }),
+      );
       return {};
     }
     const input = write.update;
     const output = await db.send(
-      new UpdateCommand({
-        ...input,
-        ...guarded,
-        UpdateExpression: withWriteIdSet(input.UpdateExpression ?? ''),
-        ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#writeId': WRITE_ID },
-        ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':writeId': writeId },
-      }),
+      new UpdateCommand({ ...input, ...guard(input), UpdateExpression: withWriteIdSet(input.UpdateExpression ?? '') }),
     );
     return { Attributes: output.Attributes };
   } catch (error) {
