@@ -28,6 +28,9 @@ export function awsClientOptions(env: AwsClientEnv) {
       connectionTimeout: timeouts.AWS_SDK_CONNECTION_TIMEOUT_MS,
       requestTimeout: timeouts.AWS_SDK_REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true,
+      // The request timeout stops counting once the answer's headers arrive; an answer whose body
+      // then stalls would wait for the service's idle default (minutes), so it gets the same bound.
+      socketTimeout: timeouts.AWS_SDK_REQUEST_TIMEOUT_MS,
     },
   };
 }

@@ -15,7 +15,7 @@ import { simulatorHandler } from './middleware/bundles.ts';
  * same function, which sleeps between the steps like a phone network would.
  */
 const env = parseEnv(CarrierSimulatorEnvSchema, process.env);
-const credentials = telephonyCredentials(env);
+const credentials = telephonyCredentials(process.env);
 const lambda = new LambdaClient(awsClientOptions(process.env));
 const store = new DynamoDbSimulatedCallStore(
   createDocumentClient(new DynamoDBClient(awsClientOptions(process.env))),

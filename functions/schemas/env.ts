@@ -93,7 +93,6 @@ const webhooks = {
   WEBHOOK_ENDPOINT_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 0),
 };
 
-/** The parts each composition root checks (functions/handlers/composition/). */
 /**
  * Every AWS SDK client's timeouts, per attempt (adapters/aws-client-options.ts). Milliseconds.
  * The SDK has none by default: a connection that hangs would hold the request until the
@@ -104,6 +103,7 @@ export const AwsClientEnvSchema = z.object({
   AWS_SDK_CONNECTION_TIMEOUT_MS: positiveInt(1000),
   AWS_SDK_REQUEST_TIMEOUT_MS: positiveInt(2000),
 });
+/** The parts each composition root checks (functions/handlers/composition/). */
 export const WebhooksEnvSchema = z.object({ ...webhooks });
 export const EventBusEnvSchema = z.object({ EVENT_BUS_NAME: required });
 export const TableEnvSchema = z.object({ ...table });

@@ -249,8 +249,9 @@ export class DynamoDbCampaignStore implements CampaignStore {
   }
 
   /**
-   * Through writeOnce: a repeat of a change that landed returns the campaign it wrote, not a
-   * conflict (whose retry would find the status already set: a completion nobody announces).
+   * Through writeOnce: a repeat of a change that landed returns the campaign as it found it (the
+   * change, with any count moved since), not a conflict, whose retry would find the status
+   * already set and answer as if another request had set it.
    */
   async setStatus(
     campaign: StoredCampaign,

@@ -9,9 +9,15 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { awsClientOptions } from '../aws-client-options.ts';
 
-/** One document client per process. Endpoint and region come from the standard AWS_* variables. */
-export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+/**
+ * One document client per process. Endpoint and region come from the standard AWS_* variables;
+ * without a client of its own, one with the functions' timeouts (aws-client-options.ts).
+ */
+export function createDocumentClient(
+  client = new DynamoDBClient(awsClientOptions(process.env)),
+): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -9,7 +9,8 @@ import { isConditionalCheckFailure, writeOnce } from './client.ts';
  * lost, the repeat finds nothing, and a removal that happened would be answered as "not found".
  * So the item is first stamped through writeOnce on the condition that it exists (a repeat of
  * that recognises its own stamp); an item that was there is then deleted (a repeat of the delete
- * finds nothing and changes nothing). Two writes instead of one, for rare admin removals.
+ * finds nothing and changes nothing). Two writes instead of one, for removals that are rare
+ * (an endpoint or a suppression deleted through the API).
  * Two concurrent removals of one item may both answer true: each saw it there, and it is gone.
  *
  * `key` is the item's primary key (`pk`, `sk`); rejects with DynamoDB's error for anything but a

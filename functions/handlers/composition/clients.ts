@@ -3,6 +3,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '#adapters/aws-client-options';
 import { traced } from '../tracing.ts';
 
+/** Read at start, so a bad value fails the function's start, not its first message. */
+const clientOptions = awsClientOptions(process.env);
+
 /** `load` once, on first use; a load that fails is tried again on the next use. */
 function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | null = null;
@@ -22,13 +25,13 @@ function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
  */
 export const sqsClient = onFirstUse(async () => {
   const { SQSClient } = await import('@aws-sdk/client-sqs');
-  return traced(new SQSClient(awsClientOptions(process.env)));
+  return traced(new SQSClient(clientOptions));
 });
 
 /** The EventBridge Scheduler client, built on the first schedule created, moved or deleted. */
 export const schedulerClient = onFirstUse(async () => {
   const { SchedulerClient } = await import('@aws-sdk/client-scheduler');
-  return traced(new SchedulerClient(awsClientOptions(process.env)));
+  return traced(new SchedulerClient(clientOptions));
 });
 
 export type { SQSClient, SchedulerClient };
