@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { CONTACT_CHUNK_BYTES, DynamoDbCampaignStore, contactChunks } from '#adapters/dynamodb/campaign-store';
-import { newCampaignId } from '#domain/campaign';
 import { systemClock } from '#ports/clock';
 import type { StoredContact } from '#ports/campaign-store';
-import { emptyCounts, type StoredCampaign } from '#schemas/campaign';
+import type { StoredCampaign } from '#schemas/campaign';
+import { aStoredCampaign } from '../support/campaigns.ts';
 import { CALLS, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const CAMPAIGNS = '/api/v1/campaigns';
@@ -93,28 +93,13 @@ describe('campaign requests that run out of their calls budget', () => {
 
   it('keeps large contacts in chunks under DynamoDB’s item limit and reads any page of them back exactly', async () => {
     const store = new DynamoDbCampaignStore(createDocumentClient(), api.stack.tableName, systemClock);
-    const now = new Date();
-    const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const campaign: StoredCampaign = {
-      id: newCampaignId(now),
+    const campaign = aStoredCampaign({
       accountId: 'acc_chunks',
-      keyMode: 'test',
       name: 'Large contacts',
       agentId: AGENT,
-      fromNumber: null,
-      status: 'running',
-      startAt: at,
-      pacing: { callsPerMinute: 10, maxConcurrentCalls: 1 },
-      callingWindow: null,
-      retryPolicy: null,
-      counts: { ...emptyCounts(), total: 20 },
-      createdAt: at,
-      updatedAt: at,
-      completedAt: null,
-      nextDueAt: at,
-      activeCalls: 0,
-      version: 0,
-    };
+      counts: { total: 20 },
+    });
+    const at = campaign.createdAt;
     // At the schema's bounds: 8 KB of metadata and 4,000 four-byte characters of first message.
     const large = (index: number): StoredContact => ({
       index,

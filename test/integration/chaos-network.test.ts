@@ -1,21 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS, callReaches, startChaosTestApi, type TestApi } from '../support/local-api.ts';
-
-const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
-
-/** Each test number's true outcome (docs/test-numbers.md). */
-const OUTCOMES: Record<string, [string, string]> = {
-  '+15005550100': ['completed', 'agent_ended'],
-  '+15005550101': ['completed', 'customer_ended'],
-  '+15005550102': ['no_answer', 'no_answer'],
-  '+15005550103': ['busy', 'busy'],
-  '+15005550104': ['voicemail', 'voicemail_left'],
-  '+15005550105': ['failed', 'invalid_number'],
-  '+15005550106': ['failed', 'provider_error'],
-  '+15005550107': ['failed', 'fax_detected'],
-  '+15005550108': ['voicemail', 'voicemail_left'],
-};
+import { TERMINAL, TEST_NUMBER_OUTCOMES } from '../support/outcomes.ts';
 
 /**
  * The call lifecycle, end to end, against the simulator in chaos mode: status callbacks
@@ -34,7 +20,7 @@ describe('the call lifecycle on a network at its worst', () => {
   it('brings every call to its true outcome, with connectedAt <= endedAt and each attempt dialed once', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom(...Object.keys(OUTCOMES)), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.constantFrom(...Object.keys(TEST_NUMBER_OUTCOMES)), { minLength: 1, maxLength: 6 }),
         async (numbers) => {
           const created = await Promise.all(
             numbers.map(async (toNumber) => {
@@ -47,7 +33,7 @@ describe('the call lifecycle on a network at its worst', () => {
           );
           for (const { id, toNumber } of created) {
             const call = await callReaches(api, id, TERMINAL, 60_000);
-            const [status, endReason] = OUTCOMES[toNumber] as [string, string];
+            const [status, endReason] = TEST_NUMBER_OUTCOMES[toNumber] as [string, string];
             expect({ toNumber, status: call.status, endReason: call.endReason }).toEqual({
               toNumber,
               status,

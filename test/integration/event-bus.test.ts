@@ -5,7 +5,7 @@ import { EventBridgeEventBus, PUT_EVENTS_RESEND_ROUNDS } from '#adapters/eventbr
 import { eventsForChange } from '#domain/webhook-events';
 import type { AccountEvent } from '#ports/webhooks';
 import { aCall } from '../support/calls.ts';
-import { startLossyProxy } from '../support/lossy-proxy.ts';
+import { localClientConfig, startLossyProxy } from '../support/lossy-proxy.ts';
 
 /** Three events of three new calls, as the events function publishes them. */
 const threeEvents = (): AccountEvent[] =>
@@ -40,11 +40,7 @@ describe('the EventBridge bus adapter when EventBridge fails some entries', () =
 
   beforeAll(async () => {
     proxy = await startLossyProxy(inject('motoEndpoint'));
-    const client = new EventBridgeClient({
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = new EventBridgeClient(localClientConfig(proxy.endpoint));
     const busName = `event-bus-${randomUUID().slice(0, 8)}`;
     await client.send(new CreateEventBusCommand({ Name: busName }));
     bus = new EventBridgeEventBus(client, busName);

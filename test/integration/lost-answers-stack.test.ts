@@ -3,18 +3,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALLS, callReaches, eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { TERMINAL, TEST_NUMBER_OUTCOMES } from '../support/outcomes.ts';
 
-const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
-
-/** Each test number's true outcome (docs/test-numbers.md). */
-const OUTCOMES: Record<string, [string, string]> = {
-  '+15005550100': ['completed', 'agent_ended'],
-  '+15005550101': ['completed', 'customer_ended'],
-  '+15005550102': ['no_answer', 'no_answer'],
-  '+15005550103': ['busy', 'busy'],
-  '+15005550104': ['voicemail', 'voicemail_left'],
-  '+15005550106': ['failed', 'provider_error'],
-};
+/** Numbers with an outcome the dial reaches (the invalid number, fax and late verdict add nothing here). */
+const OUTCOMES = Object.fromEntries(
+  ['+15005550100', '+15005550101', '+15005550102', '+15005550103', '+15005550104', '+15005550106'].map((number) => [
+    number,
+    TEST_NUMBER_OUTCOMES[number] as [string, string],
+  ]),
+);
 
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem'];
 /** What the service sends to moto that changes something: dial, delivery and page messages, events, schedules. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CreateScheduleGroupCommand,
@@ -18,15 +17,14 @@ import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { keys } from '#adapters/dynamodb/table-design';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
 import { EventBridgeCallScheduler, scheduleName } from '#adapters/scheduler/call-scheduler';
-import { newCampaignId } from '#domain/campaign';
 import { ConcurrentModificationError } from '#domain/errors';
 import { systemClock } from '#ports/clock';
-import { emptyCounts, type StoredCampaign } from '#schemas/campaign';
+import type { StoredCampaign } from '#schemas/campaign';
+import { aStoredCampaign as aCampaign } from '../support/campaigns.ts';
 import type { StoredWebhookEndpoint } from '#schemas/webhooks';
 import { completeIfFinished } from '#use-cases/campaign-counts';
 import { createAccount } from '#use-cases/manage-directory';
-import { ensureTable } from '../../local/tables.ts';
-import { startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
+import { localClientConfig, lossyTable, startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 
 /**
  * The network can lose the answer to a write that DynamoDB applied; the AWS SDK then sends the
@@ -46,15 +44,7 @@ describe('a store write whose answer the network lost', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    proxy = await startLossyProxy(inject('dynamodbEndpoint'));
-    const client = new DynamoDBClient({
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    tableName = `lost-stores-${randomUUID().slice(0, 8)}`;
-    await ensureTable(client, tableName);
-    db = createDocumentClient(client);
+    ({ proxy, db, tableName } = await lossyTable(inject('dynamodbEndpoint'), 'lost-stores'));
     webhooks = new DynamoDbWebhookStore(db, tableName);
     suppressions = new DynamoDbSuppressionStore(db, tableName);
     campaigns = new DynamoDbCampaignStore(db, tableName, systemClock);
@@ -203,28 +193,7 @@ describe('a store write whose answer the network lost', () => {
     });
 
     async function aStoredCampaign(counts: { total: number; completed?: number }): Promise<StoredCampaign> {
-      const now = new Date();
-      const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const campaign: StoredCampaign = {
-        id: newCampaignId(now),
-        accountId,
-        keyMode: 'test',
-        name: 'Lost answers',
-        agentId: 'agt_01HXK8Z3MNPQRS',
-        fromNumber: null,
-        status: 'running',
-        startAt: at,
-        pacing: { callsPerMinute: 10, maxConcurrentCalls: 1 },
-        callingWindow: null,
-        retryPolicy: null,
-        counts: { ...emptyCounts(), ...counts },
-        createdAt: at,
-        updatedAt: at,
-        completedAt: null,
-        nextDueAt: at,
-        activeCalls: 0,
-        version: 0,
-      };
+      const campaign = aCampaign({ accountId, name: 'Lost answers', counts });
       await campaigns.create(campaign, [], '2000-01-01T00:00:00Z');
       return (await campaigns.get(accountId, campaign.id)) as StoredCampaign;
     }
@@ -272,11 +241,7 @@ describe('a call schedule write whose answer the network lost', () => {
 
   beforeAll(async () => {
     proxy = await startLossyProxy(inject('motoEndpoint'));
-    client = new SchedulerClient({
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    client = new SchedulerClient(localClientConfig(proxy.endpoint));
     groupName = `lost-${randomUUID().slice(0, 8)}`;
     await client.send(new CreateScheduleGroupCommand({ Name: groupName }));
     // Made-up ARNs: the schedules are never fired here.

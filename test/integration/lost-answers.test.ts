@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
@@ -12,10 +11,9 @@ import { startDial } from '#domain/call-lifecycle';
 import { ConcurrentModificationError } from '#domain/errors';
 import { systemClock } from '#ports/clock';
 import { createAccount } from '#use-cases/manage-directory';
-import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
 import { LIMITS } from '../support/fakes/call-world.ts';
-import { startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
+import { lossyTable, startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 
 /**
  * The network can lose the answer to a write that DynamoDB applied; the AWS SDK then sends the
@@ -32,15 +30,7 @@ describe('a call write whose answer the network lost', () => {
   let tableName: string;
 
   beforeAll(async () => {
-    proxy = await startLossyProxy(inject('dynamodbEndpoint'));
-    const client = new DynamoDBClient({
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    tableName = `lost-answers-${randomUUID().slice(0, 8)}`;
-    await ensureTable(client, tableName);
-    db = createDocumentClient(client);
+    ({ proxy, db, tableName } = await lossyTable(inject('dynamodbEndpoint'), 'lost-answers'));
     repository = new DynamoDbCallRepository(db, tableName, systemClock);
     slotCounters = new DynamoDbSlotCounters(db, tableName);
     accountId = `acc_lost_${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,9 @@
 import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '#adapters/dynamodb/client';
+import { ensureTable } from '../../local/tables.ts';
 
 /**
  * What a loss rule sees of a request: the AWS operation of a JSON-protocol service (`X-Amz-Target`,
@@ -107,4 +111,21 @@ export async function startLossyProxy(upstream: string) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A client's endpoint, Region and credentials for an emulator, or for a proxy in front of one. */
+export function localClientConfig(endpoint: string) {
+  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+}
+
+/**
+ * A new table on DynamoDB Local (`dynamodbEndpoint`) behind a lossy proxy: the proxy, a document
+ * client that goes through it, and the table's name (`<prefix>-` and 8 random characters).
+ */
+export async function lossyTable(dynamodbEndpoint: string, prefix: string) {
+  const proxy = await startLossyProxy(dynamodbEndpoint);
+  const client = new DynamoDBClient(localClientConfig(proxy.endpoint));
+  const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await ensureTable(client, tableName);
+  return { proxy, db: createDocumentClient(client), tableName };
 }
