@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLS, callReaches, startChaosTestApi, type TestApi } from '../support/local-api.ts';
+import { callReaches, createCallsTo, startChaosTestApi, type TestApi } from '../support/local-api.ts';
 import { TERMINAL, TEST_NUMBER_OUTCOMES } from '../support/outcomes.ts';
 
 /**
@@ -22,15 +22,7 @@ describe('the call lifecycle on a network at its worst', () => {
       fc.asyncProperty(
         fc.array(fc.constantFrom(...Object.keys(TEST_NUMBER_OUTCOMES)), { minLength: 1, maxLength: 6 }),
         async (numbers) => {
-          const created = await Promise.all(
-            numbers.map(async (toNumber) => {
-              const response = await api.request('POST', CALLS, {
-                body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 },
-              });
-              expect(response.status).toBe(201);
-              return { id: response.body.id as string, toNumber };
-            }),
-          );
+          const created = await createCallsTo(api, numbers);
           for (const { id, toNumber } of created) {
             const call = await callReaches(api, id, TERMINAL, 60_000);
             const [status, endReason] = TEST_NUMBER_OUTCOMES[toNumber] as [string, string];

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CALLS, callReaches, eventually, minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
+import {
+  CALLS,
+  callReaches,
+  createCallsTo,
+  eventually,
+  minutesFromNow,
+  startTestApi,
+  type TestApi,
+} from '../support/local-api.ts';
 import { startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 import { TERMINAL, TEST_NUMBER_OUTCOMES } from '../support/outcomes.ts';
@@ -71,15 +79,7 @@ describe('the call lifecycle when DynamoDB answers go missing', () => {
         pattern = { every, offset };
         const lostBefore = proxy.lost();
         const numbers = Object.keys(OUTCOMES);
-        const created = await Promise.all(
-          numbers.map(async (toNumber) => {
-            const response = await api.request('POST', CALLS, {
-              body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 },
-            });
-            expect(response.status).toBe(201);
-            return { id: response.body.id as string, toNumber };
-          }),
-        );
+        const created = await createCallsTo(api, numbers);
         const scheduled = await Promise.all(
           [0, 1, 2].map(async () => {
             const response = await api.request('POST', CALLS, {

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { DynamoDbCampaignStore } from '#adapters/dynamodb/campaign-store';
 import { createDocumentClient } from '#adapters/dynamodb/client';
-import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { keys } from '#adapters/dynamodb/table-design';
@@ -23,7 +22,6 @@ import type { StoredCampaign } from '#schemas/campaign';
 import { aStoredCampaign as aCampaign } from '../support/campaigns.ts';
 import type { StoredWebhookEndpoint } from '#schemas/webhooks';
 import { completeIfFinished } from '#use-cases/campaign-counts';
-import { createAccount } from '#use-cases/manage-directory';
 import { localClientConfig, lossyTable, startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 
 /**
@@ -44,16 +42,11 @@ describe('a store write whose answer the network lost', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    ({ proxy, db, tableName } = await lossyTable(inject('dynamodbEndpoint'), 'lost-stores'));
+    ({ proxy, db, tableName, accountId } = await lossyTable(inject('dynamodbEndpoint'), 'lost-stores'));
     webhooks = new DynamoDbWebhookStore(db, tableName);
     suppressions = new DynamoDbSuppressionStore(db, tableName);
     campaigns = new DynamoDbCampaignStore(db, tableName, systemClock);
     slotCounters = new DynamoDbSlotCounters(db, tableName);
-    accountId = `acc_lost_${randomUUID().slice(0, 8)}`;
-    await createAccount(
-      { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
-      { id: accountId, name: accountId, concurrentCallLimit: 5 },
-    );
   });
   afterAll(async () => {
     await proxy.stop();

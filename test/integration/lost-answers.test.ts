@@ -30,14 +30,9 @@ describe('a call write whose answer the network lost', () => {
   let tableName: string;
 
   beforeAll(async () => {
-    ({ proxy, db, tableName } = await lossyTable(inject('dynamodbEndpoint'), 'lost-answers'));
+    ({ proxy, db, tableName, accountId } = await lossyTable(inject('dynamodbEndpoint'), 'lost-answers'));
     repository = new DynamoDbCallRepository(db, tableName, systemClock);
     slotCounters = new DynamoDbSlotCounters(db, tableName);
-    accountId = `acc_lost_${randomUUID().slice(0, 8)}`;
-    await createAccount(
-      { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
-      { id: accountId, name: accountId, concurrentCallLimit: 5 },
-    );
   });
   afterAll(async () => {
     await proxy.stop();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { systemClock } from '#ports/clock';
@@ -141,4 +141,20 @@ export async function callReaches(api: TestApi, id: string, statuses: string[], 
     `call ${id} to reach ${statuses.join(' or ')}`,
   );
   return response.body;
+}
+
+/**
+ * Creates one call to each number, all at once (agent agt_01HXK8Z3MNPQRS, one retry a minute
+ * after a no-answer), expecting 201 for each; resolves with their ids, in the numbers' order.
+ */
+export async function createCallsTo(api: TestApi, numbers: string[]): Promise<Array<{ id: string; toNumber: string }>> {
+  return Promise.all(
+    numbers.map(async (toNumber) => {
+      const response = await api.request('POST', CALLS, {
+        body: { agentId: 'agt_01HXK8Z3MNPQRS', toNumber, maxRetries: 1, retryDelayMinutes: 1 },
+      });
+      expect(response.status).toBe(201);
+      return { id: response.body.id as string, toNumber };
+    }),
+  );
 }

@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/client';
+import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
+import { systemClock } from '#ports/clock';
+import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../local/tables.ts';
 
 /**
@@ -119,13 +122,20 @@ export function localClientConfig(endpoint: string) {
 }
 
 /**
- * A new table on DynamoDB Local (`dynamodbEndpoint`) behind a lossy proxy: the proxy, a document
- * client that goes through it, and the table's name (`<prefix>-` and 8 random characters).
+ * A new table on DynamoDB Local (`dynamodbEndpoint`) behind a lossy proxy, holding one account
+ * with five telephony slots: the proxy, a document client that goes through it, the table's name
+ * (`<prefix>-` and 8 random characters) and the account's id.
  */
 export async function lossyTable(dynamodbEndpoint: string, prefix: string) {
   const proxy = await startLossyProxy(dynamodbEndpoint);
   const client = new DynamoDBClient(localClientConfig(proxy.endpoint));
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, tableName);
-  return { proxy, db: createDocumentClient(client), tableName };
+  const db = createDocumentClient(client);
+  const accountId = `acc_lost_${randomUUID().slice(0, 8)}`;
+  await createAccount(
+    { directory: new DynamoDbDirectory(db, tableName), clock: systemClock },
+    { id: accountId, name: accountId, concurrentCallLimit: 5 },
+  );
+  return { proxy, db, tableName, accountId };
 }
