@@ -218,6 +218,23 @@ describe('a store write whose answer the network lost', () => {
         sendBy: new Date('2031-05-01T10:00:02Z'),
       });
     });
+
+    it('takes one place in a queue, not two (its take UpdateItem sent twice)', async () => {
+      const now = new Date('2031-05-01T11:00:00.400Z');
+      const limiter = new DynamoDbCallRateLimiter(db, tableName, 1, { now: () => now });
+      await limiter.reserve('test', now);
+      const lost = loseNext('UpdateItem', 'CALLRATE#test#', 'nextPlace + :one');
+      await expect(limiter.reserve('test', now)).resolves.toEqual({
+        sendAt: new Date('2031-05-01T11:00:01Z'),
+        sendBy: new Date('2031-05-01T11:00:02Z'),
+      });
+      expect(lost()).toBe(1);
+      // No place went unused: the next caller gets the very next second.
+      await expect(limiter.reserve('test', now)).resolves.toEqual({
+        sendAt: new Date('2031-05-01T11:00:02Z'),
+        sendBy: new Date('2031-05-01T11:00:03Z'),
+      });
+    });
   });
 });
 

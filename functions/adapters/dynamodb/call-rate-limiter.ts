@@ -74,14 +74,19 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
     throw new Error('Could not reserve a moment within the calls-per-second limit: the counter kept moving');
   }
 
-  /** The next place of a queue that reaches now; null when the counter lags the clock. */
+  /**
+   * The next place of a queue that reaches now; null when the counter lags the clock. Through
+   * writeOnce, keeping the place it took in `lastTaken`: a repeat of a take that landed answers
+   * with that place instead of taking a second one.
+   */
   private async takeNext(mode: KeyMode, firstPlaceNow: number): Promise<number | null> {
     try {
-      const result = await this.db.send(
-        new UpdateCommand({
+      const result = await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
           Key: this.counterKey(mode),
-          UpdateExpression: 'SET nextPlace = nextPlace + :one, #ttl = :expires',
+          // SET reads the item as it was: lastTaken is the place this write took.
+          UpdateExpression: 'SET lastTaken = nextPlace, nextPlace = nextPlace + :one, #ttl = :expires',
           ConditionExpression: 'nextPlace >= :firstPlaceNow',
           ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
           ExpressionAttributeValues: {
@@ -89,10 +94,10 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
             ':firstPlaceNow': firstPlaceNow,
             ':expires': this.expiry(firstPlaceNow),
           },
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      );
-      return Number(result.Attributes?.nextPlace);
+          ReturnValues: 'ALL_NEW',
+        },
+      });
+      return Number(result.Attributes?.lastTaken);
     } catch (error) {
       if (isConditionalCheckFailure(error)) return null;
       throw error;
@@ -102,8 +107,7 @@ export class DynamoDbCallRateLimiter implements CallRateLimiter {
   /**
    * The first place of the current window, when the counter lags the clock; null otherwise.
    * Through writeOnce: a repeat of a catch-up that landed keeps its place rather than queueing
-   * behind it. (takeNext's repeat, whose condition still holds, takes a second place: the first
-   * goes unused, a window's call fewer, never one more than the limit.)
+   * behind it.
    */
   private async catchUp(mode: KeyMode, firstPlaceNow: number): Promise<number | null> {
     try {
