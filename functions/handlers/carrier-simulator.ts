@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsClientOptions } from '#adapters/aws-client-options';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -17,10 +16,7 @@ import { simulatorHandler } from './middleware/bundles.ts';
 const env = parseEnv(CarrierSimulatorEnvSchema, process.env);
 const credentials = telephonyCredentials(process.env);
 const lambda = new LambdaClient(awsClientOptions(process.env));
-const store = new DynamoDbSimulatedCallStore(
-  createDocumentClient(new DynamoDBClient(awsClientOptions(process.env))),
-  env.TABLE_NAME,
-);
+const store = new DynamoDbSimulatedCallStore(createDocumentClient(), env.TABLE_NAME);
 
 let simulator: CarrierSimulator | undefined;
 async function getSimulator(): Promise<CarrierSimulator> {

@@ -58,10 +58,6 @@ export async function startLossyProxy(upstream: string) {
       requests.push(seen);
       const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));
       if (rule) rule.left -= 1;
-      // A request that never reached upstream leaves its rule for the next one.
-      const giveBack = () => {
-        if (rule) rule.left += 1;
-      };
       const sent = forward(
         { hostname, port, method: incoming.method, path: incoming.url, headers: incoming.headers },
         (answer) => {
@@ -87,7 +83,8 @@ export async function startLossyProxy(upstream: string) {
         },
       );
       sent.on('error', () => {
-        giveBack();
+        // It never reached upstream: its rule is left for the next request.
+        if (rule) rule.left += 1;
         incoming.socket.destroy();
       });
       sent.end(body);

@@ -1,4 +1,5 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { AccountEvent, EventBus } from '#ports/webhooks';
 import { eventSubject, type WebhookEvent } from '#schemas/webhooks';
 
@@ -48,44 +49,50 @@ export class EventBridgeEventBus implements EventBus {
 
   async publish(events: AccountEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += PUT_EVENTS_MAX_ENTRIES) {
-      let entries = events.slice(i, i + PUT_EVENTS_MAX_ENTRIES).map(({ accountId, event }) => ({
-        EventBusName: this.busName,
-        Source: 'voisnap.outbound-calls',
-        DetailType: event.type,
-        Resources: [`voisnap:account/${accountId}`, resourceOf(event)],
-        Detail: JSON.stringify({ accountId, ...event }),
-      }));
-      const refused: string[] = [];
-      for (let round = 0; entries.length > 0; round += 1) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, RESEND_BASE_DELAY_MS * 2 ** (round - 1)));
-        const result = await this.client.send(new PutEventsCommand({ Entries: entries }));
-        // Result entries are in the request's order (PutEventsResultEntry).
-        const failed = entries
-          .map((entry, index) => ({ entry, code: result.Entries?.[index]?.ErrorCode ?? null }))
-          .filter((outcome): outcome is { entry: (typeof entries)[number]; code: string } => outcome.code !== null);
-        if (result.FailedEntryCount && failed.length === 0) throw entriesFailed(result.FailedEntryCount, ['unknown']);
-        refused.push(
-          ...failed.filter((outcome) => REFUSED_FOR_CONTENT.has(outcome.code)).map((outcome) => outcome.code),
-        );
-        const resendable = failed.filter((outcome) => !REFUSED_FOR_CONTENT.has(outcome.code));
-        if (resendable.length > 0 && round === PUT_EVENTS_RESEND_ROUNDS)
-          throw entriesFailed(resendable.length + refused.length, [...refused, ...resendable.map((o) => o.code)]);
-        entries = resendable.map((outcome) => outcome.entry);
-      }
-      // Everything else is published; what is left was refused for its content.
-      if (refused.length > 0) {
-        const error = entriesFailed(refused.length, refused);
-        // As permanent as the API's own ValidationException.
-        error.name = 'ValidationException';
-        throw error;
-      }
+      await this.publishRequest(
+        events.slice(i, i + PUT_EVENTS_MAX_ENTRIES).map(({ accountId, event }) => ({
+          EventBusName: this.busName,
+          Source: 'voisnap.outbound-calls',
+          DetailType: event.type,
+          Resources: [`voisnap:account/${accountId}`, resourceOf(event)],
+          Detail: JSON.stringify({ accountId, ...event }),
+        })),
+      );
     }
+  }
+
+  /** One request's entries (at most ten), then the rounds that resend its retryable failures. */
+  private async publishRequest(first: PutEventsRequestEntry[]): Promise<void> {
+    const refused: string[] = [];
+    let entries = first;
+    for (let round = 0; entries.length > 0; round += 1) {
+      if (round > 0) await sleep(RESEND_BASE_DELAY_MS * 2 ** (round - 1));
+      const result = await this.client.send(new PutEventsCommand({ Entries: entries }));
+      // Result entries are in the request's order (PutEventsResultEntry).
+      const failed = entries.flatMap((entry, index) => {
+        const code = result.Entries?.[index]?.ErrorCode;
+        return code ? [{ entry, code }] : [];
+      });
+      if (result.FailedEntryCount && failed.length === 0)
+        throw entriesFailed('EventBridgeEntriesFailed', result.FailedEntryCount, ['unknown']);
+      const resendable = failed.filter(({ code }) => !REFUSED_FOR_CONTENT.has(code));
+      refused.push(...failed.filter(({ code }) => REFUSED_FOR_CONTENT.has(code)).map(({ code }) => code));
+      if (resendable.length > 0 && round === PUT_EVENTS_RESEND_ROUNDS)
+        throw entriesFailed('EventBridgeEntriesFailed', resendable.length + refused.length, [
+          ...refused,
+          ...resendable.map(({ code }) => code),
+        ]);
+      entries = resendable.map(({ entry }) => entry);
+    }
+    // Everything else is published; what is left was refused for its content, as permanently as
+    // by the API's own ValidationException.
+    if (refused.length > 0) throw entriesFailed('ValidationException', refused.length, refused);
   }
 }
 
-/** EventBridgeEntriesFailed: `count` entries failed, with these error codes. */
-function entriesFailed(count: number, codes: string[]): Error {
+/** An error named `name`: `count` entries failed, with these error codes. */
+function entriesFailed(name: string, count: number, codes: string[]): Error {
   const error = new Error(`EventBridge refused ${count} events (${[...new Set(codes)].join(', ')})`);
-  error.name = 'EventBridgeEntriesFailed';
+  error.name = name;
   return error;
 }
