@@ -23,12 +23,13 @@ export interface DeadLetters {
  *   maxReceiveCount receives (the redrive policy); so is a message whose parking failed;
  * - the rest are acknowledged.
  * Log lines carry the invocation's context (sqsBatchBundle), the message id and the failure's
- * masked description, never the body.
+ * masked description, never the body. `handle` is also given the invocation's deadline (UTC, from
+ * the Lambda context's remaining time; undefined without a context, as in tests).
  */
 export function sqsBatchHandler<S extends z.ZodMiniType>(
   name: string,
   schema: S,
-  handle: (message: z.infer<S>) => Promise<void>,
+  handle: (message: z.infer<S>, deadline: Date | undefined) => Promise<void>,
   deadLetters: DeadLetters,
 ) {
   const park = async (record: SQSRecord, reason: string, error: unknown): Promise<boolean> => {
@@ -56,7 +57,9 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(
     }
   };
 
-  return sqsBatchBundle(name, async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return sqsBatchBundle(name, async (event: SQSEvent, context): Promise<SQSBatchResponse> => {
+    const remainingMs = context.getRemainingTimeInMillis?.();
+    const deadline = remainingMs === undefined ? undefined : new Date(Date.now() + remainingMs);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(
       event.Records.map(async (record) => {
@@ -68,7 +71,7 @@ export function sqsBatchHandler<S extends z.ZodMiniType>(
           return;
         }
         try {
-          await handle(message);
+          await handle(message, deadline);
         } catch (error) {
           if (isPermanentFailure(error) && (await park(record, 'permanent failure', error))) return;
           logger.error(`A ${name} message failed; SQS will deliver it again`, {

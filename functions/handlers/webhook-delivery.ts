@@ -28,8 +28,8 @@ const deps = {
 export const handler = sqsBatchHandler(
   'webhook delivery',
   DeliveryMessageSchema,
-  async (message) => {
-    const outcome = await deliverEvent(deps, message);
+  async (message, deadline) => {
+    const outcome = await deliverEvent(deps, message, deadline);
     logger.info('Webhook delivery', {
       eventId: message.event.id,
       endpointId: message.endpointId,

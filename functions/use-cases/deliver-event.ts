@@ -31,28 +31,47 @@ const REDELIVERY_WAIT_SECONDS = 60;
 const CLAIM_MARGIN_MS = 15 * 60_000;
 
 /**
+ * An attempt's hold when the invocation's deadline is not known (no Lambda context): the longest
+ * a Lambda invocation can run (15 minutes, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+ */
+export const LONGEST_INVOCATION_MS = 15 * 60_000;
+
+/**
  * One delivery attempt of one event to one endpoint: signed POST; a 2xx is success; anything
  * else is tried again later with exponential backoff and jitter until the retry window closes,
  * when the event is parked in the dead-letter queue and the endpoint is disabled with a reason.
+ *
+ * `deadline` is when the invocation handling the message ends (UTC; its Lambda context's
+ * remaining time): until then the attempt is this invocation's, and a copy of the same message
+ * handled meanwhile stops as a 'duplicate' instead of POSTing too; a copy SQS delivers after it
+ * (this invocation failed or crashed before finishing) makes the attempt. Without one, the attempt
+ * is held for LONGEST_INVOCATION_MS.
  */
-export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage): Promise<DeliveryOutcome> {
+export async function deliverEvent(
+  deps: DeliveryDeps,
+  message: DeliveryMessage,
+  deadline?: Date,
+): Promise<DeliveryOutcome> {
   // 1. The endpoint as it is now: deleted or disabled endpoints get nothing.
   const endpoint = await deps.webhooks.getEndpoint(message.accountId, message.endpointId);
   if (!endpoint?.enabled || !endpoint.events.includes(message.event.type)) return 'skipped';
 
-  // 2. One chain of attempts per event and endpoint: a duplicate of the event stops here.
+  // 2. One chain of attempts per event and endpoint, and one invocation per attempt: a duplicate
+  // of the event, or a copy of this message being handled right now, stops here.
   const now = deps.clock.now();
-  const claim = (leaseUntil: Date) =>
-    deps.webhooks.claimDelivery({
-      eventId: message.event.id,
-      endpointId: endpoint.id,
-      chainId: message.chainId,
-      leaseUntil,
-      now,
-      again: message.redelivery,
-    });
-  const claimed = await claim(new Date(now.getTime() + CLAIM_MARGIN_MS));
+  const claimed = await deps.webhooks.claimDelivery({
+    eventId: message.event.id,
+    endpointId: endpoint.id,
+    chainId: message.chainId,
+    attempt: message.attempt,
+    heldUntil: deadline ?? new Date(now.getTime() + LONGEST_INVOCATION_MS),
+    leaseUntil: new Date(now.getTime() + CLAIM_MARGIN_MS),
+    now,
+    again: message.redelivery,
+  });
   if (claimed === 'delivered') return 'already_delivered';
+  // A copy of this very message (SQS delivers at least once): the attempt is another invocation's.
+  if (claimed === 'taken') return 'duplicate';
   if (claimed === 'held' && message.redelivery) {
     // Asked for by a person while another chain is busy with the event: try again shortly.
     await deps.queue.send(message, REDELIVERY_WAIT_SECONDS);
@@ -96,7 +115,13 @@ export async function deliverEvent(deps: DeliveryDeps, message: DeliveryMessage)
   }
   if (!gaveUp) {
     const delay = deliveryBackoffSeconds(message.attempt, deps.random(), deps.backoffUnitSeconds);
-    await claim(new Date(now.getTime() + delay * 1000 + CLAIM_MARGIN_MS));
+    await deps.webhooks.holdForNextAttempt({
+      eventId: message.event.id,
+      endpointId: endpoint.id,
+      chainId: message.chainId,
+      attempt: message.attempt,
+      leaseUntil: new Date(now.getTime() + delay * 1000 + CLAIM_MARGIN_MS),
+    });
     await deps.queue.send({ ...message, attempt: message.attempt + 1, redelivery: false }, delay);
     return 'retry';
   }

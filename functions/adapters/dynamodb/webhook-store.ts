@@ -13,7 +13,7 @@ import {
   type StoredWebhookEndpoint,
   type WebhookEvent,
 } from '#schemas/webhooks';
-import type { WebhookStore } from '#ports/webhooks';
+import type { DeliveryClaim, DeliveryHold, WebhookStore } from '#ports/webhooks';
 import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure, writeOnce } from './client.ts';
 import { deleteOnce } from './delete-once.ts';
@@ -174,38 +174,66 @@ export class DynamoDbWebhookStore implements WebhookStore {
     };
   }
 
-  async claimDelivery(claim: {
-    eventId: string;
-    endpointId: string;
-    chainId: string;
-    leaseUntil: Date;
-    now: Date;
-    again: boolean;
-  }) {
-    const key = keys.delivered(claim.eventId, claim.endpointId);
+  async claimDelivery(claim: DeliveryClaim) {
+    // A redelivery may take a delivered event over, unless it is a copy of the chain that delivered it.
+    const again = claim.again
+      ? ' OR (#state = :delivered AND (attribute_not_exists(chainId) OR chainId <> :chain))'
+      : '';
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await writeOnce(this.db, {
+        update: {
           TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET #state = :sending, chainId = :chain, leaseUntil = :lease, #ttl = :ttl',
-          ConditionExpression: `attribute_not_exists(pk) OR chainId = :chain OR (#state = :sending AND leaseUntil < :now)${claim.again ? ' OR #state = :delivered' : ''}`,
+          Key: keys.delivered(claim.eventId, claim.endpointId),
+          UpdateExpression:
+            'SET #state = :sending, chainId = :chain, attempt = :attempt, heldUntil = :held, leaseUntil = :lease, #ttl = :ttl',
+          // Free; or, while it is being sent: this chain's next attempt (an item from before
+          // attempts were kept has none), this very attempt once its holder's invocation is over
+          // without having finished it, or any chain once the holder's lease ran out.
+          ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((chainId = :chain AND (attribute_not_exists(attempt) OR attempt < :attempt OR (attempt = :attempt AND heldUntil < :now))) OR leaseUntil < :now))${again}`,
           ExpressionAttributeNames: { '#state': 'state', '#ttl': TABLE.ttlAttribute },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':chain': claim.chainId,
+            ':attempt': claim.attempt,
+            ':held': claim.heldUntil.getTime(),
             ':lease': claim.leaseUntil.getTime(),
             ':now': claim.now.getTime(),
             ':ttl': this.expiry()[TABLE.ttlAttribute],
             ...(claim.again ? { ':delivered': 'delivered' } : {}),
           },
-        }),
-      );
+        },
+      });
       return 'claimed' as const;
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const current = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-      return current.Item?.state === 'delivered' ? ('delivered' as const) : ('held' as const);
+      // The item the condition found (ReturnValuesOnConditionCheckFailure, set by writeOnce).
+      const found = (error as { Item?: Record<string, { S?: string }> }).Item;
+      if (found?.state?.S === 'delivered') return 'delivered' as const;
+      return found?.chainId?.S === claim.chainId ? ('taken' as const) : ('held' as const);
+    }
+  }
+
+  async holdForNextAttempt(hold: DeliveryHold): Promise<void> {
+    try {
+      await writeOnce(this.db, {
+        update: {
+          TableName: this.tableName,
+          Key: keys.delivered(hold.eventId, hold.endpointId),
+          // The attempt is over: a late copy of it finds it held for as long as the chain is.
+          UpdateExpression: 'SET leaseUntil = :lease, heldUntil = :lease',
+          ConditionExpression: '#state = :sending AND chainId = :chain AND attempt = :attempt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':chain': hold.chainId,
+            ':attempt': hold.attempt,
+            ':lease': hold.leaseUntil.getTime(),
+          },
+        },
+      });
+    } catch (error) {
+      // No longer this chain's (delivered, or taken over): its next attempt stops at the claim.
+      if (!isConditionalCheckFailure(error)) throw error;
     }
   }
 
@@ -214,7 +242,7 @@ export class DynamoDbWebhookStore implements WebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.delivered(eventId, endpointId),
-        UpdateExpression: 'SET #state = :delivered REMOVE chainId, leaseUntil',
+        UpdateExpression: 'SET #state = :delivered REMOVE attempt, heldUntil, leaseUntil',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':delivered': 'delivered' },
       }),

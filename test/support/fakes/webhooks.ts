@@ -1,5 +1,7 @@
 import { ConcurrentModificationError } from '#domain/errors';
 import type {
+  DeliveryClaim,
+  DeliveryHold,
   DeliveryQueue,
   AccountEvent,
   EventBus,
@@ -10,12 +12,15 @@ import type {
 } from '#ports/webhooks';
 import type { DeliveryAttempt, DeliveryMessage, StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
 
-type Claim = { state: 'sending'; chainId: string; leaseUntil: number } | { state: 'delivered' };
+type Claim =
+  | { state: 'sending'; chainId: string; attempt: number; heldUntil: number; leaseUntil: number }
+  | { state: 'delivered'; chainId: string };
 
 /**
  * Webhook endpoints, kept events, delivery attempts and delivery claims in maps, with the DynamoDB
  * adapter's rules: saveEndpoint only at the revision read; a claim is taken when there is none,
- * by the chain that holds it, when its lease ran out, or (with `again`) over a delivered one.
+ * by a later attempt of the chain that holds it, by the same attempt once its holder's deadline
+ * passed, when the chain's lease ran out, or (with `again`) over one another chain delivered.
  */
 export class FakeWebhookStore implements WebhookStore {
   readonly endpoints = new Map<string, StoredWebhookEndpoint>();
@@ -70,27 +75,40 @@ export class FakeWebhookStore implements WebhookStore {
     const attempts = newestFirst.slice(0, limit);
     return { attempts, next: newestFirst.length > limit ? (attempts.at(-1)?.id ?? null) : null };
   }
-  async claimDelivery(claim: {
-    eventId: string;
-    endpointId: string;
-    chainId: string;
-    leaseUntil: Date;
-    now: Date;
-    again: boolean;
-  }): Promise<'claimed' | 'delivered' | 'held'> {
+  async claimDelivery(claim: DeliveryClaim): Promise<'claimed' | 'delivered' | 'taken' | 'held'> {
     const key = `${claim.eventId}#${claim.endpointId}`;
     const current = this.claims.get(key);
+    const now = claim.now.getTime();
     const free =
       current === undefined ||
       (current.state === 'sending' &&
-        (current.chainId === claim.chainId || current.leaseUntil < claim.now.getTime())) ||
-      (current.state === 'delivered' && claim.again);
-    if (!free) return current.state === 'delivered' ? 'delivered' : 'held';
-    this.claims.set(key, { state: 'sending', chainId: claim.chainId, leaseUntil: claim.leaseUntil.getTime() });
+        ((current.chainId === claim.chainId &&
+          (current.attempt < claim.attempt || (current.attempt === claim.attempt && current.heldUntil < now))) ||
+          current.leaseUntil < now)) ||
+      (current.state === 'delivered' && claim.again && current.chainId !== claim.chainId);
+    if (!free) {
+      if (current.state === 'delivered') return 'delivered';
+      return current.chainId === claim.chainId ? 'taken' : 'held';
+    }
+    this.claims.set(key, {
+      state: 'sending',
+      chainId: claim.chainId,
+      attempt: claim.attempt,
+      heldUntil: claim.heldUntil.getTime(),
+      leaseUntil: claim.leaseUntil.getTime(),
+    });
     return 'claimed';
   }
+  async holdForNextAttempt(hold: DeliveryHold): Promise<void> {
+    const key = `${hold.eventId}#${hold.endpointId}`;
+    const current = this.claims.get(key);
+    if (current?.state !== 'sending' || current.chainId !== hold.chainId || current.attempt !== hold.attempt) return;
+    this.claims.set(key, { ...current, heldUntil: hold.leaseUntil.getTime(), leaseUntil: hold.leaseUntil.getTime() });
+  }
   async markDelivered(eventId: string, endpointId: string): Promise<void> {
-    this.claims.set(`${eventId}#${endpointId}`, { state: 'delivered' });
+    const key = `${eventId}#${endpointId}`;
+    const current = this.claims.get(key);
+    this.claims.set(key, { state: 'delivered', chainId: current?.chainId ?? '' });
   }
 }
 
