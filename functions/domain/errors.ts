@@ -47,6 +47,24 @@ export const uriTooLong = (code: string, message: string) => new ServiceError('u
 export const authenticationFailed = (code: string, message: string) =>
   new ServiceError('authentication_failed', code, message);
 
+/**
+ * A write the store failed to answer and whose result could not be read back either: it may have
+ * landed. The API answers it as a 500 `internal` with code `outcome_unknown` and this message (it
+ * names what may exist and how to find out), never `internal_error`, whose promise is that nothing
+ * changed (docs/api.md). `writeError` and `readError` are the two failures, for the log only.
+ */
+export class OutcomeUnknownError extends Error {
+  readonly code = 'outcome_unknown';
+  constructor(
+    message: string,
+    readonly writeError: unknown,
+    readonly readError: unknown,
+  ) {
+    super(message);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 /** A conditional write lost: the item changed since it was read. Internal; use cases decide what it means. */
 export class ConcurrentModificationError extends Error {
   constructor(

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
-import { NumberSuppressedError, invalidRequest, unprocessable } from '#domain/errors';
+import {
+  ConcurrentModificationError,
+  NumberSuppressedError,
+  OutcomeUnknownError,
+  ServiceError,
+  invalidRequest,
+  unprocessable,
+} from '#domain/errors';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import { addMinutes, toTimestamp } from '#domain/time';
@@ -9,7 +16,7 @@ import type { Call, StoredCall } from '#schemas/call';
 import { LIMITS } from '#schemas/call-request-fields';
 import type { CreateCallRequest } from '#schemas/create-call-request';
 import type { Caller } from '#schemas/directory';
-import type { CallRepository } from '#ports/call-repository';
+import type { CallRepository, CreateResult, IdempotencyRecord } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { Directory } from '#ports/directory';
 import type { Metrics } from '#ports/metrics';
@@ -177,14 +184,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
         response,
       }
     : undefined;
-  const result = await deps.calls.create(call, idempotency).catch((error: unknown) => {
-    if (!(error instanceof NumberSuppressedError)) throw error;
-    throw unprocessable(
-      'number_suppressed',
-      "toNumber is on this account's suppression list; remove it there (DELETE /api/v1/suppressions/{phoneNumber}) to call it.",
-      'toNumber',
-    );
-  });
+  const result = await writeNewCall(deps, call, idempotency);
   if (result.created) {
     deps.metrics.record(callCreated(call));
     // 9. Send it on its way (to the dial queue now, or a schedule for later), within a deadline.
@@ -205,6 +205,50 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
   });
   if (stored !== null) deps.onDispatchFailed(result.existing.callId, stored);
   return { call: result.existing.response as Call, replayed: true };
+}
+
+/**
+ * Step 8's write. When it fails without a definite answer (the store stopped answering: every
+ * attempt the SDK made timed out or lost its connection, or an internal error), it may still have
+ * landed, and a `500` would invite the client to send the create again: a second call to the same
+ * person. So the call is read back (strongly consistent): found, it was created (a call id is new
+ * to the table, so it is this request's); not found, the failure is reported as it was (nothing
+ * was stored); and if the read fails too, the call is dispatched anyway and OutcomeUnknownError
+ * names the call that may exist.
+ * A refusal (a suppressed number: 422 `number_suppressed`) is reported as such.
+ */
+async function writeNewCall(
+  deps: CreateCallDeps,
+  call: StoredCall,
+  idempotency: IdempotencyRecord | undefined,
+): Promise<CreateResult> {
+  try {
+    return await deps.calls.create(call, idempotency);
+  } catch (error) {
+    if (error instanceof NumberSuppressedError) {
+      throw unprocessable(
+        'number_suppressed',
+        "toNumber is on this account's suppression list; remove it there (DELETE /api/v1/suppressions/{phoneNumber}) to call it.",
+        'toNumber',
+      );
+    }
+    if (error instanceof ServiceError || error instanceof ConcurrentModificationError) throw error;
+    let stored: StoredCall | null;
+    try {
+      stored = await deps.calls.getById(call.id);
+    } catch (readError) {
+      // Sent on its way all the same, so that a call that was stored is dialed on time: the
+      // dialer drops a message for a call that does not exist, and so does a schedule's.
+      await dispatchOrLeaveToReconciler(deps, call);
+      throw new OutcomeUnknownError(
+        `The call ${call.id} may have been created (and if it was, it will be made): the database stopped answering while it was being written. Read it (GET /api/v1/outbound-calls/${call.id}) before creating it again, or send the create again with the same Idempotency-Key.`,
+        error,
+        readError,
+      );
+    }
+    if (stored === null) throw error;
+    return { created: true };
+  }
 }
 
 /**

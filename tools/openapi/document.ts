@@ -368,10 +368,14 @@ const ERROR_RESPONSES: Record<string, Json> = {
     }),
   },
   InternalError: {
-    description: 'Something failed on the service side; the response carries no internals. Retry the request.',
+    description:
+      'Something failed on the service side; the response carries no internals. `internal_error`: nothing was changed; retry the request. `outcome_unknown` (a create, when the database stopped answering while the call was written and it could not be read back): the message names the call that may have been created; read it before creating it again, or send the create again with the same Idempotency-Key.',
     content: json(
       { anyOf: [ref('Error'), ref('GatewayError')] },
-      { internalError: { summary: 'An internal error', value: ERROR_EXAMPLES.internalError } },
+      {
+        internalError: { summary: 'An internal error', value: ERROR_EXAMPLES.internalError },
+        outcomeUnknown: { summary: 'A create whose outcome is unknown', value: ERROR_EXAMPLES.outcomeUnknown },
+      },
     ),
   },
 };

@@ -209,6 +209,14 @@ export const ERROR_EXAMPLES = {
         'Something went wrong on our side. Retry the request; if it keeps failing, contact support with the time of the request.',
     },
   },
+  outcomeUnknown: {
+    error: {
+      type: 'internal',
+      code: 'outcome_unknown',
+      message:
+        'The call obc_01HXMN8ZABC123 may have been created (and if it was, it will be made): the database stopped answering while it was being written. Read it (GET /api/v1/outbound-calls/obc_01HXMN8ZABC123) before creating it again, or send the create again with the same Idempotency-Key.',
+    },
+  },
 } satisfies Record<string, ErrorBody>;
 
 /** What API Gateway itself answers, before any function runs. */

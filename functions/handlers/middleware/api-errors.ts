@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { ConcurrentModificationError, ServiceError } from '#domain/errors';
+import { ConcurrentModificationError, OutcomeUnknownError, ServiceError } from '#domain/errors';
 import { type ApiResult, type ErrorBody, errorResponse, json } from '../http/responses.ts';
 import { loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
@@ -22,8 +22,9 @@ const INTERNAL_ERROR: ErrorBody = {
 /**
  * Every error an API route throws leaves in the service's one error shape (ErrorBody): a
  * ServiceError as its kind's status (HTTP_STATUS), a write that lost a race as a 409
- * `concurrent_update`, anything else as a plain 500 that says nothing internal (the error is
- * logged, with the route). The event only needs a route key.
+ * `concurrent_update`, a write whose outcome is unknown as a 500 `outcome_unknown` with its
+ * message (OutcomeUnknownError), anything else as a plain 500 that says nothing internal (the
+ * error is logged, with the route). The event only needs a route key.
  */
 export function apiErrors<E extends { routeKey?: string }>(): MiddlewareObj<E, ApiResult> {
   return {
@@ -31,7 +32,14 @@ export function apiErrors<E extends { routeKey?: string }>(): MiddlewareObj<E, A
       const { error } = request;
       if (error instanceof ServiceError) request.response = errorResponse(error);
       else if (error instanceof ConcurrentModificationError) request.response = errorResponse(CONCURRENT_UPDATE);
-      else {
+      else if (error instanceof OutcomeUnknownError) {
+        logger.error('A write’s outcome is unknown', {
+          ...loggedFailure(error.writeError),
+          readError: loggedFailure(error.readError),
+          route: request.event.routeKey,
+        });
+        request.response = json(500, { error: { type: 'internal', code: error.code, message: error.message } });
+      } else {
         logger.error('Unhandled error', { ...loggedFailure(error), route: request.event.routeKey });
         request.response = json(500, INTERNAL_ERROR);
       }

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConcurrentModificationError, type ErrorKind, ServiceError } from '#domain/errors';
+import { ConcurrentModificationError, type ErrorKind, OutcomeUnknownError, ServiceError } from '#domain/errors';
 import { HTTP_STATUS, type ApiResult } from '#handlers/http/api-handler';
 import { apiErrors } from '#handlers/middleware/api-errors';
 import { captureLogLines } from '../../support/log-lines.ts';
@@ -56,5 +56,21 @@ describe('apiErrors: every error a route throws leaves in the one error shape', 
     expect(JSON.stringify(body)).not.toContain('secret-table-name');
     expect(capture.lines).toHaveLength(1);
     expect(capture.lines[0]).toMatchObject({ level: 'ERROR', message: 'Unhandled error', route });
+  });
+
+  it('a write whose outcome is unknown as a 500 outcome_unknown with its message, both failures logged', async () => {
+    const message = 'The call obc_1 may have been created.';
+    const { status, body } = await answer(
+      new OutcomeUnknownError(message, new Error('write timed out in secret-table-name'), new Error('read timed out')),
+    );
+    expect(status).toBe(500);
+    expect(body).toEqual({ error: { type: 'internal', code: 'outcome_unknown', message } });
+    expect(capture.lines).toHaveLength(1);
+    expect(capture.lines[0]).toMatchObject({
+      level: 'ERROR',
+      message: 'A write’s outcome is unknown',
+      route,
+      readError: expect.objectContaining({ errorType: 'Error' }),
+    });
   });
 });

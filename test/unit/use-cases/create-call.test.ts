@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NumberSuppressedError, OutcomeUnknownError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { CreateCallRequest } from '#schemas/create-call-request';
 import { createCall, type CreateCallCommand } from '#use-cases/create-call';
@@ -109,5 +110,70 @@ describe('createCall', () => {
     expect(dispatchFailures).toEqual([call.id]);
     const stored = await table.getById(call.id);
     expect(Date.parse(stored?.watchdogAt ?? '')).toBeLessThan(Date.parse(call.scheduledFor ?? ''));
+  });
+
+  describe('when the store stops answering during the write', () => {
+    /** The AWS SDK's error once every try of a request timed out. */
+    const timedOut = () => Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+    /** The table, whose create fails after it `landed` (or not), and whose reads of a call fail if `readFails`. */
+    function unanswered(table: object, behaviour: { landed: boolean; readFails: boolean }) {
+      return new Proxy(table, {
+        get(target, property) {
+          const real = Reflect.get(target, property) as unknown;
+          if (property === 'create')
+            return async (...args: unknown[]) => {
+              if (behaviour.landed) await (real as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              throw timedOut();
+            };
+          if (property === 'getById' && behaviour.readFails)
+            return async () => {
+              throw timedOut();
+            };
+          return typeof real === 'function' ? real.bind(target) : real;
+        },
+      }) as typeof table;
+    }
+
+    it('answers created when the call is there after all, and sends it on its way', async () => {
+      const { deps, table, queue, metrics, command } = world();
+      const calls = unanswered(table, { landed: true, readFails: false }) as typeof deps.calls;
+      const { call, replayed } = await createCall({ ...deps, calls }, command());
+      expect(replayed).toBe(false);
+      expect(await table.getById(call.id)).toMatchObject({ status: 'queued' });
+      expect(queue.sent).toEqual([{ message: expect.objectContaining({ callId: call.id }), delaySeconds: 0 }]);
+      expect(metrics.of('CallsCreated')).toHaveLength(1);
+    });
+
+    it('reports the failure as it was when the call is not there: nothing was stored, nothing sent', async () => {
+      const { deps, table, queue, command } = world();
+      const calls = unanswered(table, { landed: false, readFails: false }) as typeof deps.calls;
+      await expect(createCall({ ...deps, calls }, command())).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(queue.sent).toEqual([]);
+    });
+
+    it('names the call that may exist when it cannot be read back, and sends it on its way all the same', async () => {
+      const { deps, table, queue, command } = world();
+      const calls = unanswered(table, { landed: true, readFails: true }) as typeof deps.calls;
+      const failure = await createCall({ ...deps, calls }, command()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OutcomeUnknownError);
+      const id = queue.sent[0]?.message.callId as string;
+      expect(await table.getById(id)).toMatchObject({ status: 'queued' });
+      expect((failure as Error).message).toContain(`GET /api/v1/outbound-calls/${id}`);
+    });
+
+    it('still answers a suppressed number as 422, not as an unknown outcome', async () => {
+      const { deps, command } = world();
+      const calls = new Proxy(deps.calls, {
+        get(target, property) {
+          const real = Reflect.get(target, property) as unknown;
+          if (property === 'create')
+            return async () => {
+              throw new NumberSuppressedError('acc_demo');
+            };
+          return typeof real === 'function' ? real.bind(target) : real;
+        },
+      });
+      await expect(createCall({ ...deps, calls }, command())).rejects.toMatchObject({ code: 'number_suppressed' });
+    });
   });
 });
