@@ -1,3 +1,4 @@
+import type { ClaimAsk, DeliveryClaimResult } from '#domain/delivery-claim';
 import type { DeliveryAttempt, DeliveryMessage, StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
 
 export interface WebhookStore {
@@ -31,44 +32,37 @@ export interface WebhookStore {
   ): Promise<{ attempts: DeliveryAttempt[]; next: string | null }>;
   /**
    * Takes the right to make one attempt (`attempt` of chain `chainId`) to deliver an event to an
-   * endpoint. At most one chain of attempts per event and endpoint is alive (until `leaseUntil`),
-   * so duplicates of the event stop here; and within the chain each attempt is made by one
-   * invocation, so two copies of the same SQS message handled at once POST once: the attempt is
-   * held until `heldUntil` (the invocation's deadline), after which a copy SQS delivers again
-   * (its holder crashed or failed before finishing) may take it. 'delivered' once it has been
-   * delivered, unless `again` (a redelivery asked for through the API, and not a copy of the
-   * chain that delivered it); 'taken' when another invocation of the same chain holds or has
-   * made this attempt (or a later one); 'held' when another chain holds it. Times are UTC
-   * instants, in milliseconds when stored, compared to `now`.
+   * endpoint, by the rule of domain/delivery-claim.ts: at most one chain of attempts per event and
+   * endpoint is alive (until `leaseUntil`), so duplicates of the event stop here; and each attempt
+   * is made by one invocation, which holds it until `heldUntil` (its deadline), so two copies of
+   * the same SQS message handled at once POST once, and a copy handed out again after its holder
+   * died without finishing makes the attempt. Answers what the claim came to
+   * (DeliveryClaimResult). Times are UTC instants, compared to `now`.
    */
-  claimDelivery(claim: DeliveryClaim): Promise<'claimed' | 'delivered' | 'taken' | 'held'>;
+  claimDelivery(claim: DeliveryClaim): Promise<DeliveryClaimResult>;
   /**
-   * Ends a failed attempt of the chain that holds the event and keeps the event the chain's
-   * until `leaseUntil` (its next attempt's time plus a margin): a late copy of the attempt finds
-   * it held. Does nothing when the chain no longer holds it (delivered, or taken over).
+   * Ends a failed attempt of the chain that holds the event (a late copy of it finds it done) and
+   * keeps the event the chain's until `leaseUntil` (its next attempt's time plus a margin; now,
+   * once the event is parked). Does nothing when the chain no longer holds it (delivered, or
+   * taken over).
    */
-  holdForNextAttempt(hold: DeliveryHold): Promise<void>;
-  /** Marks the event delivered to the endpoint; the claim's chain stays on it (see `again`). */
-  markDelivered(eventId: string, endpointId: string): Promise<void>;
+  endAttempt(attempt: DeliveryAttemptEnd): Promise<void>;
+  /** Marks the event delivered to the endpoint by chain `chainId` (a copy of that chain's redelivery stops at the claim). */
+  markDelivered(eventId: string, endpointId: string, chainId: string): Promise<void>;
 }
 
 /** One delivery attempt's claim on an event and endpoint (WebhookStore.claimDelivery). */
-export interface DeliveryClaim {
+export interface DeliveryClaim extends ClaimAsk {
   eventId: string;
   endpointId: string;
-  chainId: string;
-  /** The attempt's number in its chain, from 1. */
-  attempt: number;
   /** Until when this attempt's invocation may still be sending (its Lambda deadline). */
   heldUntil: Date;
   /** Until when the chain keeps the event from other chains. */
   leaseUntil: Date;
-  now: Date;
-  again: boolean;
 }
 
-/** A failed attempt's chain keeping the event for its next attempt (WebhookStore.holdForNextAttempt). */
-export type DeliveryHold = Pick<DeliveryClaim, 'eventId' | 'endpointId' | 'chainId' | 'attempt' | 'leaseUntil'>;
+/** A failed attempt, ended (WebhookStore.endAttempt). */
+export type DeliveryAttemptEnd = Pick<DeliveryClaim, 'eventId' | 'endpointId' | 'chainId' | 'attempt' | 'leaseUntil'>;
 
 /** The SQS delivery queue, and its dead-letter queue for events given up on. */
 export interface DeliveryQueue {

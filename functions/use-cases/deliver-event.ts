@@ -22,10 +22,24 @@ export interface DeliveryDeps {
   backoffUnitSeconds: number;
 }
 
-export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'duplicate' | 'retry' | 'parked' | 'skipped';
+/**
+ * What handling a delivery message came to. `in_flight`: a copy of a message whose attempt another
+ * invocation is making; it was queued again to look after that invocation's deadline.
+ */
+export type DeliveryOutcome =
+  | 'delivered'
+  | 'already_delivered'
+  | 'duplicate'
+  | 'in_flight'
+  | 'retry'
+  | 'parked'
+  | 'skipped';
 
 /** How long a requested redelivery waits for a chain that holds the event to let go. */
 const REDELIVERY_WAIT_SECONDS = 60;
+
+/** The longest SQS lets a message be delayed (DelaySeconds, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html). */
+const MAX_DELAY_SECONDS = 900;
 
 /** How long past its next attempt a chain keeps its claim, in case its message is late. */
 const CLAIM_MARGIN_MS = 15 * 60_000;
@@ -42,10 +56,14 @@ export const LONGEST_INVOCATION_MS = 15 * 60_000;
  * when the event is parked in the dead-letter queue and the endpoint is disabled with a reason.
  *
  * `deadline` is when the invocation handling the message ends (UTC; its Lambda context's
- * remaining time): until then the attempt is this invocation's, and a copy of the same message
- * handled meanwhile stops as a 'duplicate' instead of POSTing too; a copy SQS delivers after it
- * (this invocation failed or crashed before finishing) makes the attempt. Without one, the attempt
- * is held for LONGEST_INVOCATION_MS.
+ * remaining time): until then the attempt is this invocation's. A copy of the same message handled
+ * meanwhile does not POST: it is queued again to look once the deadline has passed (SQS may have
+ * deleted the message on the copy's acknowledgement, so the copy is what brings the attempt back
+ * if this invocation dies without finishing it); a copy that finds the attempt done stops there.
+ * Without a deadline, the attempt is held for LONGEST_INVOCATION_MS.
+ *
+ * A failed attempt's next one is queued before the attempt is marked done, so a failure in
+ * between leaves the message to be handed out again and the attempt made again, not lost.
  */
 export async function deliverEvent(
   deps: DeliveryDeps,
@@ -69,15 +87,21 @@ export async function deliverEvent(
     now,
     again: message.redelivery,
   });
-  if (claimed === 'delivered') return 'already_delivered';
-  // A copy of this very message (SQS delivers at least once): the attempt is another invocation's.
-  if (claimed === 'taken') return 'duplicate';
-  if (claimed === 'held' && message.redelivery) {
+  if (claimed.kind === 'delivered') return 'already_delivered';
+  // A copy of this very message (SQS delivers at least once) whose attempt another invocation made.
+  if (claimed.kind === 'taken') return 'duplicate';
+  if (claimed.kind === 'busy') {
+    // ... or is making right now: look again once that invocation's deadline has passed.
+    const wait = Math.ceil((claimed.heldUntil.getTime() - now.getTime()) / 1000) + 1;
+    await deps.queue.send(message, Math.min(MAX_DELAY_SECONDS, Math.max(1, wait)));
+    return 'in_flight';
+  }
+  if (claimed.kind === 'held' && message.redelivery) {
     // Asked for by a person while another chain is busy with the event: try again shortly.
     await deps.queue.send(message, REDELIVERY_WAIT_SECONDS);
     return 'retry';
   }
-  if (claimed === 'held') return 'duplicate';
+  if (claimed.kind === 'held') return 'duplicate';
 
   // 3. The URL again (DNS may have changed since it was saved), then a signed POST.
   const problem = await deps.urlPolicy.check(endpoint.url);
@@ -110,23 +134,21 @@ export async function deliverEvent(
   deps.metrics.record(webhookDelivered(succeeded ? 'delivered' : gaveUp ? 'parked' : 'failed'));
 
   if (succeeded) {
-    await deps.webhooks.markDelivered(message.event.id, endpoint.id);
+    await deps.webhooks.markDelivered(message.event.id, endpoint.id, message.chainId);
     return 'delivered';
   }
   if (!gaveUp) {
     const delay = deliveryBackoffSeconds(message.attempt, deps.random(), deps.backoffUnitSeconds);
-    await deps.webhooks.holdForNextAttempt({
-      eventId: message.event.id,
-      endpointId: endpoint.id,
-      chainId: message.chainId,
-      attempt: message.attempt,
+    await deps.queue.send({ ...message, attempt: message.attempt + 1, redelivery: false }, delay);
+    await deps.webhooks.endAttempt({
+      ...attemptOf(message),
       leaseUntil: new Date(now.getTime() + delay * 1000 + CLAIM_MARGIN_MS),
     });
-    await deps.queue.send({ ...message, attempt: message.attempt + 1, redelivery: false }, delay);
     return 'retry';
   }
   // 5. Past the retry window: park the event and stop sending to an endpoint that keeps failing.
   await deps.queue.park(message);
+  await deps.webhooks.endAttempt({ ...attemptOf(message), leaseUntil: now });
   await deps.webhooks.disableEndpoint(
     endpoint.accountId,
     endpoint.id,
@@ -134,6 +156,16 @@ export async function deliverEvent(
     toTimestamp(now),
   );
   return 'parked';
+}
+
+/** The claim's key and attempt for a message. */
+function attemptOf(message: DeliveryMessage) {
+  return {
+    eventId: message.event.id,
+    endpointId: message.endpointId,
+    chainId: message.chainId,
+    attempt: message.attempt,
+  };
 }
 
 /** The current secret, and a rotated-out one still in its grace period. */

@@ -1,7 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keys } from '#adapters/dynamodb/table-design';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store';
+import { claimable, claimRefusal, type DeliveryClaimItem } from '#domain/delivery-claim';
 import { eventsForChange } from '#domain/webhook-events';
 import type { WebhookResponse, WebhookSender } from '#ports/webhooks';
 import type { DeliveryMessage } from '#schemas/webhooks';
@@ -101,7 +103,7 @@ describe('one POST per delivery attempt, however many copies of its message arri
   }
 
   it('POSTs once for two copies of one message handled at the same moment', async () => {
-    const { receiver, deps, message, deadline } = await world();
+    const { receiver, queue, clock, deps, message, deadline } = await world();
     receiver.hold();
     const first = deliverEvent(deps, message, deadline(30));
     await until(() => receiver.posts === 1);
@@ -113,14 +115,38 @@ describe('one POST per delivery attempt, however many copies of its message arri
     await until(() => second !== undefined || receiver.posts > 1);
     receiver.release();
     expect(receiver.posts).toBe(1);
-    expect(second).toBe('duplicate');
+    // The copy was queued again to look once the first's deadline has passed (SQS may have
+    // deleted the message on the copy's acknowledgement: the look is what stays of it).
+    expect(second).toBe('in_flight');
+    expect(queue.sent).toEqual([{ message, delaySeconds: 31 }]);
     expect(await first).toBe('delivered');
+    clock.advance(31);
     expect(await deliverEvent(deps, message, deadline(30))).toBe('already_delivered');
     expect(receiver.posts).toBe(1);
   });
 
+  it('gives the attempt to exactly one of many copies claiming it at once', async () => {
+    const { endpoint, clock, message, deadline } = await world();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        webhooks.claimDelivery({
+          eventId: message.event.id,
+          endpointId: endpoint.id,
+          chainId: message.chainId,
+          attempt: 1,
+          heldUntil: deadline(30),
+          leaseUntil: deadline(900),
+          now: clock.now(),
+          again: false,
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.kind === 'claimed')).toHaveLength(1);
+    expect(results.filter((result) => result.kind === 'busy')).toHaveLength(7);
+  });
+
   it('makes the attempt when a copy comes back after its holder died without finishing it', async () => {
-    const { endpoint, receiver, clock, deps, message, deadline } = await world();
+    const { endpoint, receiver, queue, clock, deps, message, deadline } = await world();
     // An invocation claimed the attempt (as deliverEvent does) and crashed before its POST.
     const held = await webhooks.claimDelivery({
       eventId: message.event.id,
@@ -132,8 +158,9 @@ describe('one POST per delivery attempt, however many copies of its message arri
       now: clock.now(),
       again: false,
     });
-    expect(held).toBe('claimed');
-    expect(await deliverEvent(deps, message, deadline(30))).toBe('duplicate');
+    expect(held).toEqual({ kind: 'claimed' });
+    expect(await deliverEvent(deps, message, deadline(30))).toBe('in_flight');
+    expect(queue.sent.map((sent) => sent.delaySeconds)).toEqual([31]);
     expect(receiver.posts).toBe(0);
     // SQS hands the message out again after its visibility timeout, past the holder's deadline.
     clock.advance(31);
@@ -147,7 +174,7 @@ describe('one POST per delivery attempt, however many copies of its message arri
     expect(await deliverEvent(deps, message, deadline(30))).toBe('retry');
     const next = queue.sent[0]?.message;
     expect(next).toMatchObject({ attempt: 2, chainId: 'chain_1' });
-    // Past the first invocation's deadline, before the next attempt's time: the copy is stale.
+    // Past the first invocation's deadline, before the next attempt's time: the copy is done with.
     clock.advance(31);
     expect(await deliverEvent(deps, message, deadline(30))).toBe('duplicate');
     expect(receiver.posts).toBe(1);
@@ -186,15 +213,46 @@ describe('one POST per delivery attempt, however many copies of its message arri
     });
     await until(() => second !== undefined || receiver.posts > 2);
     receiver.release();
-    // The copy is not queued to wait for the chain that holds the event: that chain is its own.
-    expect(second).toBe('duplicate');
+    expect(second).toBe('in_flight');
     expect(await first).toBe('delivered');
+    // The copy's look, once the first's deadline has passed, finds it delivered by its own chain.
+    expect(queue.sent).toEqual([{ message: redelivery, delaySeconds: 31 }]);
     expect(await deliverEvent(deps, redelivery, deadline(30))).toBe('already_delivered');
     expect(receiver.posts).toBe(2);
-    expect(queue.sent).toEqual([]);
     // Another redelivery asked for afterwards is sent.
     expect(await deliverEvent(deps, { ...redelivery, chainId: 'chain_redelivery_2' }, deadline(30))).toBe('delivered');
     expect(receiver.posts).toBe(3);
+  });
+
+  it('makes a failed attempt again, rather than never, when its next attempt could not be queued', async () => {
+    const { receiver, queue, clock, deps, message, deadline } = await world();
+    receiver.statusCode = 503;
+    const send = queue.send.bind(queue);
+    queue.send = async () => {
+      throw Object.assign(new Error('SQS did not answer'), { name: 'TimeoutError' });
+    };
+    await expect(deliverEvent(deps, message, deadline(30))).rejects.toThrow('SQS did not answer');
+    queue.send = send;
+    // SQS hands the message out again after its visibility timeout: the attempt is made again.
+    clock.advance(180);
+    receiver.statusCode = 200;
+    expect(await deliverEvent(deps, message, deadline(30))).toBe('delivered');
+    expect(receiver.posts).toBe(2);
+  });
+
+  it('answers a late copy of a parked event’s last attempt as done', async () => {
+    const { receiver, queue, clock, deps, message, deadline } = await world();
+    receiver.statusCode = 500;
+    clock.advance(86_400);
+    expect(await deliverEvent(deps, message, deadline(30))).toBe('parked');
+    expect(queue.parked).toHaveLength(1);
+    clock.advance(31);
+    // The endpoint is disabled now; enabled again, the late copy still POSTs nothing.
+    const endpoint = await webhooks.getEndpoint(message.accountId, message.endpointId);
+    await webhooks.saveEndpoint({ ...(endpoint as NonNullable<typeof endpoint>), enabled: true, disabledReason: null });
+    expect(await deliverEvent(deps, message, deadline(30))).toBe('duplicate');
+    expect(receiver.posts).toBe(1);
+    expect(queue.parked).toHaveLength(1);
   });
 
   it('lets the chain that holds a claim written before attempts were kept go on, and no other', async () => {
@@ -213,5 +271,49 @@ describe('one POST per delivery attempt, however many copies of its message arri
     expect(await deliverEvent(deps, { ...message, chainId: 'chain_2' }, deadline(30))).toBe('duplicate');
     expect(await deliverEvent(deps, { ...message, attempt: 2 }, deadline(30))).toBe('delivered');
     expect(receiver.posts).toBe(1);
+  });
+
+  it('writes the claim by the rule of domain/delivery-claim.ts, whatever the item it finds', async () => {
+    const now = Date.now();
+    const time = fc.constantFrom(now - 60_000, now + 60_000);
+    const chain = fc.constantFrom('chain_a', 'chain_b');
+    const sending = fc.record(
+      {
+        state: fc.constant('sending' as const),
+        chainId: chain,
+        attempt: fc.integer({ min: 1, max: 3 }),
+        heldUntil: time,
+        doneAttempt: fc.integer({ min: 1, max: 3 }),
+        leaseUntil: time,
+      },
+      { requiredKeys: ['state', 'chainId', 'leaseUntil'] },
+    );
+    const delivered = fc.record(
+      { state: fc.constant('delivered' as const), deliveredBy: chain },
+      { requiredKeys: ['state'] },
+    );
+    let events = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.oneof(sending, delivered), { nil: undefined }),
+        fc.record({ chainId: chain, attempt: fc.integer({ min: 1, max: 3 }), again: fc.boolean() }),
+        async (item: DeliveryClaimItem | undefined, ask) => {
+          const key = keys.delivered(`evt_rule${++events}_${now}`, 'whk_rule');
+          if (item) await context.db.send(new PutCommand({ TableName: context.tableName, Item: { ...key, ...item } }));
+          const claim = { ...ask, now: new Date(now), eventId: key.pk, endpointId: 'whk_rule' };
+          const result = await webhooks.claimDelivery({
+            ...claim,
+            eventId: `evt_rule${events}_${now}`,
+            heldUntil: new Date(now + 30_000),
+            leaseUntil: new Date(now + 900_000),
+          });
+          const expected = claimable(claim, item)
+            ? { kind: 'claimed' }
+            : claimRefusal(claim, item as DeliveryClaimItem);
+          expect(result).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -13,9 +13,12 @@ import {
   type StoredWebhookEndpoint,
   type WebhookEvent,
 } from '#schemas/webhooks';
-import type { DeliveryClaim, DeliveryHold, WebhookStore } from '#ports/webhooks';
+import type { DeliveryAttemptEnd, DeliveryClaim, WebhookStore } from '#ports/webhooks';
+import { claimRefusal, type DeliveryClaimItem, type DeliveryClaimResult } from '#domain/delivery-claim';
 import { ConcurrentModificationError } from '#domain/errors';
 import { isConditionalCheckFailure, writeOnce } from './client.ts';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { deleteOnce } from './delete-once.ts';
 import { queryAccountItems, readableItems, type OnUnreadableItem } from './query.ts';
 import { TABLE, keys } from './table-design.ts';
@@ -174,10 +177,10 @@ export class DynamoDbWebhookStore implements WebhookStore {
     };
   }
 
-  async claimDelivery(claim: DeliveryClaim) {
+  async claimDelivery(claim: DeliveryClaim): Promise<DeliveryClaimResult> {
     // A redelivery may take a delivered event over, unless it is a copy of the chain that delivered it.
     const again = claim.again
-      ? ' OR (#state = :delivered AND (attribute_not_exists(chainId) OR chainId <> :chain))'
+      ? ' OR (#state = :delivered AND (attribute_not_exists(deliveredBy) OR deliveredBy <> :chain))'
       : '';
     try {
       await writeOnce(this.db, {
@@ -185,11 +188,11 @@ export class DynamoDbWebhookStore implements WebhookStore {
           TableName: this.tableName,
           Key: keys.delivered(claim.eventId, claim.endpointId),
           UpdateExpression:
-            'SET #state = :sending, chainId = :chain, attempt = :attempt, heldUntil = :held, leaseUntil = :lease, #ttl = :ttl',
+            'SET #state = :sending, chainId = :chain, attempt = :attempt, heldUntil = :held, leaseUntil = :lease, #ttl = :ttl REMOVE doneAttempt, deliveredBy',
           // Free; or, while it is being sent: this chain's next attempt (an item from before
           // attempts were kept has none), this very attempt once its holder's invocation is over
-          // without having finished it, or any chain once the holder's lease ran out.
-          ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((chainId = :chain AND (attribute_not_exists(attempt) OR attempt < :attempt OR (attempt = :attempt AND heldUntil < :now))) OR leaseUntil < :now))${again}`,
+          // without having finished it, or another chain once the holder's lease ran out.
+          ConditionExpression: `attribute_not_exists(pk) OR (#state = :sending AND ((chainId = :chain AND (attribute_not_exists(attempt) OR attempt < :attempt OR (attempt = :attempt AND heldUntil < :now AND (attribute_not_exists(doneAttempt) OR doneAttempt < :attempt)))) OR (chainId <> :chain AND leaseUntil < :now)))${again}`,
           ExpressionAttributeNames: { '#state': 'state', '#ttl': TABLE.ttlAttribute },
           ExpressionAttributeValues: {
             ':sending': 'sending',
@@ -203,24 +206,23 @@ export class DynamoDbWebhookStore implements WebhookStore {
           },
         },
       });
-      return 'claimed' as const;
+      return { kind: 'claimed' };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       // The item the condition found (ReturnValuesOnConditionCheckFailure, set by writeOnce).
-      const found = (error as { Item?: Record<string, { S?: string }> }).Item;
-      if (found?.state?.S === 'delivered') return 'delivered' as const;
-      return found?.chainId?.S === claim.chainId ? ('taken' as const) : ('held' as const);
+      const found = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return claimRefusal(claim, found ? (unmarshall(found) as DeliveryClaimItem) : { state: 'sending' });
     }
   }
 
-  async holdForNextAttempt(hold: DeliveryHold): Promise<void> {
+  async endAttempt(hold: DeliveryAttemptEnd): Promise<void> {
     try {
       await writeOnce(this.db, {
         update: {
           TableName: this.tableName,
           Key: keys.delivered(hold.eventId, hold.endpointId),
-          // The attempt is over: a late copy of it finds it held for as long as the chain is.
-          UpdateExpression: 'SET leaseUntil = :lease, heldUntil = :lease',
+          // The attempt is over: a late copy of it finds it done.
+          UpdateExpression: 'SET leaseUntil = :lease, doneAttempt = :attempt',
           ConditionExpression: '#state = :sending AND chainId = :chain AND attempt = :attempt',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -237,14 +239,16 @@ export class DynamoDbWebhookStore implements WebhookStore {
     }
   }
 
-  async markDelivered(eventId: string, endpointId: string): Promise<void> {
+  async markDelivered(eventId: string, endpointId: string, chainId: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.delivered(eventId, endpointId),
-        UpdateExpression: 'SET #state = :delivered REMOVE attempt, heldUntil, leaseUntil',
+        // The chain that delivered is kept apart from chainId, which only a chain sending holds.
+        UpdateExpression:
+          'SET #state = :delivered, deliveredBy = :chain REMOVE chainId, attempt, heldUntil, doneAttempt, leaseUntil',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':delivered': 'delivered' },
+        ExpressionAttributeValues: { ':delivered': 'delivered', ':chain': chainId },
       }),
     );
   }

@@ -1,7 +1,8 @@
 import { ConcurrentModificationError } from '#domain/errors';
+import { claimable, claimRefusal, type DeliveryClaimItem, type DeliveryClaimResult } from '#domain/delivery-claim';
 import type {
+  DeliveryAttemptEnd,
   DeliveryClaim,
-  DeliveryHold,
   DeliveryQueue,
   AccountEvent,
   EventBus,
@@ -12,21 +13,16 @@ import type {
 } from '#ports/webhooks';
 import type { DeliveryAttempt, DeliveryMessage, StoredWebhookEndpoint, WebhookEvent } from '#schemas/webhooks';
 
-type Claim =
-  | { state: 'sending'; chainId: string; attempt: number; heldUntil: number; leaseUntil: number }
-  | { state: 'delivered'; chainId: string };
-
 /**
  * Webhook endpoints, kept events, delivery attempts and delivery claims in maps, with the DynamoDB
- * adapter's rules: saveEndpoint only at the revision read; a claim is taken when there is none,
- * by a later attempt of the chain that holds it, by the same attempt once its holder's deadline
- * passed, when the chain's lease ran out, or (with `again`) over one another chain delivered.
+ * adapter's rules: saveEndpoint only at the revision read; a delivery claim by the rule of
+ * domain/delivery-claim.ts.
  */
 export class FakeWebhookStore implements WebhookStore {
   readonly endpoints = new Map<string, StoredWebhookEndpoint>();
   readonly events = new Map<string, WebhookEvent>();
   readonly attempts: DeliveryAttempt[] = [];
-  readonly claims = new Map<string, Claim>();
+  readonly claims = new Map<string, DeliveryClaimItem>();
 
   async createEndpoint(endpoint: StoredWebhookEndpoint): Promise<void> {
     this.endpoints.set(endpoint.id, structuredClone(endpoint));
@@ -75,21 +71,10 @@ export class FakeWebhookStore implements WebhookStore {
     const attempts = newestFirst.slice(0, limit);
     return { attempts, next: newestFirst.length > limit ? (attempts.at(-1)?.id ?? null) : null };
   }
-  async claimDelivery(claim: DeliveryClaim): Promise<'claimed' | 'delivered' | 'taken' | 'held'> {
+  async claimDelivery(claim: DeliveryClaim): Promise<DeliveryClaimResult> {
     const key = `${claim.eventId}#${claim.endpointId}`;
     const current = this.claims.get(key);
-    const now = claim.now.getTime();
-    const free =
-      current === undefined ||
-      (current.state === 'sending' &&
-        ((current.chainId === claim.chainId &&
-          (current.attempt < claim.attempt || (current.attempt === claim.attempt && current.heldUntil < now))) ||
-          current.leaseUntil < now)) ||
-      (current.state === 'delivered' && claim.again && current.chainId !== claim.chainId);
-    if (!free) {
-      if (current.state === 'delivered') return 'delivered';
-      return current.chainId === claim.chainId ? 'taken' : 'held';
-    }
+    if (current && !claimable(claim, current)) return claimRefusal(claim, current);
     this.claims.set(key, {
       state: 'sending',
       chainId: claim.chainId,
@@ -97,18 +82,16 @@ export class FakeWebhookStore implements WebhookStore {
       heldUntil: claim.heldUntil.getTime(),
       leaseUntil: claim.leaseUntil.getTime(),
     });
-    return 'claimed';
+    return { kind: 'claimed' };
   }
-  async holdForNextAttempt(hold: DeliveryHold): Promise<void> {
-    const key = `${hold.eventId}#${hold.endpointId}`;
+  async endAttempt(end: DeliveryAttemptEnd): Promise<void> {
+    const key = `${end.eventId}#${end.endpointId}`;
     const current = this.claims.get(key);
-    if (current?.state !== 'sending' || current.chainId !== hold.chainId || current.attempt !== hold.attempt) return;
-    this.claims.set(key, { ...current, heldUntil: hold.leaseUntil.getTime(), leaseUntil: hold.leaseUntil.getTime() });
+    if (current?.state !== 'sending' || current.chainId !== end.chainId || current.attempt !== end.attempt) return;
+    this.claims.set(key, { ...current, doneAttempt: end.attempt, leaseUntil: end.leaseUntil.getTime() });
   }
-  async markDelivered(eventId: string, endpointId: string): Promise<void> {
-    const key = `${eventId}#${endpointId}`;
-    const current = this.claims.get(key);
-    this.claims.set(key, { state: 'delivered', chainId: current?.chainId ?? '' });
+  async markDelivered(eventId: string, endpointId: string, chainId: string): Promise<void> {
+    this.claims.set(`${eventId}#${endpointId}`, { state: 'delivered', deliveredBy: chainId });
   }
 }
 
