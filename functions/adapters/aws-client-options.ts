@@ -7,7 +7,15 @@ export interface AwsClientEnv {
 }
 
 /**
- * The configuration every AWS SDK client of a function is built with: a connection timeout and a
+ * Tries per request, the first included: the SDK's default for most clients; DynamoDB's client
+ * would make four. With three, a write no try of which is answered (three request timeouts) and the
+ * adapters' one extra send of it (RESEND_TIMEOUT_MS, adapters/dynamodb/client.ts) end within about
+ * 7.5 s, inside the API functions' 10 s, so the API answers `outcome_unknown` rather than time out.
+ */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * The configuration every AWS SDK client of a function is built with: MAX_ATTEMPTS tries, a connection timeout and a
  * per-attempt request timeout, in milliseconds, from AWS_SDK_CONNECTION_TIMEOUT_MS and
  * AWS_SDK_REQUEST_TIMEOUT_MS (schemas/env.ts; 1,000 and 2,000 unless set). An attempt that runs
  * past either fails with a TimeoutError, which the SDK's standard retry strategy retries like any
@@ -24,6 +32,7 @@ export function awsClientOptions(env: AwsClientEnv) {
     AWS_SDK_REQUEST_TIMEOUT_MS: env.AWS_SDK_REQUEST_TIMEOUT_MS,
   });
   return {
+    maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: timeouts.AWS_SDK_CONNECTION_TIMEOUT_MS,
       requestTimeout: timeouts.AWS_SDK_REQUEST_TIMEOUT_MS,

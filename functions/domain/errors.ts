@@ -48,17 +48,16 @@ export const authenticationFailed = (code: string, message: string) =>
   new ServiceError('authentication_failed', code, message);
 
 /**
- * A write the store failed to answer and whose result could not be read back either: it may have
- * landed. The API answers it as a 500 `internal` with code `outcome_unknown` and this message (it
- * names what may exist and how to find out), never `internal_error`, whose promise is that nothing
- * changed (docs/api.md). `writeError` and `readError` are the two failures, for the log only.
+ * A write the store did not answer, even when sent once more: it may have landed. The API
+ * answers it as a 500 `internal` with code `outcome_unknown` and this message (what may have
+ * changed, and how to find out), never `internal_error`, whose promise is that nothing changed
+ * (docs/api.md). `failures` are the sends' errors, for the log only.
  */
 export class OutcomeUnknownError extends Error {
   readonly code = 'outcome_unknown';
   constructor(
     message: string,
-    readonly writeError: unknown,
-    readonly readError: unknown,
+    readonly failures: unknown[],
   ) {
     super(message);
     this.name = 'OutcomeUnknownError';

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { newCall, newCallId, toPublicCall } from '#domain/call';
-import {
-  ConcurrentModificationError,
-  NumberSuppressedError,
-  OutcomeUnknownError,
-  ServiceError,
-  invalidRequest,
-  unprocessable,
-} from '#domain/errors';
+import { NumberSuppressedError, OutcomeUnknownError, invalidRequest, unprocessable } from '#domain/errors';
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import { addMinutes, toTimestamp } from '#domain/time';
@@ -208,14 +201,11 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
 }
 
 /**
- * Step 8's write. When it fails without a definite answer (the store stopped answering: every
- * attempt the SDK made timed out or lost its connection, or an internal error), it may still have
- * landed, and a `500` would invite the client to send the create again: a second call to the same
- * person. So the call is read back (strongly consistent): found, it was created (a call id is new
- * to the table, so it is this request's); not found, the failure is reported as it was (nothing
- * was stored); and if the read fails too, the call is dispatched anyway and OutcomeUnknownError
- * names the call that may exist.
- * A refusal (a suppressed number: 422 `number_suppressed`) is reported as such.
+ * Step 8's write. A suppressed number is a 422 `number_suppressed`. A write the store never
+ * answered, even when sent once more (OutcomeUnknownError, from the adapter), may have landed:
+ * a `500 internal_error` would invite the client to create the call again, and the person would
+ * be called twice. So it answers `500 outcome_unknown` naming the call, which the reconciler
+ * dispatches within minutes if it was stored (its watchdog is set with it).
  */
 async function writeNewCall(
   deps: CreateCallDeps,
@@ -232,22 +222,14 @@ async function writeNewCall(
         'toNumber',
       );
     }
-    if (error instanceof ServiceError || error instanceof ConcurrentModificationError) throw error;
-    let stored: StoredCall | null;
-    try {
-      stored = await deps.calls.getById(call.id);
-    } catch (readError) {
-      // Sent on its way all the same, so that a call that was stored is dialed on time: the
-      // dialer drops a message for a call that does not exist, and so does a schedule's.
-      await dispatchOrLeaveToReconciler(deps, call);
-      throw new OutcomeUnknownError(
-        `The call ${call.id} may have been created (and if it was, it will be made): the database stopped answering while it was being written. Read it (GET /api/v1/outbound-calls/${call.id}) before creating it again, or send the create again with the same Idempotency-Key.`,
-        error,
-        readError,
-      );
-    }
-    if (stored === null) throw error;
-    return { created: true };
+    if (!(error instanceof OutcomeUnknownError)) throw error;
+    const next = idempotency
+      ? `Read it (GET /api/v1/outbound-calls/${call.id}), or send the create again with the same Idempotency-Key, which answers with this call if it was created.`
+      : `Read it (GET /api/v1/outbound-calls/${call.id}) before creating it again: a second create would make a second call.`;
+    throw new OutcomeUnknownError(
+      `The call ${call.id} may have been created (if it was, it will be made within minutes): the database stopped answering while it was being written. ${next}`,
+      error.failures,
+    );
   }
 }
 

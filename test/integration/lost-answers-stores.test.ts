@@ -10,7 +10,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRateLimiter } from '#adapters/dynamodb/call-rate-limiter';
 import { DynamoDbCampaignStore } from '#adapters/dynamodb/campaign-store';
-import { createDocumentClient } from '#adapters/dynamodb/client';
+import type { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { DynamoDbSuppressionStore } from '#adapters/dynamodb/suppression-store';
 import { keys } from '#adapters/dynamodb/table-design';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
-import { createDocumentClient } from '#adapters/dynamodb/client';
+import type { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbSlotCounters } from '#adapters/dynamodb/slot-counters';
 import { keys } from '#adapters/dynamodb/table-design';
@@ -13,7 +13,7 @@ import { systemClock } from '#ports/clock';
 import { createAccount } from '#use-cases/manage-directory';
 import { aCall } from '../support/calls.ts';
 import { LIMITS } from '../support/fakes/call-world.ts';
-import { lossyTable, startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
+import { lossyTable, type startLossyProxy, type ProxiedRequest } from '../support/lossy-proxy.ts';
 
 /**
  * The network can lose the answer to a write that DynamoDB applied; the AWS SDK then sends the

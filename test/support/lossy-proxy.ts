@@ -18,6 +18,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   body: string;
+  /** The AWS SDK's id of the `send` the request belongs to (`amz-sdk-invocation-id`): its tries share it. */
+  invocation: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startLossyProxy(upstream: string) {
         method: incoming.method ?? '',
         path: incoming.url ?? '',
         body: body.toString('utf8'),
+        invocation: String(incoming.headers['amz-sdk-invocation-id'] ?? ''),
       };
       requests.push(seen);
       const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(seen));

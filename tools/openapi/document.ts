@@ -369,7 +369,7 @@ const ERROR_RESPONSES: Record<string, Json> = {
   },
   InternalError: {
     description:
-      'Something failed on the service side; the response carries no internals. `internal_error`: nothing was changed; retry the request. `outcome_unknown` (a create, when the database stopped answering while the call was written and it could not be read back): the message names the call that may have been created; read it before creating it again, or send the create again with the same Idempotency-Key.',
+      'Something failed on the service side; the response carries no internals. `internal_error`: nothing was changed; retry the request. `outcome_unknown` (the database stopped answering while the change was written, even when sent once more): the change may have been made; read what the request changes before sending it again. For a create, the message names the call that may have been created; read it, or send the create again with the same Idempotency-Key.',
     content: json(
       { anyOf: [ref('Error'), ref('GatewayError')] },
       {

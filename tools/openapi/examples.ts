@@ -214,7 +214,7 @@ export const ERROR_EXAMPLES = {
       type: 'internal',
       code: 'outcome_unknown',
       message:
-        'The call obc_01HXMN8ZABC123 may have been created (and if it was, it will be made): the database stopped answering while it was being written. Read it (GET /api/v1/outbound-calls/obc_01HXMN8ZABC123) before creating it again, or send the create again with the same Idempotency-Key.',
+        'The call obc_01HXMN8ZABC123 may have been created (if it was, it will be made within minutes): the database stopped answering while it was being written. Read it (GET /api/v1/outbound-calls/obc_01HXMN8ZABC123), or send the create again with the same Idempotency-Key, which answers with this call if it was created.',
     },
   },
 } satisfies Record<string, ErrorBody>;

@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '#ports/clock';
 import type { KeyMode } from '#schemas/call';
 import type { CallRateLimiter, SendReservation } from '#ports/telephony';

@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CampaignGateClosedError } from '#domain/campaign';
 import { awaitsDial, slotChange } from '#domain/call-status-machine';
 import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
@@ -19,7 +13,7 @@ import type {
 } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactionCancellationCodes, writeOnce } from './client.ts';
+import { isConditionalCheckFailure, transactOnce, transactionCancellationCodes, writeOnce } from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
 import { campaignGateUpdate } from './campaign-store.ts';
 import { hasFreeSlotIn, slotCounterUpdate } from './slot-counters.ts';
@@ -100,7 +94,7 @@ export class DynamoDbCallRepository implements CallRepository {
       ...(suppression ? [suppression] : []),
     ];
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await transactOnce(this.db, { TransactItems: items });
       return { created: true };
     } catch (error) {
       const codes = transactionCancellationCodes(error);
@@ -224,23 +218,21 @@ export class DynamoDbCallRepository implements CallRepository {
         await writeOnce(this.db, { put });
         return written;
       }
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: put },
-            // The second item: its condition failing is what SlotUnavailableError reports below.
-            {
-              Update: slotCounterUpdate(this.tableName, next.accountId, slots > 0 ? 1 : -1, {
-                unlessWaitersAt: unlessWaiters ? this.clock.now().getTime() : undefined,
-              }),
-            },
-            // The gate: the number off the suppression list (the third item: NumberSuppressedError)…
-            ...(gate ? [notSuppressed(this.tableName, next)] : []),
-            // … and a campaign call's campaign dialing and below its own ceiling (the fourth).
-            ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
-          ],
-        }),
-      );
+      await transactOnce(this.db, {
+        TransactItems: [
+          { Put: put },
+          // The second item: its condition failing is what SlotUnavailableError reports below.
+          {
+            Update: slotCounterUpdate(this.tableName, next.accountId, slots > 0 ? 1 : -1, {
+              unlessWaitersAt: unlessWaiters ? this.clock.now().getTime() : undefined,
+            }),
+          },
+          // The gate: the number off the suppression list (the third item: NumberSuppressedError)…
+          ...(gate ? [notSuppressed(this.tableName, next)] : []),
+          // … and a campaign call's campaign dialing and below its own ceiling (the fourth).
+          ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
+        ],
+      });
       return written;
     } catch (error) {
       const codes = transactionCancellationCodes(error);

@@ -4,7 +4,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +22,7 @@ import type {
 } from '#ports/campaign-store';
 import type { Clock } from '#ports/clock';
 import { fromCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactionCancellationCodes, writeOnce } from './client.ts';
+import { isConditionalCheckFailure, transactOnce, transactionCancellationCodes, writeOnce } from './client.ts';
 import { queryAll, type Item } from './query.ts';
 import { CALL_INDEXES, RECONCILER_INDEX, TABLE, campaignIndexKeys, keys } from './table-design.ts';
 
@@ -158,7 +157,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
       firstDueAt: idempotency?.firstDueAt ?? campaign.startAt,
     };
     if (!idempotency) {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, range] as never }));
+      await transactOnce(this.db, { TransactItems: [{ Put: put }, range] as never });
       return { reserved: true, reservation };
     }
     return this.withIdempotency(idempotency, [{ Put: put }, range], reservation);
@@ -231,7 +230,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
     const { nextDueAt: _next, at: _at, ...taken } = reservation;
     if (!idempotency) {
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, range] as never }));
+        await transactOnce(this.db, { TransactItems: [{ Update: update }, range] as never });
       } catch (error) {
         if (transactionCancellationCodes(error)?.[0] === 'ConditionalCheckFailed')
           throw new ConcurrentModificationError('Campaign', campaign.id);
@@ -289,37 +288,35 @@ export class DynamoDbCampaignStore implements CampaignStore {
     const adds = [`counts.#to :one`, ...(change.from ? ['counts.#from :minus'] : [])];
     if (change.releasesSlot) adds.push('activeCalls :minus');
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.campaignCounted(change.callId),
-                  version: change.version,
-                  [TABLE.ttlAttribute]: nowEpoch + COUNTED_TTL_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-                ExpressionAttributeValues: { ':version': change.version },
+      await transactOnce(this.db, {
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.campaignCounted(change.callId),
+                version: change.version,
+                [TABLE.ttlAttribute]: nowEpoch + COUNTED_TTL_SECONDS,
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+              ExpressionAttributeValues: { ':version': change.version },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.campaign(change.accountId, change.campaignId),
+              UpdateExpression: `ADD ${adds.join(', ')}`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#to': change.to, ...(change.from ? { '#from': change.from } : {}) },
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ...(change.from || change.releasesSlot ? { ':minus': -1 } : {}),
               },
             },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.campaign(change.accountId, change.campaignId),
-                UpdateExpression: `ADD ${adds.join(', ')}`,
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#to': change.to, ...(change.from ? { '#from': change.from } : {}) },
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ...(change.from || change.releasesSlot ? { ':minus': -1 } : {}),
-                },
-              },
-            },
-          ],
-        }),
-      );
+          },
+        ],
+      });
       return true;
     } catch (error) {
       const codes = transactionCancellationCodes(error);
@@ -548,27 +545,25 @@ export class DynamoDbCampaignStore implements CampaignStore {
   ): Promise<ReserveResult> {
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            write,
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.idempotency(record.accountId, record.key),
-                  ...record,
-                  [TABLE.ttlAttribute]: nowEpoch + IDEMPOTENCY_TTL_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-                ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-                ExpressionAttributeValues: { ':now': nowEpoch },
+      await transactOnce(this.db, {
+        TransactItems: [
+          write,
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.idempotency(record.accountId, record.key),
+                ...record,
+                [TABLE.ttlAttribute]: nowEpoch + IDEMPOTENCY_TTL_SECONDS,
               },
+              ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+              ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+              ExpressionAttributeValues: { ':now': nowEpoch },
             },
-            ...more,
-          ] as never,
-        }),
-      );
+          },
+          ...more,
+        ] as never,
+      });
       return { reserved: true, reservation };
     } catch (error) {
       const codes = transactionCancellationCodes(error);

@@ -3,12 +3,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type PutCommandInput,
+  type TransactWriteCommandInput,
   type UpdateCommandInput,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { OutcomeUnknownError } from '#domain/errors';
 import { awsClientOptions } from '../aws-client-options.ts';
 
 /**
@@ -32,6 +36,63 @@ export function transactionCancellationCodes(error: unknown): string[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
+}
+
+/**
+ * Whether a failed request may still have been applied: no answer came (a timeout, a dropped or
+ * refused connection, an aborted send), or a 5xx, or a transaction DynamoDB says is still in
+ * progress. A throttling or any other 4xx answer is definite: the request was not applied. The
+ * classification is the AWS SDK's own (@smithy/core/retry, as its retry strategy uses it).
+ */
+export function isUnanswered(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TransactionInProgressException' || error.name === 'AbortError') return true;
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return (isTransientError(sdkError) || isServerError(sdkError)) && !isThrottlingError(sdkError);
+}
+
+/** How long the one extra send of a write that got no answer may take, milliseconds. */
+export const RESEND_TIMEOUT_MS = 1_000;
+
+/** What an API caller is told of a write whose outcome is unknown (functions/domain/errors.ts). */
+export const CHANGE_MAY_HAVE_BEEN_MADE =
+  'What this request changes may have been changed: the database stopped answering while it was being written. Read it before sending the request again.';
+
+/**
+ * Sends a write whose repeats are harmless (the same ClientRequestToken, the same writeId, a
+ * delete) and, when every try the SDK made went unanswered (isUnanswered), sends it once more
+ * within RESEND_TIMEOUT_MS: an answer to that settles what happened (the write had landed, or it
+ * lands now). When that goes unanswered too, rejects with OutcomeUnknownError
+ * (CHANGE_MAY_HAVE_BEEN_MADE; the failures for the log). Any answered failure rejects as it came.
+ * The extra send is bounded so that a request still answers within its function's timeout: the
+ * SDK's three tries of 2 s (aws-client-options.ts) and this one fit in the API's 10 s.
+ */
+export async function sendSettled<T>(send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!isUnanswered(error)) throw error;
+    try {
+      return await send(AbortSignal.timeout(RESEND_TIMEOUT_MS));
+    } catch (again) {
+      if (isUnanswered(again)) throw new OutcomeUnknownError(CHANGE_MAY_HAVE_BEEN_MADE, [error, again]);
+      throw again;
+    }
+  }
+}
+
+/**
+ * TransactWriteItems, settled (sendSettled): with a ClientRequestToken fixed for this write, so the
+ * extra send is answered as the first was if the first landed ("ClientRequestToken",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html:
+ * a repeat within 10 minutes changes nothing and answers success; one while the first is still
+ * running, TransactionInProgressException). Rejects as DynamoDB answered (a cancelled transaction,
+ * …), or with OutcomeUnknownError.
+ */
+export async function transactOnce(db: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+  const settled = { ...input, ClientRequestToken: input.ClientRequestToken ?? randomUUID() };
+  // A command per send: lib-dynamodb commands are not safe to send twice (aws-sdk-js-v3#7217).
+  await sendSettled((abortSignal) => db.send(new TransactWriteCommand(settled), { abortSignal }));
 }
 
 /**
@@ -59,7 +120,8 @@ export const WRITE_ID = 'writeId';
  * when the input asked for `ReturnValues: 'ALL_NEW'` (an empty output otherwise): the write's
  * result, plus whatever writers that do not stamp `writeId` (transactions, plain updates) changed
  * since. Any other failure rejects as DynamoDB reported it (ConditionalCheckFailedException for
- * a condition that another write broke). The id is added to the UpdateExpression's SET clause, or
+ * a condition that another write broke). A write every try of which went unanswered is sent once
+ * more (sendSettled), and rejects with OutcomeUnknownError if that goes unanswered too. The id is added to the UpdateExpression's SET clause, or
  * in one of its own.
  */
 export async function writeOnce(
@@ -76,24 +138,27 @@ export async function writeOnce(
     ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#writeId': WRITE_ID },
     ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':writeId': writeId },
   });
-  try {
-    if ('put' in write) {
-      await db.send(
-        new PutCommand({ ...write.put, ...guard(write.put), Item: { ...write.put.Item, [WRITE_ID]: writeId } }),
-      );
-      return {};
+  // A command per send: lib-dynamodb commands are not safe to send twice (aws-sdk-js-v3#7217).
+  const command = () =>
+    'put' in write
+      ? new PutCommand({ ...write.put, ...guard(write.put), Item: { ...write.put.Item, [WRITE_ID]: writeId } })
+      : new UpdateCommand({
+          ...write.update,
+          ...guard(write.update),
+          UpdateExpression: withWriteIdSet(write.update.UpdateExpression ?? ''),
+        });
+  // Settled (sendSettled): a send after every try went unanswered recognises the write's own id too.
+  return sendSettled(async (abortSignal) => {
+    try {
+      const output = await db.send(command() as UpdateCommand, { abortSignal });
+      return 'put' in write ? {} : { Attributes: output.Attributes };
+    } catch (error) {
+      const found = isConditionalCheckFailure(error) ? (error as { Item?: Record<string, never> }).Item : undefined;
+      if (!found || (found[WRITE_ID] as { S?: string } | undefined)?.S !== writeId) throw error;
+      const returnsNew = 'update' in write && write.update.ReturnValues === 'ALL_NEW';
+      return returnsNew ? { Attributes: unmarshall(found) } : {};
     }
-    const input = write.update;
-    const output = await db.send(
-      new UpdateCommand({ ...input, ...guard(input), UpdateExpression: withWriteIdSet(input.UpdateExpression ?? '') }),
-    );
-    return { Attributes: output.Attributes };
-  } catch (error) {
-    const found = isConditionalCheckFailure(error) ? (error as { Item?: Record<string, never> }).Item : undefined;
-    if (!found || (found[WRITE_ID] as { S?: string } | undefined)?.S !== writeId) throw error;
-    const returnsNew = 'update' in write && write.update.ReturnValues === 'ALL_NEW';
-    return returnsNew ? { Attributes: unmarshall(found) } : {};
-  }
+  });
 }
 
 /** `SET a = :a REMOVE b` → `SET #writeId = :writeId, a = :a REMOVE b`; no SET clause → one is put first. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure, writeOnce } from './client.ts';
+import { isConditionalCheckFailure, sendSettled, writeOnce } from './client.ts';
 
 /**
  * Deletes one item and tells whether it was there (true) or not (false), with the same answer
@@ -14,7 +14,7 @@ import { isConditionalCheckFailure, writeOnce } from './client.ts';
  * Two concurrent removals of one item may both answer true: each saw it there, and it is gone.
  *
  * `key` is the item's primary key (`pk`, `sk`); rejects with DynamoDB's error for anything but a
- * missing item.
+ * missing item, or with OutcomeUnknownError when a write went unanswered even when sent again.
  */
 export async function deleteOnce(
   db: DynamoDBDocumentClient,
@@ -27,6 +27,7 @@ export async function deleteOnce(
     if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
-  await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
+  // Unconditional, so a repeat is harmless; settled like the stamp (sendSettled).
+  await sendSettled((abortSignal) => db.send(new DeleteCommand({ TableName: tableName, Key: key }), { abortSignal }));
   return true;
 }

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest, notFound } from '#domain/errors';
 import {
   AccountSchema,
@@ -11,7 +11,7 @@ import {
   type PhoneNumber,
 } from '#schemas/directory';
 import type { Directory } from '#ports/directory';
-import { transactionCancellationCodes } from './client.ts';
+import { transactOnce, transactionCancellationCodes } from './client.ts';
 import { queryAccountItems } from './query.ts';
 import { keys } from './table-design.ts';
 
@@ -159,7 +159,7 @@ export class DynamoDbDirectory implements Directory {
     items: NonNullable<TransactWriteCommand['input']['TransactItems']>,
   ): Promise<void> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await transactOnce(this.db, { TransactItems: items });
     } catch (error) {
       const codes = transactionCancellationCodes(error);
       if (!codes) throw error;

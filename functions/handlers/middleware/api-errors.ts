@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { ConcurrentModificationError, OutcomeUnknownError, ServiceError } from '#domain/errors';
 import { type ApiResult, type ErrorBody, errorResponse, json } from '../http/responses.ts';
-import { loggedFailure } from '../batch-failures.ts';
+import { describeFailure, loggedFailure } from '../batch-failures.ts';
 import { logger } from '../logger.ts';
 
 const CONCURRENT_UPDATE = new ServiceError(
@@ -34,8 +34,8 @@ export function apiErrors<E extends { routeKey?: string }>(): MiddlewareObj<E, A
       else if (error instanceof ConcurrentModificationError) request.response = errorResponse(CONCURRENT_UPDATE);
       else if (error instanceof OutcomeUnknownError) {
         logger.error('A write’s outcome is unknown', {
-          ...loggedFailure(error.writeError),
-          readError: loggedFailure(error.readError),
+          ...loggedFailure(error.failures[0]),
+          failures: error.failures.map(describeFailure),
           route: request.event.routeKey,
         });
         request.response = json(500, { error: { type: 'internal', code: error.code, message: error.message } });

@@ -61,7 +61,10 @@ describe('apiErrors: every error a route throws leaves in the one error shape', 
   it('a write whose outcome is unknown as a 500 outcome_unknown with its message, both failures logged', async () => {
     const message = 'The call obc_1 may have been created.';
     const { status, body } = await answer(
-      new OutcomeUnknownError(message, new Error('write timed out in secret-table-name'), new Error('read timed out')),
+      new OutcomeUnknownError(message, [
+        new Error('write timed out in secret-table-name'),
+        new Error('resend timed out'),
+      ]),
     );
     expect(status).toBe(500);
     expect(body).toEqual({ error: { type: 'internal', code: 'outcome_unknown', message } });
@@ -70,7 +73,7 @@ describe('apiErrors: every error a route throws leaves in the one error shape', 
       level: 'ERROR',
       message: 'A write’s outcome is unknown',
       route,
-      readError: expect.objectContaining({ errorType: 'Error' }),
+      failures: [expect.objectContaining({ errorType: 'Error' }), expect.objectContaining({ errorType: 'Error' })],
     });
   });
 });

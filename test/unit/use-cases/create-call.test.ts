@@ -112,67 +112,50 @@ describe('createCall', () => {
     expect(Date.parse(stored?.watchdogAt ?? '')).toBeLessThan(Date.parse(call.scheduledFor ?? ''));
   });
 
-  describe('when the store stops answering during the write', () => {
-    /** The AWS SDK's error once every try of a request timed out. */
-    const timedOut = () => Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
-    /** The table, whose create fails after it `landed` (or not), and whose reads of a call fail if `readFails`. */
-    function unanswered(table: object, behaviour: { landed: boolean; readFails: boolean }) {
+  describe('when the store does not answer the write', () => {
+    /** The table, whose create rejects with `error` after it `landed` (or not). */
+    function failing(table: object, error: Error, landed: boolean) {
       return new Proxy(table, {
         get(target, property) {
           const real = Reflect.get(target, property) as unknown;
           if (property === 'create')
             return async (...args: unknown[]) => {
-              if (behaviour.landed) await (real as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-              throw timedOut();
-            };
-          if (property === 'getById' && behaviour.readFails)
-            return async () => {
-              throw timedOut();
+              if (landed) await (real as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              throw error;
             };
           return typeof real === 'function' ? real.bind(target) : real;
         },
       }) as typeof table;
     }
+    const unanswered = () => new OutcomeUnknownError('What this request changes may have been changed.', []);
 
-    it('answers created when the call is there after all, and sends it on its way', async () => {
-      const { deps, table, queue, metrics, command } = world();
-      const calls = unanswered(table, { landed: true, readFails: false }) as typeof deps.calls;
-      const { call, replayed } = await createCall({ ...deps, calls }, command());
-      expect(replayed).toBe(false);
-      expect(await table.getById(call.id)).toMatchObject({ status: 'queued' });
-      expect(queue.sent).toEqual([{ message: expect.objectContaining({ callId: call.id }), delaySeconds: 0 }]);
-      expect(metrics.of('CallsCreated')).toHaveLength(1);
+    it('answers outcome_unknown naming the call and how to find out, and sends nothing on its way', async () => {
+      const { deps, table, queue, command } = world();
+      const calls = failing(table, unanswered(), true) as typeof deps.calls;
+      const failure = await createCall({ ...deps, calls }, command()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OutcomeUnknownError);
+      const id = /obc_[0-9A-Z]{26}/.exec((failure as Error).message)?.[0] as string;
+      // It was stored, and its watchdog brings it to the reconciler: nothing is sent from here.
+      expect(await table.getById(id)).toMatchObject({ status: 'queued', watchdogAt: expect.any(String) });
+      expect(queue.sent).toEqual([]);
+      expect((failure as Error).message).toContain(`GET /api/v1/outbound-calls/${id}) before creating it again`);
+      const keyed = await createCall({ ...deps, calls }, command({}, 'key-1')).catch((error: unknown) => error);
+      expect((keyed as Error).message).toContain('send the create again with the same Idempotency-Key');
     });
 
-    it('reports the failure as it was when the call is not there: nothing was stored, nothing sent', async () => {
+    it('reports a failure the store answered as it was: nothing was stored', async () => {
       const { deps, table, queue, command } = world();
-      const calls = unanswered(table, { landed: false, readFails: false }) as typeof deps.calls;
-      await expect(createCall({ ...deps, calls }, command())).rejects.toMatchObject({ name: 'TimeoutError' });
+      const refused = Object.assign(new Error('One or more parameter values were invalid'), {
+        name: 'ValidationException',
+      });
+      const calls = failing(table, refused, false) as typeof deps.calls;
+      await expect(createCall({ ...deps, calls }, command())).rejects.toBe(refused);
       expect(queue.sent).toEqual([]);
     });
 
-    it('names the call that may exist when it cannot be read back, and sends it on its way all the same', async () => {
-      const { deps, table, queue, command } = world();
-      const calls = unanswered(table, { landed: true, readFails: true }) as typeof deps.calls;
-      const failure = await createCall({ ...deps, calls }, command()).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(OutcomeUnknownError);
-      const id = queue.sent[0]?.message.callId as string;
-      expect(await table.getById(id)).toMatchObject({ status: 'queued' });
-      expect((failure as Error).message).toContain(`GET /api/v1/outbound-calls/${id}`);
-    });
-
     it('still answers a suppressed number as 422, not as an unknown outcome', async () => {
-      const { deps, command } = world();
-      const calls = new Proxy(deps.calls, {
-        get(target, property) {
-          const real = Reflect.get(target, property) as unknown;
-          if (property === 'create')
-            return async () => {
-              throw new NumberSuppressedError('acc_demo');
-            };
-          return typeof real === 'function' ? real.bind(target) : real;
-        },
-      });
+      const { deps, table, command } = world();
+      const calls = failing(table, new NumberSuppressedError('acc_demo'), false) as typeof deps.calls;
       await expect(createCall({ ...deps, calls }, command())).rejects.toMatchObject({ code: 'number_suppressed' });
     });
   });
