@@ -26,16 +26,35 @@ ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 def window_open_now(now: datetime) -> Tuple[str, str, Dict[str, Any]]:
     """An area code, its zone, and a window (timeZone "callee") open there from the hour before now
-    to two hours after: Los Angeles, else New York, whichever is at least 90 minutes from midnight
-    (they are 3 hours apart). Tokyo is 7 to 11 hours away from both on the clock face, so the window
-    is shut there."""
-    for area_code, zone in (("415", "America/Los_Angeles"), ("212", "America/New_York")):
+    to two hours after: Los Angeles, else New York, else Honolulu, whichever is at least 90 minutes
+    from midnight (each is unusable from 21:30 to 01:30 local time, and those stretches never all
+    overlap; test/support/calling-windows.ts has the same list). Tokyo is 5 to 11 hours away from
+    each on the clock face, so the window is shut there."""
+    for area_code, zone in (("415", "America/Los_Angeles"), ("212", "America/New_York"), ("808", "Pacific/Honolulu")):
         local = now.astimezone(ZoneInfo(zone))
         minutes = local.hour * 60 + local.minute
         if 90 <= minutes <= 21 * 60 + 30:
             window = {"days": ALL_DAYS, "start": f"{local.hour - 1:02d}:00", "end": f"{local.hour + 2:02d}:00", "timeZone": "callee"}
             return area_code, zone, window
-    raise AssertionError("Los Angeles and New York cannot both be near midnight")
+    raise AssertionError(f"none of Los Angeles, New York and Honolulu is 90 minutes from midnight at {now.isoformat()}")
+
+
+class WindowOpenNow(unittest.TestCase):
+    def test_finds_a_window_open_now_and_shut_in_tokyo_at_every_quarter_hour_of_a_year(self) -> None:
+        start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        missed = []
+        for step in range(365 * 24 * 4):
+            now = start + timedelta(minutes=15 * step)
+            try:
+                _, zone, window = window_open_now(now)
+            except AssertionError as error:
+                missed.append(str(error))
+                continue
+            local = now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+            tokyo = now.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+            if not (window["start"] <= local < window["end"]) or window["start"] <= tokyo < window["end"]:
+                missed.append(f"{now.isoformat()}: {zone} {window['start']}-{window['end']}")
+        self.assertEqual(missed, [])
 
 
 @unittest.skipUnless(LIVE_BASE_URL, "set VOISNAP_BASE_URL (and VOISNAP_API_KEY) to a running API, such as npm start's")
