@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/local-api.ts';
+import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+
+const DEMO_AGENT = 'agt_01HXK8Z3MNPQRS';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES_DIR = `${REPO_ROOT}sdk/python/tests/reference_examples`;
@@ -31,6 +33,31 @@ describe('the Python SDK', () => {
     expect(output).toMatch(/test_campaigns_list_every_page_newest_first .* ok$/m);
     expect(output).toMatch(/test_suppressions_add_list_every_page_remove .* ok$/m);
   }, 900_000);
+
+  it('runs the README’s examples against the local stack as written, with a completed call in the account', async () => {
+    // A completed call to list, so the README's loop has something to go through.
+    const created = await api.request('POST', CALLS, { body: { agentId: DEMO_AGENT, toNumber: '+15005550100' } });
+    await callReaches(api, created.body.id, ['completed'], 90_000);
+    const blocks = [
+      ...readFileSync(`${REPO_ROOT}sdk/python/README.md`, 'utf8').matchAll(/```python\n([\s\S]*?)```/g),
+    ].map((match) => match[1] as string);
+    // The block that points the client at the local stack, and the one that runs the reference's examples.
+    const local = blocks.find((block) => block.includes('base_url="http://localhost:3000"'));
+    const examples = blocks.find((block) => block.includes('# Immediate'));
+    expect(local && examples).toBeTruthy();
+    const script = [
+      'from voisnap import Voisnap',
+      (local as string)
+        .replace('http://localhost:3000', api.stack.url)
+        .replace('vsnp_test_LocalDemoKeyDoNotUseInProduction', api.stack.apiKey),
+      examples as string,
+      'print("scheduled call", client.outbound_calls.get(call.id).status)',
+    ].join('\n');
+    const { code, output } = await runPython(['-c', script], { PYTHONPATH: 'sdk/python' });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^\+15005550100: completed \(\d+s\)$/m);
+    expect(output).toMatch(/^scheduled call cancelled$/m);
+  }, 180_000);
 
   it("keeps the reference's Python examples verbatim", () => {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.py'));
