@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type * as z from 'zod/mini';
 import { invalidRequest, type ServiceError } from '#domain/errors';
 
@@ -36,6 +37,9 @@ function toServiceError(
   const issue = issues[0] as Issue;
   const param = issue.path.map(String).join('.');
   if (param === '') {
+    // A rule of the whole body (a refine, with its code in `params`), else not an object at all.
+    const code = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
+    if (code) return invalidRequest(code, issue.message);
     return invalidRequest('invalid_request_body', 'The request body must be a JSON object.');
   }
   if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
@@ -55,11 +59,18 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** A typo such as `scheduledfor` gets the field it almost certainly meant. */
+/**
+ * A name the schema knows that `name` almost certainly meant: the same but for case, `_` and `-`
+ * (`scheduled_for`, `agentID`), else the nearest within two edits of it so compared
+ * (`scheduleFor`, `toNumbr`; Levenshtein distance, fastest-levenshtein), when only one is that near.
+ */
 function suggestion(name: string, schema: z.ZodMiniType): string {
   const shape = (schema as unknown as { def?: { shape?: Record<string, unknown> } }).def?.shape;
   if (!shape) return '';
   const normalise = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-  const match = Object.keys(shape).find((known) => normalise(known) === normalise(name));
-  return match ? ` Did you mean "${match}"?` : '';
+  const known = Object.keys(shape);
+  const exact = known.find((candidate) => normalise(candidate) === normalise(name));
+  if (exact) return ` Did you mean "${exact}"?`;
+  const near = known.filter((candidate) => distance(normalise(candidate), normalise(name)) <= 2);
+  return near.length === 1 ? ` Did you mean "${near[0]}"?` : '';
 }

@@ -21,7 +21,7 @@ export function isE164PhoneNumber(value: string): boolean {
 }
 
 export const phoneNumberSchema = (field: string) =>
-  z.string({ error: `${field} must be a string` }).check(
+  z.string({ error: `${field} must be a string.` }).check(
     z.refine(isE164PhoneNumber, {
       error: `${field} must be a phone number in E.164 format, such as +14155550199 (a plus sign, the country code and the number, no spaces).`,
     }),

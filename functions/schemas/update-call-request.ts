@@ -18,6 +18,8 @@ export const UpdateCallRequestSchema = z
   .check(
     z.refine((request) => Object.keys(request).length > 0, {
       error: 'Send at least one of scheduledFor, metadata, overrideFirstMessage, maxRetries, retryDelayMinutes.',
+      // 400 empty_update, as for a webhook endpoint's (schemas/parse.ts).
+      params: { code: 'empty_update' },
     }),
   );
 export type UpdateCallRequest = z.infer<typeof UpdateCallRequestSchema>;

@@ -254,7 +254,8 @@ export async function pauseCampaign(deps: Pick<CampaignDeps, 'campaigns' | 'cloc
 }
 
 /**
- * POST /api/v1/campaigns/{id}/resume: one write (the campaign `running` again), then the calls the
+ * POST /api/v1/campaigns/{id}/resume: one write (the campaign `running` again, or `scheduled` if its
+ * `startAt` is still ahead), then the calls the
  * pause held (queued) are sent to be dialed again from now, one every 60 / callsPerMinute seconds,
  * by the dialer a page at a time (campaign-sweeps.ts), so the answer costs the same for 4 calls or
  * 100,000. Calls still scheduled for later keep their times; the dialer puts each call into its
@@ -265,7 +266,10 @@ export async function resumeCampaign(
   accountId: string,
   id: string,
 ): Promise<Campaign> {
-  const campaign = await changeStatus(deps, accountId, id, 'running', ['paused']);
+  // Back to what it was before the pause: scheduled while its startAt is ahead, else running.
+  const resumed = (paused: StoredCampaign, now: Date) =>
+    Date.parse(paused.startAt) > now.getTime() ? ('scheduled' as const) : ('running' as const);
+  const campaign = await changeStatus(deps, accountId, id, resumed, ['paused']);
   await startSweep(deps, campaign, 'resume', 'queued');
   return toPublicCampaign(campaign, deps.clock.now());
 }
@@ -317,12 +321,13 @@ async function changeStatus(
   deps: Pick<CampaignDeps, 'campaigns' | 'clock'>,
   accountId: string,
   id: string,
-  to: CampaignStatus,
+  target: CampaignStatus | ((campaign: StoredCampaign, now: Date) => CampaignStatus),
   from: CampaignStatus[],
 ): Promise<StoredCampaign> {
   return retryOnConflict(async () => {
     const campaign = await getStored(deps, accountId, id);
     const now = deps.clock.now();
+    const to = typeof target === 'function' ? target(campaign, now) : target;
     if (campaign.status === to) return campaign;
     if (!from.includes(campaign.status)) {
       throw conflict(

@@ -75,6 +75,12 @@ describe('create call request', () => {
       'Did you mean "scheduledFor"?',
     );
     expect(rejection({ ...valid, max_retries: 2 }).message).toContain('Did you mean "maxRetries"?');
+    // Within two edits (before: only case, `_` and `-` differences got a suggestion).
+    expect(rejection({ ...valid, scheduleFor: '2025-06-17T09:00:00Z' }).message).toContain(
+      'Did you mean "scheduledFor"?',
+    );
+    expect(rejection({ ...valid, toNumbr: '+14155550199' }).message).toContain('Did you mean "toNumber"?');
+    expect(rejection({ ...valid, colour: 'red' }).message).toBe('Unknown field "colour".');
   });
 
   it('rejects a body that is not an object', () => {

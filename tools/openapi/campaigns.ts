@@ -188,9 +188,14 @@ export function campaignOperations(queryParameters: Record<string, Json[]>): Rec
       ...TAG,
       operationId: 'resumeCampaign',
       summary: 'Resume a paused campaign',
-      description: 'The calls the pause held are dialed again from now, at the campaign’s pace.',
+      description:
+        'The calls the pause held are dialed again from now, at the campaign’s pace. The campaign is `running` again, or `scheduled` while its `startAt` is ahead.',
       parameters: [CAMPAIGN_ID],
-      responses: { 200: campaignResponse('The running campaign.'), 409: responseRef('Conflict'), ...WITH_CAMPAIGN },
+      responses: {
+        200: campaignResponse('The campaign, running (or scheduled, before its startAt).'),
+        409: responseRef('Conflict'),
+        ...WITH_CAMPAIGN,
+      },
     },
     'POST /api/v1/campaigns/{campaignId}/cancel': {
       ...TAG,

@@ -139,10 +139,12 @@ export function jsonBody(event: Pick<ApiEvent, 'body'>): unknown {
     throw invalidRequest('invalid_json', 'The request body is not valid JSON.');
   }
   if (shape.badKey !== null) {
-    const why = shape.badKey.kind === 'prototype' ? 'may not use "__proto__" as a key' : 'repeats the key';
+    const key = JSON.stringify(shape.badKey.key.slice(0, 64));
     throw invalidRequest(
       'invalid_json',
-      `The request body ${why} ${JSON.stringify(shape.badKey.key.slice(0, 64))} in one object.`,
+      shape.badKey.kind === 'prototype'
+        ? `The request body may not use ${key} as a key.`
+        : `The request body repeats the key ${key} in one object.`,
     );
   }
   return parsed;

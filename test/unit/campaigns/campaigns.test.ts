@@ -194,6 +194,17 @@ describe('pause, resume, cancel', () => {
     expect(world.provider.placed).toHaveLength(3);
   });
 
+  it('resumes a campaign paused before its startAt as scheduled, not running (before: running, years early)', async () => {
+    const world = fakeCampaignWorld();
+    const startAt = new Date(world.clock.now().getTime() + 3 * 86_400_000).toISOString();
+    const { campaign } = await create(world, campaignRequest(2, { startAt }));
+    expect(campaign.status).toBe('scheduled');
+    expect((await pauseCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('paused');
+    expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('scheduled');
+    // A resume of a campaign that is not paused changes nothing and answers it as it is.
+    expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('scheduled');
+  });
+
   it('keeps maxConcurrentCalls: the gate refuses a call while the campaign has that many connected', async () => {
     const world = fakeCampaignWorld();
     const { campaign } = await create(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toTimestamp } from '#domain/time';
 import { UpdateCallRequestSchema } from '#schemas/create-call-request';
+import { parseOrThrow } from '#schemas/parse';
 import { cancelCall } from '#use-cases/cancel-call';
 import { dialCall } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
@@ -145,5 +146,21 @@ describe('UpdateCallRequestSchema', () => {
     expect(UpdateCallRequestSchema.safeParse({ scheduledFor: '2030-01-01T09:00:00' }).success).toBe(false);
     expect(UpdateCallRequestSchema.safeParse({ toNumber: '+14155550199' }).success).toBe(false);
     expect(UpdateCallRequestSchema.safeParse({ overrideFirstMessage: '' }).success).toBe(false);
+  });
+
+  it('answers an empty body with 400 empty_update naming the fields, not "must be a JSON object"', () => {
+    const refusal = (() => {
+      try {
+        parseOrThrow(UpdateCallRequestSchema, {}, { noun: 'field' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toMatchObject({
+      kind: 'invalid_request',
+      code: 'empty_update',
+      message: 'Send at least one of scheduledFor, metadata, overrideFirstMessage, maxRetries, retryDelayMinutes.',
+    });
+    expect(() => parseOrThrow(UpdateCallRequestSchema, [], { noun: 'field' })).toThrow('must be a JSON object');
   });
 });

@@ -158,7 +158,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused campaign
-         * @description The calls the pause held are dialed again from now, at the campaign’s pace.
+         * @description The calls the pause held are dialed again from now, at the campaign’s pace. The campaign is `running` again, or `scheduled` while its `startAt` is ahead.
          */
         post: operations["resumeCampaign"];
         delete?: never;
@@ -1385,7 +1385,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The running campaign. */
+            /** @description The campaign, running (or scheduled, before its startAt). */
             200: {
                 headers: {
                     [name: string]: unknown;
