@@ -7,6 +7,8 @@
  * destination).
  */
 
+import { OutcomeUnknownError } from '#domain/errors';
+
 /**
  * Error names that say the request itself can never succeed, whatever the moment:
  * - `ValidationException`: DynamoDB refusing an item (over 400 KB, nesting past 32 levels, an
@@ -58,10 +60,16 @@ export interface FailureDescription {
  * A failure, safe to log and to park: its name and its message up to the first quote (messages
  * such as JSON.parse's and util-dynamodb's quote the input they choke on), with every run of
  * digits (a phone number, say) masked, at most 300 characters. zod's messages list the issues:
- * only their codes and top-level field names are kept.
+ * only their codes and top-level field names are kept. An OutcomeUnknownError is described by
+ * what its sends met.
  */
 export function describeFailure(error: unknown): FailureDescription {
   if (!(error instanceof Error)) return { errorType: typeof error, errorMessage: '' };
+  // A write that went unanswered: what the sends met (TimeoutError, …), not the API's advice.
+  if (error instanceof OutcomeUnknownError) {
+    const sends = error.failures.map((failure) => describeFailure(failure).errorType).join(', ');
+    return { errorType: error.name, errorMessage: `every send went unanswered (${sends})` };
+  }
   const issues = (error as { issues?: Array<{ code?: unknown; path?: unknown[] }> }).issues;
   const message = Array.isArray(issues)
     ? issues

@@ -61,8 +61,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /**
  * A name the schema knows that `name` almost certainly meant: the same but for case, `_` and `-`
- * (`scheduled_for`, `agentID`), else the nearest within two edits of it so compared
- * (`scheduleFor`, `toNumbr`; Levenshtein distance, fastest-levenshtein), when only one is that near.
+ * (`scheduled_for`, `agentID`), else the one known name within two edits of it so compared
+ * (`scheduleFor`, `toNumbr`; Levenshtein distance, fastest-levenshtein), one edit for a name
+ * shorter than six characters (`tag` is not a misspelt `page`).
  */
 function suggestion(name: string, schema: z.ZodMiniType): string {
   const shape = (schema as unknown as { def?: { shape?: Record<string, unknown> } }).def?.shape;
@@ -71,6 +72,7 @@ function suggestion(name: string, schema: z.ZodMiniType): string {
   const known = Object.keys(shape);
   const exact = known.find((candidate) => normalise(candidate) === normalise(name));
   if (exact) return ` Did you mean "${exact}"?`;
-  const near = known.filter((candidate) => distance(normalise(candidate), normalise(name)) <= 2);
+  const edits = normalise(name).length < 6 ? 1 : 2;
+  const near = known.filter((candidate) => distance(normalise(candidate), normalise(name)) <= edits);
   return near.length === 1 ? ` Did you mean "${near[0]}"?` : '';
 }

@@ -1,5 +1,5 @@
 import { contactsDueAt, effectiveStatus, newCampaignId, planDueTimes, toPublicCampaign } from '#domain/campaign';
-import { conflict, invalidRequest, notFound, unprocessable } from '#domain/errors';
+import { OutcomeUnknownError, conflict, invalidRequest, notFound, unprocessable } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import type { CallingWindow } from '#schemas/calling-window';
@@ -120,20 +120,29 @@ export async function createCampaign(
 
   // 3. Store it with every contact; a repeated key finds the first campaign and its contacts instead.
   const contacts = plannedContacts(request.contacts, reservation, callsPerMinute);
-  const stored = await deps.campaigns.create(
-    campaign,
-    contacts,
-    contactsDueAt(now, deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS),
-    command.idempotencyKey
-      ? {
-          accountId: caller.accountId,
-          key: idempotencyKeyOf(command.idempotencyKey),
-          requestHash: requestHash(command.rawRequest),
-          campaignId: campaign.id,
-          ...reservation,
-        }
-      : undefined,
-  );
+  const stored = await deps.campaigns
+    .create(
+      campaign,
+      contacts,
+      contactsDueAt(now, deps.callsBudgetMs ?? CAMPAIGN_CALLS_BUDGET_MS),
+      command.idempotencyKey
+        ? {
+            accountId: caller.accountId,
+            key: idempotencyKeyOf(command.idempotencyKey),
+            requestHash: requestHash(command.rawRequest),
+            campaignId: campaign.id,
+            ...reservation,
+          }
+        : undefined,
+    )
+    .catch((error: unknown) => {
+      // Stored or not, unknown (OutcomeUnknownError): say which campaign to look for.
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      throw new OutcomeUnknownError(
+        `The campaign ${campaign.id} may have been created: the database stopped answering while it was being written. Read it (GET /api/v1/campaigns/${campaign.id}) before creating it again${command.idempotencyKey ? ', or send the request again with the same Idempotency-Key' : ''}.`,
+        error.failures,
+      );
+    });
   const existing = stored.reserved ? null : stored.existing;
   if (existing && existing.requestHash !== requestHash(command.rawRequest)) {
     throw unprocessable(
@@ -328,7 +337,8 @@ async function changeStatus(
     const campaign = await getStored(deps, accountId, id);
     const now = deps.clock.now();
     const to = typeof target === 'function' ? target(campaign, now) : target;
-    if (campaign.status === to) return campaign;
+    // Already there (a scheduled campaign past its startAt is running): answered as it is.
+    if (campaign.status === to || effectiveStatus(campaign, now) === to) return campaign;
     if (!from.includes(campaign.status)) {
       throw conflict(
         'campaign_status_conflict',

@@ -205,7 +205,8 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
  * answered, even when sent once more (OutcomeUnknownError, from the adapter), may have landed:
  * a `500 internal_error` would invite the client to create the call again, and the person would
  * be called twice. So it answers `500 outcome_unknown` naming the call, which the reconciler
- * dispatches within minutes if it was stored (its watchdog is set with it).
+ * dispatches if it was stored, when its watchdog comes due (a grace period after it was created,
+ * or after its scheduledFor). Nothing is sent from here: the answer stays within the function's time.
  */
 async function writeNewCall(
   deps: CreateCallDeps,
@@ -227,7 +228,7 @@ async function writeNewCall(
       ? `Read it (GET /api/v1/outbound-calls/${call.id}), or send the create again with the same Idempotency-Key, which answers with this call if it was created.`
       : `Read it (GET /api/v1/outbound-calls/${call.id}) before creating it again: a second create would make a second call.`;
     throw new OutcomeUnknownError(
-      `The call ${call.id} may have been created (if it was, it will be made within minutes): the database stopped answering while it was being written. ${next}`,
+      `The call ${call.id} may have been created (if it was, it will be made, a few minutes late at worst): the database stopped answering while it was being written. ${next}`,
       error.failures,
     );
   }

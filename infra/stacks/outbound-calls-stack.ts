@@ -96,7 +96,9 @@ export class OutboundCallsStack extends Stack {
         logRemovalPolicy: stage.removalPolicy,
         logLevel: stage.logLevel,
       });
-    const API_TIMEOUT = Duration.seconds(10);
+    // Room for the worst a request meets when DynamoDB stops answering: three tries of 2 s, the
+    // adapters' extra send (1 s), then up to 2.5 s for each piece of work after the write (docs/architecture.md, "Lost answers").
+    const API_TIMEOUT = Duration.seconds(15);
     const placesCalls = [
       data.access('readWrite'),
       dispatch.enqueueCalls,

@@ -163,6 +163,29 @@ describe('a store write whose answer the network lost', () => {
         await expect(suppressions.remove(accountId, number)).resolves.toBe(false);
       },
     );
+
+    it('does not remove a number suppressed again between a removal and the repeat of its delete', async () => {
+      const number = aNumber();
+      await suppressions.add(accountId, { phoneNumber: number, reason: null, createdAt: new Date().toISOString() });
+      const before = proxy.lost();
+      // The delete lands, its answer is lost, and the person asks not to be called again before
+      // the SDK sends the delete again.
+      proxy.loseAnswers(
+        (request: ProxiedRequest) =>
+          request.target.endsWith('.DeleteItem') && request.body.includes(accountId) && request.body.includes(number),
+        1,
+        async () => {
+          await suppressions.add(accountId, {
+            phoneNumber: number,
+            reason: 'asked again',
+            createdAt: new Date().toISOString(),
+          });
+        },
+      );
+      await expect(suppressions.remove(accountId, number)).resolves.toBe(true);
+      expect(proxy.lost() - before).toBe(1);
+      expect(await suppressions.suppressedAmong(accountId, [number])).toEqual(new Set([number]));
+    });
   });
 
   describe('campaigns', () => {

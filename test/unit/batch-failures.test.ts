@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StoredCallSchema } from '#schemas/call';
 import { describeFailure, isPermanentFailure } from '../../functions/handlers/batch-failures.ts';
+import { OutcomeUnknownError } from '#domain/errors';
 
 const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
 const failureOf = (fn: () => unknown) => {
@@ -68,5 +69,17 @@ describe('judging a failure of a stream or queue consumer', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('describes a write that went unanswered by what its sends met, and retries it', () => {
+    const error = new OutcomeUnknownError('Read it before sending the request again.', [
+      Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }),
+      Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }),
+    ]);
+    expect(describeFailure(error)).toEqual({
+      errorType: 'OutcomeUnknownError',
+      errorMessage: 'every send went unanswered (TimeoutError, AbortError)',
+    });
+    expect(isPermanentFailure(error)).toBe(false);
   });
 });

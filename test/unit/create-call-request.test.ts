@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CreateCampaignRequestSchema } from '#schemas/campaign-request';
+import { ListCallsQuerySchema } from '#schemas/list-calls-query';
 import { ServiceError } from '#domain/errors';
 import { CREATE_CALL_FIELD_CODES, CreateCallRequestSchema, LIMITS } from '#schemas/create-call-request';
 import { parseOrThrow } from '#schemas/parse';
@@ -81,6 +83,22 @@ describe('create call request', () => {
     );
     expect(rejection({ ...valid, toNumbr: '+14155550199' }).message).toContain('Did you mean "toNumber"?');
     expect(rejection({ ...valid, colour: 'red' }).message).toBe('Unknown field "colour".');
+  });
+
+  it('suggests nothing for a short name that is only near by length (one edit under six characters)', () => {
+    const message = (schema: Parameters<typeof parseOrThrow>[0], input: object) => {
+      try {
+        parseOrThrow(schema, input, { noun: 'field' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message(ListCallsQuerySchema, { tag: 'x' })).toBe('Unknown field "tag".');
+    expect(message(ListCallsQuerySchema, { name: 'x' })).toBe('Unknown field "name".');
+    expect(message(ListCallsQuerySchema, { pag: '2' })).toContain('Did you mean "page"?');
+    for (const field of ['date', 'time', 'page'])
+      expect(message(CreateCampaignRequestSchema, { [field]: 'x' })).toBe(`Unknown field "${field}".`);
   });
 
   it('rejects a body that is not an object', () => {

@@ -36,7 +36,11 @@ export async function changeCampaign(options: {
     print(`Campaign "${options.campaign}" (${found.id}) is ${found.status}: ${describeError(error)}`);
     return 1;
   }
-  print(`Campaign "${options.campaign}" is ${DONE[options.action]}.`);
+  const done =
+    options.action === 'resume' && campaign.status === 'scheduled'
+      ? `scheduled again: it starts at ${campaign.startAt}, at its pace`
+      : DONE[options.action];
+  print(`Campaign "${options.campaign}" is ${done}.`);
   printCampaign(print, campaign);
   return 0;
 }

@@ -65,7 +65,8 @@ export const CHANGE_MAY_HAVE_BEEN_MADE =
  * lands now). When that goes unanswered too, rejects with OutcomeUnknownError
  * (CHANGE_MAY_HAVE_BEEN_MADE; the failures for the log). Any answered failure rejects as it came.
  * The extra send is bounded so that a request still answers within its function's timeout: the
- * SDK's three tries of 2 s (aws-client-options.ts) and this one fit in the API's 10 s.
+ * SDK's three tries of 2 s (aws-client-options.ts) and this one fit in the API functions' 15 s
+ * timeout, with the work after the write.
  */
 export async function sendSettled<T>(send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
   try {
@@ -121,14 +122,17 @@ export const WRITE_ID = 'writeId';
  * result, plus whatever writers that do not stamp `writeId` (transactions, plain updates) changed
  * since. Any other failure rejects as DynamoDB reported it (ConditionalCheckFailedException for
  * a condition that another write broke). A write every try of which went unanswered is sent once
- * more (sendSettled), and rejects with OutcomeUnknownError if that goes unanswered too. The id is added to the UpdateExpression's SET clause, or
+ * more (sendSettled), and rejects with OutcomeUnknownError if that goes unanswered too. `writeId`
+ * is fresh unless the caller needs to know it (deleteOnce). A repeat is recognised only while the
+ * item still carries this write's id: a writer that stamps its own in between makes the repeat
+ * fail its condition as a conflict, or, if the condition holds for it, apply again. The id is added to the UpdateExpression's SET clause, or
  * in one of its own.
  */
 export async function writeOnce(
   db: DynamoDBDocumentClient,
   write: { put: PutCommandInput } | { update: UpdateCommandInput },
+  writeId: string = randomUUID(),
 ): Promise<Pick<UpdateCommandOutput, 'Attributes'>> {
-  const writeId = randomUUID();
   // The write's condition, and not a second time: a repeat whose condition holds again by then
   // (the value went back, or a late first attempt) fails here and is recognised below.
   const notAgain = '(attribute_not_exists(#writeId) OR #writeId <> :writeId)';

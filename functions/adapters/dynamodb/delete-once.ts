@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure, sendSettled, writeOnce } from './client.ts';
+import { randomUUID } from 'node:crypto';
+import { WRITE_ID, isConditionalCheckFailure, sendSettled, writeOnce } from './client.ts';
 
 /**
  * Deletes one item and tells whether it was there (true) or not (false), with the same answer
@@ -9,7 +10,7 @@ import { isConditionalCheckFailure, sendSettled, writeOnce } from './client.ts';
  * lost, the repeat finds nothing, and a removal that happened would be answered as "not found".
  * So the item is first stamped through writeOnce on the condition that it exists (a repeat of
  * that recognises its own stamp); an item that was there is then deleted (a repeat of the delete
- * finds nothing and changes nothing). Two writes instead of one, for removals that are rare
+ * finds no stamp of its own and changes nothing). Two writes instead of one, for removals that are rare
  * (an endpoint or a suppression deleted through the API).
  * Two concurrent removals of one item may both answer true: each saw it there, and it is gone.
  *
@@ -21,13 +22,34 @@ export async function deleteOnce(
   tableName: string,
   key: Record<string, string>,
 ): Promise<boolean> {
+  const writeId = randomUUID();
   try {
-    await writeOnce(db, { update: { TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' } });
+    await writeOnce(
+      db,
+      { update: { TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(pk)' } },
+      writeId,
+    );
   } catch (error) {
     if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
-  // Unconditional, so a repeat is harmless; settled like the stamp (sendSettled).
-  await sendSettled((abortSignal) => db.send(new DeleteCommand({ TableName: tableName, Key: key }), { abortSignal }));
+  // Only the item this removal stamped: a repeat after the first landed, or after the item was
+  // added again meanwhile (a number suppressed again), finds no stamp of its own and changes nothing.
+  try {
+    await sendSettled((abortSignal) =>
+      db.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: '#writeId = :writeId',
+          ExpressionAttributeNames: { '#writeId': WRITE_ID },
+          ExpressionAttributeValues: { ':writeId': writeId },
+        }),
+        { abortSignal },
+      ),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailure(error)) throw error;
+  }
   return true;
 }

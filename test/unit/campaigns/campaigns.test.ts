@@ -201,8 +201,11 @@ describe('pause, resume, cancel', () => {
     expect(campaign.status).toBe('scheduled');
     expect((await pauseCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('paused');
     expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('scheduled');
-    // A resume of a campaign that is not paused changes nothing and answers it as it is.
+    // A resume of a campaign that is not paused changes nothing and answers it as it is, before
+    // its startAt and after (when it is running).
     expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('scheduled');
+    world.clock.advance(4 * 86_400);
+    expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('running');
   });
 
   it('keeps maxConcurrentCalls: the gate refuses a call while the campaign has that many connected', async () => {
