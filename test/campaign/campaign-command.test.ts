@@ -273,8 +273,9 @@ describe('npm run campaign', () => {
     expect((await findCampaign('spring-2030'))?.status).toBe('paused');
     const resumed = run(['resume', '--campaign', 'spring-2030']);
     expect(await resumed.exit, resumed.output()).toBe(0);
-    expect(resumed.output()).toContain('Campaign "spring-2030" is running again');
-    expect((await findCampaign('spring-2030'))?.status).not.toBe('paused');
+    // Its start is still ahead: resumed, it is scheduled again, not running early.
+    expect(resumed.output()).toContain('Campaign "spring-2030" is scheduled again: it starts at ');
+    expect((await findCampaign('spring-2030'))?.status).toBe('scheduled');
   });
 
   it('cancel cancels the campaign and its calls that have not started, and status shows it', async () => {
