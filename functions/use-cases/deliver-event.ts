@@ -78,10 +78,7 @@ export async function deliverEvent(
   // of the event, or a copy of this message being handled right now, stops here.
   const now = deps.clock.now();
   const claimed = await deps.webhooks.claimDelivery({
-    eventId: message.event.id,
-    endpointId: endpoint.id,
-    chainId: message.chainId,
-    attempt: message.attempt,
+    ...attemptOf(message),
     heldUntil: deadline ?? new Date(now.getTime() + LONGEST_INVOCATION_MS),
     leaseUntil: new Date(now.getTime() + CLAIM_MARGIN_MS),
     now,

@@ -47,6 +47,25 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 /**
+ * Handles one copy of a message until it is mid-POST (the receiver holds its answer), then a
+ * second copy until it ends or POSTs too, then lets the first finish: the first's outcome (to
+ * await) and the second's.
+ */
+async function twoCopiesAtOnce(receiver: Receiver, handle: () => Promise<string>) {
+  const before = receiver.posts;
+  receiver.hold();
+  const first = handle();
+  await until(() => receiver.posts === before + 1);
+  let second: string | undefined;
+  void handle().then((outcome) => {
+    second = outcome;
+  });
+  await until(() => second !== undefined || receiver.posts > before + 1);
+  receiver.release();
+  return { first, second };
+}
+
+/**
  * SQS may hand the same delivery message to two invocations at once (standard queues deliver at
  * least once), or hand it again after its first invocation died. The delivery claim
  * (DynamoDbWebhookStore.claimDelivery, against DynamoDB Local) lets exactly one invocation make
@@ -104,16 +123,8 @@ describe('one POST per delivery attempt, however many copies of its message arri
 
   it('POSTs once for two copies of one message handled at the same moment', async () => {
     const { receiver, queue, clock, deps, message, deadline } = await world();
-    receiver.hold();
-    const first = deliverEvent(deps, message, deadline(30));
-    await until(() => receiver.posts === 1);
     // The first copy is mid-POST: the second stops at the claim instead of POSTing as well.
-    let second: string | undefined;
-    void deliverEvent(deps, message, deadline(30)).then((outcome) => {
-      second = outcome;
-    });
-    await until(() => second !== undefined || receiver.posts > 1);
-    receiver.release();
+    const { first, second } = await twoCopiesAtOnce(receiver, () => deliverEvent(deps, message, deadline(30)));
     expect(receiver.posts).toBe(1);
     // The copy was queued again to look once the first's deadline has passed (SQS may have
     // deleted the message on the copy's acknowledgement: the look is what stays of it).
@@ -204,15 +215,7 @@ describe('one POST per delivery attempt, however many copies of its message arri
     const { receiver, queue, deps, message, deadline } = await world();
     expect(await deliverEvent(deps, message, deadline(30))).toBe('delivered');
     const redelivery = { ...message, chainId: 'chain_redelivery', redelivery: true };
-    receiver.hold();
-    const first = deliverEvent(deps, redelivery, deadline(30));
-    await until(() => receiver.posts === 2);
-    let second: string | undefined;
-    void deliverEvent(deps, redelivery, deadline(30)).then((outcome) => {
-      second = outcome;
-    });
-    await until(() => second !== undefined || receiver.posts > 2);
-    receiver.release();
+    const { first, second } = await twoCopiesAtOnce(receiver, () => deliverEvent(deps, redelivery, deadline(30)));
     expect(second).toBe('in_flight');
     expect(await first).toBe('delivered');
     // The copy's look, once the first's deadline has passed, finds it delivered by its own chain.
