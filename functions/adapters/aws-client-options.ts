@@ -16,8 +16,8 @@ export interface AwsClientEnv {
 export const MAX_ATTEMPTS = 3;
 
 /**
- * The configuration every AWS SDK client of a function is built with: MAX_ATTEMPTS tries, a connection timeout and a
- * per-attempt request timeout, in milliseconds, from AWS_SDK_CONNECTION_TIMEOUT_MS and
+ * The configuration every AWS SDK client of a function is built with: MAX_ATTEMPTS tries, a
+ * connection timeout and a per-attempt request timeout, in milliseconds, from AWS_SDK_CONNECTION_TIMEOUT_MS and
  * AWS_SDK_REQUEST_TIMEOUT_MS (schemas/env.ts; 1,000 and 2,000 unless set). An attempt that runs
  * past either fails with a TimeoutError, which the SDK's standard retry strategy retries like any
  * network error (standard retry mode), so a hung connection costs one attempt instead of the whole

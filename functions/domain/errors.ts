@@ -62,7 +62,16 @@ export class OutcomeUnknownError extends Error {
     super(message);
     this.name = 'OutcomeUnknownError';
   }
+
+  /** The same failures, with a message that names what may have been written and how to find out. */
+  about(message: string): OutcomeUnknownError {
+    return new OutcomeUnknownError(message, this.failures);
+  }
 }
+
+/** What an API caller is told of a write whose outcome is unknown, when nothing more precise is said. */
+export const CHANGE_MAY_HAVE_BEEN_MADE =
+  'What this request changes may have been changed: the database stopped answering while it was being written. Read it before sending the request again.';
 
 /** A conditional write lost: the item changed since it was read. Internal; use cases decide what it means. */
 export class ConcurrentModificationError extends Error {

@@ -1,8 +1,14 @@
 import type { DialMessage } from '#schemas/dial-message';
 
+/**
+ * The longest an SQS message can be delayed, seconds (DelaySeconds,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
+ */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
 /** The SQS dial queue. */
 export interface DialQueue {
-  /** Sends a message that becomes visible after `delaySeconds` (0–900). */
+  /** Sends a message that becomes visible after `delaySeconds` (0–MAX_QUEUE_DELAY_SECONDS). */
   send(message: DialMessage, delaySeconds: number): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { toTimestamp } from '#domain/time';
 import type { CampaignSweepMessage } from '#schemas/dial-message';
 import type { CampaignStore } from '#ports/campaign-store';
 import type { CampaignSweeps } from '#ports/campaign-sweeps';
-import type { DialQueue } from '#ports/dispatch';
+import { MAX_QUEUE_DELAY_SECONDS, type DialQueue } from '#ports/dispatch';
 import { inPool } from './in-pool.ts';
 import { type CancelCallDeps, cancelCall } from './cancel-call.ts';
 import { dialMessageFor } from './dispatch-call.ts';
@@ -15,8 +15,6 @@ import { dialMessageFor } from './dispatch-call.ts';
 export const SWEEP_PAGE_SIZE = 100;
 /** Calls of a page worked on at once (each is a few requests to the table or the queue). */
 const SWEEP_CONCURRENCY = 8;
-/** SQS's longest delay; a held call due later is put back by the dialer until it is due. */
-const MAX_DELAY_SECONDS = 900;
 
 export interface CampaignSweepDeps extends CancelCallDeps {
   campaigns: Pick<CampaignStore, 'get' | 'listCallsPage'>;
@@ -78,7 +76,7 @@ export async function sweepCampaign(
     const now = deps.clock.now().getTime();
     await inPool(page.calls, SWEEP_CONCURRENCY, async (call, i) => {
       const dueAt = from + (message.planned + i) * spacingMs;
-      const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.floor((dueAt - now) / 1000)));
+      const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.floor((dueAt - now) / 1000)));
       await deps.queue.send({ ...dialMessageFor(call), dueAt: toTimestamp(new Date(dueAt)) }, delaySeconds);
     });
   }

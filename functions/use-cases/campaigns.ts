@@ -138,9 +138,8 @@ export async function createCampaign(
     .catch((error: unknown) => {
       // Stored or not, unknown (OutcomeUnknownError): say which campaign to look for.
       if (!(error instanceof OutcomeUnknownError)) throw error;
-      throw new OutcomeUnknownError(
+      throw error.about(
         `The campaign ${campaign.id} may have been created: the database stopped answering while it was being written. Read it (GET /api/v1/campaigns/${campaign.id}) before creating it again${command.idempotencyKey ? ', or send the request again with the same Idempotency-Key' : ''}.`,
-        error.failures,
       );
     });
   const existing = stored.reserved ? null : stored.existing;

@@ -227,9 +227,8 @@ async function writeNewCall(
     const next = idempotency
       ? `Read it (GET /api/v1/outbound-calls/${call.id}), or send the create again with the same Idempotency-Key, which answers with this call if it was created.`
       : `Read it (GET /api/v1/outbound-calls/${call.id}) before creating it again: a second create would make a second call.`;
-    throw new OutcomeUnknownError(
+    throw error.about(
       `The call ${call.id} may have been created (if it was, it will be made, a few minutes late at worst): the database stopped answering while it was being written. ${next}`,
-      error.failures,
     );
   }
 }

@@ -3,6 +3,7 @@ import { deliveryBackoffSeconds, signatureHeader } from '#domain/webhook-events'
 import { toTimestamp } from '#domain/time';
 import type { DeliveryMessage, StoredWebhookEndpoint } from '#schemas/webhooks';
 import type { Clock } from '#ports/clock';
+import { MAX_QUEUE_DELAY_SECONDS } from '#ports/dispatch';
 import type { Metrics } from '#ports/metrics';
 import { webhookDelivered } from './business-metrics.ts';
 import type { DeliveryQueue, WebhookSender, WebhookStore, WebhookUrlPolicy } from '#ports/webhooks';
@@ -37,9 +38,6 @@ export type DeliveryOutcome =
 
 /** How long a requested redelivery waits for a chain that holds the event to let go. */
 const REDELIVERY_WAIT_SECONDS = 60;
-
-/** The longest SQS lets a message be delayed (DelaySeconds, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html). */
-const MAX_DELAY_SECONDS = 900;
 
 /** How long past its next attempt a chain keeps its claim, in case its message is late. */
 const CLAIM_MARGIN_MS = 15 * 60_000;
@@ -90,7 +88,7 @@ export async function deliverEvent(
   if (claimed.kind === 'busy') {
     // ... or is making right now: look again once that invocation's deadline has passed.
     const wait = Math.ceil((claimed.heldUntil.getTime() - now.getTime()) / 1000) + 1;
-    await deps.queue.send(message, Math.min(MAX_DELAY_SECONDS, Math.max(1, wait)));
+    await deps.queue.send(message, Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, wait)));
     return 'in_flight';
   }
   if (claimed.kind === 'held' && message.redelivery) {

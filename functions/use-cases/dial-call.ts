@@ -12,6 +12,7 @@ import { CampaignGateClosedError } from '#domain/campaign';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
 import type { CallRepository } from '#ports/call-repository';
+import { MAX_QUEUE_DELAY_SECONDS } from '#ports/dispatch';
 import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { afterWrite } from './after-write.ts';
 import { callingWindowRulesFor } from './calling-window-rules.ts';
@@ -44,7 +45,6 @@ export type DialOutcome =
  * this bound.
  */
 const MAX_IN_PROCESS_WAIT_MS = 3000;
-const MAX_QUEUE_DELAY_SECONDS = 900;
 /** A held place longer than this is not one the limiter gave: it is ignored (milliseconds). */
 const MAX_PLACE_LENGTH_MS = 60_000;
 /**

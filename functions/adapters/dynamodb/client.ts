@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   PutCommand,
@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { OutcomeUnknownError } from '#domain/errors';
+import { CHANGE_MAY_HAVE_BEEN_MADE, OutcomeUnknownError } from '#domain/errors';
 import { awsClientOptions } from '../aws-client-options.ts';
 
 /**
@@ -39,6 +39,15 @@ export function transactionCancellationCodes(error: unknown): string[] | null {
 }
 
 /**
+ * The item a ConditionalCheckFailedException found, as stored (marshalled), when the write asked
+ * for it (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`, as writeOnce does); undefined for any
+ * other error.
+ */
+export function itemFoundBy(error: unknown): Record<string, AttributeValue> | undefined {
+  return isConditionalCheckFailure(error) ? (error as { Item?: Record<string, AttributeValue> }).Item : undefined;
+}
+
+/**
  * Whether a failed request may still have been applied: no answer came (a timeout, a dropped or
  * refused connection, an aborted send), or a 5xx, or a transaction DynamoDB says is still in
  * progress. A throttling or any other 4xx answer is definite: the request was not applied. The
@@ -53,10 +62,6 @@ export function isUnanswered(error: unknown): boolean {
 
 /** How long the one extra send of a write that got no answer may take, milliseconds. */
 export const RESEND_TIMEOUT_MS = 1_000;
-
-/** What an API caller is told of a write whose outcome is unknown (functions/domain/errors.ts). */
-export const CHANGE_MAY_HAVE_BEEN_MADE =
-  'What this request changes may have been changed: the database stopped answering while it was being written. Read it before sending the request again.';
 
 /**
  * Sends a write whose repeats are harmless (the same ClientRequestToken, the same writeId, a
@@ -110,8 +115,8 @@ export const WRITE_ID = 'writeId';
  * a 5xx), and DynamoDB may have applied the first attempt already: the retry then fails its
  * condition against the write's own result, and a write that happened would be reported as lost
  * to a concurrent writer ("Condition expressions", Amazon DynamoDB Developer Guide; transactions
- * are safe without this: the SDK fills in TransactWriteItems' ClientRequestToken once per send,
- * and DynamoDB answers a repeat of it within 10 minutes as the first).
+ * need no stamp: transactOnce fixes their ClientRequestToken, and DynamoDB answers a repeat of it
+ * within 10 minutes as the first).
  *
  * Each write stamps `writeId` (WRITE_ID) with a fresh id, adds "and not already this write" to its
  * condition (so a repeat never applies twice, even when the condition holds again by the time it
@@ -125,8 +130,8 @@ export const WRITE_ID = 'writeId';
  * more (sendSettled), and rejects with OutcomeUnknownError if that goes unanswered too. `writeId`
  * is fresh unless the caller needs to know it (deleteOnce). A repeat is recognised only while the
  * item still carries this write's id: a writer that stamps its own in between makes the repeat
- * fail its condition as a conflict, or, if the condition holds for it, apply again. The id is added to the UpdateExpression's SET clause, or
- * in one of its own.
+ * fail its condition as a conflict, or, if the condition holds for it, apply again. The id is
+ * added to the UpdateExpression's SET clause, or in one of its own.
  */
 export async function writeOnce(
   db: DynamoDBDocumentClient,
@@ -157,10 +162,10 @@ export async function writeOnce(
       const output = await db.send(command() as UpdateCommand, { abortSignal });
       return 'put' in write ? {} : { Attributes: output.Attributes };
     } catch (error) {
-      const found = isConditionalCheckFailure(error) ? (error as { Item?: Record<string, never> }).Item : undefined;
-      if (!found || (found[WRITE_ID] as { S?: string } | undefined)?.S !== writeId) throw error;
+      const found = itemFoundBy(error);
+      if (found?.[WRITE_ID]?.S !== writeId) throw error;
       const returnsNew = 'update' in write && write.update.ReturnValues === 'ALL_NEW';
-      return returnsNew ? { Attributes: unmarshall(found) } : {};
+      return returnsNew ? { Attributes: unmarshall(found as Record<string, AttributeValue>) } : {};
     }
   });
 }

@@ -16,9 +16,8 @@ import {
 import type { DeliveryAttemptEnd, DeliveryClaim, WebhookStore } from '#ports/webhooks';
 import { claimRefusal, type DeliveryClaimItem, type DeliveryClaimResult } from '#domain/delivery-claim';
 import { ConcurrentModificationError } from '#domain/errors';
-import { isConditionalCheckFailure, writeOnce } from './client.ts';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConditionalCheckFailure, itemFoundBy, writeOnce } from './client.ts';
 import { deleteOnce } from './delete-once.ts';
 import { queryAccountItems, readableItems, type OnUnreadableItem } from './query.ts';
 import { TABLE, keys } from './table-design.ts';
@@ -209,8 +208,8 @@ export class DynamoDbWebhookStore implements WebhookStore {
       return { kind: 'claimed' };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      // The item the condition found (ReturnValuesOnConditionCheckFailure, set by writeOnce).
-      const found = (error as { Item?: Record<string, AttributeValue> }).Item;
+      // The item the condition found (writeOnce asks for it); a failed condition means there was one.
+      const found = itemFoundBy(error);
       return claimRefusal(claim, found ? (unmarshall(found) as DeliveryClaimItem) : { state: 'sending' });
     }
   }
