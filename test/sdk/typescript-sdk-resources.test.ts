@@ -202,6 +202,22 @@ describe('suppressions', () => {
     ]);
     expect(bodies()[0]).toEqual({ phoneNumber: '+14155550199', reason: 'asked' });
   });
+
+  it('list() may start from a page, then follows the cursors without it', async () => {
+    const suppression = { phoneNumber: '+14155550199', reason: null, createdAt: '2030-01-01T00:00:00Z' };
+    server = await startFakeServer([
+      ok({ data: [suppression], page: 3, pageSize: 1, hasMore: true, nextCursor: 'next-3' }),
+      ok({ data: [], page: 4, pageSize: 1, hasMore: false, nextCursor: null }),
+    ]);
+    const numbers: string[] = [];
+    for await (const each of clientOf(server.url).suppressions.list({ page: 3, pageSize: 1 }))
+      numbers.push(each.phoneNumber);
+    expect(numbers).toEqual(['+14155550199']);
+    expect(sent()).toEqual([
+      'GET /api/v1/suppressions?page=3&pageSize=1',
+      'GET /api/v1/suppressions?pageSize=1&cursor=next-3',
+    ]);
+  });
 });
 
 describe('webhooks', () => {

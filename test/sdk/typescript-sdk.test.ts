@@ -7,8 +7,25 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type * as z from 'zod/mini';
 import type { CallSchema } from '#schemas/call';
+import type {
+  CallingWindowSchema,
+  RetryPolicyEntrySchema,
+  RetryPolicySchema,
+  Weekday as SchemaWeekday,
+} from '#schemas/calling-window';
+import type {
+  CampaignCountsSchema,
+  CampaignSchema,
+  CampaignStatusSchema,
+  ListCampaignsQuerySchema,
+} from '#schemas/campaign';
+import type { CampaignContactSchema, CreateCampaignRequestSchema, PacingSchema } from '#schemas/campaign-request';
 import type { CreateCallRequestSchema } from '#schemas/create-call-request';
 import type { ListCallsQuerySchema } from '#schemas/list-calls-query';
+import type { CreateSuppressionRequestSchema } from '#schemas/suppression-request';
+import type { ListSuppressionsQuerySchema, SuppressionSchema } from '#schemas/suppressions';
+import type { UpdateCallRequestSchema } from '#schemas/update-call-request';
+import type { ListDeliveriesQuerySchema } from '#schemas/webhooks';
 import {
   APIConnectionError,
   APITimeoutError,
@@ -20,9 +37,25 @@ import {
   UnprocessableEntityError,
   Voisnap,
   VoisnapError,
+  type AddSuppressionParams,
   type Call,
+  type CallingWindow,
+  type Campaign,
+  type CampaignContact,
+  type CampaignCounts,
+  type CampaignStatus,
   type CreateCallParams,
+  type CreateCampaignParams,
   type ListCallsParams,
+  type ListCampaignsParams,
+  type ListDeliveriesParams,
+  type ListSuppressionsParams,
+  type Pacing,
+  type RetryPolicy,
+  type RetryRule,
+  type Suppression,
+  type UpdateCallParams,
+  type Weekday,
 } from '../../sdk/typescript/src/index.ts';
 import { minutesFromNow, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startFakeServer, startTamperingProxy, type FakeServer } from '../support/http-fakes.ts';
@@ -41,6 +74,25 @@ describe('types', () => {
     expectTypeOf<Call>().toEqualTypeOf<z.infer<typeof CallSchema>>();
     expectTypeOf<CreateCallParams>().toEqualTypeOf<z.input<typeof CreateCallRequestSchema>>();
     expectTypeOf<ListCallsParams>().toEqualTypeOf<Omit<z.infer<typeof ListCallsQuerySchema>, 'cursor'>>();
+    expectTypeOf<UpdateCallParams>().toEqualTypeOf<z.input<typeof UpdateCallRequestSchema>>();
+    expectTypeOf<ListDeliveriesParams>().toEqualTypeOf<Omit<z.infer<typeof ListDeliveriesQuerySchema>, 'cursor'>>();
+  });
+
+  it('of campaigns and suppressions are the shared zod schemas too (checked by tsc)', () => {
+    expectTypeOf<CreateCampaignParams>().toEqualTypeOf<z.input<typeof CreateCampaignRequestSchema>>();
+    expectTypeOf<CampaignContact>().toEqualTypeOf<z.input<typeof CampaignContactSchema>>();
+    expectTypeOf<Pacing>().toEqualTypeOf<z.input<typeof PacingSchema>>();
+    expectTypeOf<CallingWindow>().toEqualTypeOf<z.input<typeof CallingWindowSchema>>();
+    expectTypeOf<Weekday>().toEqualTypeOf<SchemaWeekday>();
+    expectTypeOf<RetryPolicy>().toEqualTypeOf<z.input<typeof RetryPolicySchema>>();
+    expectTypeOf<RetryRule>().toEqualTypeOf<z.input<typeof RetryPolicyEntrySchema>>();
+    expectTypeOf<Campaign>().toEqualTypeOf<z.infer<typeof CampaignSchema>>();
+    expectTypeOf<CampaignStatus>().toEqualTypeOf<z.infer<typeof CampaignStatusSchema>>();
+    expectTypeOf<CampaignCounts>().toEqualTypeOf<z.infer<typeof CampaignCountsSchema>>();
+    expectTypeOf<ListCampaignsParams>().toEqualTypeOf<Omit<z.infer<typeof ListCampaignsQuerySchema>, 'cursor'>>();
+    expectTypeOf<Suppression>().toEqualTypeOf<z.infer<typeof SuppressionSchema>>();
+    expectTypeOf<AddSuppressionParams>().toEqualTypeOf<z.input<typeof CreateSuppressionRequestSchema>>();
+    expectTypeOf<ListSuppressionsParams>().toEqualTypeOf<Omit<z.infer<typeof ListSuppressionsQuerySchema>, 'cursor'>>();
   });
 });
 

@@ -90,8 +90,14 @@ export const CAMPAIGN_DESCRIPTIONS: Record<string, Record<string, string>> = {
 };
 
 export const CAMPAIGN_SCHEMA_DESCRIPTIONS: Record<string, string> = {
+  CreateCampaignRequest:
+    'Unknown fields are rejected (400 unknown_field). Checked before anything is stored: a contact whose call could not be made refuses the whole request.',
+  AppendContactsRequest: 'Unknown fields are rejected (400 unknown_field).',
   Campaign: 'A campaign: its settings, status and counts. Its calls are outbound calls carrying its campaignId.',
   CampaignContact: 'One contact of a campaign: it becomes one outbound call.',
+  CampaignStatus:
+    'scheduled: before startAt. running: its calls are dialed as they come due. paused: no call of it starts dialing until it is resumed. completed: every call has ended. cancelled: every call not yet dialed was cancelled.',
+  CampaignList: 'One page of campaigns, newest first.',
 };
 
 const TAG = { tags: ['Campaigns'] };

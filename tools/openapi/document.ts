@@ -227,6 +227,8 @@ const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   Metadata: 'Arbitrary key-value pairs (nested values allowed).',
   CreateCallRequest:
     'Unknown fields are rejected (400 unknown_field), so a typo never silently changes what a request means.',
+  UpdateCallRequest:
+    'Any of the fields, at least one (400 empty_update); unknown fields are rejected (400 unknown_field). Only a `scheduled` call can change (any other status is 409 call_not_updatable); a new scheduledFor moves its schedule, so the old time never dials it.',
   CallList: 'One page of calls, newest first.',
   Error: 'The one shape of every error the service answers.',
   GatewayError: 'What API Gateway answers by itself, before the service sees the request.',

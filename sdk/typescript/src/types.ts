@@ -30,130 +30,48 @@ export type WebhookEvent = components['schemas']['WebhookEvent'];
 /** One attempt to deliver one event to one endpoint. */
 export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
 export type Redelivery = components['schemas']['Redelivery'];
-export interface ListDeliveriesParams {
-  /** Attempts per page (1–100, default 20). */
-  pageSize?: number;
-}
+/** Filters of `webhooks.deliveries()`; the iterator follows the pages' cursors itself. */
+export type ListDeliveriesParams = Omit<
+  NonNullable<operations['listWebhookDeliveries']['parameters']['query']>,
+  'cursor'
+>;
 
 /**
  * The body of `outboundCalls.update()` (PATCH /api/v1/outbound-calls/{id}): any of these fields of a
  * call that is still `scheduled`; any other status answers 409. A new `scheduledFor` moves the
  * schedule, so the old time can never dial the call.
  */
-export interface UpdateCallParams {
-  /** ISO 8601 with a zone, in the future. */
-  scheduledFor?: string;
-  /** Replaces the call's metadata (the same bounds as at creation). */
-  metadata?: Record<string, unknown>;
-  overrideFirstMessage?: string;
-  /** Auto-retries on no-answer, 0–3. */
-  maxRetries?: number;
-  retryDelayMinutes?: number;
-}
+export type UpdateCallParams = components['schemas']['UpdateCallRequest'];
 
-// Campaigns and suppressions (issue 12's contract, docs/api.md "Campaigns"), written here until the
-// OpenAPI document carries them.
-
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+// Campaigns and suppressions (docs/api.md, "Campaigns" and "Suppression list").
 
 /** When calls may be dialed: local days and `HH:MM` times in `timeZone` (`callee`: the number's own zone). */
-export interface CallingWindow {
-  days: Weekday[];
-  start: string;
-  end: string;
-  timeZone: 'callee' | (string & {});
-  /**
-   * With `timeZone: 'callee'`: the IANA zone of a number whose own zone its area code does not
-   * tell (non-geographic numbers such as +1 500 or +1 800); without it such a number is refused.
-   */
-  defaultTimeZone?: string;
-  /** Local dates (`YYYY-MM-DD`, inclusive) with no calls: holidays. */
-  blackoutDates?: { from: string; to: string }[];
-}
-
-export interface Pacing {
-  callsPerMinute?: number;
-  maxConcurrentCalls?: number;
-}
-
+export type CallingWindow = components['schemas']['CallingWindow'];
+/** A day of a calling window, Monday first. */
+export type Weekday = CallingWindow['days'][number];
+/** Retries per outcome; an outcome without an entry is not retried. */
+export type RetryPolicy = components['schemas']['RetryPolicy'];
 /** Retries after one outcome: up to `maxRetries` (0–3), `delayMinutes` apart, always inside the window. */
-export interface RetryRule {
-  maxRetries: number;
-  delayMinutes: number;
-}
-
-export interface RetryPolicy {
-  no_answer?: RetryRule;
-  busy?: RetryRule;
-  voicemail?: RetryRule;
-  failed?: RetryRule;
-}
+export type RetryRule = NonNullable<RetryPolicy['no_answer']>;
 
 /** One contact of a campaign: it becomes one outbound call, the published object plus `campaignId`. */
-export interface CampaignContact {
-  toNumber: string;
-  metadata?: Record<string, unknown>;
-  overrideFirstMessage?: string;
-  /** The callee's IANA zone; wins over the zone the number implies. */
-  timeZone?: string;
-}
+export type CampaignContact = components['schemas']['CampaignContact'];
+/** The body of `campaigns.create()` (POST /api/v1/campaigns); add more contacts with `campaigns.addContacts()`. */
+export type CreateCampaignParams = components['schemas']['CreateCampaignRequest'];
+/** How fast a campaign dials, as `campaigns.create()` takes it (a `Campaign`'s `pacing` has both fields). */
+export type Pacing = NonNullable<CreateCampaignParams['pacing']>;
 
-/** The body of `campaigns.create()` (POST /api/v1/campaigns). */
-export interface CreateCampaignParams {
-  name: string;
-  agentId: string;
-  fromNumber?: string;
-  /** 1 to 1,000; add more with `campaigns.addContacts()`. */
-  contacts: CampaignContact[];
-  /** ISO 8601 with a zone; default now. */
-  startAt?: string;
-  callingWindow?: CallingWindow;
-  pacing?: Pacing;
-  retryPolicy?: RetryPolicy;
-}
-
-export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
-
-/** How many contacts the campaign has (`total`) and how many of its calls are in each status. */
-export type CampaignCounts = { total: number } & Record<CallStatus, number>;
-
+export type CampaignStatus = components['schemas']['CampaignStatus'];
 /** A campaign, as every campaigns operation returns it. */
-export interface Campaign {
-  /** `cmp_` followed by a ULID. */
-  id: string;
-  name: string;
-  agentId: string;
-  fromNumber?: string | null;
-  status: CampaignStatus;
-  startAt: string;
-  callingWindow?: CallingWindow | null;
-  pacing?: Pacing | null;
-  retryPolicy?: RetryPolicy | null;
-  counts: CampaignCounts;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-
-export interface ListCampaignsParams {
-  /** Campaigns per page (1–100, default 20); the iterator fetches every page. */
-  pageSize?: number;
-}
+export type Campaign = components['schemas']['Campaign'];
+/** How many contacts the campaign has (`total`) and how many of its calls are in each status. */
+export type CampaignCounts = Campaign['counts'];
+/** Filters of `campaigns.list()`; the iterator fetches every page. */
+export type ListCampaignsParams = Omit<NonNullable<operations['listCampaigns']['parameters']['query']>, 'cursor'>;
 
 /** A number the account never calls again, until it is removed. */
-export interface Suppression {
-  /** E.164. */
-  phoneNumber: string;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface AddSuppressionParams {
-  phoneNumber: string;
-  reason?: string;
-}
-
-export interface ListSuppressionsParams {
-  /** Suppressions per page; the iterator fetches every page. */
-  pageSize?: number;
-}
+export type Suppression = components['schemas']['Suppression'];
+/** The body of `suppressions.add()` (POST /api/v1/suppressions). */
+export type AddSuppressionParams = components['schemas']['CreateSuppressionRequest'];
+/** Filters of `suppressions.list()`; the iterator fetches every page. */
+export type ListSuppressionsParams = Omit<NonNullable<operations['listSuppressions']['parameters']['query']>, 'cursor'>;

@@ -440,6 +440,7 @@ export interface components {
             /** @description Retries per outcome. `no_answer` is the same rule as maxRetries/retryDelayMinutes: send one or the other (400 conflicting_retry_settings). */
             retryPolicy?: components["schemas"]["RetryPolicy"];
         };
+        /** @description Any of the fields, at least one (400 empty_update); unknown fields are rejected (400 unknown_field). Only a `scheduled` call can change (any other status is 409 call_not_updatable); a new scheduledFor moves its schedule, so the old time never dials it. */
         UpdateCallRequest: {
             /**
              * Format: date-time
@@ -486,6 +487,7 @@ export interface components {
          * @enum {string}
          */
         WebhookEventType: "SessionStarted" | "SessionEnded" | "OutboundCallStatusChanged" | "CampaignCompleted";
+        /** @description Unknown fields are rejected (400 unknown_field). Checked before anything is stored: a contact whose call could not be made refuses the whole request. */
         CreateCampaignRequest: {
             /** @description A name for people, 1 to 200 characters. */
             name: string;
@@ -512,6 +514,7 @@ export interface components {
             /** @description Retries per outcome of every call, as a call's retryPolicy. */
             retryPolicy?: components["schemas"]["RetryPolicy"];
         };
+        /** @description Unknown fields are rejected (400 unknown_field). */
         AppendContactsRequest: {
             /** @description The contacts, 1 to 1000 per request; each number at most once per request (a repeat is a 400 naming it). Each becomes one outbound call. */
             contacts: components["schemas"]["CampaignContact"][];
@@ -906,8 +909,12 @@ export interface components {
             /** @description When its last call ended (UTC ISO 8601); null until then. */
             completedAt: string | null;
         };
-        /** @enum {string} */
+        /**
+         * @description scheduled: before startAt. running: its calls are dialed as they come due. paused: no call of it starts dialing until it is resumed. completed: every call has ended. cancelled: every call not yet dialed was cancelled.
+         * @enum {string}
+         */
         CampaignStatus: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+        /** @description One page of campaigns, newest first. */
         CampaignList: {
             /** @description Campaigns, newest first. */
             data: components["schemas"]["Campaign"][];
