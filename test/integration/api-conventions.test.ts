@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+import { ahead } from '../support/dates-ahead.ts';
 
 const AGENT = 'agt_01HXK8Z3MNPQRS';
-const LATER = '2030-06-17T09:00:00Z';
+const LATER = ahead('2030-06-17T09:00:00Z');
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
 
 /**
@@ -79,7 +80,7 @@ describe('API conventions and PATCH through HTTP', () => {
     );
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.constantFrom('2031-01-01T00:00:00Z', '2025-01-01T00:00:00Z', 'Hello\u0001', -1, 4, 1441),
+      fc.constantFrom(ahead('2031-01-01T00:00:00Z'), '2025-01-01T00:00:00Z', 'Hello\u0001', -1, 4, 1441),
     );
     const body = fc.oneof(
       fc.dictionary(field, value, { maxKeys: 4 }).map((object) => JSON.stringify(object)),

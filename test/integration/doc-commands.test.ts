@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTime } from 'ulid';
+import { ahead } from '../support/dates-ahead.ts';
 import { eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,7 +45,7 @@ const rewrite = (line: string, to: Rewrite): string | null => {
   if (/^npm start\b/.test(line)) return null; // the test's stack is already running
   const watched = /^watch -n \d+ "(.*)"$/.exec(line);
   if (watched) return `eval "${watched[1]}"`; // once, instead of every second until Ctrl-C
-  let out = line
+  let out = ahead(line) // a date the docs write for "some time ahead" stays ahead
     .replaceAll('http://localhost:3000', to.stackUrl)
     .replaceAll('localhost:4000', `localhost:${to.receiverPort}`);
   if (/^node -e .*listen\(4000\)/.test(line))

@@ -6,12 +6,13 @@ import { SIGNATURE_HEADER, encodeForm, twilioSignature } from '#adapters/telepho
 import { METADATA_LIMITS } from '#schemas/metadata';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { ahead } from '../support/dates-ahead.ts';
 
 const HOOKS = '/api/v1/webhooks';
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
 const AGENT = 'agt_01HXK8Z3MNPQRS';
 /** Accepted creates are scheduled years ahead, so nothing they start moves while the properties run. */
-const LATER = '2030-06-17T09:00:00Z';
+const LATER = ahead('2030-06-17T09:00:00Z');
 const base = { agentId: AGENT, toNumber: '+14155550199', scheduledFor: LATER };
 
 type Sent = { method: string; path: string; rawBody?: string; headers?: Record<string, string> };

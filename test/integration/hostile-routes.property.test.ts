@@ -6,13 +6,14 @@ import { createDocumentClient } from '#adapters/dynamodb/client';
 import { API_ROUTES, type ApiRoute } from '#handlers/routes';
 import { CALLS, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { ahead } from '../support/dates-ahead.ts';
 
 const CAMPAIGNS = '/api/v1/campaigns';
 const SUPPRESSIONS = '/api/v1/suppressions';
 const HOOKS = '/api/v1/webhooks';
 const AGENT = 'agt_01HXK8Z3MNPQRS';
 /** Everything accepted here is due years ahead, so nothing it starts moves while the properties run. */
-const LATER = '2030-06-17T09:00:00Z';
+const LATER = ahead('2030-06-17T09:00:00Z');
 
 type Sent = { method: string; path: string; rawBody?: string };
 /** A request to a route: `stray` when it reaches a route that reads no query with a query parameter. */
@@ -190,7 +191,7 @@ describe('hostile input on every route of the route table', () => {
       start: valueOr(quoted(['09:00']), quoted(['24:00', '9:00'])),
       end: valueOr(quoted(['17:00']), quoted(['08:00'])),
       timeZone: valueOr(quoted(['callee', 'America/Chicago']), quoted(['Nowhere/Land'])),
-      blackoutDates: valueOr(quoted(['2030-01-01']).map((d) => `[{"from":${d},"to":${d}}]`)),
+      blackoutDates: valueOr(quoted([ahead('2030-01-01')]).map((d) => `[{"from":${d},"to":${d}}]`)),
     },
     ['days', 'start', 'end', 'timeZone'],
   );
@@ -211,7 +212,7 @@ describe('hostile input on every route of the route table', () => {
       agentId: valueOr(quoted([AGENT]), quoted(['agt_nope', 'x'.repeat(2000)])),
       contacts,
       startAt: valueOr(
-        quoted([LATER, '2031-01-01T10:00:00+02:00']),
+        quoted([LATER, ahead('2031-01-01T10:00:00+02:00')]),
         quoted(['2030-06-17T09:00:00', '2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z']),
       ),
       pacing: valueOr(
@@ -253,7 +254,7 @@ describe('hostile input on every route of the route table', () => {
     ['phoneNumber'],
   );
   const updateBody = object({
-    scheduledFor: valueOr(quoted(['2031-01-01T00:00:00Z']), quoted(['2020-01-01T00:00:00Z', '2031-01-01'])),
+    scheduledFor: valueOr(quoted([ahead('2031-01-01T00:00:00Z')]), quoted(['2020-01-01T00:00:00Z', '2031-01-01'])),
     metadata: valueOr(goodMetadata, metadataText),
     overrideFirstMessage: valueOr(goodText, hostileText),
     maxRetries: valueOr(fc.constantFrom('0', '1', '3'), wildNumber),
@@ -442,7 +443,7 @@ describe('hostile input on every route of the route table', () => {
 
   it('a campaign whose calling window never opens is refused whole: 400 and nothing stored', async () => {
     const before = await requestItems();
-    const year = (from: string, to: string) => ({ from, to });
+    const year = (from: string, to: string) => ({ from: ahead(from), to: ahead(to) });
     const answer = await send({
       method: 'POST',
       path: CAMPAIGNS,

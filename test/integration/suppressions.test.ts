@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEEKDAYS } from '#schemas/calling-window';
 import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+import { ahead } from '../support/dates-ahead.ts';
 
 const SUPPRESSIONS = '/api/v1/suppressions';
 const AGENT = 'agt_01HXK8Z3MNPQRS';
@@ -61,15 +62,16 @@ describe('suppression list and calling windows on the local stack', () => {
         toNumber: '+15005550103',
         callingWindow,
         retryPolicy,
-        scheduledFor: '2030-06-17T09:00:00Z',
+        scheduledFor: ahead('2030-06-17T09:00:00Z'),
       },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'scheduled', callingWindow, retryPolicy });
-    // 2030-06-17 is a Monday; the window opens Saturday 22 June 09:00 in Kiritimati (UTC+14), 21 June 19:00Z.
-    expect(created.body.scheduledFor).toBe('2030-06-21T19:00:00Z');
+    // 2030-06-17 is a Monday (and stays one, ahead()); the window opens Saturday 22 June 09:00 in
+    // Kiritimati (UTC+14), 21 June 19:00Z.
+    expect(created.body.scheduledFor).toBe(ahead('2030-06-21T19:00:00Z'));
     const read = await api.request('GET', `${CALLS}/${created.body.id}`);
-    expect(read.body).toMatchObject({ callingWindow, retryPolicy, scheduledFor: '2030-06-21T19:00:00Z' });
+    expect(read.body).toMatchObject({ callingWindow, retryPolicy, scheduledFor: ahead('2030-06-21T19:00:00Z') });
   });
 
   it('answers any calling window, retry policy or suppression input with a 2xx or a 4xx naming the field, never a 5xx (fast-check)', async () => {
@@ -82,8 +84,8 @@ describe('suppression list and calling windows on the local stack', () => {
         blackoutDates: fc.oneof(
           fc.array(
             fc.record({
-              from: fc.constantFrom('2030-01-01', '2030-02-30', 'x'),
-              to: fc.constantFrom('2029-12-31', '2030-01-02'),
+              from: fc.constantFrom(ahead('2030-01-01'), ahead('2030-02-30'), 'x'),
+              to: fc.constantFrom('2029-12-31', ahead('2030-01-02')),
             }),
           ),
           fc.anything(),
@@ -112,7 +114,7 @@ describe('suppression list and calling windows on the local stack', () => {
             body: {
               agentId: AGENT,
               toNumber: '+15005550100',
-              scheduledFor: '2030-06-17T09:00:00Z',
+              scheduledFor: ahead('2030-06-17T09:00:00Z'),
               callingWindow,
               retryPolicy,
               ...(withMaxRetries ? { maxRetries: 1 } : {}),

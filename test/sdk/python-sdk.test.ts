@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS, callReaches, startTestApi, type TestApi } from '../support/local-api.ts';
+import { ahead } from '../support/dates-ahead.ts';
 
 const DEMO_AGENT = 'agt_01HXK8Z3MNPQRS';
 
@@ -50,7 +51,7 @@ describe('the Python SDK', () => {
       (local as string)
         .replace('http://localhost:3000', api.stack.url)
         .replace('vsnp_test_LocalDemoKeyDoNotUseInProduction', api.stack.apiKey),
-      examples as string,
+      ahead(examples as string), // its 2030 dates kept in the future
       'print("scheduled call", client.outbound_calls.get(call.id).status)',
     ].join('\n');
     const { code, output } = await runPython(['-c', script], { PYTHONPATH: 'sdk/python' });
