@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { inject } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OutboundCallsStack, type OutboundCallsStackProps } from '../../infra/stacks/outbound-calls-stack.ts';
 import { STAGES, type StageName } from '../../infra/stacks/stage-config.ts';
@@ -14,9 +16,16 @@ export const AGENT_STREAM_URL = 'wss://agents.example.com/media-stream';
 /**
  * The stack for one stage, without bundling the functions (the `aws:cdk:bundling-stacks` context
  * set to none): template assertions need the resources, not the code. synth.test.ts bundles.
+ * The app synthesizes into a directory of its own under the run's temporary directory
+ * (test/support/global-setup.ts), removed when the run ends: an App without `outdir` makes a
+ * `cdk.out…` directory in the system's temporary directory that nothing removes (about 1 MB each,
+ * a dozen a run).
  */
 export function buildStack(stage: StageName, props: Partial<OutboundCallsStackProps> = {}) {
-  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    outdir: mkdtempSync(join(inject('handlerBundlesDir'), 'cdk.out-')),
+    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new OutboundCallsStack(app, `OutboundCalls-${stage}`, {
     stage: STAGES[stage],
     agentStreamUrl: AGENT_STREAM_URL,

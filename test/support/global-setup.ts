@@ -15,7 +15,8 @@ declare module 'vitest' {
 
 /**
  * One in-memory DynamoDB Local and one moto for the whole run; each test file uses its own table
- * and queues. And one directory for the handler bundles the infra tests share (handler-bundles.ts).
+ * and queues. And one temporary directory for the run, removed at its end: the handler bundles the
+ * infra tests share (handler-bundles.ts) and the apps they synthesize (stack-fixture.ts).
  */
 export default async function setup(project: TestProject) {
   const [dynamodb, moto] = await Promise.all([
