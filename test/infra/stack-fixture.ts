@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { inject } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OutboundCallsStack, type OutboundCallsStackProps } from '../../infra/stacks/outbound-calls-stack.ts';
 import { STAGES, type StageName } from '../../infra/stacks/stage-config.ts';
+import { scratchDir } from '../support/scratch-dir.ts';
 
 /** The context `cdk synth` runs with (cdk.json: settings and feature flags), so tests see the same template. */
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -23,7 +22,7 @@ export const AGENT_STREAM_URL = 'wss://agents.example.com/media-stream';
  */
 export function buildStack(stage: StageName, props: Partial<OutboundCallsStackProps> = {}) {
   const app = new App({
-    outdir: mkdtempSync(join(inject('handlerBundlesDir'), 'cdk.out-')),
+    outdir: scratchDir('cdk.out-'),
     context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] },
   });
   const stack = new OutboundCallsStack(app, `OutboundCalls-${stage}`, {

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../local/demo-data.ts';
 import type { LocalStackState } from '../../local/config.ts';
 import { freePort } from '../../local/emulators.ts';
 import { eventually } from '../support/local-api.ts';
+import { scratchDir } from '../support/scratch-dir.ts';
 
 const TSX = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 /** A line of a stack trace, as Node and Python print them. */
@@ -15,7 +15,7 @@ const STACK_TRACE = /^\s+at .+\(|^\s+at \S+:\d+|^Traceback/m;
 
 /** Runs a command-line script of the repository with tsx, as its npm script does; it must end by itself. */
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  const dir = scratchDir('cli-');
   return spawnSync(process.execPath, [TSX, script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, LOCAL_DATA_DIR: join(dir, 'data'), ...env },
@@ -25,7 +25,7 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
 
 describe('npm start prerequisites', () => {
   it('stops with one sentence naming Java when Java is missing', () => {
-    const result = run('local/start.ts', [], { PATH: mkdtempSync(join(tmpdir(), 'no-java-')) });
+    const result = run('local/start.ts', [], { PATH: scratchDir('no-java-') });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -33,7 +33,7 @@ describe('npm start prerequisites', () => {
   });
 
   it('stops with one sentence naming moto when moto is missing', () => {
-    const result = run('local/start.ts', [], { PYTHON: join(tmpdir(), 'no-such-python') });
+    const result = run('local/start.ts', [], { PYTHON: join(scratchDir('python-'), 'no-such-python') });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -77,7 +77,7 @@ afterAll(() => {
 
 async function npmStart(): Promise<RunningStack> {
   const ports = [await freePort(), await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const dataDir = scratchDir('npm-start-');
   const npm = spawn('npm', ['start'], {
     cwd: process.cwd(),
     env: {

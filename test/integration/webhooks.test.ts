@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyVoisnapSignature } from '../../docs/examples/verify-webhook.ts';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { scratchDir } from '../support/scratch-dir.ts';
 
 const HOOKS = '/api/v1/webhooks';
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
@@ -124,7 +124,7 @@ describe('customer webhooks', () => {
       'a SessionEnded per call',
     );
 
-    const dir = mkdtempSync(join(tmpdir(), 'webhook-'));
+    const dir = scratchDir('webhook-');
     for (const [i, id] of ids.entries()) {
       const [ended] = eventsOf(receiver, id, 'SessionEnded');
       expect(ended?.event).toMatchObject({

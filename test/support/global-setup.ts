@@ -8,8 +8,12 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
     motoEndpoint: string;
-    /** Where the run's handler bundles are built, once, by the first file that needs them (handler-bundles.ts). */
-    handlerBundlesDir: string;
+    /**
+     * The run's temporary directory, removed when the run ends: the handler bundles, built once by
+     * the first file that needs them (handler-bundles.ts), and every file's scratch directories
+     * (scratch-dir.ts).
+     */
+    runTempDir: string;
   }
 }
 
@@ -25,10 +29,10 @@ export default async function setup(project: TestProject) {
   ]);
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('motoEndpoint', moto.endpoint);
-  const bundles = mkdtempSync(join(tmpdir(), 'outbound-calls-bundles-'));
-  project.provide('handlerBundlesDir', bundles);
+  const runTempDir = mkdtempSync(join(tmpdir(), 'outbound-calls-test-run-'));
+  project.provide('runTempDir', runTempDir);
   return async () => {
     await Promise.all([dynamodb.stop(), moto.stop()]);
-    rmSync(bundles, { recursive: true, force: true });
+    rmSync(runTempDir, { recursive: true, force: true });
   };
 }

@@ -18,12 +18,12 @@ const WAIT_MS = 600_000;
 /**
  * Every handler bundled exactly as the CDK construct builds its asset (bundleHandler), once for the
  * whole run: the first test file that asks builds them into the run's directory (global-setup.ts,
- * `handlerBundlesDir`), the others wait for it and read the same files. Bundling every function is
+ * `runTempDir`), the others wait for it and read the same files. Bundling every function is
  * the most CPU a test file spends, and env-contract, cold-start-bundles and synth each needed it.
  * Rejects with the build's error if it failed (in whichever file built), or after WAIT_MS.
  */
 export async function handlerBundles(): Promise<HandlerBundles> {
-  const root = inject('handlerBundlesDir');
+  const root = inject('runTempDir');
   const done = join(root, 'done');
   const failed = join(root, 'failed');
   const bundles: HandlerBundles = {
