@@ -19,6 +19,7 @@ import {
   type CallChange,
 } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
+import { inLanes } from '#use-cases/in-lanes';
 import { poisonParked } from '#use-cases/business-metrics';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
@@ -109,6 +110,7 @@ async function park(record: DynamoDBRecord, error: unknown, context: Context | u
 
 /** A record whose events are made and handed to endpoints, and wait to be published to the bus. */
 interface Unpublished {
+  index: number;
   record: DynamoDBRecord;
   accountId: string;
   callId: string;
@@ -116,15 +118,27 @@ interface Unpublished {
 }
 
 /**
+ * Records of this many calls are handled at once (each call's records in their order). Each
+ * record costs a few round trips (its campaign's counts, each event kept and queued), so one at
+ * a time a batch of a campaign's calls took seconds even when every round trip was quick, and
+ * much longer when DynamoDB answered slowly: the stream fell minutes behind.
+ */
+export const CALLS_AT_ONCE = 8;
+
+/**
  * The table's stream: every write of a call becomes its events (a transactional outbox: a status
- * written is an event produced). Records are handled in order; the events of the whole batch go to
- * the event bus together at the end (ten to a PutEvents request), and an account without webhook
- * endpoints costs nothing more (produce-events.ts). A record that can never become events (it
- * cannot be read, its events cannot be made, or DynamoDB, SQS or EventBridge refuse them:
- * batch-failures.ts) is parked in the failure queue and the batch goes on; any other failure is
- * reported back with everything after it (partial batch response), and Lambda retries from there,
- * bisecting, then gives the record to the same queue
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
+ * written is an event produced). Each call's records are handled in their order, the records of
+ * different calls side by side (CALLS_AT_ONCE; in-lanes.ts); the events of the whole batch go to
+ * the event bus together at the end, in the records' order (ten to a PutEvents request), and an
+ * account without webhook endpoints costs nothing more (produce-events.ts). A record that can
+ * never become events (it cannot be read, its events cannot be made, or DynamoDB, SQS or
+ * EventBridge refuse them: batch-failures.ts) is parked in the failure queue and the batch goes
+ * on; any other failure is reported back with everything after it (partial batch response), and
+ * Lambda retries from there, bisecting, then gives the record to the same queue
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html). Records
+ * after the failure that other calls' lanes had handled already are handled again then, which
+ * changes nothing: event ids are stable, delivery recognises a repeat, and a campaign counts each
+ * call version once.
  * Log lines carry the invocation's context (streamBatchHandler), ids and masked failures, never a
  * phone number or metadata.
  */
@@ -134,9 +148,9 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
   const retryFrom = (record: DynamoDBRecord) => ({
     batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }],
   });
-  /** Publishes what waits; null when done, or the answer that makes Lambda retry from the first record not done. */
+  /** Publishes what waits, in the records' order; null when done, or the answer that makes Lambda retry from the first record not done. */
   const publish = async (): Promise<DynamoDBBatchResponse | null> => {
-    const waiting = unpublished.splice(0);
+    const waiting = unpublished.splice(0).sort((a, b) => a.index - b.index);
     if (waiting.length === 0) return null;
     try {
       await publishEvents(deps, waiting);
@@ -158,16 +172,20 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
     }
     return null;
   };
-  for (const record of event.Records) {
-    let read: ReturnType<typeof readChange>;
+  // Each record read first (it depends on the record alone): a call's records share its lane.
+  const reads = event.Records.map((record) => {
     try {
-      read = readChange(record);
+      return { read: readChange(record) };
     } catch (error) {
-      if (await park(record, error, context)) continue;
-      return (await publish()) ?? retryFrom(record);
+      return { error };
     }
-    if (!read) continue;
-    const { change, events } = read;
+  });
+  /** Handles one record; false if it failed and the stream must deliver it again. */
+  const handle = async (record: DynamoDBRecord, index: number): Promise<boolean> => {
+    const outcome = reads[index] as (typeof reads)[number];
+    if ('error' in outcome) return park(record, outcome.error, context);
+    if (!outcome.read) return true;
+    const { change, events } = outcome.read;
     try {
       let produced = await produceEvents(deps, change, lookup.endpointsOf, events);
       // A campaign call's change also moves its campaign's counts (once per call version); the
@@ -187,20 +205,36 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
         change,
       );
       if (produced.length > 0) {
-        unpublished.push({ record, accountId: change.after.accountId, callId: change.after.id, events: produced });
+        unpublished.push({
+          index,
+          record,
+          accountId: change.after.accountId,
+          callId: change.after.id,
+          events: produced,
+        });
         logger.info('Events produced', { callId: change.after.id, events: produced.map((e) => e.type) });
       }
+      return true;
     } catch (error) {
-      if (isPermanentFailure(error) && (await park(record, error, context))) continue;
+      if (isPermanentFailure(error) && (await park(record, error, context))) return true;
       lookup.forget(change.after.accountId);
       logger.error('Producing events failed; the stream will deliver the record again', {
         callId: change.after.id,
         ...describeFailure(error),
       });
-      return (await publish()) ?? retryFrom(record);
+      return false;
     }
-  }
-  return (await publish()) ?? { batchItemFailures: [] };
+  };
+  const laneOf = (_record: DynamoDBRecord, index: number) => {
+    const outcome = reads[index];
+    return outcome && 'read' in outcome && outcome.read ? `call ${outcome.read.change.after.id}` : `record ${index}`;
+  };
+  const failedAt = await inLanes(event.Records, laneOf, CALLS_AT_ONCE, handle);
+  if (failedAt === null) return (await publish()) ?? { batchItemFailures: [] };
+  // What came before the failed record is done: its events are published; the rest comes again.
+  const done = unpublished.splice(0).filter((item) => item.index < failedAt);
+  unpublished.push(...done);
+  return (await publish()) ?? retryFrom(event.Records[failedAt] as DynamoDBRecord);
 }
 
 export const handler = streamBatchHandler(produceFromBatch);

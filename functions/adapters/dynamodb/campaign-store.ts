@@ -283,7 +283,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
     }
   }
 
-  async applyCallChange(change: CampaignCallChange): Promise<boolean> {
+  async applyCallChange(change: CampaignCallChange, attempt = 1): Promise<boolean> {
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
     const adds = [`counts.#to :one`, ...(change.from ? ['counts.#from :minus'] : [])];
     if (change.releasesSlot) adds.push('activeCalls :minus');
@@ -322,6 +322,12 @@ export class DynamoDbCampaignStore implements CampaignStore {
       const codes = transactionCancellationCodes(error);
       // Counted already (a redelivered record), or the campaign is gone: nothing to do either way.
       if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') return false;
+      // Another transaction on the campaign (another call's count, a dial gate) at that moment:
+      // the counts are additions, so the same write is tried again shortly.
+      if (codes?.includes('TransactionConflict') && attempt < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        return this.applyCallChange(change, attempt + 1);
+      }
       throw error;
     }
   }
