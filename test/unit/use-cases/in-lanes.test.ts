@@ -69,4 +69,33 @@ describe('inLanes', () => {
     });
     expect(failedAt).toBe(1);
   });
+
+  it('has run every item before the failure it answers, successfully: what a partial batch response reports as done is done', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ key: fc.nat({ max: 4 }), delay: fc.nat({ max: 3 }), fails: fc.boolean() }), {
+          maxLength: 30,
+        }),
+        fc.integer({ min: 1, max: 6 }),
+        async (items, width) => {
+          const succeeded = new Set<number>();
+          const failedAt = await inLanes(
+            items,
+            (item) => String(item.key),
+            width,
+            async (item, index) => {
+              await tick(item.delay + 1);
+              if (item.fails) return false;
+              succeeded.add(index);
+              return true;
+            },
+          );
+          const firstFailing = items.findIndex((item) => item.fails);
+          expect(failedAt).toBe(firstFailing === -1 ? null : firstFailing);
+          const before = firstFailing === -1 ? items.length : firstFailing;
+          for (let index = 0; index < before; index++) expect(succeeded.has(index), `item ${index}`).toBe(true);
+        },
+      ),
+    );
+  });
 });
