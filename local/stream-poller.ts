@@ -53,6 +53,7 @@ interface Shard {
  * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html and
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html): reads
  * every shard in order and invokes the handler with Lambda-shaped batches of up to 100 records.
+ * - Filter: with `partitionKeyPrefix`, records of other items are dropped before batching.
  * - Partial batch response: the records before the first reported one are done; the batch is
  *   retried from it.
  * - A batch that fails from its first record (or throws) is bisected, which costs no retry,
@@ -73,13 +74,21 @@ export function startStreamPoller(options: {
   from: 'LATEST' | 'TRIM_HORIZON';
   bisectBatchOnError?: boolean;
   retryAttempts?: number;
+  /**
+   * The event source's filter: only records whose item's partition key `pk` begins with this reach
+   * the handler; the others are dropped before batching, as Lambda's filter criteria drop them.
+   * Without it every record is handed over.
+   */
+  partitionKeyPrefix?: string;
   /** The on-failure destination: an SQS queue. Without one, records past their retries are dropped, as Lambda does. */
   onFailure?: { sqs: SQSClient; queueUrl: string };
   /** Reports failures to read the stream; by default one line per streak. */
   failures?: FailureLog;
 }): () => Promise<void> {
   const streams = new DynamoDBStreamsClient({});
-  const { bisectBatchOnError = false, retryAttempts = -1 } = options;
+  const { bisectBatchOnError = false, retryAttempts = -1, partitionKeyPrefix } = options;
+  const wanted = (record: _Record) =>
+    partitionKeyPrefix === undefined || (record.dynamodb?.Keys?.pk?.S ?? '').startsWith(partitionKeyPrefix);
   let running = true;
   /** Ends the pause between reads early: the poller stops, or this process wrote to DynamoDB. */
   let wake = () => {};
@@ -201,7 +210,7 @@ export function startStreamPoller(options: {
               new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: BATCH_SIZE }),
             );
             shard.iterator = page.NextShardIterator;
-            shard.pending = page.Records ?? [];
+            shard.pending = (page.Records ?? []).filter(wanted);
             if (!shard.iterator) describedAt = Number.NEGATIVE_INFINITY;
           }
           if (shard.pending.length > 0) {

@@ -38,6 +38,7 @@ import { DEMO } from '../../local/demo-data.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startSqsPoller } from '../../local/sqs-poller.ts';
 import { startStreamPoller } from '../../local/stream-poller.ts';
+import { STREAM_EVENT_SOURCE } from '../../infra/constructs/customer-webhooks.ts';
 import { ensureTable } from '../../local/tables.ts';
 import { sqsBatchHandler } from '../../functions/handlers/sqs-batch.ts';
 import { aCall } from '../support/calls.ts';
@@ -591,6 +592,41 @@ describe('a poison record never blocks a pipeline', () => {
   });
 
   describe("the local pollers play Lambda's event sources", () => {
+    it("stream: hands over only the records the stack's event source filter lets through (the calls' items), as Lambda's filter does", async () => {
+      const dynamo = new DynamoDBClient({});
+      const tableName = `poller-${randomUUID().slice(0, 8)}`;
+      await ensureTable(dynamo, tableName);
+      const seen: string[] = [];
+      const stop = startStreamPoller({
+        dynamodb: dynamo,
+        tableName,
+        handler: async (event) => {
+          for (const record of event.Records) seen.push(record.dynamodb?.Keys?.pk?.S as string);
+          return { batchItemFailures: [] };
+        },
+        functionName: 'filter-test',
+        from: 'TRIM_HORIZON',
+        ...STREAM_EVENT_SOURCE,
+      });
+      try {
+        for (const pk of ['CALL#1', 'CAMPAIGN#1', 'EVENT#1', 'CALL#2', 'XCALL#3'])
+          await dynamo.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: pk }, sk: { S: 'x' } } }));
+        // The last item the filter lets through, after every other: once it is seen, all were read.
+        await dynamo.send(
+          new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'CALL#last' }, sk: { S: 'x' } } }),
+        );
+        await eventually(
+          async () => seen,
+          (pks) => pks.includes('CALL#last'),
+          60_000,
+          'the last call record',
+        );
+        expect(seen).toEqual(['CALL#1', 'CALL#2', 'CALL#last']);
+      } finally {
+        await stop();
+      }
+    });
+
     it('stream: retries a transient failure until it passes; bisects to a record that keeps failing, parks its position after the retries, and goes on', async () => {
       const dynamo = new DynamoDBClient({});
       const tableName = `poller-${randomUUID().slice(0, 8)}`;
