@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/client';
@@ -7,6 +6,7 @@ import { METADATA_LIMITS } from '#schemas/metadata';
 import { CALLS, callReaches, eventually, startTestApi, type TestApi } from '../support/local-api.ts';
 import { startWebhookReceiver } from '../support/webhook-receiver.ts';
 import { ahead } from '../support/dates-ahead.ts';
+import { PRIMARY_PREFIXES, tableFingerprint } from '../support/table-fingerprint.ts';
 
 const HOOKS = '/api/v1/webhooks';
 const TERMINAL = ['completed', 'failed', 'no_answer', 'busy', 'cancelled', 'voicemail'];
@@ -46,23 +46,13 @@ describe('hostile input on every route', () => {
   });
 
   /** What requests can change: calls, idempotency records, and the account's own items (endpoints). */
-  async function primaryItems(): Promise<string> {
-    const items: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new ScanCommand({ TableName: api.stack.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
-      );
-      for (const item of page.Items ?? []) {
-        if (/^(CALL|IDEMPOTENCY|ACCOUNT|APIKEYHASH|NUMBER)#/.test(String(item.pk))) {
-          items.push(
-            `${item.pk}|${item.sk}|${item.version ?? item.revision ?? ''}|${item.updatedAt ?? ''}|${item.enabled ?? ''}`,
-          );
-        }
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.sort().join('\n');
+  function primaryItems(): Promise<string> {
+    return tableFingerprint(db(), api.stack.tableName, PRIMARY_PREFIXES, [
+      'version',
+      'revision',
+      'updatedAt',
+      'enabled',
+    ]);
   }
 
   async function send(request: Sent): Promise<Answer> {
