@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isUnanswered, sendSettled } from '#adapters/dynamodb/client';
+import {
+  isUnanswered,
+  sendSettled,
+  TRANSACTION_CONFLICT_ATTEMPTS,
+  transactOnceThroughConflicts,
+} from '#adapters/dynamodb/client';
 import { OutcomeUnknownError } from '#domain/errors';
 
 const failure = (name: string, extra: Record<string, unknown> = {}) =>
@@ -79,5 +84,46 @@ describe('sendSettled: one more send of a write that went unanswered', () => {
         throw sends.shift();
       }),
     ).rejects.toBe(refused);
+  });
+});
+
+describe('transactOnceThroughConflicts: a transaction cancelled for a TransactionConflict is tried again', () => {
+  const cancelled = (...codes: string[]) =>
+    failure('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
+  /** A document client whose sends answer `answers` in turn (an error is thrown), recording each input. */
+  const scripted = (answers: unknown[]) => {
+    const inputs: Array<{ ClientRequestToken?: string }> = [];
+    const db = {
+      send: async (command: { input: { ClientRequestToken?: string } }) => {
+        inputs.push(command.input);
+        const next = answers.shift();
+        if (next instanceof Error) throw next;
+        return {};
+      },
+    } as unknown as Parameters<typeof transactOnceThroughConflicts>[0];
+    return { db, inputs };
+  };
+
+  it('tries again after conflicts, each try a new transaction, until one lands', async () => {
+    const { db, inputs } = scripted([cancelled('None', 'TransactionConflict'), cancelled('TransactionConflict'), {}]);
+    await expect(transactOnceThroughConflicts(db, { TransactItems: [] })).resolves.toBeUndefined();
+    expect(inputs).toHaveLength(3);
+    expect(new Set(inputs.map((input) => input.ClientRequestToken)).size).toBe(3);
+  });
+
+  it(`gives up with the last cancellation after ${TRANSACTION_CONFLICT_ATTEMPTS} conflicts in a row`, async () => {
+    const { db, inputs } = scripted(Array.from({ length: 10 }, () => cancelled('TransactionConflict')));
+    await expect(transactOnceThroughConflicts(db, { TransactItems: [] })).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
+    expect(inputs).toHaveLength(TRANSACTION_CONFLICT_ATTEMPTS);
+  });
+
+  it('rejects any other cancellation at once', async () => {
+    const { db, inputs } = scripted([cancelled('ConditionalCheckFailed', 'None'), {}]);
+    await expect(transactOnceThroughConflicts(db, { TransactItems: [] })).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
+    expect(inputs).toHaveLength(1);
   });
 });

@@ -13,7 +13,13 @@ import type {
 } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import { fromCallItem, toCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactOnce, transactionCancellationCodes, writeOnce } from './client.ts';
+import {
+  isConditionalCheckFailure,
+  transactOnce,
+  transactOnceThroughConflicts,
+  transactionCancellationCodes,
+  writeOnce,
+} from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
 import { campaignGateUpdate } from './campaign-store.ts';
 import { hasFreeSlotIn, slotCounterUpdate } from './slot-counters.ts';
@@ -94,15 +100,11 @@ export class DynamoDbCallRepository implements CallRepository {
       ...(suppression ? [suppression] : []),
     ];
     try {
-      await transactOnce(this.db, { TransactItems: items });
+      // A concurrent twin of this request holds the record for a moment: tried again shortly.
+      await transactOnceThroughConflicts(this.db, { TransactItems: items });
       return { created: true };
     } catch (error) {
       const codes = transactionCancellationCodes(error);
-      // A concurrent twin of this request holds the record for a moment; look again shortly.
-      if (codes?.includes('TransactionConflict') && attempt < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        return this.create(call, idempotency, attempt + 1);
-      }
       // A repeated Idempotency-Key answers with the first call, suppressed number or not.
       if (!idempotency || codes?.[1] !== 'ConditionalCheckFailed') {
         if (suppression && codes?.at(-1) === 'ConditionalCheckFailed') throw new NumberSuppressedError(call.accountId);

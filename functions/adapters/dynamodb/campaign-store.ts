@@ -22,7 +22,14 @@ import type {
 } from '#ports/campaign-store';
 import type { Clock } from '#ports/clock';
 import { fromCallItem } from './call-items.ts';
-import { isConditionalCheckFailure, transactOnce, transactionCancellationCodes, writeOnce } from './client.ts';
+import {
+  isConditionalCheckFailure,
+  isTransactionConflict,
+  transactOnce,
+  transactOnceThroughConflicts,
+  transactionCancellationCodes,
+  writeOnce,
+} from './client.ts';
 import { queryAll, type Item } from './query.ts';
 import { CALL_INDEXES, RECONCILER_INDEX, TABLE, campaignIndexKeys, keys } from './table-design.ts';
 
@@ -278,17 +285,22 @@ export class DynamoDbCampaignStore implements CampaignStore {
       });
       return campaignOf(result.Attributes ?? {});
     } catch (error) {
-      if (isConditionalCheckFailure(error)) throw new ConcurrentModificationError('Campaign', campaign.id);
+      // A condition that no longer holds, or a transaction (a call's count) holding the item at that
+      // moment: either way the caller reads the campaign afresh and tries again (retryOnConflict).
+      if (isConditionalCheckFailure(error) || isTransactionConflict(error))
+        throw new ConcurrentModificationError('Campaign', campaign.id);
       throw error;
     }
   }
 
-  async applyCallChange(change: CampaignCallChange, attempt = 1): Promise<boolean> {
+  async applyCallChange(change: CampaignCallChange): Promise<boolean> {
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
     const adds = [`counts.#to :one`, ...(change.from ? ['counts.#from :minus'] : [])];
     if (change.releasesSlot) adds.push('activeCalls :minus');
     try {
-      await transactOnce(this.db, {
+      // Another transaction on the campaign (another call's count, a dial gate) at that moment:
+      // the counts are additions, so the same write is tried again shortly.
+      await transactOnceThroughConflicts(this.db, {
         TransactItems: [
           {
             Put: {
@@ -322,12 +334,6 @@ export class DynamoDbCampaignStore implements CampaignStore {
       const codes = transactionCancellationCodes(error);
       // Counted already (a redelivered record), or the campaign is gone: nothing to do either way.
       if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') return false;
-      // Another transaction on the campaign (another call's count, a dial gate) at that moment:
-      // the counts are additions, so the same write is tried again shortly.
-      if (codes?.includes('TransactionConflict') && attempt < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        return this.applyCallChange(change, attempt + 1);
-      }
       throw error;
     }
   }
@@ -547,11 +553,11 @@ export class DynamoDbCampaignStore implements CampaignStore {
     record: CampaignIdempotencyRecord,
     [write, ...more]: Array<Record<string, unknown>>,
     reservation: ContactReservation,
-    attempt = 1,
   ): Promise<ReserveResult> {
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
     try {
-      await transactOnce(this.db, {
+      // A concurrent twin of this request holds the record for a moment: tried again shortly.
+      await transactOnceThroughConflicts(this.db, {
         TransactItems: [
           write,
           {
@@ -572,12 +578,7 @@ export class DynamoDbCampaignStore implements CampaignStore {
       });
       return { reserved: true, reservation };
     } catch (error) {
-      const codes = transactionCancellationCodes(error);
-      if (codes?.includes('TransactionConflict') && attempt < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        return this.withIdempotency(record, [write as Record<string, unknown>, ...more], reservation, attempt + 1);
-      }
-      if (codes?.[1] !== 'ConditionalCheckFailed') throw error;
+      if (transactionCancellationCodes(error)?.[1] !== 'ConditionalCheckFailed') throw error;
       const existing = await this.db.send(
         new GetCommand({
           TableName: this.tableName,

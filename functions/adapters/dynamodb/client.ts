@@ -101,6 +101,38 @@ export async function transactOnce(db: DynamoDBDocumentClient, input: TransactWr
   await sendSettled((abortSignal) => db.send(new TransactWriteCommand(settled), { abortSignal }));
 }
 
+/** Tries in all of a transaction DynamoDB cancelled for a TransactionConflict (transactOnceThroughConflicts). */
+export const TRANSACTION_CONFLICT_ATTEMPTS = 5;
+
+/** Whether a single-item write was refused because a transaction held the item at that moment. */
+export function isTransactionConflict(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TransactionConflictException';
+}
+
+/**
+ * transactOnce, tried again when DynamoDB cancelled it for a `TransactionConflict` (another
+ * transaction held one of its items at that moment: "Transaction is ongoing for the item",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html),
+ * up to TRANSACTION_CONFLICT_ATTEMPTS tries in all, waiting 25–75 ms, doubled at each try, at
+ * random between them, so writers colliding on one item (a campaign's counts) fall apart. Each try
+ * is a new transaction (its own ClientRequestToken): a cancelled one changed nothing. Rejects with
+ * any other error at once, and with the last cancellation when every try met a conflict.
+ */
+export async function transactOnceThroughConflicts(
+  db: DynamoDBDocumentClient,
+  input: TransactWriteCommandInput,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactOnce(db, input);
+    } catch (error) {
+      const conflict = transactionCancellationCodes(error)?.includes('TransactionConflict') ?? false;
+      if (!conflict || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, (25 + Math.random() * 50) * 2 ** (attempt - 1)));
+  }
+}
+
 /**
  * The attribute a write sent through `writeOnce` stamps on its item: a fresh random id per write
  * (a UUID string). Readers ignore it (the item schemas strip keys they do not know).
