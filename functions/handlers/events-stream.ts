@@ -20,6 +20,7 @@ import {
 } from '#use-cases/produce-events';
 import { countCampaignChange } from '#use-cases/campaign-counts';
 import { inLanes } from '#use-cases/in-lanes';
+import { inPublishOrder } from '#use-cases/publish-order';
 import { poisonParked } from '#use-cases/business-metrics';
 import { describeFailure, isPermanentFailure } from './batch-failures.ts';
 import { logger } from './logger.ts';
@@ -150,7 +151,7 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
   });
   /** Publishes what waits, in the records' order; null when done, or the answer that makes Lambda retry from the first record not done. */
   const publish = async (): Promise<DynamoDBBatchResponse | null> => {
-    const waiting = unpublished.splice(0).sort((a, b) => a.index - b.index);
+    const waiting = inPublishOrder(unpublished.splice(0));
     if (waiting.length === 0) return null;
     try {
       await publishEvents(deps, waiting);
@@ -158,7 +159,7 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
     } catch {
       // Find the record at fault: one record at a time (a repeat on the bus is harmless: stable ids).
     }
-    for (const item of waiting) {
+    for (const [position, item] of waiting.entries()) {
       try {
         await publishEvents(deps, [item]);
       } catch (error) {
@@ -167,10 +168,24 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
           callId: item.callId,
           ...describeFailure(error),
         });
-        return retryFrom(item.record);
+        // From the earliest record with events not yet on the bus (a completion comes last but
+        // may belong to an earlier record).
+        const notPublished = waiting.slice(position).reduce((a, b) => (b.index < a.index ? b : a));
+        return retryFrom(notPublished.record);
       }
     }
     return null;
+  };
+  const turns = new Map<string, Promise<unknown>>();
+  /** Runs `work` once the campaign's earlier counts of this batch are done (at once without a campaign). */
+  const campaignTurn = <T>(campaignId: string | undefined, work: () => Promise<T>): Promise<T> => {
+    if (campaignId === undefined) return work();
+    const turn = (turns.get(campaignId) ?? Promise.resolve()).then(work, work);
+    turns.set(
+      campaignId,
+      turn.catch(() => undefined),
+    );
+    return turn;
   };
   // Each record read first (it depends on the record alone): a call's records share its lane.
   const reads = event.Records.map((record) => {
@@ -190,19 +205,23 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
       let produced = await produceEvents(deps, change, lookup.endpointsOf, events);
       // A campaign call's change also moves its campaign's counts (once per call version); the
       // change that ends its last call completes it: CampaignCompleted, the same way as call events.
-      await countCampaignChange(
-        {
-          ...campaignCountDeps,
-          onCompleted: async (campaign) => {
-            await campaignCountDeps.onCompleted(campaign);
-            const completion = await produceAccountEvents(deps, campaign.accountId, lookup.endpointsOf, [
-              campaignCompletedEvent(campaign),
-            ]);
-            // Same account as the call: published after the call's own events, with them.
-            produced = [...produced, ...completion];
+      // One count of a campaign at a time (campaignTurn): the lanes would otherwise write its one
+      // item at once, and lose to each other's transactions.
+      await campaignTurn(change.after.campaignId, () =>
+        countCampaignChange(
+          {
+            ...campaignCountDeps,
+            onCompleted: async (campaign) => {
+              await campaignCountDeps.onCompleted(campaign);
+              const completion = await produceAccountEvents(deps, campaign.accountId, lookup.endpointsOf, [
+                campaignCompletedEvent(campaign),
+              ]);
+              // Same account as the call: on the bus after the batch's other events (inPublishOrder).
+              produced = [...produced, ...completion];
+            },
           },
-        },
-        change,
+          change,
+        ),
       );
       if (produced.length > 0) {
         unpublished.push({
