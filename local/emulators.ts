@@ -87,40 +87,52 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   // The package starts `java` with the environment of this process and takes no JVM options, and
   // the java launcher reads JDK_JAVA_OPTIONS (JDK 9+): set for the spawn only, then put back.
   // DynamoDB Local copies SQLite's native library (about 900 KB) into java.io.tmpdir at every
-  // start and leaves it there: a directory of its own, removed when it stops, keeps /tmp clean.
-  const javaTmpDir = mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
+  // start and leaves it there: a directory of its own, removed when it stops, keeps /tmp clean
+  // (unless the options choose a java.io.tmpdir themselves). Quoted: the launcher splits on spaces.
+  const javaOptions = process.env.LOCAL_DYNAMODB_JAVA_OPTIONS || DYNAMODB_LOCAL_JAVA_OPTIONS;
+  const javaTmpDir = javaOptions.includes('-Djava.io.tmpdir=') ? null : mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
+  const removeJavaTmpDir = () => javaTmpDir && rmSync(javaTmpDir, { recursive: true, force: true });
   const previous = process.env.JDK_JAVA_OPTIONS;
-  process.env.JDK_JAVA_OPTIONS = `${process.env.LOCAL_DYNAMODB_JAVA_OPTIONS || DYNAMODB_LOCAL_JAVA_OPTIONS} -Djava.io.tmpdir=${javaTmpDir}`;
-  const child = spawnDynamoDbLocal({
-    port: options.port,
-    ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
-    sharedDb: true,
-    stdio: 'pipe',
-    // Its own process group: a terminal's Ctrl-C reaches the stack only, which stops it after
-    // everything that talks to it (no connection-refused noise from pollers at shutdown).
-    detached: true,
-  });
-  if (previous === undefined) delete process.env.JDK_JAVA_OPTIONS;
-  else process.env.JDK_JAVA_OPTIONS = previous;
-  const endpoint = `http://127.0.0.1:${options.port}`;
-  await waitUntilListening(child, endpoint, 'DynamoDB Local', async () => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.ListTables',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
-      },
-      body: '{}',
+  process.env.JDK_JAVA_OPTIONS = javaTmpDir ? `${javaOptions} "-Djava.io.tmpdir=${javaTmpDir}"` : javaOptions;
+  let child: ChildProcess;
+  try {
+    child = spawnDynamoDbLocal({
+      port: options.port,
+      ...(options.dataDir ? { path: resolve(options.dataDir) } : {}),
+      sharedDb: true,
+      stdio: 'pipe',
+      // Its own process group: a terminal's Ctrl-C reaches the stack only, which stops it after
+      // everything that talks to it (no connection-refused noise from pollers at shutdown).
+      detached: true,
     });
-    return response.status === 200;
-  });
+  } catch (error) {
+    removeJavaTmpDir();
+    throw error;
+  } finally {
+    if (previous === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = previous;
+  }
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilListening(child, endpoint, 'DynamoDB Local', async () => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+        },
+        body: '{}',
+      });
+      return response.status === 200;
+    });
+  } catch (error) {
+    removeJavaTmpDir();
+    throw error;
+  }
   const emulator = supervised(child, endpoint);
-  return {
-    ...emulator,
-    stop: () => emulator.stop().finally(() => rmSync(javaTmpDir, { recursive: true, force: true })),
-  };
+  return { ...emulator, stop: () => emulator.stop().finally(removeJavaTmpDir) };
 }
 
 /** moto's server: answers SQS and EventBridge Scheduler (and more) on one port, in memory. */

@@ -211,6 +211,8 @@ export function startStreamPoller(options: {
             );
             shard.iterator = page.NextShardIterator;
             shard.pending = (page.Records ?? []).filter(wanted);
+            // A page the filter emptied is still progress: read on at once, not after a pause.
+            if ((page.Records ?? []).length > 0) sawRecords = true;
             if (!shard.iterator) describedAt = Number.NEGATIVE_INFINITY;
           }
           if (shard.pending.length > 0) {
