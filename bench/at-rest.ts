@@ -27,9 +27,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '../local/emulators.ts';
 import { writeBenchRows } from './bench-rows.ts';
+import { wholeNumberSetting } from './settings.ts';
 
-const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20);
-const WINDOW_SECONDS = Number(process.env.BENCH_WINDOW_SECONDS ?? 60);
+const SETTLE_SECONDS = wholeNumberSetting('BENCH_SETTLE_SECONDS', 20, 0);
+const WINDOW_SECONDS = wholeNumberSetting('BENCH_WINDOW_SECONDS', 60, 1);
 const READY_TIMEOUT_MS = 180_000;
 
 /** Issue 11's figures for the stack before this work, and its targets. */

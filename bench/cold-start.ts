@@ -54,8 +54,9 @@ import {
 import { writeBenchRows } from './bench-rows.ts';
 import { loadedAtInit } from './bundle-loading.ts';
 import { FAKE_ENVIRONMENT, checkFakeEnvironment } from './fake-environment.ts';
+import { wholeNumberSetting } from './settings.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS = wholeNumberSetting('BENCH_RUNS', 15, 1);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 /** Issue 11's target: every function's init at most this many times the baseline's. */
 const TARGET_RATIO = 1.3;

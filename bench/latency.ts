@@ -34,6 +34,7 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { type BenchRow, writeBenchRows } from './bench-rows.ts';
 import { type CapturedSend, captureSends, installRequestCounter, requestCount, uncounted } from './request-counter.ts';
+import { wholeNumberSetting } from './settings.ts';
 
 installRequestCounter();
 
@@ -43,7 +44,7 @@ const { startLocalStack } = await import('../local/stack.ts');
 const { createHttpFront } = await import('../local/http-front.ts');
 const { newCallId } = await import('../functions/domain/call.ts');
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const RUNS = wholeNumberSetting('BENCH_RUNS', 40, 1);
 const TARGET = 1.3;
 /** Issue 11's figures before the work. */
 const BEFORE = { immediate: '1.87×', scheduled: '1.48×' };

@@ -34,8 +34,9 @@ import { createAccount } from '../functions/use-cases/manage-directory.ts';
 import { freePort, startDynamoDbLocal } from '../local/emulators.ts';
 import { ensureTable } from '../local/tables.ts';
 import { writeBenchRows } from './bench-rows.ts';
+import { wholeNumberSetting } from './settings.ts';
 
-const CALLS = Number(process.env.BENCH_PACING_CALLS ?? 60);
+const CALLS = wholeNumberSetting('BENCH_PACING_CALLS', 60, 1);
 const CALLS_PER_SECOND = 1;
 const DIALERS = 6;
 const BATCH_SIZE = 10;

@@ -30,10 +30,12 @@ import { listCalls, type CallList } from '#use-cases/list-calls';
 import { freePort, startDynamoDbLocal } from '../local/emulators.ts';
 import { ensureTable } from '../local/tables.ts';
 import { writeBenchRows } from './bench-rows.ts';
+import { wholeNumberSetting } from './settings.ts';
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const PAGE = 50;
 const PAGE_SIZE = 100;
+/** Enough calls for page PAGE to be full and have one after it. */
+const CALLS = wholeNumberSetting('BENCH_CALLS', 20_000, PAGE * PAGE_SIZE + 1);
 const TARGET_RATIO = 1.2;
 /** The deepest page a jump may reach: it ends LIST_LIMITS.maxOffset calls from the top. */
 const DEEPEST_JUMP = LIST_LIMITS.maxOffset / PAGE_SIZE;

@@ -70,6 +70,7 @@ import {
   uncounted,
   type CountedRequest,
 } from './request-counter.ts';
+import { wholeNumberSetting } from './settings.ts';
 
 installRequestCounter();
 
@@ -96,11 +97,11 @@ const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const chosen = SCENARIOS.filter((s) => only.length === 0 || only.includes(s));
 const chosenBusy = BUSY_SCENARIOS.filter((s) => only.length === 0 || only.includes(s.scenario));
 /** Calls created at once in a busy lifecycle. */
-const BUSY_CALLS = positiveInteger('BENCH_BUSY_CALLS', 20);
+const BUSY_CALLS = wholeNumberSetting('BENCH_BUSY_CALLS', 20, 1);
 /** The provider's calls per second for the whole run (PROVIDER_CALLS_PER_SECOND; see above). */
-const BUSY_CPS = positiveInteger('BENCH_BUSY_CPS', 10);
+const BUSY_CPS = wholeNumberSetting('BENCH_BUSY_CPS', 10, 1);
 /** Both accounts' concurrent-call limit for the busy lifecycles (see above). */
-const BUSY_LIMIT = positiveInteger('BENCH_BUSY_LIMIT', Math.max(10, BUSY_CALLS));
+const BUSY_LIMIT = wholeNumberSetting('BENCH_BUSY_LIMIT', Math.max(10, BUSY_CALLS), 1);
 
 /** The issue's figures (issue 11, measured on main before this work) and its targets. */
 const TARGETS: Array<{
@@ -467,15 +468,6 @@ function byOperation(requests: CountedRequest[], calls?: number): string {
 /** `count` requests over `calls` calls, per call with one decimal. */
 function perCall(count: number, calls: number): string {
   return (count / calls).toFixed(1);
-}
-
-/** A positive integer from the environment variable `name`, or `fallback` when it is not set. */
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${raw}`);
-  return value;
 }
 
 /** The customer's endpoint: answers 200 to every delivery. */

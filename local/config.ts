@@ -15,8 +15,12 @@ Settings (environment variables; docs/local-stack.md):
   LOCAL_BIND_ADDRESS (127.0.0.1; 0.0.0.0 for containers)  PYTHON (python3)  AGENT_STREAM_URL
   LOCAL_DYNAMODB_JAVA_OPTIONS (-Xms16m -Xmx256m …)`;
 
-/** The variable's value as a number meeting `valid`, or its default; a ConfigError says what it must be. */
-function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
+/**
+ * The environment variable `name` as a number meeting `valid`, or `fallback` when it is unset or
+ * empty. Throws a ConfigError ("NAME must be <what> (got "…").") for anything else. Shared with the
+ * benchmarks (bench/settings.ts).
+ */
+export function numberSetting(name: string, fallback: number, valid: (n: number) => boolean, what: string): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
