@@ -256,4 +256,26 @@ async function produceFromBatch(event: DynamoDBStreamEvent, context: Context): P
   return (await publish()) ?? retryFrom(event.Records[failedAt] as DynamoDBRecord);
 }
 
-export const handler = streamBatchHandler(produceFromBatch);
+/**
+ * The longest the function waits, in milliseconds, before it hands a failure back to the stream
+ * (never closer to its deadline than PAUSE_MARGIN_MS). Lambda retries a failed batch at once, so
+ * without a pause the record's retries (MaximumRetryAttempts, 10: STREAM_EVENT_SOURCE) are spent
+ * within seconds against a dependency that is away for a few seconds, or against the AWS SDK's
+ * retry quota after many requests failed at once (a client that has spent it retries nothing until
+ * requests succeed again: "Retry behavior", https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html),
+ * and the record is parked for nothing. With the pause they span half a minute or more.
+ */
+export const FAILURE_PAUSE_MS = 3_000;
+const PAUSE_MARGIN_MS = 5_000;
+
+/** produceFromBatch, pausing before it reports a failure (FAILURE_PAUSE_MS). */
+async function produceWithPauseOnFailure(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+  const answer = await produceFromBatch(event, context);
+  if (answer.batchItemFailures.length > 0) {
+    const pauseMs = Math.min(FAILURE_PAUSE_MS, (context.getRemainingTimeInMillis?.() ?? 0) - PAUSE_MARGIN_MS);
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+  return answer;
+}
+
+export const handler = streamBatchHandler(produceWithPauseOnFailure);
