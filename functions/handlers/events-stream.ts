@@ -121,12 +121,12 @@ interface Unpublished {
 /**
  * Records of this many calls are handled at once (each call's records in their order). Each
  * record costs a few round trips (its campaign's counts, each event kept and queued), so one at
- * a time a batch of a campaign's calls took seconds even when every round trip was quick, and
- * much longer when DynamoDB answered slowly: the stream fell minutes behind.
+ * a time a batch of a campaign's calls takes seconds even when every round trip is quick: with 8,
+ * a 1,000-contact campaign's webhooks ran 30-60 s less behind locally. Held at 1 (one record at a
+ * time, as before) until a failure seen with 8 is understood: a clean-clone CI run of
+ * lost-answers-stack parked a campaign's completing record once the AWS SDK's retry quota was
+ * spent (issue note of 1 December).
  */
-// Held at 1 (one record at a time, as before this session) until the lost-answers-stack flake is
-// understood: with 8, a clean-clone CI run parked a campaign's completing record after the AWS SDK's
-// retry quota was spent (session note of 1 December). 8 measured 30-60 s less lag locally.
 export const CALLS_AT_ONCE = 1;
 
 /**
