@@ -9,7 +9,7 @@ export interface AwsClientEnv {
 /**
  * Tries per request, the first included: the SDK's default for most clients; DynamoDB's client
  * would make four. With three, a write no try of which is answered (three request timeouts) and the
- * adapters' one extra send of it (RESEND_TIMEOUT_MS, adapters/dynamodb/client.ts) end within about
+ * adapters' one extra send of it (RESEND_TIMEOUT_MS, adapters/send-settled.ts) end within about
  * 7.5 s, leaving the API functions (15 s) time for the work after a write, so the API answers
  * `outcome_unknown` rather than time out.
  */

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isUnanswered,
-  sendSettled,
-  TRANSACTION_CONFLICT_ATTEMPTS,
-  transactOnceThroughConflicts,
-} from '#adapters/dynamodb/client';
+import { TRANSACTION_CONFLICT_ATTEMPTS, transactOnceThroughConflicts } from '#adapters/dynamodb/client';
+import { isUnanswered, sendSettled } from '#adapters/send-settled';
 import { OutcomeUnknownError } from '#domain/errors';
 
 const failure = (name: string, extra: Record<string, unknown> = {}) =>

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { WRITE_ID, isConditionalCheckFailure, sendSettled, writeOnce } from './client.ts';
+import { sendSettled } from '../send-settled.ts';
+import { WRITE_ID, isConditionalCheckFailure, writeOnce } from './client.ts';
 
 /**
  * Deletes one item and tells whether it was there (true) or not (false), with the same answer

@@ -17,6 +17,7 @@ import type { DeliveryAttemptEnd, DeliveryClaim, WebhookStore } from '#ports/web
 import { claimRefusal, type DeliveryClaimItem, type DeliveryClaimResult } from '#domain/delivery-claim';
 import { ConcurrentModificationError } from '#domain/errors';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { sendSettled } from '../send-settled.ts';
 import { isConditionalCheckFailure, itemFoundBy, writeOnce } from './client.ts';
 import { deleteOnce } from './delete-once.ts';
 import { queryAccountItems, readableItems, type OnUnreadableItem } from './query.ts';
@@ -131,13 +132,13 @@ export class DynamoDbWebhookStore implements WebhookStore {
     }
   }
 
+  /** Settled (sendSettled): a repeat writes the same event under the same key, so it changes nothing. */
   async saveEvent(accountId: string, event: WebhookEvent): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() },
-      }),
-    );
+    const input = {
+      TableName: this.tableName,
+      Item: { ...keys.webhookEvent(accountId, event.id), event, ...this.expiry() },
+    };
+    await sendSettled((abortSignal) => this.db.send(new PutCommand(input), { abortSignal }));
   }
 
   async getEvent(accountId: string, eventId: string): Promise<WebhookEvent | null> {
@@ -147,13 +148,13 @@ export class DynamoDbWebhookStore implements WebhookStore {
     return result.Item ? WebhookEventSchema.parse(result.Item.event) : null;
   }
 
+  /** Settled (sendSettled): a repeat writes the same attempt under its own id, so it changes nothing. */
   async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.deliveryAttempt(attempt.endpointId, attempt.id), ...attempt, ...this.expiry() },
-      }),
-    );
+    const input = {
+      TableName: this.tableName,
+      Item: { ...keys.deliveryAttempt(attempt.endpointId, attempt.id), ...attempt, ...this.expiry() },
+    };
+    await sendSettled((abortSignal) => this.db.send(new PutCommand(input), { abortSignal }));
   }
 
   async listAttempts(endpointId: string, limit: number, after?: string) {

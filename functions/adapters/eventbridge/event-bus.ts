@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { AccountEvent, EventBus } from '#ports/webhooks';
 import { eventSubject, type WebhookEvent } from '#schemas/webhooks';
+import { sendSettled } from '../send-settled.ts';
 
 /** The event's subject as an EventBridge resource: `voisnap:outbound-call/<id>` or `voisnap:campaign/<id>`. */
 function resourceOf(event: WebhookEvent): string {
@@ -67,7 +68,11 @@ export class EventBridgeEventBus implements EventBus {
     let entries = first;
     for (let round = 0; entries.length > 0; round += 1) {
       if (round > 0) await sleep(RESEND_BASE_DELAY_MS * 2 ** (round - 1));
-      const result = await this.client.send(new PutEventsCommand({ Entries: entries }));
+      // Settled: a repeat publishes the same events, with their stable ids (sendSettled).
+      const request = { Entries: entries };
+      const result = await sendSettled((abortSignal) =>
+        this.client.send(new PutEventsCommand(request), { abortSignal }),
+      );
       // Result entries are in the request's order (PutEventsResultEntry).
       const failed = entries.flatMap((entry, index) => {
         const code = result.Entries?.[index]?.ErrorCode;

@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type ClientSource, clientOf } from '../client-source.ts';
+import { sendSettled } from '../send-settled.ts';
 
 /**
  * A dead-letter queue (or a stream's failure queue) that a consumer parks a record in itself,
@@ -16,17 +17,17 @@ export class SqsDeadLetterQueue {
 
   async park(body: string, why: Record<string, string>): Promise<void> {
     const [client, { SendMessageCommand }] = await Promise.all([clientOf(this.sqs), import('@aws-sdk/client-sqs')]);
-    await client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: body,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(why)
-            .filter(([, value]) => value !== '')
-            .slice(0, 10)
-            .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-        ),
-      }),
-    );
+    const input = {
+      QueueUrl: this.queueUrl,
+      MessageBody: body,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(why)
+          .filter(([, value]) => value !== '')
+          .slice(0, 10)
+          .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    };
+    // Settled: a repeat parks the same record twice, which an operator reads as one.
+    await sendSettled((abortSignal) => client.send(new SendMessageCommand(input), { abortSignal }));
   }
 }
