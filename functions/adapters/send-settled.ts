@@ -19,7 +19,7 @@ export const RESEND_TIMEOUT_MS = 1_000;
 
 /**
  * Sends a write whose repeats are harmless (the same ClientRequestToken, the same writeId, a
- * delete) and, when every try the SDK made went unanswered (isUnanswered), sends it once more
+ * delete, a put of the same item, one more copy of an SQS message, events with stable ids) and, when every try the SDK made went unanswered (isUnanswered), sends it once more
  * within RESEND_TIMEOUT_MS: an answer to that settles what happened (the write had landed, or it
  * lands now). When that goes unanswered too, rejects with OutcomeUnknownError
  * (CHANGE_MAY_HAVE_BEEN_MADE; the failures for the log). Any answered failure rejects as it came.

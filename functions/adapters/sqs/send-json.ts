@@ -1,9 +1,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_QUEUE_DELAY_SECONDS } from '#ports/dispatch';
 import { type ClientSource, clientOf } from '../client-source.ts';
 import { sendSettled } from '../send-settled.ts';
 
 /**
- * Sends a JSON message, visible after `delaySeconds` (SQS allows 0–900). The SDK's commands are
+ * Sends a JSON message, visible after `delaySeconds` (SQS allows 0–MAX_QUEUE_DELAY_SECONDS). The SDK's commands are
  * imported on first use, with the client (client-source.ts). Settled (sendSettled): when every try
  * went unanswered, the same message is sent once more, so a send does not fail only because the
  * SDK's retry quota is spent; a repeat is one more copy of the same message, which SQS's
@@ -20,7 +21,7 @@ export async function sendJson(
   const input = {
     QueueUrl: queueUrl,
     MessageBody: JSON.stringify(message),
-    DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+    DelaySeconds: Math.max(0, Math.min(MAX_QUEUE_DELAY_SECONDS, Math.round(delaySeconds))),
   };
   await sendSettled((abortSignal) => client.send(new SendMessageCommand(input), { abortSignal }));
 }
