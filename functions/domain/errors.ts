@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'conflict'
   | 'unprocessable'
   | 'request_too_large'
+  | 'unsupported_media_type'
   | 'uri_too_long'
   | 'rate_limited';
 
@@ -41,6 +42,9 @@ export const unprocessable = (code: string, message: string, param?: string) =>
   new ServiceError('unprocessable', code, message, param);
 
 export const requestTooLarge = (code: string, message: string) => new ServiceError('request_too_large', code, message);
+
+export const unsupportedMediaType = (code: string, message: string, param?: string) =>
+  new ServiceError('unsupported_media_type', code, message, param);
 
 export const uriTooLong = (code: string, message: string) => new ServiceError('uri_too_long', code, message);
 

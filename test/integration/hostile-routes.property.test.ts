@@ -15,7 +15,8 @@ const AGENT = 'agt_01HXK8Z3MNPQRS';
 /** Everything accepted here is due years ahead, so nothing it starts moves while the properties run. */
 const LATER = ahead('2030-06-17T09:00:00Z');
 
-type Sent = { method: string; path: string; rawBody?: string };
+/** `contentType` null: no Content-Type header; absent: `application/json`. */
+type Sent = { method: string; path: string; rawBody?: string; contentType?: string | null };
 /** A request to a route: `stray` when it reaches a route that reads no query with a query parameter. */
 type Routed = Sent & { route: string; stray: boolean };
 
@@ -83,8 +84,14 @@ describe('hostile input on every route of the route table', () => {
   async function send(request: Sent): Promise<{ status: number; body: any; text: string }> {
     const response = await fetch(`${api.stack.url}${request.path}`, {
       method: request.method,
-      headers: { authorization: `Bearer ${api.stack.apiKey}`, 'content-type': 'application/json' },
-      ...(request.rawBody === undefined ? {} : { body: request.rawBody }),
+      headers: {
+        authorization: `Bearer ${api.stack.apiKey}`,
+        ...(request.contentType === null ? {} : { 'content-type': request.contentType ?? 'application/json' }),
+      },
+      // fetch declares a string body text/plain; bytes go without a Content-Type, as `null` means.
+      ...(request.rawBody === undefined
+        ? {}
+        : { body: request.contentType === null ? new TextEncoder().encode(request.rawBody) : request.rawBody }),
     });
     const text = await response.text();
     let body: unknown;
@@ -259,6 +266,43 @@ describe('hostile input on every route of the route table', () => {
     [`PATCH ${CALLS}/{callId}`]: updateBody,
   };
   const anyBody = fc.oneof(jsonText, fc.string({ unit: 'binary', maxLength: 100 }), fc.constant(''));
+  /** The routes that read a JSON body (every caller of jsonBody in functions/handlers). */
+  const BODY_ROUTES = new Set([
+    `POST ${CALLS}`,
+    `PATCH ${CALLS}/{callId}`,
+    `POST ${CAMPAIGNS}`,
+    `POST ${CAMPAIGNS}/{campaignId}/contacts`,
+    `POST ${SUPPRESSIONS}`,
+    `POST ${HOOKS}`,
+    `PATCH ${HOOKS}/{webhookId}`,
+  ]);
+  /** Content-Type values that declare JSON, as clients spell them (null: no header). */
+  const jsonContentType = fc.constantFrom<string | null>(
+    null,
+    'APPLICATION/JSON',
+    'application/json;charset=UTF-8',
+    'application/json; charset="utf-8"',
+    'application/json;',
+    'application/merge-patch+json',
+  );
+  /** Content-Type values that do not: forms, text, other charsets, and what is not a media type at all. */
+  const foreignContentType = fc.oneof(
+    fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=iso-8859-1',
+      'application/json; charset=utf-16',
+      'application/jsonx',
+      'json',
+      'application/json, text/plain',
+      '*/*',
+    ),
+    fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 }).filter((value) => {
+      const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
+      return value.trim() !== '' && type !== 'application/json' && !/^application\/\S*\+json$/.test(type);
+    }),
+  );
 
   const segment = fc.oneof(
     text.filter((s) => !/\p{Cs}/u.test(s)).map(encodeURIComponent),
@@ -304,8 +348,13 @@ describe('hostile input on every route of the route table', () => {
           route.method === 'GET' || route.method === 'DELETE'
             ? fc.constant(undefined)
             : (bodies[routeKey(route)] ?? anyBody),
+        contentType: fc.oneof(
+          { weight: 8, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: jsonContentType },
+          { weight: 1, arbitrary: foreignContentType },
+        ),
       })
-      .map(({ params, query, body }) => {
+      .map(({ params, query, body, contentType }) => {
         let path = route.path;
         names.forEach((name, i) => {
           path = path.replace(`{${name}}`, params[i] as string);
@@ -318,8 +367,19 @@ describe('hostile input on every route of the route table', () => {
           method: route.method,
           path: query === undefined ? path : `${path}?${query}`,
           ...(body === undefined ? {} : { rawBody: body }),
+          ...(contentType === undefined ? {} : { contentType }),
         };
       });
+  };
+
+  /** Whether a Content-Type declares JSON as the service reads it (the header's type, before any parameter). */
+  const isJsonType = (value: string) => {
+    const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(value)?.[1];
+    return (
+      (type === 'application/json' || /^application\/\S*\+json$/.test(type)) &&
+      (charset === undefined || /^utf-?8$/i.test(charset))
+    );
   };
 
   // ---- Properties --------------------------------------------------------------------------
@@ -334,6 +394,62 @@ describe('hostile input on every route of the route table', () => {
     expect(answer.status, answer.text).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'unknown_parameter', param: '__proto__' });
     expect(await requestItems()).toBe(before);
+  });
+
+  it('refuses a body declared as anything but JSON on every route that reads one (415, param Content-Type), changing nothing; the same body declared as JSON is taken', async () => {
+    const hookBody = JSON.stringify({ url: receiver.url, events: ['OutboundCallStatusChanged'] });
+    const valid: Record<string, Sent> = {
+      [`POST ${CALLS}`]: {
+        method: 'POST',
+        path: CALLS,
+        rawBody: JSON.stringify({ agentId: AGENT, toNumber: '+14155550198', scheduledFor: LATER }),
+      },
+      [`PATCH ${CALLS}/{callId}`]: {
+        method: 'PATCH',
+        path: `${CALLS}/${real.callId}`,
+        rawBody: '{"metadata":{"contentType":"checked"}}',
+      },
+      [`POST ${CAMPAIGNS}`]: {
+        method: 'POST',
+        path: CAMPAIGNS,
+        rawBody: JSON.stringify({
+          name: 'Declared',
+          agentId: AGENT,
+          startAt: LATER,
+          contacts: [{ toNumber: '+14155550397' }],
+        }),
+      },
+      [`POST ${CAMPAIGNS}/{campaignId}/contacts`]: {
+        method: 'POST',
+        path: `${CAMPAIGNS}/${real.campaignId}/contacts`,
+        rawBody: '{"contacts":[{"toNumber":"+14155550396"}]}',
+      },
+      [`POST ${SUPPRESSIONS}`]: { method: 'POST', path: SUPPRESSIONS, rawBody: '{"phoneNumber":"+14155550296"}' },
+      [`POST ${HOOKS}`]: { method: 'POST', path: HOOKS, rawBody: hookBody },
+      [`PATCH ${HOOKS}/{webhookId}`]: { method: 'PATCH', path: `${HOOKS}/${real.webhookId}`, rawBody: hookBody },
+    };
+    expect(Object.keys(valid).sort()).toEqual([...BODY_ROUTES].sort());
+    const before = await requestItems();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(valid)), foreignContentType, async (route, contentType) => {
+        const answer = await send({ ...(valid[route] as Sent), contentType });
+        expect(answer.status, `${route} as ${JSON.stringify(contentType)}: ${answer.text}`).toBe(415);
+        expect(answer.body.error).toMatchObject({
+          type: 'unsupported_media_type',
+          code: 'unsupported_media_type',
+          param: 'Content-Type',
+        });
+        expect(await requestItems()).toBe(before);
+      }),
+      { numRuns: 40 },
+    );
+    // The same bodies, declared as JSON in the ways clients spell it, are taken.
+    const spellings = ['application/json;charset=UTF-8', null, 'application/json;', 'application/merge-patch+json'];
+    for (const [i, route] of Object.keys(valid).entries()) {
+      const contentType = spellings[i % spellings.length];
+      const answer = await send({ ...(valid[route] as Sent), contentType });
+      expect(answer.status, `${route} as ${JSON.stringify(contentType)}: ${answer.text}`).toBeLessThan(300);
+    }
   });
 
   it('every authorized route: any path, query and body answers 2xx or a 4xx in the error shape that changed nothing', async () => {
@@ -356,6 +472,14 @@ describe('hostile input on every route of the route table', () => {
           if (request.stray) {
             expect(answer.status, `${what}: ${answer.text.slice(0, 300)}`).toBe(400);
             expect(answer.body.error.code).toBe('unknown_parameter');
+          }
+          // A body that is not declared as JSON is never taken as one.
+          const foreign = request.contentType !== undefined && request.contentType !== null;
+          if (foreign && BODY_ROUTES.has(request.route) && !isJsonType(request.contentType as string)) {
+            expect(
+              answer.status,
+              `${what} sent as ${request.contentType}: ${answer.text.slice(0, 300)}`,
+            ).toBeGreaterThanOrEqual(400);
           }
           if (answer.status >= 400) {
             expect(answer.body?.error, `${what}: ${answer.text.slice(0, 300)}`).toMatchObject({

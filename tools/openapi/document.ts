@@ -359,6 +359,11 @@ const ERROR_RESPONSES: Record<string, Json> = {
       'The body is over 64 KiB (`request_too_large`). A body over API Gateway\'s own 10 MB quota is answered by API Gateway: `{"message": "Request Entity Too Large"}`.',
     content: json({ anyOf: [ref('Error'), ref('GatewayError')] }),
   },
+  UnsupportedMediaType: {
+    description:
+      'The body is declared as something other than JSON (`unsupported_media_type`, `param` `Content-Type`): send it with `Content-Type: application/json` (a `+json` type and `charset=utf-8` are fine too), or with no Content-Type.',
+    content: json(ref('Error')),
+  },
   UriTooLong: {
     description: 'The path and query string are over 8 KiB together (`uri_too_long`).',
     content: json(ref('Error')),
@@ -442,6 +447,7 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
       400: responseRef('BadRequest'),
       401: responseRef('Unauthorized'),
       413: responseRef('PayloadTooLarge'),
+      415: responseRef('UnsupportedMediaType'),
       422: responseRef('Unprocessable'),
       429: responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
@@ -493,6 +499,7 @@ const operations = (queryParameters: Record<string, Json[]>): Record<string, Jso
       404: responseRef('NotFound'),
       409: responseRef('Conflict'),
       413: responseRef('PayloadTooLarge'),
+      415: responseRef('UnsupportedMediaType'),
       429: responseRef('TooManyRequests'),
       500: responseRef('InternalError'),
     },

@@ -119,6 +119,8 @@ export function suppressionOperations(queryParameters: Record<string, Json[]>): 
         201: { description: 'The number, now suppressed.', content: json(ref('Suppression')) },
         200: { description: 'The number was already suppressed: its entry.', content: json(ref('Suppression')) },
         400: responseRef('BadRequest'),
+        413: responseRef('PayloadTooLarge'),
+        415: responseRef('UnsupportedMediaType'),
         ...COMMON_ERRORS,
       },
     },

@@ -181,6 +181,8 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       responses: {
         201: { description: 'The endpoint, with its secret.', content: json(ref('CreatedWebhook')) },
         400: responseRef('BadRequest'),
+        413: responseRef('PayloadTooLarge'),
+        415: responseRef('UnsupportedMediaType'),
         ...COMMON_ERRORS,
       },
     },
@@ -209,6 +211,8 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       responses: {
         200: { description: 'The endpoint, changed.', content: json(ref('WebhookEndpoint')) },
         400: responseRef('BadRequest'),
+        413: responseRef('PayloadTooLarge'),
+        415: responseRef('UnsupportedMediaType'),
         ...WITH_ENDPOINT,
       },
     },

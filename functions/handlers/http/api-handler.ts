@@ -1,6 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
-import { authenticationFailed, invalidRequest, requestTooLarge, uriTooLong } from '#domain/errors';
+import { parse as parseMediaType } from 'content-type';
+import {
+  authenticationFailed,
+  invalidRequest,
+  requestTooLarge,
+  unsupportedMediaType,
+  uriTooLong,
+} from '#domain/errors';
 import { CALL_ID_PATTERN } from '#domain/ids';
 import { CallerSchema, type Caller } from '#schemas/directory';
 import { apiErrors } from '../middleware/api-errors.ts';
@@ -114,13 +121,15 @@ export function apiHandler(
 }
 
 /**
- * The JSON body as sent (decoded by httpBody). A 400 `invalid_json` that says why, for a body that
- * is empty, not JSON, nested deeper than REQUEST_LIMITS.jsonDepth (checked before parsing, so no
- * input can exhaust the parser's stack), or that repeats a key in one object (JSON.parse would keep
- * the last silently, so two readers of the same body could disagree) or uses `__proto__` as a key
- * (a copy of the object would drop it, or worse).
+ * The JSON body as sent (decoded by httpBody). First a 415 `unsupported_media_type` (param
+ * `Content-Type`) for a body declared as anything but JSON (checkJsonMediaType). Then a 400
+ * `invalid_json` that says why, for a body that is empty, not JSON, nested deeper than
+ * REQUEST_LIMITS.jsonDepth (checked before parsing, so no input can exhaust the parser's stack), or
+ * that repeats a key in one object (JSON.parse would keep the last silently, so two readers of the
+ * same body could disagree) or uses `__proto__` as a key (a copy of the object would drop it, or worse).
  */
-export function jsonBody(event: Pick<ApiEvent, 'body'>): unknown {
+export function jsonBody(event: Pick<ApiEvent, 'body'> & Partial<Pick<ApiEvent, 'headers'>>): unknown {
+  checkJsonMediaType(event.headers?.['content-type']);
   const raw = event.body ?? '';
   if (raw.trim() === '') {
     throw invalidRequest('invalid_json', 'The request body is empty; send a JSON object.');
@@ -148,6 +157,49 @@ export function jsonBody(event: Pick<ApiEvent, 'body'>): unknown {
     );
   }
   return parsed;
+}
+
+/**
+ * A body's `Content-Type` (API Gateway's HTTP API hands headers over with lower-case names) must
+ * name JSON: `application/json` or a `+json` type (RFC 6839 §3.1), with no `charset` but UTF-8
+ * (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). No header, or an empty one, is read
+ * as JSON, as before this check (clients that send none keep working), and so is a stray `;` at its end. Anything else (a form, plain
+ * text, a value that is not a media type, another charset) is a 415 `unsupported_media_type` whose
+ * `param` is `Content-Type`: read as JSON, a form would be `invalid_json` at best, and a body in
+ * another charset could be read differently from what its sender meant. Media-type syntax is the
+ * `content-type` package's (RFC 7231 §3.1.1.1).
+ */
+export function checkJsonMediaType(value: string | undefined): void {
+  if (value === undefined || value.trim() === '') return;
+  let type: string;
+  let charset: string | undefined;
+  try {
+    // A stray `;` at the end (`application/json;`), which some clients send, is not a parameter.
+    const parsed = parseMediaType(value.replace(/[\s;]+$/, ''));
+    type = parsed.type;
+    charset = parsed.parameters.charset;
+  } catch {
+    throw unsupportedMediaType(
+      'unsupported_media_type',
+      'Content-Type is not a media type; send the body as JSON with "Content-Type: application/json".',
+      'Content-Type',
+    );
+  }
+  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  if (!json) {
+    throw unsupportedMediaType(
+      'unsupported_media_type',
+      `The request body must be JSON, sent with "Content-Type: application/json"; this one is ${JSON.stringify(type.slice(0, 100))}.`,
+      'Content-Type',
+    );
+  }
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw unsupportedMediaType(
+      'unsupported_media_type',
+      `The request body must be UTF-8 JSON; its Content-Type names charset ${JSON.stringify(charset.slice(0, 100))}.`,
+      'Content-Type',
+    );
+  }
 }
 
 /**

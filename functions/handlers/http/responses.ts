@@ -13,6 +13,7 @@ export const HTTP_STATUS: Record<ErrorKind | 'internal', number> = {
   unprocessable: 422,
   request_too_large: 413,
   uri_too_long: 414,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 };
