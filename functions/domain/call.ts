@@ -73,6 +73,7 @@ export function newCall(input: NewCall, now: Date): StoredCall {
     agentEndedAt: null,
     watchdogAt: null,
     slotWaitToken: null,
+    campaignSlotGivenBack: null,
     version: 0,
   };
   // Scheduled and queued calls are watched from the start, in case a dispatch is ever lost.

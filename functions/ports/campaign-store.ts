@@ -57,7 +57,11 @@ export interface CampaignCallChange {
   version: number;
   from: CallStatus | null;
   to: CallStatus;
-  /** The call stopped holding a telephony slot: give back the one it took from the campaign at the gate. */
+  /**
+   * The call stopped holding a telephony slot in a write that did not give the campaign's slot
+   * back itself (one written by an older version of the service): give back the one it took from
+   * the campaign at the gate.
+   */
   releasesSlot: boolean;
 }
 

@@ -14,6 +14,11 @@ export interface SlotWaiter {
   /** When the attempt was due (ISO 8601, UTC): the list is served in this order. */
   dueAt: string;
   token: string;
+  /**
+   * The campaign whose `maxConcurrentCalls` the call waits for (its account had a free slot):
+   * only a release of that campaign's calls wakes it. Absent: it waits for an account slot.
+   */
+  campaignId?: string;
 }
 
 /**

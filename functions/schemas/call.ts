@@ -160,6 +160,12 @@ export const StoredCallSchema = z.extend(CallSchema, {
    * zones of the number's country and area code (functions/domain/calling-window.ts).
    */
   windowZones: internal(z.array(z.string())),
+  /**
+   * True once a write that ended a slot-holding attempt gave the campaign's slot back itself (in
+   * the same transaction as the account's; DynamoDbCallRepository.update). Absent on calls whose
+   * release was written before that: the events stream gives their campaign slot back instead.
+   */
+  campaignSlotGivenBack: internal(z.boolean()),
   /** Bumped by every write; each write is conditional on the version it read. */
   version: z._default(z.int(), 0),
 });

@@ -84,7 +84,8 @@ export async function applyCallEventTo(
 }
 
 /**
- * A write that gave a telephony slot back wakes the account's longest-waiting call. Best effort,
+ * A write that gave a telephony slot back (and, for a campaign call, its campaign's slot in the
+ * same write) wakes the account's longest-waiting call that it can let through. Best effort,
  * after the write: a failure leaves that call to its backoff, so it is late, never lost. Nothing
  * to wake (not even a look at the list) when the write's `effects` say that no call has marked
  * itself waiting (SlotCounters.markWaiting): a call that joined the list before the release shows
@@ -98,7 +99,7 @@ export async function wakeAfterSlotFreed(
 ): Promise<void> {
   if (!holdsSlot(before.status) || holdsSlot(after.status)) return;
   if (effects.slotWaitersMayWait === false) return;
-  await afterWrite(() => wakeSlotWaiter(deps, after.accountId));
+  await afterWrite(() => wakeSlotWaiter(deps, after.accountId, after.campaignId));
 }
 
 function nextState(

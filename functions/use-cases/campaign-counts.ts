@@ -21,7 +21,8 @@ export interface CampaignCountDeps {
 /**
  * Keeps a campaign's `counts` from one write of one of its calls (a table stream record): the
  * call's old status loses one, its new status gains one, and a call that stopped holding a
- * telephony slot gives back the one it took from the campaign at the dial gate. Each call version
+ * telephony slot in a write that did not give back the slot it took from the campaign at the dial
+ * gate (one written before releases did, `campaignSlotGivenBack` absent) gives it back. Each call version
  * is counted at most once (the store records the last version counted, in the same transaction),
  * so a redelivered record changes nothing. When the change ended a call and every contact's call
  * has now ended, the campaign completes, once. Returns whether the counts changed.
@@ -38,7 +39,9 @@ export async function countCampaignChange(deps: CampaignCountDeps, change: CallC
     version: after.version,
     from,
     to: after.status,
-    releasesSlot: from !== null && holdsSlot(from) && !holdsSlot(after.status),
+    // The write that ended the attempt gave the campaign's slot back itself (campaignSlotGivenBack);
+    // only a release written before it did (an older version of the service) is given back here.
+    releasesSlot: from !== null && holdsSlot(from) && !holdsSlot(after.status) && after.campaignSlotGivenBack !== true,
   });
   if (isTerminal(after.status)) {
     // After completion no call of the campaign changes: a terminal change seen then is a repeat

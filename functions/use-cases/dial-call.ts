@@ -235,8 +235,10 @@ async function holdPlace(
  * looks at no list at all (CallRepository.update's effects). The mark reads the slot counter in
  * the same step, so a slot given back between this dialer's look and the mark (whose release saw
  * no mark) shows here: a call waiting for an account slot then looks again in a second instead of
- * waiting out its backoff. (A call held by its campaign's ceiling is woken by the campaign's next
- * release, which sees its mark.)
+ * waiting out its backoff. A call held by its campaign's `maxConcurrentCalls` waits on the same
+ * list for that campaign (its entry names it): the end of one of the campaign's calls gives the
+ * campaign's slot back in the same write as the account's, sees the mark, and wakes it; a release
+ * before the mark shows in the campaign, read once more after the mark.
  */
 async function waitForSlot(
   deps: DialDeps,
@@ -248,11 +250,13 @@ async function waitForSlot(
   const lookAgainAt = new Date(deps.clock.now().getTime() + (backoffSeconds + deps.limits.watchdogGraceSeconds) * 1000);
   const token = deps.newWaitToken();
   await deps.calls.touchWatchdog(call, toTimestamp(lookAgainAt), token);
+  const forCampaign = reason === 'campaign at maxConcurrentCalls' ? call.campaignId : undefined;
   await deps.slotCounters.addWaiter(call.accountId, {
     callId: call.id,
     attempt: message.attempt,
     dueAt: message.dueAt,
     token,
+    ...(forCampaign ? { campaignId: forCampaign } : {}),
   });
   // Best effort: without the mark a release may pass the list by, so a call whose mark failed
   // looks again in a second rather than failing its message (which the new token made stale).
@@ -260,12 +264,28 @@ async function waitForSlot(
     (marked) => marked.freeSlot,
     () => true,
   );
-  const freedMeanwhile = freeSlot && reason === 'no free telephony slot';
+  const freedMeanwhile = forCampaign
+    ? await campaignSlotFree(deps, call.accountId, forCampaign)
+    : freeSlot && reason === 'no free telephony slot';
   return later(
     { ...message, waits: message.waits + 1, waitToken: token },
     freedMeanwhile ? 1 : backoffSeconds,
     freedMeanwhile ? 'a telephony slot was given back while it joined the waiting list' : reason,
   );
+}
+
+/**
+ * Whether the campaign has a slot free now (`activeCalls < maxConcurrentCalls`), read after the
+ * waiting call's mark; true when it cannot be read, so the call looks again soon rather than late.
+ */
+async function campaignSlotFree(deps: DialDeps, accountId: string, campaignId: string): Promise<boolean> {
+  if (!deps.campaigns) return true;
+  try {
+    const campaign = await deps.campaigns.get(accountId, campaignId);
+    return campaign !== null && campaign.activeCalls < campaign.pacing.maxConcurrentCalls;
+  } catch {
+    return true;
+  }
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */

@@ -17,15 +17,23 @@ export interface SlotWaitDeps {
 const ENTRIES_PER_WAKE = 10;
 
 /**
- * A slot of the account was just given back: sends the dial message of the account's longest
- * waiting call now, instead of letting it sleep out its backoff. Its token is replaced first, so
- * the backoff message still in the queue is dropped when it arrives: one live message per call.
- * Entries whose call no longer waits are removed. Resolves with the woken call's id, or null when
- * nobody waits. Rejects with the store's or the queue's error; a call whose message was not sent
+ * A slot of the account was just given back (by a call of `freedCampaignId`, or of no campaign):
+ * sends the dial message of the account's longest waiting call that the release can let through
+ * now, instead of letting it sleep out its backoff: a call waiting for an account slot, or for the
+ * ceiling of the campaign whose call gave its slot back (a call waiting for another campaign's
+ * ceiling is left for that campaign's release). Its token is replaced first, so the backoff message
+ * still in the queue is dropped when it arrives: one live message per call. Entries whose call no
+ * longer waits are removed. Resolves with the woken call's id, or null when nobody it can let
+ * through waits. Rejects with the store's or the queue's error; a call whose message was not sent
  * keeps its watchdog, so the reconciler sends it (nothing is lost, only late).
  */
-export async function wakeSlotWaiter(deps: SlotWaitDeps, accountId: string): Promise<string | null> {
+export async function wakeSlotWaiter(
+  deps: SlotWaitDeps,
+  accountId: string,
+  freedCampaignId?: string,
+): Promise<string | null> {
   for (const waiter of await deps.slotCounters.oldestWaiters(accountId, ENTRIES_PER_WAKE)) {
+    if (waiter.campaignId !== undefined && waiter.campaignId !== freedCampaignId) continue;
     const call = await deps.calls.getById(waiter.callId);
     const stillWaiting =
       call !== null &&

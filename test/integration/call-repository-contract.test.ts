@@ -2,7 +2,11 @@ import { callingWindowRules } from '#domain/calling-window';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCallRepository } from '#adapters/dynamodb/call-repository';
+import { DynamoDbCampaignStore } from '#adapters/dynamodb/campaign-store';
+import { keys } from '#adapters/dynamodb/table-design';
+import { CampaignGateClosedError } from '#domain/campaign';
 import { createDocumentClient } from '#adapters/dynamodb/client';
 import { DynamoDbDirectory } from '#adapters/dynamodb/directory-store';
 import { DynamoDbReconcilerQueries } from '#adapters/dynamodb/reconciler-queries';
@@ -13,6 +17,8 @@ import { markLost, startDial } from '#domain/call-lifecycle';
 import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import { toTimestamp } from '#domain/time';
 import type { CallRepository, UpdateEffects } from '#ports/call-repository';
+import type { CampaignStore } from '#ports/campaign-store';
+import type { StoredCampaign } from '#schemas/campaign';
 import { systemClock } from '#ports/clock';
 import type { ReconcilerQueries } from '#ports/reconciler-queries';
 import type { SlotCounters } from '#ports/slot-counters';
@@ -20,12 +26,17 @@ import type { StoredCall } from '#schemas/call';
 import { createAccount } from '#use-cases/manage-directory';
 import { ensureTable } from '../../local/tables.ts';
 import { aCall } from '../support/calls.ts';
+import { aStoredCampaign } from '../support/campaigns.ts';
 import { InMemoryCallTable } from '../support/fakes/call-table.ts';
+import { InMemoryCampaignStore } from '../support/fakes/campaign-store.ts';
 import { InMemorySuppressionStore } from '../support/fakes/suppressions.ts';
 import { LIMITS } from '../support/fakes/call-world.ts';
 
 interface Stores {
   calls: CallRepository;
+  campaigns: Pick<CampaignStore, 'create' | 'get'>;
+  /** Removes a campaign's item, as no operation of the service does (a release must not bring it back). */
+  deleteCampaign(campaign: StoredCampaign): Promise<void>;
   slotCounters: SlotCounters;
   reconcilerQueries: ReconcilerQueries;
   /** Adds an account with this many telephony slots. */
@@ -38,8 +49,11 @@ const fake = async (): Promise<Stores> => {
   const table = new InMemoryCallTable(systemClock);
   const suppressions = new InMemorySuppressionStore();
   table.suppressed = (accountId, phoneNumber) => suppressions.has(accountId, phoneNumber);
+  const campaigns = new InMemoryCampaignStore(table);
   return {
     calls: table,
+    campaigns,
+    deleteCampaign: async (campaign) => void campaigns.campaigns.delete(campaign.id),
     slotCounters: table,
     reconcilerQueries: table,
     addAccount: async (accountId, limit) => void table.addAccount(accountId, limit),
@@ -58,6 +72,11 @@ const dynamoDb = async (): Promise<Stores> => {
   const directory = new DynamoDbDirectory(db, tableName);
   return {
     calls: new DynamoDbCallRepository(db, tableName, systemClock),
+    campaigns: new DynamoDbCampaignStore(db, tableName, systemClock),
+    deleteCampaign: async (campaign) =>
+      void (await db.send(
+        new DeleteCommand({ TableName: tableName, Key: keys.campaign(campaign.accountId, campaign.id) }),
+      )),
     slotCounters: new DynamoDbSlotCounters(db, tableName),
     reconcilerQueries: new DynamoDbReconcilerQueries(db, tableName),
     addAccount: async (id, concurrentCallLimit) =>
@@ -182,6 +201,70 @@ describe.each([
       stores.calls.update(markLost(dialingB, new Date(), LIMITS, callingWindowRules) ?? dialingB, dialingB, {}),
     ).rejects.toBeInstanceOf(ConcurrentModificationError);
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it("a campaign call takes its campaign's slot at the gate and gives it back in the write that ends it, never creating a campaign that is gone", async () => {
+    const accountId = await anAccount(5);
+    const campaign = aStoredCampaign({ accountId, pacing: { callsPerMinute: 10, maxConcurrentCalls: 1 } });
+    await stores.campaigns.create(campaign, [], toTimestamp(new Date()));
+    const [a, b] = [aCall({ accountId, campaignId: campaign.id }), aCall({ accountId, campaignId: campaign.id })];
+    await stores.calls.create(a);
+    await stores.calls.create(b);
+    const dialingA = await stores.calls.update(startDial(a, new Date(), 'conv_a', LIMITS) ?? a, a);
+    expect((await stores.campaigns.get(accountId, campaign.id))?.activeCalls).toBe(1);
+    await expect(stores.calls.update(startDial(b, new Date(), 'conv_b', LIMITS) ?? b, b)).rejects.toBeInstanceOf(
+      CampaignGateClosedError,
+    );
+
+    // The end gives the campaign's slot back at once (no stream in between), and says it did.
+    const endedA = await stores.calls.update(
+      markLost(dialingA, new Date(), LIMITS, callingWindowRules) ?? dialingA,
+      dialingA,
+    );
+    expect(endedA.campaignSlotGivenBack).toBe(true);
+    expect(await stores.calls.getById(a.id)).toEqual(endedA);
+    expect((await stores.campaigns.get(accountId, campaign.id))?.activeCalls).toBe(0);
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+
+    // The waiting call now passes the gate; its campaign goes away while it holds the slot, and a
+    // call is marked waiting: the end is still written, the account's slot comes back, the release
+    // says to wake the list, and no campaign item is made up.
+    const dialingB = await stores.calls.update(startDial(b, new Date(), 'conv_b', LIMITS) ?? b, b);
+    expect((await stores.campaigns.get(accountId, campaign.id))?.activeCalls).toBe(1);
+    await stores.deleteCampaign(campaign);
+    await stores.slotCounters.markWaiting(accountId, new Date(Date.now() + 60_000));
+    const effects: UpdateEffects = {};
+    const endedB = await stores.calls.update(
+      markLost(dialingB, new Date(), LIMITS, callingWindowRules) ?? dialingB,
+      dialingB,
+      effects,
+    );
+    expect(endedB.status).toBe(markLost(dialingB, new Date(), LIMITS, callingWindowRules)?.status);
+    expect(endedB.campaignSlotGivenBack ?? null).toBeNull();
+    expect(effects).toEqual({ slotWaitersMayWait: true });
+    expect(await stores.calls.getById(b.id)).toEqual(endedB);
+    expect(await stores.campaigns.get(accountId, campaign.id)).toBeNull();
+    expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it('keeps the waiting list earliest due first, with the campaign a call waits for, and removes an entry only with its token', async () => {
+    const accountId = await anAccount(1);
+    const later = { callId: 'obc_later', attempt: 1, dueAt: '2030-01-01T00:00:02Z', token: 't1' };
+    const campaignWaiter = {
+      callId: 'obc_campaign',
+      attempt: 2,
+      dueAt: '2030-01-01T00:00:01Z',
+      token: 't2',
+      campaignId: 'cmp_01HXMN8ZABC1230000000000XY',
+    };
+    await stores.slotCounters.addWaiter(accountId, later);
+    await stores.slotCounters.addWaiter(accountId, campaignWaiter);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toEqual([campaignWaiter, later]);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 1)).toEqual([campaignWaiter]);
+    await stores.slotCounters.removeWaiter(accountId, { ...campaignWaiter, token: 'another' });
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toHaveLength(2);
+    await stores.slotCounters.removeWaiter(accountId, campaignWaiter);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toEqual([later]);
   });
 
   it('a mark that has run out no longer makes a release wake the list', async () => {

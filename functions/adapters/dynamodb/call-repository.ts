@@ -21,7 +21,7 @@ import {
   writeOnce,
 } from './client.ts';
 import { queryMergedNewestFirst } from './merged-query.ts';
-import { campaignGateUpdate } from './campaign-store.ts';
+import { campaignGateUpdate, campaignReleaseUpdate } from './campaign-store.ts';
 import { hasFreeSlotIn, slotCounterUpdate } from './slot-counters.ts';
 import {
   CALL_INDEXES,
@@ -183,29 +183,44 @@ export class DynamoDbCallRepository implements CallRepository {
 
   async update(next: StoredCall, previous: StoredCall, effects: UpdateEffects = {}): Promise<StoredCall> {
     const slots = slotChange(previous.status, next.status);
-    if (slots >= 0) return this.write(next, previous, slots, false);
+    if (slots >= 0) return this.write(next, previous, slots, { unlessWaiters: false });
     // A release: first on condition that no call marked itself waiting (SlotCounters.markWaiting);
-    // if one did, the same write again without it, and the caller wakes the waiting list.
-    try {
-      const written = await this.write(next, previous, slots, true);
-      effects.slotWaitersMayWait = false;
-      return written;
-    } catch (error) {
-      if (!(error instanceof SlotWaitersMarkedError)) throw error;
+    // if one did, the same write again without it, and the caller wakes the waiting list. A
+    // campaign call gives its campaign slot back in the same write, while the campaign exists.
+    const options = { unlessWaiters: true, campaignRelease: Boolean(next.campaignId) };
+    // Each refusal turns its own part off, so the third round at the latest is written.
+    for (let round = 0; ; round++) {
+      try {
+        const written = await this.write(next, previous, slots, options);
+        effects.slotWaitersMayWait = !options.unlessWaiters;
+        return written;
+      } catch (error) {
+        if (round < 2 && error instanceof SlotWaitersMarkedError) options.unlessWaiters = false;
+        else if (round < 2 && error instanceof CampaignGoneError) options.campaignRelease = false;
+        else throw error;
+      }
     }
-    const written = await this.write(next, previous, slots, false);
-    effects.slotWaitersMayWait = true;
-    return written;
   }
 
-  /** update's write; `unlessWaiters`: a release refused (SlotWaitersMarkedError) while a call is marked waiting. */
+  /**
+   * update's write. `unlessWaiters`: a release refused (SlotWaitersMarkedError) while a call is
+   * marked waiting. `campaignRelease`: a release that gives the campaign's slot back too, refused
+   * (CampaignGoneError) when the campaign does not exist; the item written then records it
+   * (`campaignSlotGivenBack`), so the events stream does not give it back again.
+   */
   private async write(
     next: StoredCall,
     previous: StoredCall,
     slots: number,
-    unlessWaiters: boolean,
+    options: { unlessWaiters: boolean; campaignRelease?: boolean },
   ): Promise<StoredCall> {
-    const written = { ...next, version: previous.version + 1 };
+    const { unlessWaiters } = options;
+    const campaignRelease = slots < 0 && options.campaignRelease === true && Boolean(next.campaignId);
+    const written = {
+      ...next,
+      version: previous.version + 1,
+      ...(campaignRelease ? { campaignSlotGivenBack: true } : {}),
+    };
     const put = {
       TableName: this.tableName,
       Item: toCallItem(written),
@@ -233,6 +248,10 @@ export class DynamoDbCallRepository implements CallRepository {
           ...(gate ? [notSuppressed(this.tableName, next)] : []),
           // … and a campaign call's campaign dialing and below its own ceiling (the fourth).
           ...(campaignGate ? [{ Update: campaignGateUpdate(this.tableName, next.accountId, campaignGate) }] : []),
+          // A release: the campaign's slot given back with the account's (the third).
+          ...(campaignRelease
+            ? [{ Update: campaignReleaseUpdate(this.tableName, next.accountId, next.campaignId as string) }]
+            : []),
         ],
       });
       return written;
@@ -250,6 +269,7 @@ export class DynamoDbCallRepository implements CallRepository {
         throw new SlotUnavailableError(next.accountId);
       }
       if (gate && codes?.[2] === 'ConditionalCheckFailed') throw new NumberSuppressedError(next.accountId);
+      if (campaignRelease && codes?.[2] === 'ConditionalCheckFailed') throw new CampaignGoneError();
       if (campaignGate && codes?.[3] === 'ConditionalCheckFailed') throw new CampaignGateClosedError(campaignGate);
       throw error;
     }
@@ -326,6 +346,11 @@ function rangeCondition(query: CallListQuery): { expression: string; values: Rec
   if (from) return { expression: ' AND #sk >= :from', values: { ':from': from } };
   if (before) return { expression: ' AND #sk < :before', values: { ':before': before } };
   return { expression: '', values: {} };
+}
+
+/** A campaign call's release refused because its campaign does not exist (update writes it again without the campaign's part). */
+class CampaignGoneError extends Error {
+  override name = 'CampaignGoneError';
 }
 
 /** A release refused because a call of the account is marked waiting for a slot (update tries again without the condition). */

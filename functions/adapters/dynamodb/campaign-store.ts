@@ -114,6 +114,23 @@ export function campaignGateUpdate(tableName: string, accountId: string, campaig
 }
 
 /**
+ * A campaign call's end giving back the campaign slot its dial gate took (added to the call's
+ * release transaction by DynamoDbCallRepository, beside the account's slot counter): at the moment
+ * the call stops holding a telephony slot, as the gate took it, so a call waiting for the
+ * campaign's `maxConcurrentCalls` and woken by that release finds the slot free, however far
+ * behind the table's stream is. Only while the campaign exists (a release never creates an item).
+ */
+export function campaignReleaseUpdate(tableName: string, accountId: string, campaignId: string) {
+  return {
+    TableName: tableName,
+    Key: keys.campaign(accountId, campaignId),
+    UpdateExpression: 'ADD activeCalls :minus',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':minus': -1 },
+  };
+}
+
+/**
  * Campaigns in the single table: the campaign item under its account (`ACCOUNT#<acc>`,
  * `CAMPAIGN#<id>`, so an account's campaigns are one Query, newest first by their ULIDs), its
  * idempotency records, and per call the last version its counts took in (`CAMPAIGNCOUNTED#<callId>`).

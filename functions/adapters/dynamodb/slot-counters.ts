@@ -119,7 +119,15 @@ export class DynamoDbSlotCounters implements SlotCounters {
       typeof item.dueAt === 'string' &&
       typeof item.token === 'string' &&
       Number.isInteger(item.attempt)
-        ? [{ callId: item.callId, attempt: Number(item.attempt), dueAt: item.dueAt, token: item.token }]
+        ? [
+            {
+              callId: item.callId,
+              attempt: Number(item.attempt),
+              dueAt: item.dueAt,
+              token: item.token,
+              ...(typeof item.campaignId === 'string' ? { campaignId: item.campaignId } : {}),
+            },
+          ]
         : [],
     );
   }

@@ -64,6 +64,14 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
   campaignGate: ((accountId: string, campaignId: string) => boolean) | null = null;
 
   /**
+   * The campaign's part of a release (the DynamoDB adapter's campaign release item): asked in the
+   * same step as a campaign call's write that gives its telephony slot back; true when the
+   * campaign's slot was given back (the written call records it), false when there is no such
+   * campaign. InMemoryCampaignStore sets it.
+   */
+  campaignRelease: ((accountId: string, campaignId: string) => boolean) | null = null;
+
+  /**
    * The account's suppression list, as the DynamoDB adapter checks it inside the create of a call
    * to be dialed and inside the dial gate: true refuses the write (NumberSuppressedError) and
    * nothing is written. fakeCallWorld points it at its InMemorySuppressionStore.
@@ -181,7 +189,9 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
         effects.slotWaitersMayWait =
           (account.slotWaitersUntil ?? Number.NEGATIVE_INFINITY) >= this.clock.now().getTime();
     }
-    const written = { ...next, version: previous.version + 1 };
+    const givenBack =
+      slots < 0 && next.campaignId ? (this.campaignRelease?.(next.accountId, next.campaignId) ?? false) : false;
+    const written = { ...next, version: previous.version + 1, ...(givenBack ? { campaignSlotGivenBack: true } : {}) };
     this.store(written);
     return copy(written);
   }

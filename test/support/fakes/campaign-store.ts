@@ -39,6 +39,12 @@ export class InMemoryCampaignStore implements CampaignStore {
       campaign.activeCalls += 1;
       return true;
     };
+    table.campaignRelease = (accountId, campaignId) => {
+      const campaign = this.campaigns.get(campaignId);
+      if (!campaign || campaign.accountId !== accountId) return false;
+      campaign.activeCalls -= 1;
+      return true;
+    };
   }
 
   async create(

@@ -208,7 +208,7 @@ describe('pause, resume, cancel', () => {
     expect((await resumeCampaign(world.deps, 'acc_demo', campaign.id)).status).toBe('running');
   });
 
-  it('keeps maxConcurrentCalls: the gate refuses a call while the campaign has that many connected', async () => {
+  it('keeps maxConcurrentCalls: the gate refuses a call while the campaign has that many connected; the end of one wakes the waiting call, which dials at once', async () => {
     const world = fakeCampaignWorld();
     const { campaign } = await create(
       world,
@@ -217,16 +217,98 @@ describe('pause, resume, cancel', () => {
     world.clock.advance(1);
     const [a, b] = world.table.all();
     expect(await dialCall(world.deps, dialMessageFor(a!))).toMatchObject({ result: 'dialed' });
-    expect(await dialCall(world.deps, dialMessageFor(b!))).toMatchObject({ result: 'later' });
-    // The first call ends; the stream gives its campaign slot back, and the second dials.
+    const waiting = await dialCall(world.deps, dialMessageFor(b!));
+    expect(waiting).toMatchObject({ result: 'later', reason: 'campaign at maxConcurrentCalls', delaySeconds: 2 });
+    expect(await world.table.oldestWaiters('acc_demo', 10)).toEqual([
+      expect.objectContaining({ callId: b!.id, campaignId: campaign.id }),
+    ]);
+    world.queue.sent.length = 0;
+
+    // The first call ends: the same write gives the campaign's slot back (before any stream record
+    // is handled) and wakes the second, whose woken message passes the gate.
     await applyCallEvent(world.deps, {
       callId: a!.id,
       attempt: 1,
       event: { kind: 'failed', at: world.clock.now(), reason: 'provider_error' },
     });
-    await world.drain();
     expect((await world.campaigns.get('acc_demo', campaign.id))?.activeCalls).toBe(0);
-    expect(await dialCall(world.deps, dialMessageFor(b!))).toMatchObject({ result: 'dialed' });
+    expect(world.queue.sent).toEqual([{ message: expect.objectContaining({ callId: b!.id }), delaySeconds: 0 }]);
+    expect(await dialCall(world.deps, world.queue.sent[0]!.message)).toMatchObject({ result: 'dialed' });
+    // The stream's records change the counts but give no slot back twice.
+    await world.drain();
+    expect(await world.campaigns.get('acc_demo', campaign.id)).toMatchObject({
+      activeCalls: 1,
+      counts: { failed: 1, initiating: 1 },
+    });
+  });
+
+  it('a call waiting for its campaign is woken only by a release of that campaign, and one that freed meanwhile looks again in a second', async () => {
+    const world = fakeCampaignWorld();
+    const pacing = { maxConcurrentCalls: 1, callsPerMinute: 600 };
+    const x = (await create(world, campaignRequest(2, { pacing }))).campaign;
+    const y = (await create(world, { ...campaignRequest(1, { pacing }), contacts: [{ toNumber: numbers(1, 50)[0]! }] }))
+      .campaign;
+    world.clock.advance(1);
+    const of = (id: string) => world.table.all().filter((call) => call.campaignId === id);
+    const [xa, xb] = of(x.id);
+    const [ya] = of(y.id);
+    for (const call of [xa!, ya!])
+      expect(await dialCall(world.deps, dialMessageFor(call))).toMatchObject({ result: 'dialed' });
+    expect(await dialCall(world.deps, dialMessageFor(xb!))).toMatchObject({ reason: 'campaign at maxConcurrentCalls' });
+    world.queue.sent.length = 0;
+    const fail = (callId: string) =>
+      applyCallEvent(world.deps, {
+        callId,
+        attempt: 1,
+        event: { kind: 'failed', at: world.clock.now(), reason: 'provider_error' },
+      });
+
+    // Campaign y's call ends: an account slot comes back, but x is still at its ceiling.
+    await fail(ya!.id);
+    expect(world.queue.sent).toEqual([]);
+    // Campaign x's call ends: its waiting call is woken.
+    await fail(xa!.id);
+    expect(world.queue.sent.map((sent) => sent.message.callId)).toEqual([xb!.id]);
+
+    // A release between the gate's refusal and the waiting call's mark (which it cannot see) shows
+    // in the campaign read after the mark: the call looks again in a second, not after its backoff.
+    const world2 = fakeCampaignWorld();
+    const c = (await create(world2, campaignRequest(2, { pacing }))).campaign;
+    world2.clock.advance(1);
+    const [ca, cb] = world2.table.all().filter((call) => call.campaignId === c.id);
+    expect(await dialCall(world2.deps, dialMessageFor(ca!))).toMatchObject({ result: 'dialed' });
+    const mark = world2.table.markWaiting.bind(world2.table);
+    world2.table.markWaiting = async (accountId, until) => {
+      await applyCallEvent(world2.deps, {
+        callId: ca!.id,
+        attempt: 1,
+        event: { kind: 'failed', at: world2.clock.now(), reason: 'provider_error' },
+      });
+      return mark(accountId, until);
+    };
+    expect(await dialCall(world2.deps, dialMessageFor(cb!))).toMatchObject({
+      result: 'later',
+      delaySeconds: 1,
+      reason: 'a telephony slot was given back while it joined the waiting list',
+    });
+  });
+
+  it('the stream gives a campaign slot back only for a release written without it (before this version)', async () => {
+    const world = fakeCampaignWorld();
+    const { campaign } = await create(
+      world,
+      campaignRequest(1, { pacing: { maxConcurrentCalls: 1, callsPerMinute: 600 } }),
+    );
+    world.clock.advance(1);
+    const [a] = world.table.all();
+    await dialCall(world.deps, dialMessageFor(a!));
+    await world.drain();
+    const dialing = (await world.table.getById(a!.id))!;
+    expect((await world.campaigns.get('acc_demo', campaign.id))?.activeCalls).toBe(1);
+    // A record of an end written by the service before releases gave the campaign's slot back.
+    const ended = { ...dialing, status: 'failed' as const, version: dialing.version + 1, campaignSlotGivenBack: null };
+    await countCampaignChange(world.countDeps, { before: dialing, after: ended });
+    expect((await world.campaigns.get('acc_demo', campaign.id))?.activeCalls).toBe(0);
   });
 
   it('cancels every call of a 1,000-contact campaign that was not dialed, and the counts add up', async () => {
