@@ -55,12 +55,15 @@ export const handler = sqsBatchHandler(
         await queue.send(outcome.message, outcome.delaySeconds);
         metrics.record(dialWaited(outcome.reason));
       }
-      logger.info('Dial message handled', {
+      const handled = {
         callId: message.callId,
         attempt: message.attempt,
         result: outcome.result,
         ...('reason' in outcome ? { reason: outcome.reason } : {}),
-      });
+      };
+      if (outcome.result === 'placed_unknown')
+        logger.warn("The provider's answer to a dial was lost; its reports will settle the call", handled);
+      else logger.info('Dial message handled', handled);
     });
   },
   deadLetters,

@@ -8,15 +8,28 @@ export interface PlaceCallRequest {
   from: string;
 }
 
+/**
+ * What a request to place a call came to:
+ * - placed: the provider created the call, with its id (Twilio's CallSid);
+ * - not placed (`placed: false`): the provider certainly created nothing (it refused the request,
+ *   or the request never left: no connection could be made);
+ * - `placed: 'unknown'`: the request may have created the call (no answer in time, a connection
+ *   reset after sending, a 5xx, or a success whose body could not be read). The person's phone may
+ *   be ringing: the provider's own reports (which carry the call id and attempt in their URLs)
+ *   settle the attempt, and if none ever comes the reconciler ends it once they are overdue.
+ */
 export type PlaceCallResult =
   | { placed: true; providerCallId: string }
-  | { placed: false; reason: 'invalid_number' | 'provider_error'; detail: string };
+  | { placed: false; reason: 'invalid_number' | 'provider_error'; detail: string }
+  /** `detail` names what happened (a timeout, a status code) and never quotes the request: it is logged. */
+  | { placed: 'unknown'; detail: string };
 
 /** A telephony provider account (Twilio, or the carrier simulator that speaks its protocol). */
 export interface TelephonyProvider {
   /**
-   * Asks the provider to place the call. Sent once per attempt: a failure or timeout here is
-   * reported as not placed, never retried, because a retry could ring the person twice.
+   * Asks the provider to place the call. Sent once per attempt, never repeated: a request whose
+   * outcome is not known is reported as such (`placed: 'unknown'`), never as not placed, because
+   * treating it as a failure could end or retry an attempt that is ringing the person.
    */
   placeCall(request: PlaceCallRequest): Promise<PlaceCallResult>;
   /**

@@ -34,6 +34,8 @@ export interface DialDeps extends CallEventDeps, CampaignGateDeps {
 export type DialOutcome =
   | { result: 'dialed'; providerCallId: string }
   | { result: 'not_placed'; reason: string }
+  /** The provider may or may not have created the call; its reports (or the reconciler) settle the attempt. */
+  | { result: 'placed_unknown'; reason: string }
   | { result: 'dropped'; reason: string }
   /** Not yet: send `message` back to the queue, visible again after `delaySeconds`. */
   | { result: 'later'; delaySeconds: number; message: DialMessage; reason: string };
@@ -298,6 +300,13 @@ async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome>
     to: call.toNumber,
     from: call.fromNumber,
   });
+  if (result.placed === 'unknown') {
+    // The provider may have created the call (no answer in time, a 5xx…): the attempt stays
+    // `initiating`, as the gate wrote it, for the provider's reports to settle (the first carries
+    // its call id), and for the reconciler once they are overdue (reportDeadline). Failing it here
+    // would hang up on the person if they answer, and a retry could ring them a second time.
+    return { result: 'placed_unknown', reason: result.detail.slice(0, 200) };
+  }
   if (result.placed) {
     // The call as the gate wrote it is current unless a report overtook it (then the write loses and reads).
     await applyCallEvent(deps, { callId: call.id, attempt, event: null, providerCallId: result.providerCallId }, call);

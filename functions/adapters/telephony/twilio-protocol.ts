@@ -177,5 +177,11 @@ export function connectStreamTwiml(streamUrl: string, actionUrl: string, paramet
 
 export const HANGUP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 
-/** Twilio error codes that mean the destination number itself is not callable. */
-export const INVALID_NUMBER_ERROR_CODES = new Set([13223, 13224, 21210, 21211, 21214, 21217, 21401, 21407]);
+/**
+ * Twilio error codes that mean the destination number itself is not callable
+ * (https://www.twilio.com/docs/api/errors): 21211 invalid To, 21214 To cannot be reached, 21217 To
+ * not valid, 21401 invalid number, 21407 number type not supported, and the same from the `<Dial>`
+ * verb (13223, 13224). Not 21210, which is the caller ID (From) not verified: the service's
+ * configuration, not the callee's number.
+ */
+export const INVALID_NUMBER_ERROR_CODES = new Set([13223, 13224, 21211, 21214, 21217, 21401, 21407]);

@@ -52,21 +52,40 @@ export class TwilioProvider implements TelephonyProvider {
       Timeout: String(this.options.ringTimeoutSeconds),
       TimeLimit: String(this.options.maxCallDurationSeconds),
     });
+    let account: TwilioAccount;
     try {
-      const response = await this.request('POST', 'Calls.json', form);
-      const body = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
-      if (response.status === 201 && body.sid) return { placed: true, providerCallId: body.sid };
-      const reason =
-        body.code !== undefined && INVALID_NUMBER_ERROR_CODES.has(body.code) ? 'invalid_number' : 'provider_error';
-      return {
-        placed: false,
-        reason,
-        detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}: ${body.message ?? ''}`,
-      };
+      account = await this.options.account();
     } catch (error) {
-      // A timeout may still have placed the call, so it is never retried: it is reported as failed.
-      return { placed: false, reason: 'provider_error', detail: `request failed: ${(error as Error).message}` };
+      return { placed: false, reason: 'provider_error', detail: `no credentials: ${(error as Error).message}` };
     }
+    let response: Response;
+    try {
+      response = await this.request('POST', 'Calls.json', form, account);
+    } catch (error) {
+      const detail = `request failed: ${describeFetchFailure(error)}`;
+      // Refused before a byte was sent: nothing was created. Anything later (a timeout, a reset)
+      // may have reached Twilio, which may be ringing the person now.
+      return neverSent(error) ? { placed: false, reason: 'provider_error', detail } : { placed: 'unknown', detail };
+    }
+    // The body is read under the same deadline; a body cut short or never finished reads as none.
+    const body = (await response.json().catch(() => ({}))) as { sid?: unknown; code?: number; message?: string };
+    if (response.ok) {
+      // 201 Created: the call exists, even when its body was lost (its first report carries its CallSid).
+      return typeof body.sid === 'string' && body.sid !== ''
+        ? { placed: true, providerCallId: body.sid }
+        : { placed: 'unknown', detail: `HTTP ${response.status} without a readable call id` };
+    }
+    // A 5xx does not say whether the call was created before the failure. (Its detail leaves out
+    // Twilio's message, which can quote the number: this one is logged.)
+    if (response.status >= 500)
+      return { placed: 'unknown', detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}` };
+    const reason =
+      body.code !== undefined && INVALID_NUMBER_ERROR_CODES.has(body.code) ? 'invalid_number' : 'provider_error';
+    return {
+      placed: false,
+      reason,
+      detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}: ${body.message ?? ''}`,
+    };
   }
 
   /** GET Calls/{Sid}.json (https://www.twilio.com/docs/voice/api/call-resource#fetch-a-call-resource). */
@@ -83,14 +102,21 @@ export class TwilioProvider implements TelephonyProvider {
     const at = call.end_time ? new Date(call.end_time) : new Date();
     const event = providerEventOf(call.status, at, {
       durationSeconds: countOf(call.duration ?? undefined),
-      answeredBy: answeredByOf(call.answered_by ?? undefined),
+      // The call resource gives `human` or `machine` (twilio-calls-openapi.json, answered_by); the
+      // callbacks' finer verdicts (machine_start, …) pass through as they are.
+      answeredBy: call.answered_by === 'machine' ? 'machine_start' : answeredByOf(call.answered_by ?? undefined),
     });
     // Only final statuses settle a call; queued, ringing or in-progress mean it is still going.
     return event && event.kind !== 'ringing' && event.kind !== 'answered' ? event : 'ongoing';
   }
 
-  private async request(method: 'GET' | 'POST', resource: string, form?: string): Promise<Response> {
-    const { accountSid, authToken } = await this.options.account();
+  private async request(
+    method: 'GET' | 'POST',
+    resource: string,
+    form?: string,
+    account?: TwilioAccount,
+  ): Promise<Response> {
+    const { accountSid, authToken } = account ?? (await this.options.account());
     const url = `${this.options.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${accountSid}/${resource}`;
     return fetch(url, {
       method,
@@ -103,4 +129,35 @@ export class TwilioProvider implements TelephonyProvider {
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
     });
   }
+}
+
+/**
+ * Error codes of a fetch that failed while connecting (Node's undici puts the socket's error in
+ * `cause`): no request reached the server. A timeout (AbortSignal.timeout's TimeoutError) is not
+ * among them: it may fire after the request was sent.
+ */
+const CONNECT_PHASE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Whether a failed fetch certainly sent nothing (it failed while connecting). */
+function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && CONNECT_PHASE_CODES.has(code);
+}
+
+/** A failed fetch's message with its cause's code, for the log (no URL, no credentials). */
+function describeFetchFailure(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
 }
