@@ -98,7 +98,11 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
   async status({ params, call, callId, attempt }) {
     const status = single(params, 'CallStatus') ?? '';
     const { at, durationSeconds, answeredBy } = reportedFacts(params, callId);
-    const event = providerEventOf(status, at, { durationSeconds, answeredBy });
+    const event = providerEventOf(status, at, {
+      durationSeconds,
+      answeredBy,
+      sipResponseCode: single(params, 'SipResponseCode'),
+    });
     const result = await applyCallEvent(
       callEventDeps,
       { callId, attempt, event, providerCallId: single(params, 'CallSid') },
@@ -140,9 +144,15 @@ const routes: Record<string, (request: TwilioWebhookRequest) => Promise<Result>>
     );
   },
 
-  /** The <Connect> action: the agent's stream ended while the line was up. */
-  async 'stream-ended'({ call, callId, attempt }) {
-    await recordAgentEnded(callEventDeps, { callId, attempt }, call);
+  /**
+   * The <Connect> action: the agent's stream ended. It was the agent only while the line is still
+   * up (CallStatus in-progress, or not said); when the callee hung up first, the stream ended with
+   * the call (CallStatus completed), and the status callback tells how the call ended.
+   */
+  async 'stream-ended'({ params, call, callId, attempt }) {
+    const lineStatus = single(params, 'CallStatus');
+    if (lineStatus === undefined || lineStatus === 'in-progress')
+      await recordAgentEnded(callEventDeps, { callId, attempt }, call);
     return twiml(HANGUP_TWIML);
   },
 };

@@ -161,6 +161,24 @@ describe('Twilio reports', () => {
     expect(providerEventOf('no-answer', at, {})).toEqual({ kind: 'no_answer', at });
     expect(providerEventOf('busy', at, {})).toEqual({ kind: 'busy', at });
     expect(providerEventOf('failed', at, {})).toEqual({ kind: 'failed', at, reason: 'provider_error' });
+    // A number the network says does not exist fails the same way on every try; other SIP answers may not.
+    for (const code of ['404', '410', '484', '604'])
+      expect(providerEventOf('failed', at, { sipResponseCode: code })).toEqual({
+        kind: 'failed',
+        at,
+        reason: 'invalid_number',
+      });
+    for (const code of ['480', '486', '500', '503', '603', '4040', ''])
+      expect(providerEventOf('failed', at, { sipResponseCode: code })).toEqual({
+        kind: 'failed',
+        at,
+        reason: 'provider_error',
+      });
+    expect(providerEventOf('canceled', at, { sipResponseCode: '404' })).toEqual({
+      kind: 'failed',
+      at,
+      reason: 'provider_error',
+    });
   });
 
   it('knows every AnsweredBy value Twilio documents, and nothing else', () => {

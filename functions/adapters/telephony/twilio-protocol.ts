@@ -117,6 +117,13 @@ export function countOf(value: string | undefined): number | undefined {
 }
 
 /**
+ * SIP final responses that say the dialed number does not exist (RFC 3261 §21.4.5 404 Not Found,
+ * §21.4.11 410 Gone, §21.4.22 484 Address Incomplete, §21.6.3 604 Does Not Exist Anywhere), as a
+ * failed call's status callback reports them in SipResponseCode.
+ */
+const NUMBER_DOES_NOT_EXIST_SIP_CODES = new Set(['404', '410', '484', '604']);
+
+/**
  * A status callback's CallStatus as a provider event. Null for news that changes no status
  * (`queued`, `initiated`). Twilio's statuses: queued, initiated, ringing, in-progress, completed,
  * busy, no-answer, failed, canceled (https://www.twilio.com/docs/voice/api/call-resource#call-status-values).
@@ -124,7 +131,7 @@ export function countOf(value: string | undefined): number | undefined {
 export function providerEventOf(
   status: string,
   at: Date,
-  params: { durationSeconds?: number; answeredBy?: AnsweredBy },
+  params: { durationSeconds?: number; answeredBy?: AnsweredBy; sipResponseCode?: string },
 ): ProviderEvent | null {
   const verdict = params.answeredBy ? { answeredBy: params.answeredBy } : {};
   switch (status) {
@@ -144,6 +151,13 @@ export function providerEventOf(
     case 'no-answer':
       return { kind: 'no_answer', at };
     case 'failed':
+      // The network's answer, when the report carries it (SipResponseCode): a number that does
+      // not exist fails the same way on every try.
+      return {
+        kind: 'failed',
+        at,
+        reason: NUMBER_DOES_NOT_EXIST_SIP_CODES.has(params.sipResponseCode ?? '') ? 'invalid_number' : 'provider_error',
+      };
     case 'canceled':
       return { kind: 'failed', at, reason: 'provider_error' };
     default:
