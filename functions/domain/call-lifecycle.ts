@@ -183,6 +183,15 @@ function ended(
 }
 
 /**
+ * Longest the provider's count of a call may run ahead of the service's own, in seconds: with
+ * synchronous answering machine detection (MachineDetection=DetectMessageEnd), Twilio requests the
+ * answer URL only once detection ends, at most MachineDetectionTimeout (30 s by default,
+ * reference/twilio-calls-openapi.json) after the pickup, which it counts the call from. A count
+ * further ahead than this is not taken for the call's length.
+ */
+const PICKUP_BEFORE_ANSWER_SECONDS = 60;
+
+/**
  * The next state of the call after a provider report, or null when the report does not apply.
  * Every time the report carries is clamped to the attempt's window first (clampToAttempt). A retry
  * is moved into the call's calling window by `windows` (asked only when the call has a window).
@@ -242,10 +251,19 @@ export function applyProviderEvent(
           limits,
           windows,
         );
-      // The length of the call by the service's own (clamped) times; a second of rounding allowed.
+      // The length of the call by the service's own (clamped) times, or by the provider's count
+      // (CallDuration) where that is credible: the provider counts from the pickup, which with
+      // answering machine detection comes up to PICKUP_BEFORE_ANSWER_SECONDS before the answer
+      // request that set connectedAt, and ends the call at TimeLimit by that count. A second of
+      // rounding allowed.
       const seconds = secondsBetween(withVerdict.connectedAt ?? toTimestamp(at), toTimestamp(at));
+      const counted = event.durationSeconds;
+      const length =
+        counted !== undefined && counted >= seconds && counted <= seconds + PICKUP_BEFORE_ANSWER_SECONDS
+          ? counted
+          : seconds;
       const reason: EndReason =
-        seconds >= limits.maxCallDurationSeconds - 1
+        length >= limits.maxCallDurationSeconds - 1
           ? 'max_duration'
           : withVerdict.agentEndedAt
             ? 'agent_ended'

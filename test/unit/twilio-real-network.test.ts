@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseForm, single } from '#adapters/telephony/twilio-protocol';
+import { startDial } from '#domain/call-lifecycle';
 import { TwilioProvider } from '#adapters/telephony/twilio-provider';
 import type { StoredCall } from '#schemas/call';
 import { answerCall } from '#use-cases/answer-call';
@@ -227,5 +228,39 @@ describe('the call resource as the reconciler reads it', () => {
       });
     const outcome = await provider().fetchOutcome(SID);
     expect(outcome).toMatchObject({ kind: 'completed', answeredBy: expect.stringMatching(/^machine/) });
+  });
+});
+describe('timing of an answered call when answering machine detection blocks the answer request', () => {
+  it('ends a call that Twilio cut at TimeLimit as max_duration, though detection took 3 s after the pickup (before: customer_ended)', async () => {
+    const world = fakeCallWorld();
+    const directory = new FakeDirectory();
+    directory.addAgent('acc_demo', 'agt_01HXK8Z3MNPQRS', ['+14155550123'], 'Hi');
+    const deps = { ...world.deps, directory };
+    const queued = aCall({}, world.clock.now());
+    await world.table.create(queued);
+    await world.table.update(startDial(queued, world.clock.now(), 'conv_1', LIMITS) as StoredCall, queued);
+    // The person picks up at `pickup`; with MachineDetection=DetectMessageEnd Twilio requests the
+    // answer URL only when detection ends ("blocks the execution of the call until Answering Machine
+    // Detection is completed", AsyncAmd in reference/twilio-calls-openapi.json), here 3 s later.
+    world.clock.advance(10);
+    const pickup = world.clock.now();
+    world.clock.advance(3);
+    await answerCall(deps, { callId: queued.id, attempt: 1, answeredBy: 'human', providerCallId: SID });
+    // TimeLimit (= maxCallDurationSeconds) is counted from the pickup: Twilio ends the call then.
+    world.clock.advance(LIMITS.maxCallDurationSeconds - 3);
+    const end = world.clock.now();
+    expect((end.getTime() - pickup.getTime()) / 1000).toBe(LIMITS.maxCallDurationSeconds);
+    await applyCallEvent(deps, {
+      callId: queued.id,
+      attempt: 1,
+      event: { kind: 'completed', at: end, durationSeconds: LIMITS.maxCallDurationSeconds },
+      providerCallId: SID,
+    });
+    // Ended by TimeLimit (Twilio's count); the call's own times still say when the agent was connected.
+    const ended = (await world.table.getById(queued.id)) as StoredCall;
+    expect({ endReason: ended.endReason, durationSeconds: ended.durationSeconds }).toEqual({
+      endReason: 'max_duration',
+      durationSeconds: LIMITS.maxCallDurationSeconds - 3,
+    });
   });
 });
