@@ -72,10 +72,9 @@ export async function startTestApi(
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (key !== null) headers.authorization = `Bearer ${key}`;
       let body: string | undefined = options.rawBody;
-      if (options.body !== undefined) {
-        body = JSON.stringify(options.body);
-        headers['content-type'] = 'application/json';
-      }
+      if (options.body !== undefined) body = JSON.stringify(options.body);
+      // Declared as JSON (fetch would call a string body text/plain), unless the test says otherwise.
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
       const response = await fetch(`${stack.url}${path}`, { method, headers, body });
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
