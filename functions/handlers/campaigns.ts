@@ -19,6 +19,7 @@ import {
 } from '#use-cases/campaigns';
 import {
   apiHandler,
+  created,
   header,
   json,
   jsonBody,
@@ -98,7 +99,7 @@ const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
     const rawRequest = jsonBody(event);
     const request = parseOrThrow(CreateCampaignRequestSchema, rawRequest, body);
     const result = await createCampaign(deps, { caller, request, rawRequest, idempotencyKey: idempotencyKey(event) });
-    return json(201, result.campaign, replayHeader(result.replayed));
+    return created(`${BASE}/${encodeURIComponent(result.campaign.id)}`, result.campaign, replayHeader(result.replayed));
   },
   [`GET ${BASE}`]: async ({ event, caller }) =>
     json(
@@ -106,7 +107,10 @@ const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
       await listCampaigns(
         deps,
         caller.accountId,
-        parseOrThrow(ListCampaignsQuerySchema, event.queryStringParameters ?? {}, { noun: 'query parameter' }),
+        parseOrThrow(ListCampaignsQuerySchema, event.queryStringParameters ?? {}, {
+          noun: 'query parameter',
+          fieldCodes: { cursor: 'invalid_cursor' },
+        }),
       ),
     ),
   [`GET ${BASE}/{campaignId}`]: async ({ event, caller }) =>

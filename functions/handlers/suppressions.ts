@@ -3,7 +3,15 @@ import { parseOrThrow } from '#schemas/parse';
 import { CreateSuppressionRequestSchema } from '#schemas/suppression-request';
 import { ListSuppressionsQuerySchema, SUPPRESSION_FIELD_CODES } from '#schemas/suppressions';
 import { addSuppression, listSuppressions, removeSuppression } from '#use-cases/manage-suppressions';
-import { apiHandler, json, jsonBody, pathParameter, type ApiRequest, type ApiResult } from './http/api-handler.ts';
+import {
+  apiHandler,
+  created,
+  json,
+  jsonBody,
+  pathParameter,
+  type ApiRequest,
+  type ApiResult,
+} from './http/api-handler.ts';
 import { clock, suppressions } from './composition/table.ts';
 
 const BASE = '/api/v1/suppressions';
@@ -16,8 +24,10 @@ const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
       noun: 'field',
       fieldCodes: SUPPRESSION_FIELD_CODES,
     });
-    const { suppression, created } = await addSuppression(deps, caller.accountId, request);
-    return json(created ? 201 : 200, suppression);
+    const { suppression, created: isNew } = await addSuppression(deps, caller.accountId, request);
+    return isNew
+      ? created(`${BASE}/${encodeURIComponent(suppression.phoneNumber)}`, suppression)
+      : json(200, suppression);
   },
   [`GET ${BASE}`]: async ({ event, caller }) =>
     json(

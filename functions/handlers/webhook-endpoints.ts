@@ -61,7 +61,10 @@ const routes: Record<string, (request: ApiRequest) => Promise<ApiResult>> = {
         deps,
         caller.accountId,
         pathParameter(event, 'webhookId'),
-        parseOrThrow(ListDeliveriesQuerySchema, event.queryStringParameters ?? {}, { noun: 'query parameter' }),
+        parseOrThrow(ListDeliveriesQuerySchema, event.queryStringParameters ?? {}, {
+          noun: 'query parameter',
+          fieldCodes: { cursor: 'invalid_cursor' },
+        }),
       ),
     ),
   [`POST ${BASE}/{webhookId}/events/{eventId}/redeliver`]: async ({ event, caller }) =>

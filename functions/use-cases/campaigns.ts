@@ -65,7 +65,7 @@ export async function createCampaign(
   if (!request.fromNumber && !agent.defaultFromNumber) {
     throw invalidRequest(
       'agent_has_no_number',
-      `Agent ${agent.id} has no phone number assigned; assign one or pass fromNumber.`,
+      `Agent ${agent.id} has no phone number assigned; assign one to it (fromNumber only picks among the agent's own numbers).`,
       'agentId',
     );
   }
@@ -147,6 +147,7 @@ export async function createCampaign(
     throw unprocessable(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request body; use a new key for a new campaign.',
+      'Idempotency-Key',
     );
   }
   const target = existing ? await deps.campaigns.get(caller.accountId, existing.campaignId) : campaign;
@@ -212,6 +213,7 @@ export async function appendContacts(
     throw unprocessable(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request; use a new key for new contacts.',
+      'Idempotency-Key',
     );
   }
   const reservation = existing ?? (result as { reservation: ContactReservation }).reservation;

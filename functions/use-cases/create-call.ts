@@ -5,7 +5,7 @@ import { NumberSuppressedError, OutcomeUnknownError, invalidRequest, unprocessab
 import { DEFAULT_WATCHDOG_GRACE_SECONDS } from '#domain/call-lifecycle';
 import { dialTimeWithin, OPENING_SEARCH_DAYS } from '#domain/calling-window-rules';
 import { addMinutes, toTimestamp } from '#domain/time';
-import type { Call, StoredCall } from '#schemas/call';
+import { CallSchema, type Call, type StoredCall } from '#schemas/call';
 import { LIMITS } from '#schemas/call-request-fields';
 import type { CreateCallRequest } from '#schemas/create-call-request';
 import type { Caller } from '#schemas/directory';
@@ -189,6 +189,7 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     throw unprocessable(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request body; use a new key for a new call.',
+      'Idempotency-Key',
     );
   }
   // A retry may follow a first attempt that stored the call but failed to dispatch it.
@@ -197,7 +198,9 @@ export async function createCall(deps: CreateCallDeps, command: CreateCallComman
     if (call) await dispatchOrLeaveToReconciler(deps, call);
   });
   if (stored !== null) deps.onDispatchFailed(result.existing.callId, stored);
-  return { call: result.existing.response as Call, replayed: true };
+  // The first answer again, in the call's own field order (the store keeps it as a map, unordered).
+  const replay = CallSchema.safeParse(result.existing.response);
+  return { call: replay.success ? replay.data : (result.existing.response as Call), replayed: true };
 }
 
 /**

@@ -30,6 +30,16 @@ describe('API conventions and PATCH through HTTP', () => {
   it('answers a 201 with Location, and every answer, errors included, with a Request-Id the error body repeats', async () => {
     const created = await schedule();
     expect(created.headers.get('location')).toBe(`${CALLS}/${created.body.id}`);
+    // Every create that answers 201 says where the new resource is (before: campaigns and suppressions did not).
+    const campaign = await api.request('POST', '/api/v1/campaigns', {
+      body: { name: 'Located', agentId: AGENT, startAt: LATER, contacts: [{ toNumber: '+14155550177' }] },
+    });
+    expect(campaign.status).toBe(201);
+    expect(campaign.headers.get('location')).toBe(`/api/v1/campaigns/${campaign.body.id}`);
+    expect((await api.request('GET', campaign.headers.get('location') as string)).body.id).toBe(campaign.body.id);
+    const suppression = await api.request('POST', '/api/v1/suppressions', { body: { phoneNumber: '+14155550178' } });
+    expect(suppression.status).toBe(201);
+    expect(suppression.headers.get('location')).toBe('/api/v1/suppressions/%2B14155550178');
     const ok = await api.request('GET', `${CALLS}/${created.body.id}`);
     const missing = await api.request('GET', `${CALLS}/obc_01HXMN8ZABC123`);
     const invalid = await api.request('POST', CALLS, { body: { agentId: AGENT } });
@@ -38,6 +48,15 @@ describe('API conventions and PATCH through HTTP', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(missing.body.error.requestId).toBe(missing.headers.get('request-id'));
     expect(invalid.body.error.requestId).toBe(invalid.headers.get('request-id'));
+  });
+
+  it('every listing refuses a cursor it did not issue the same way: 400 invalid_cursor naming cursor (before: invalid_field for campaigns and deliveries)', async () => {
+    const hook = (await api.request('GET', '/api/v1/webhooks')).body.data[0]?.id ?? 'wh_01HXMN8ZABC1230000000000XY';
+    for (const listing of [CALLS, '/api/v1/suppressions', '/api/v1/campaigns', `/api/v1/webhooks/${hook}/deliveries`]) {
+      const answer = await api.request('GET', `${listing}?cursor=garbage`);
+      expect(answer.status, `${listing}: ${JSON.stringify(answer.body)}`).toBe(400);
+      expect(answer.body.error, listing).toMatchObject({ code: 'invalid_cursor', param: 'cursor' });
+    }
   });
 
   it('answers a known path asked with another method 405 with Allow, and an unknown path 404', async () => {

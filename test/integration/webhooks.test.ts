@@ -35,6 +35,7 @@ describe('customer webhooks', () => {
       },
     });
     expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${HOOKS}/${created.body.id}`);
     secret = created.body.secret;
     endpointId = created.body.id;
   });

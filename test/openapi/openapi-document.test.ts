@@ -78,6 +78,17 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
     }
   });
 
+  it('documents on every authorized route the answers any request may get, and 413 and 415 wherever a body is read', () => {
+    // Every authorized route refuses a query parameter it does not read (400), a URL over 8 KiB (414),
+    // a bad key (401); a route with a request body refuses one too large (413) or not JSON (415).
+    for (const route of API_ROUTES.filter((r) => r.authorized)) {
+      const operation = document.paths[route.path][route.method.toLowerCase()];
+      const statuses = Object.keys(operation.responses);
+      const expected = ['400', '401', '414', '429', '500', ...(operation.requestBody ? ['413', '415'] : [])];
+      expect(statuses, `${route.method} ${route.path}`).toEqual(expect.arrayContaining(expected));
+    }
+  });
+
   it("carries the reference's examples, each valid against the schema it illustrates", () => {
     const create = document.paths['/api/v1/outbound-calls'].post;
     const requests = create.requestBody.content['application/json'];

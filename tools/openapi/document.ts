@@ -543,11 +543,24 @@ function buildPaths(queryParameters: Record<string, Json[]>): Record<string, Rec
     (paths[route.path] as Record<string, Json>)[route.method.toLowerCase()] = {
       tags: ['Outbound Calls'],
       ...operation,
+      ...(route.authorized ? { responses: withEveryRouteAnswers(operation.responses as Record<string, Json>) } : {}),
       // Routes without the API-key authorizer need no key.
       ...(route.authorized ? {} : { security: [] }),
     };
   }
   return paths;
+}
+
+/**
+ * What every authorized route may answer whatever it does (functions/handlers/http/api-handler.ts):
+ * 400 for a query parameter it does not read (`unknown_parameter`), 414 for a path and query over
+ * 8 KiB, besides 401, 429 and 500 that each operation lists; added where an operation leaves them out.
+ */
+function withEveryRouteAnswers(responses: Record<string, Json>): Record<string, Json> {
+  const every: Record<string, Json> = { 400: responseRef('BadRequest'), 414: responseRef('UriTooLong') };
+  const merged = { ...responses };
+  for (const [status, response] of Object.entries(every)) merged[status] ??= response;
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
 export function buildOpenApiDocument(): Json {

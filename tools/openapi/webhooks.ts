@@ -211,6 +211,11 @@ export function webhookOperations(queryParameters: Record<string, Json[]>): Reco
       responses: {
         200: { description: 'The endpoint, changed.', content: json(ref('WebhookEndpoint')) },
         400: responseRef('BadRequest'),
+        409: {
+          description:
+            'The endpoint changed while the request was handled (`concurrent_update`): send the request again.',
+          content: json(ref('Error')),
+        },
         413: responseRef('PayloadTooLarge'),
         415: responseRef('UnsupportedMediaType'),
         ...WITH_ENDPOINT,
