@@ -285,5 +285,9 @@ describe('npm run campaign', () => {
     await statusShows(`  cancelled    ${CONTACTS}\n`);
     const calls = await campaignCalls();
     expect(calls.filter((call) => call.status === 'cancelled')).toHaveLength(CONTACTS);
+    // Running the schedule again says the campaign is cancelled, rather than that all is scheduled.
+    const again = schedule();
+    expect(await again.exit, again.output()).toBe(1);
+    expect(again.output()).toContain('is cancelled: none of its calls will be made');
   });
 });

@@ -58,6 +58,29 @@ describe('npm run campaign with a calling window, calls dialing', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("names the line of the contact the API refused, counted in the file (before: always the request's first line)", async () => {
+    // +1 500 numbers have no time zone to tell, so a window in the callee's zone cannot judge them.
+    const file = join(dir, 'refused.csv');
+    writeFileSync(file, 'phone,id,name\n+14155550161,a,A\n+14155550162,b,B\n+15005550104,c,C\n');
+    const result = await run([
+      'schedule',
+      file,
+      '--agent',
+      AGENT,
+      '--start',
+      minutesFromNow(30),
+      '--every',
+      '2m',
+      '--window',
+      '09:00-20:00',
+      '--campaign',
+      'refused-row',
+    ]);
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain('Stopped at line 4: ');
+    expect(result.output).toContain('contacts.2.toNumber');
+  });
+
   it('refuses window options it cannot send, with one line and exit code 2', async () => {
     const file = join(dir, 'one.csv');
     writeFileSync(file, 'phone,id,name\n+14155550199,c1,Ann\n');

@@ -65,6 +65,12 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
     );
     return 1;
   }
+  if (campaign?.status === 'cancelled') {
+    print(
+      `Campaign "${name}" (${campaign.id}) is cancelled: none of its calls will be made. Schedule the file as a new campaign with --campaign <another name>.`,
+    );
+    return 1;
+  }
   const before = Math.min(campaign?.counts.total ?? 0, plan.total);
   if (!campaign && options.start.getTime() < Date.now() - LIMITS.scheduledForSkewToleranceMinutes * 60_000) {
     print(`--start ${toTimestamp(options.start)} has passed; pass a later --start. Nothing was scheduled.`);
@@ -94,7 +100,7 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
 
   // 4. Create the campaign, then append the rest, one request at a time, in the file's order.
   const bar = progress(plan.chunks.length, 'requests', out);
-  let failure: { chunk: PlannedChunk; error: unknown } | undefined;
+  let failure: { chunk: PlannedChunk; from: number; error: unknown } | undefined;
   for (const chunk of plan.chunks) {
     const end = chunk.offset + chunk.contacts.length;
     const done = campaign?.counts.total ?? 0;
@@ -122,7 +128,7 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
             { idempotencyKey: key },
           );
     } catch (error) {
-      failure = { chunk, error };
+      failure = { chunk, from, error };
       break;
     }
     bar.step(`scheduled lines ${chunk.rows[from]?.line}–${chunk.rows.at(-1)?.line} in campaign ${campaign.id}`);
@@ -137,8 +143,16 @@ export async function scheduleCampaign(options: ScheduleOptions): Promise<number
   print(`  already scheduled   ${before}`);
   print(`  not scheduled       ${plan.total - after}`);
   if (failure) {
-    const { chunk, error } = failure;
-    print(`Stopped at line ${chunk.rows[0]?.line}: ${describeError(error)}`);
+    const { chunk, from, error } = failure;
+    // The API names the contact at fault (`contacts.<i>…`, counted in the request it refused).
+    const contact = error instanceof VoisnapError ? /^contacts\.(\d+)/.exec(error.param ?? '') : null;
+    const row = contact ? chunk.rows[from + Number(contact[1])] : undefined;
+    const sent = `lines ${chunk.rows[from]?.line}–${chunk.rows.at(-1)?.line}`;
+    print(
+      row
+        ? `Stopped at line ${row.line}: ${describeError(error)}`
+        : `Stopped: the request for ${sent} was refused: ${describeError(error)}`,
+    );
     print(
       'Fix the cause and run the same command again: what is scheduled already is skipped, nothing is scheduled twice.',
     );
