@@ -36,7 +36,8 @@ export const rangeStart = (value: string) => Date.parse(isDateOnly(value) ? `${v
 export const rangeEnd = (value: string) => rangeStart(value) + (isDateOnly(value) ? 86_400_000 : 1000);
 
 const dateOrDateTime = (field: string) => {
-  const error = `${field} must be an ISO 8601 date (2025-06-01) or date-time with a time zone (2025-06-01T00:00:00Z).`;
+  // A `+` in a query string means a space, so an offset such as +02:00 arrives as " 02:00" unless sent as %2B02:00.
+  const error = `${field} must be an ISO 8601 date (2025-06-01) or date-time with a time zone (2025-06-01T00:00:00Z, or 2025-06-01T00:00:00%2B02:00: a + in a URL must be sent as %2B).`;
   return z
     .union([z.iso.date(), z.iso.datetime({ offset: true })], { error })
     .check(z.refine((value) => !Number.isNaN(rangeStart(value)), { error }));

@@ -59,6 +59,13 @@ describe('API conventions and PATCH through HTTP', () => {
     }
   });
 
+  it('says how to send an offset when a + in a date filter arrived as a space', async () => {
+    const spaced = await api.request('GET', `${CALLS}?dateFrom=2026-12-01T00:00:00+01:00`);
+    expect(spaced.status).toBe(400);
+    expect(spaced.body.error).toMatchObject({ param: 'dateFrom', message: expect.stringContaining('%2B') });
+    expect((await api.request('GET', `${CALLS}?dateFrom=2026-12-01T00:00:00%2B01:00`)).status).toBe(200);
+  });
+
   it('answers a known path asked with another method 405 with Allow, and an unknown path 404', async () => {
     const wrong = await api.request('DELETE', CALLS);
     expect(wrong.status).toBe(405);
