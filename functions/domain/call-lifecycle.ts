@@ -162,6 +162,24 @@ export function startDial(
   );
 }
 
+/**
+ * The attempt startDial began goes back to `queued`, as before the gate: the provider created no
+ * call for it (PlaceCallResult `placed: 'later'`), so its attempt record, initiatedAt and the
+ * conversation id it was to get are dropped and the same attempt is dialed again. Null when the
+ * call is no longer `initiating` (a report or the reconciler moved it meanwhile).
+ */
+export function deferDial(call: StoredCall, now: Date, limits: CallTimingLimits): StoredCall | null {
+  if (transition(call.status, 'dial_deferred').allowed === false) return null;
+  const attempt = currentAttempt(call);
+  return move(
+    { ...call, attempts: call.attempts.filter((record) => record.attempt !== attempt) },
+    'dial_deferred',
+    now,
+    { initiatedAt: null, providerCallId: null, pendingConversationId: null, answeredBy: null, agentEndedAt: null },
+    limits,
+  );
+}
+
 /** Ends the attempt at `at` (already clamped), never before it connected. */
 function ended(
   call: StoredCall,

@@ -7,6 +7,7 @@ import type { CallStatus } from '#schemas/call';
 export const CALL_EVENTS = [
   'schedule_fired',
   'dial_started',
+  'dial_deferred',
   'provider_ringing',
   'provider_answered',
   'provider_hung_up',
@@ -35,6 +36,9 @@ export const TERMINAL_STATUSES: readonly CallStatus[] = [
 export const TRANSITIONS: Readonly<Record<CallEvent, Partial<Record<CallStatus, CallStatus>>>> = {
   schedule_fired: { scheduled: 'queued' },
   dial_started: { queued: 'initiating' },
+  // The provider created nothing and can take the request later (it asked to slow down, or the
+  // request never left): the attempt waits again, as if it had not reached the gate.
+  dial_deferred: { initiating: 'queued' },
   provider_ringing: { initiating: 'ringing' },
   provider_answered: { initiating: 'in_progress', ringing: 'in_progress' },
   provider_hung_up: { in_progress: 'completed' },

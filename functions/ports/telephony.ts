@@ -11,8 +11,10 @@ export interface PlaceCallRequest {
 /**
  * What a request to place a call came to:
  * - placed: the provider created the call, with its id (Twilio's CallSid);
- * - not placed (`placed: false`): the provider certainly created nothing (it refused the request,
- *   or the request never left: no connection could be made);
+ * - not placed (`placed: false`): the provider certainly created nothing, and refused the request
+ *   for good (an invalid number, an error another try would meet again);
+ * - `placed: 'later'`: the provider certainly created nothing, and another try soon may pass (it
+ *   asked to slow down, or the request never left);
  * - `placed: 'unknown'`: the request may have created the call (no answer in time, a connection
  *   reset after sending, a 5xx, or a success whose body could not be read). The person's phone may
  *   be ringing: the provider's own reports (which carry the call id and attempt in their URLs)
@@ -22,7 +24,13 @@ export type PlaceCallResult =
   | { placed: true; providerCallId: string }
   | { placed: false; reason: 'invalid_number' | 'provider_error'; detail: string }
   /** `detail` names what happened (a timeout, a status code) and never quotes the request: it is logged. */
-  | { placed: 'unknown'; detail: string };
+  | { placed: 'unknown'; detail: string }
+  /**
+   * Nothing was created, and the provider can take the request later: it asked to slow down
+   * (429), or the request could not be sent now (no connection, no credentials). `retryAfterSeconds`:
+   * what the provider asked for (Retry-After), else null. The attempt waits and is dialed again.
+   */
+  | { placed: 'later'; detail: string; retryAfterSeconds: number | null };
 
 /** A telephony provider account (Twilio, or the carrier simulator that speaks its protocol). */
 export interface TelephonyProvider {

@@ -18,6 +18,11 @@ const DialMessageFields = z.object({
    */
   sendAt: z.optional(z.iso.datetime({ offset: true })),
   sendBy: z.optional(z.iso.datetime({ offset: true })),
+  /**
+   * How many times the provider deferred this attempt's dial (it created nothing and asked to try
+   * later: a 429, or the request could not be sent); absent: never. Bounds the deferrals.
+   */
+  deferrals: z.optional(z.int().check(z.gte(0))),
   /** Set on the messages of a call waiting for a telephony slot: see StoredCall.slotWaitToken. */
   waitToken: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });

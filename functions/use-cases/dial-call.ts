@@ -1,5 +1,6 @@
 import {
   currentAttempt,
+  deferDial,
   endUndialed,
   fireSchedule,
   judgeCallingWindow,
@@ -7,16 +8,16 @@ import {
   type CallTimingLimits,
 } from '#domain/call-lifecycle';
 import { toTimestamp } from '#domain/time';
-import { NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
+import { ConcurrentModificationError, NumberSuppressedError, SlotUnavailableError } from '#domain/errors';
 import { CampaignGateClosedError } from '#domain/campaign';
 import type { StoredCall } from '#schemas/call';
 import type { DialMessage } from '#schemas/dial-message';
-import type { CallRepository } from '#ports/call-repository';
+import type { CallRepository, UpdateEffects } from '#ports/call-repository';
 import { MAX_QUEUE_DELAY_SECONDS } from '#ports/dispatch';
-import type { CallRateLimiter, SendReservation, TelephonyProviders } from '#ports/telephony';
+import type { CallRateLimiter, PlaceCallResult, SendReservation, TelephonyProviders } from '#ports/telephony';
 import { afterWrite } from './after-write.ts';
 import { callingWindowRulesFor } from './calling-window-rules.ts';
-import { applyCallEvent, type CallEventDeps } from './apply-call-event.ts';
+import { applyCallEvent, wakeAfterSlotFreed, type CallEventDeps } from './apply-call-event.ts';
 import { dispatchCall } from './dispatch-call.ts';
 import { dialStarted } from './business-metrics.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
@@ -136,7 +137,7 @@ export async function dialCall(deps: DialDeps, message: DialMessage): Promise<Di
     }
   });
   // 6. Only the gate's winner talks to the provider, once, outside the retry above.
-  return 'won' in gate ? placeCall(deps, gate.won) : gate;
+  return 'won' in gate ? placeCall(deps, gate.won, message) : gate;
 }
 
 /** The place a message holds, while it has not passed and looks like one the limiter gave. */
@@ -291,7 +292,7 @@ async function campaignSlotFree(deps: DialDeps, accountId: string, campaignId: s
 }
 
 /** 6. Exactly one provider request for this attempt; whatever it answers is recorded. */
-async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome> {
+async function placeCall(deps: DialDeps, call: StoredCall, message: DialMessage): Promise<DialOutcome> {
   const attempt = currentAttempt(call);
   deps.metrics.record(...dialStarted(call, deps.clock.now()));
   const result = await deps.providers[call.keyMode].placeCall({
@@ -307,6 +308,7 @@ async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome>
     // would hang up on the person if they answer, and a retry could ring them a second time.
     return { result: 'placed_unknown', reason: result.detail.slice(0, 200) };
   }
+  if (result.placed === 'later') return deferDialing(deps, call, message, result);
   if (result.placed) {
     // The call as the gate wrote it is current unless a report overtook it (then the write loses and reads).
     await applyCallEvent(deps, { callId: call.id, attempt, event: null, providerCallId: result.providerCallId }, call);
@@ -319,6 +321,55 @@ async function placeCall(deps: DialDeps, call: StoredCall): Promise<DialOutcome>
   );
   // The provider's detail can quote the phone number, so only its classification leaves here.
   return { result: 'not_placed', reason: result.reason };
+}
+
+/** Most times one attempt's dial is deferred by the provider before the attempt fails (`provider_error`). */
+export const MAX_DIAL_DEFERRALS = 5;
+
+/**
+ * The provider created nothing and can take the request later (PlaceCallResult `placed: 'later'`):
+ * the attempt goes back to `queued` (deferDial), giving its telephony slot (and its campaign's)
+ * back and waking a call that waits for one, and its message comes back after the provider's
+ * Retry-After or the dialer's backoff (2, 4, 8 … s), to be dialed again at the gate like any other.
+ * After MAX_DIAL_DEFERRALS the attempt fails as `provider_error` (what retryPolicy.failed retries).
+ */
+async function deferDialing(
+  deps: DialDeps,
+  call: StoredCall,
+  message: DialMessage,
+  result: Extract<PlaceCallResult, { placed: 'later' }>,
+): Promise<DialOutcome> {
+  const attempt = currentAttempt(call);
+  const deferrals = message.deferrals ?? 0;
+  const now = deps.clock.now();
+  if (deferrals >= MAX_DIAL_DEFERRALS) {
+    await applyCallEvent(
+      deps,
+      { callId: call.id, attempt, event: { kind: 'failed', at: now, reason: 'provider_error' } },
+      call,
+    );
+    return { result: 'not_placed', reason: 'provider_error' };
+  }
+  const delaySeconds = Math.min(
+    MAX_QUEUE_DELAY_SECONDS,
+    Math.max(1, result.retryAfterSeconds ?? slotBackoffSeconds(deferrals)),
+  );
+  const back = deferDial(call, now, deps.limits);
+  if (!back) return { result: 'dropped', reason: `call is ${call.status}` };
+  // The watchdog moves past the wait, so the reconciler does not send a second message meanwhile.
+  const lookAgainAt = new Date(now.getTime() + (delaySeconds + deps.limits.watchdogGraceSeconds) * 1000);
+  const effects: UpdateEffects = {};
+  try {
+    const written = await deps.calls.update({ ...back, watchdogAt: toTimestamp(lookAgainAt) }, call, effects);
+    await wakeAfterSlotFreed(deps, call, written, effects);
+  } catch (error) {
+    // A report or the reconciler moved the call meanwhile: it is theirs now.
+    if (error instanceof ConcurrentModificationError)
+      return { result: 'dropped', reason: 'the call moved on meanwhile' };
+    throw error;
+  }
+  const { sendAt: _sendAt, sendBy: _sendBy, ...rest } = message;
+  return later({ ...rest, deferrals: deferrals + 1 }, delaySeconds, 'the provider asked to dial later');
 }
 
 function later(message: DialMessage, delaySeconds: number, reason: string): DialOutcome {

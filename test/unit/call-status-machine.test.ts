@@ -6,6 +6,8 @@ import { CALL_STATUSES, type CallStatus } from '#schemas/call';
 const DOCUMENTED: Array<[CallEvent, CallStatus[], CallStatus]> = [
   ['schedule_fired', ['scheduled'], 'queued'],
   ['dial_started', ['queued'], 'initiating'],
+  // The provider created nothing and asked to be called later (429, or the request never left).
+  ['dial_deferred', ['initiating'], 'queued'],
   ['provider_ringing', ['initiating'], 'ringing'],
   ['provider_answered', ['initiating', 'ringing'], 'in_progress'],
   ['provider_hung_up', ['in_progress'], 'completed'],

@@ -143,7 +143,7 @@ describe('create-call outcomes Twilio can give that the simulator never does', (
     expect(await provider().placeCall(request)).toEqual({ placed: true, providerCallId: SID });
   });
 
-  it('reports a request that never left (nothing listening, no credentials) as not placed: nothing was created', async () => {
+  it('reports a request that never left (nothing listening, no credentials) as one to make later: nothing was created', async () => {
     const request = { callId: 'obc_1', attempt: 1, to: '+14155550199', from: '+14155550123' };
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -157,7 +157,7 @@ describe('create-call outcomes Twilio can give that the simulator never does', (
       maxCallDurationSeconds: 600,
       requestTimeoutMs: 2_000,
     });
-    expect(await refused.placeCall(request)).toMatchObject({ placed: false, reason: 'provider_error' });
+    expect(await refused.placeCall(request)).toMatchObject({ placed: 'later', retryAfterSeconds: null });
     const noCredentials = new TwilioProvider({
       apiBaseUrl: baseUrl,
       account: async () => {
@@ -167,7 +167,7 @@ describe('create-call outcomes Twilio can give that the simulator never does', (
       ringTimeoutSeconds: 30,
       maxCallDurationSeconds: 600,
     });
-    expect(await noCredentials.placeCall(request)).toMatchObject({ placed: false, reason: 'provider_error' });
+    expect(await noCredentials.placeCall(request)).toMatchObject({ placed: 'later' });
     expect(creates).toHaveLength(0);
   });
 
@@ -197,6 +197,41 @@ describe('create-call outcomes Twilio can give that the simulator never does', (
     await reconcile(deps);
     expect(await table.getById(call.id)).toMatchObject({ status: 'failed', endReason: 'dial_timeout' });
     expect(creates).toHaveLength(1);
+  });
+
+  it('does not end a call on 429 Too Many Requests (20429, nothing created): it waits the Retry-After and is dialed again, once', async () => {
+    const { deps, table, call } = await worldWithTwilio();
+    behaviour = (_request, response) =>
+      twilioJson(response, 429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '7' });
+    const deferred = await dialCall(deps, dialMessageFor(call));
+    expect(deferred).toMatchObject({ result: 'later', delaySeconds: 7, message: { attempt: 1, deferrals: 1 } });
+    // Back to waiting as before the gate: no attempt recorded, its telephony slot given back.
+    expect(await table.getById(call.id)).toMatchObject({
+      status: 'queued',
+      attempts: [],
+      initiatedAt: null,
+      endReason: null,
+    });
+    expect(await table.listAll()).toContainEqual({ accountId: 'acc_demo', activeCalls: 0 });
+    behaviour = (_request, response) => twilioJson(response, 201, { sid: SID, status: 'queued' });
+    if (deferred.result !== 'later') throw new Error('not deferred');
+    expect(await dialCall(deps, deferred.message)).toMatchObject({ result: 'dialed', providerCallId: SID });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'initiating', providerCallId: SID });
+    expect(creates).toHaveLength(2);
+  });
+
+  it('fails an attempt the provider keeps deferring, after five deferrals (provider_error)', async () => {
+    const { deps, table, call } = await worldWithTwilio();
+    behaviour = (_request, response) => twilioJson(response, 429, { code: 20429, message: 'Too Many Requests' });
+    let message = dialMessageFor(call);
+    for (let i = 1; i <= 5; i++) {
+      const outcome = await dialCall(deps, message);
+      expect(outcome).toMatchObject({ result: 'later', message: { deferrals: i } });
+      if (outcome.result === 'later') message = outcome.message;
+    }
+    expect(await dialCall(deps, message)).toEqual({ result: 'not_placed', reason: 'provider_error' });
+    expect(await table.getById(call.id)).toMatchObject({ status: 'failed', endReason: 'provider_error' });
+    expect(creates).toHaveLength(6);
   });
 
   it('does not blame the destination number for a problem with the caller ID (21210: From not verified)', async () => {

@@ -56,7 +56,7 @@ export class TwilioProvider implements TelephonyProvider {
     try {
       account = await this.options.account();
     } catch (error) {
-      return { placed: false, reason: 'provider_error', detail: `no credentials: ${(error as Error).message}` };
+      return { placed: 'later', detail: `no credentials: ${(error as Error).message}`, retryAfterSeconds: null };
     }
     let response: Response;
     try {
@@ -65,7 +65,7 @@ export class TwilioProvider implements TelephonyProvider {
       const detail = `request failed: ${describeFetchFailure(error)}`;
       // Refused before a byte was sent: nothing was created. Anything later (a timeout, a reset)
       // may have reached Twilio, which may be ringing the person now.
-      return neverSent(error) ? { placed: false, reason: 'provider_error', detail } : { placed: 'unknown', detail };
+      return neverSent(error) ? { placed: 'later', detail, retryAfterSeconds: null } : { placed: 'unknown', detail };
     }
     // The body is read under the same deadline; a body cut short or never finished reads as none.
     const body = (await response.json().catch(() => ({}))) as { sid?: unknown; code?: number; message?: string };
@@ -79,6 +79,13 @@ export class TwilioProvider implements TelephonyProvider {
     // Twilio's message, which can quote the number: this one is logged.)
     if (response.status >= 500)
       return { placed: 'unknown', detail: `HTTP ${response.status}, Twilio error ${body.code ?? 'unknown'}` };
+    // 429 Too Many Requests (Twilio 20429) is answered before anything is created.
+    if (response.status === 429)
+      return {
+        placed: 'later',
+        detail: `HTTP 429, Twilio error ${body.code ?? 'unknown'}`,
+        retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')),
+      };
     const reason =
       body.code !== undefined && INVALID_NUMBER_ERROR_CODES.has(body.code) ? 'invalid_number' : 'provider_error';
     return {
@@ -160,4 +167,12 @@ function neverSent(error: unknown): boolean {
 function describeFetchFailure(error: unknown): string {
   const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   return `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+/**
+ * A Retry-After header in whole seconds, or null when absent or not in that form (an HTTP date is
+ * left to the caller's own backoff). RFC 9110 §10.2.3.
+ */
+function retryAfterSeconds(value: string | null): number | null {
+  return value !== null && /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : null;
 }
