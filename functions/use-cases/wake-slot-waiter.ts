@@ -13,8 +13,14 @@ export interface SlotWaitDeps {
   newWaitToken: () => string;
 }
 
-/** Entries looked at per wake-up before giving up: stale ones (dialed, cancelled) are cleared on the way. */
+/** Entries whose call a wake-up reads before giving up: stale ones (dialed, cancelled) are cleared on the way. */
 const ENTRIES_PER_WAKE = 10;
+/**
+ * Entries a wake-up reads from the list: those waiting for another campaign's ceiling are passed
+ * over without a read, so a long queue of one campaign's calls does not hide the calls behind it
+ * (one consistent Query of small items).
+ */
+const ENTRIES_LISTED_PER_WAKE = 50;
 
 /**
  * A slot of the account was just given back (by a call of `freedCampaignId`, or of no campaign):
@@ -32,8 +38,9 @@ export async function wakeSlotWaiter(
   accountId: string,
   freedCampaignId?: string,
 ): Promise<string | null> {
-  for (const waiter of await deps.slotCounters.oldestWaiters(accountId, ENTRIES_PER_WAKE)) {
-    if (waiter.campaignId !== undefined && waiter.campaignId !== freedCampaignId) continue;
+  const listed = await deps.slotCounters.oldestWaiters(accountId, ENTRIES_LISTED_PER_WAKE);
+  const eligible = listed.filter((waiter) => waiter.campaignId === undefined || waiter.campaignId === freedCampaignId);
+  for (const waiter of eligible.slice(0, ENTRIES_PER_WAKE)) {
     const call = await deps.calls.getById(waiter.callId);
     const stillWaiting =
       call !== null &&

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CALL_STATUSES, type CallStatus } from '#schemas/call';
+import { aCall } from '../../support/calls.ts';
 import { dialCall } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
 import { cancelCall } from '#use-cases/cancel-call';
@@ -291,6 +292,36 @@ describe('pause, resume, cancel', () => {
       delaySeconds: 1,
       reason: 'a telephony slot was given back while it joined the waiting list',
     });
+  });
+
+  it("a long queue of one campaign's calls does not hide a call waiting for an account slot behind it", async () => {
+    const world = fakeCampaignWorld({ slotLimit: 2 });
+    const { campaign } = await create(
+      world,
+      campaignRequest(13, { pacing: { maxConcurrentCalls: 1, callsPerMinute: 600 } }),
+    );
+    world.clock.advance(2);
+    const [first, ...rest] = world.table.all().filter((call) => call.campaignId === campaign.id);
+    expect(await dialCall(world.deps, dialMessageFor(first!))).toMatchObject({ result: 'dialed' });
+    for (const call of rest)
+      expect(await dialCall(world.deps, dialMessageFor(call))).toMatchObject({
+        reason: 'campaign at maxConcurrentCalls',
+      });
+    // Two calls of no campaign: one takes the account's last slot, the other waits for one.
+    const holder = aCall({ toNumber: '+14155550181' }, world.clock.now());
+    world.clock.advance(1);
+    const waiter = aCall({ toNumber: '+14155550182' }, world.clock.now());
+    for (const call of [holder, waiter]) await world.table.create(call);
+    expect(await dialCall(world.deps, dialMessageFor(holder))).toMatchObject({ result: 'dialed' });
+    expect(await dialCall(world.deps, dialMessageFor(waiter))).toMatchObject({ reason: 'no free telephony slot' });
+    world.queue.sent.length = 0;
+    // The holder ends: its account slot wakes the waiter, past the twelve calls of the full campaign.
+    await applyCallEvent(world.deps, {
+      callId: holder.id,
+      attempt: 1,
+      event: { kind: 'failed', at: world.clock.now(), reason: 'provider_error' },
+    });
+    expect(world.queue.sent.map((sent) => sent.message.callId)).toEqual([waiter.id]);
   });
 
   it('the stream gives a campaign slot back only for a release written without it (before this version)', async () => {
