@@ -15,8 +15,9 @@ export interface SlotWaiter {
   dueAt: string;
   token: string;
   /**
-   * The campaign whose `maxConcurrentCalls` the call waits for (its account had a free slot):
-   * only a release of that campaign's calls wakes it. Absent: it waits for an account slot.
+   * The campaign whose `maxConcurrentCalls` the call waits for (its account had a free slot): the
+   * entry is on that campaign's list, which only a release of the campaign's calls looks at.
+   * Absent: it waits for an account slot, on the account's list.
    */
   campaignId?: string;
 }
@@ -32,11 +33,14 @@ export interface SlotCounters {
   listAll(): Promise<SlotCounter[]>;
   /** Sets an account's count of slots in use to `actual` if it still holds `expected`; false if it does not. */
   repair(accountId: string, expected: number, actual: number): Promise<boolean>;
-  /** Puts a call on its account's waiting list; one entry per call attempt, the latest token wins. */
+  /**
+   * Puts a call on a waiting list: its account's, or its campaign's when `waiter.campaignId` is
+   * set; one entry per call attempt and list, the latest token wins.
+   */
   addWaiter(accountId: string, waiter: SlotWaiter): Promise<void>;
-  /** The account's waiting list, earliest `dueAt` first, at most `limit` entries. */
-  oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]>;
-  /** Takes an entry off the list if it still holds `waiter.token`; does nothing otherwise. */
+  /** A waiting list (the account's, or the campaign's), earliest `dueAt` first, at most `limit` entries. */
+  oldestWaiters(accountId: string, limit: number, campaignId?: string): Promise<SlotWaiter[]>;
+  /** Takes an entry off its list (by `waiter.campaignId`) if it still holds `waiter.token`; does nothing otherwise. */
   removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void>;
   /**
    * Marks that a call of the account waits for a slot until `until` (a later mark stays), in one

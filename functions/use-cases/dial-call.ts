@@ -263,13 +263,15 @@ async function waitForSlot(
   });
   // Best effort: without the mark a release may pass the list by, so a call whose mark failed
   // looks again in a second rather than failing its message (which the new token made stale).
-  const freeSlot = await deps.slotCounters.markWaiting(call.accountId, lookAgainAt).then(
-    (marked) => marked.freeSlot,
-    () => true,
+  const mark = await deps.slotCounters.markWaiting(call.accountId, lookAgainAt).then(
+    (marked) => ({ marked: true, freeSlot: marked.freeSlot }),
+    () => ({ marked: false, freeSlot: true }),
   );
-  const freedMeanwhile = forCampaign
-    ? await campaignSlotFree(deps, call.accountId, forCampaign)
-    : freeSlot && reason === 'no free telephony slot';
+  const freedMeanwhile = !mark.marked
+    ? true
+    : forCampaign
+      ? await campaignSlotFree(deps, call.accountId, forCampaign)
+      : mark.freeSlot && reason === 'no free telephony slot';
   return later(
     { ...message, waits: message.waits + 1, waitToken: token },
     freedMeanwhile ? 1 : backoffSeconds,

@@ -2,7 +2,7 @@ import { currentAttempt } from '#domain/call-lifecycle';
 import type { CallRepository } from '#ports/call-repository';
 import type { Clock } from '#ports/clock';
 import type { DialQueue } from '#ports/dispatch';
-import type { SlotCounters } from '#ports/slot-counters';
+import type { SlotCounters, SlotWaiter } from '#ports/slot-counters';
 
 export interface SlotWaitDeps {
   calls: CallRepository;
@@ -13,21 +13,15 @@ export interface SlotWaitDeps {
   newWaitToken: () => string;
 }
 
-/** Entries whose call a wake-up reads before giving up: stale ones (dialed, cancelled) are cleared on the way. */
+/** Entries looked at per wake-up before giving up: stale ones (dialed, cancelled) are cleared on the way. */
 const ENTRIES_PER_WAKE = 10;
-/**
- * Entries a wake-up reads from the list: those waiting for another campaign's ceiling are passed
- * over without a read, so a long queue of one campaign's calls does not hide the calls behind it
- * (one consistent Query of small items).
- */
-const ENTRIES_LISTED_PER_WAKE = 50;
 
 /**
  * A slot of the account was just given back (by a call of `freedCampaignId`, or of no campaign):
  * sends the dial message of the account's longest waiting call that the release can let through
- * now, instead of letting it sleep out its backoff: a call waiting for an account slot, or for the
- * ceiling of the campaign whose call gave its slot back (a call waiting for another campaign's
- * ceiling is left for that campaign's release). Its token is replaced first, so the backoff message
+ * now, instead of letting it sleep out its backoff: the oldest of the account's list (calls
+ * waiting for an account slot) and the list of the campaign whose call gave its slot back (calls
+ * waiting for its maxConcurrentCalls; other campaigns' lists wait for their own releases). Its token is replaced first, so the backoff message
  * still in the queue is dropped when it arrives: one live message per call. Entries whose call no
  * longer waits are removed. Resolves with the woken call's id, or null when nobody it can let
  * through waits. Rejects with the store's or the queue's error; a call whose message was not sent
@@ -38,9 +32,16 @@ export async function wakeSlotWaiter(
   accountId: string,
   freedCampaignId?: string,
 ): Promise<string | null> {
-  const listed = await deps.slotCounters.oldestWaiters(accountId, ENTRIES_LISTED_PER_WAKE);
-  const eligible = listed.filter((waiter) => waiter.campaignId === undefined || waiter.campaignId === freedCampaignId);
-  for (const waiter of eligible.slice(0, ENTRIES_PER_WAKE)) {
+  // The account's list, and the list of the campaign whose call gave its slot back: the oldest first.
+  const lists = await Promise.all([
+    deps.slotCounters.oldestWaiters(accountId, ENTRIES_PER_WAKE),
+    ...(freedCampaignId ? [deps.slotCounters.oldestWaiters(accountId, ENTRIES_PER_WAKE, freedCampaignId)] : []),
+  ]);
+  const waiters = lists
+    .flat()
+    .sort((a, b) => waitOrder(a).localeCompare(waitOrder(b)))
+    .slice(0, ENTRIES_PER_WAKE);
+  for (const waiter of waiters) {
     const call = await deps.calls.getById(waiter.callId);
     const stillWaiting =
       call !== null &&
@@ -64,3 +65,6 @@ export async function wakeSlotWaiter(
   }
   return null;
 }
+
+/** An entry's place in its list (the lists' sort key: due time, then call and attempt). */
+const waitOrder = (waiter: SlotWaiter) => `${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`;

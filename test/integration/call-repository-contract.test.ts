@@ -247,7 +247,7 @@ describe.each([
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
   });
 
-  it('keeps the waiting list earliest due first, with the campaign a call waits for, and removes an entry only with its token', async () => {
+  it("keeps each waiting list (the account's, a campaign's) earliest due first, and removes an entry only with its token", async () => {
     const accountId = await anAccount(1);
     const later = { callId: 'obc_later', attempt: 1, dueAt: '2030-01-01T00:00:02Z', token: 't1' };
     const campaignWaiter = {
@@ -257,13 +257,19 @@ describe.each([
       token: 't2',
       campaignId: 'cmp_01HXMN8ZABC1230000000000XY',
     };
+    const earlier = { callId: 'obc_earlier', attempt: 1, dueAt: '2030-01-01T00:00:00Z', token: 't0' };
     await stores.slotCounters.addWaiter(accountId, later);
+    await stores.slotCounters.addWaiter(accountId, earlier);
     await stores.slotCounters.addWaiter(accountId, campaignWaiter);
-    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toEqual([campaignWaiter, later]);
-    expect(await stores.slotCounters.oldestWaiters(accountId, 1)).toEqual([campaignWaiter]);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toEqual([earlier, later]);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 1)).toEqual([earlier]);
+    const campaignId = campaignWaiter.campaignId;
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10, campaignId)).toEqual([campaignWaiter]);
     await stores.slotCounters.removeWaiter(accountId, { ...campaignWaiter, token: 'another' });
-    expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toHaveLength(2);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10, campaignId)).toHaveLength(1);
     await stores.slotCounters.removeWaiter(accountId, campaignWaiter);
+    expect(await stores.slotCounters.oldestWaiters(accountId, 10, campaignId)).toEqual([]);
+    await stores.slotCounters.removeWaiter(accountId, earlier);
     expect(await stores.slotCounters.oldestWaiters(accountId, 10)).toEqual([later]);
   });
 

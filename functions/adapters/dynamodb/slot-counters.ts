@@ -95,7 +95,7 @@ export class DynamoDbSlotCounters implements SlotCounters {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt),
+          ...keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt, waiter.campaignId),
           ...waiter,
           [TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + WAITER_LIFETIME_SECONDS,
         },
@@ -103,12 +103,12 @@ export class DynamoDbSlotCounters implements SlotCounters {
     );
   }
 
-  async oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]> {
+  async oldestWaiters(accountId: string, limit: number, campaignId?: string): Promise<SlotWaiter[]> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.slotWaiter(accountId, '', '', 0).pk },
+        ExpressionAttributeValues: { ':pk': keys.slotWaiter(accountId, '', '', 0, campaignId).pk },
         Limit: limit,
         // A release that saw a waiting call's mark must also see the entry it wrote just before.
         ConsistentRead: true,
@@ -160,7 +160,7 @@ export class DynamoDbSlotCounters implements SlotCounters {
       await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt),
+          Key: keys.slotWaiter(accountId, waiter.dueAt, waiter.callId, waiter.attempt, waiter.campaignId),
           ConditionExpression: '#token = :token',
           ExpressionAttributeNames: { '#token': 'token' },
           ExpressionAttributeValues: { ':token': waiter.token },

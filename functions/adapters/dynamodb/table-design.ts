@@ -61,8 +61,9 @@ export const keys = {
   numberClaim: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
   idempotency: (accountId: string, key: string) => ({ pk: `IDEMPOTENCY#${accountId}#${key}`, sk: 'IDEMPOTENCY' }),
   callRate: (bucket: string) => ({ pk: `CALLRATE#${bucket}`, sk: 'CALLRATE' }),
-  slotWaiter: (accountId: string, dueAt: string, callId: string, attempt: number) => ({
-    pk: `SLOTWAIT#${accountId}`,
+  /** A waiting list: the account's slots, or (campaignId) the campaign's maxConcurrentCalls. */
+  slotWaiter: (accountId: string, dueAt: string, callId: string, attempt: number, campaignId?: string) => ({
+    pk: campaignId ? `SLOTWAIT#${accountId}#${campaignId}` : `SLOTWAIT#${accountId}`,
     sk: `${dueAt}#${callId}#${attempt}`,
   }),
   accountWebhook: (accountId: string, endpointId: string) => ({

@@ -230,13 +230,14 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
   }
 
   async addWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
-    const list = this.waiters.get(accountId) ?? new Map<string, SlotWaiter>();
+    const name = listName(accountId, waiter.campaignId);
+    const list = this.waiters.get(name) ?? new Map<string, SlotWaiter>();
     list.set(`${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`, { ...waiter });
-    this.waiters.set(accountId, list);
+    this.waiters.set(name, list);
   }
 
-  async oldestWaiters(accountId: string, limit: number): Promise<SlotWaiter[]> {
-    const list = this.waiters.get(accountId) ?? new Map<string, SlotWaiter>();
+  async oldestWaiters(accountId: string, limit: number, campaignId?: string): Promise<SlotWaiter[]> {
+    const list = this.waiters.get(listName(accountId, campaignId)) ?? new Map<string, SlotWaiter>();
     return [...list.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .slice(0, limit)
@@ -244,7 +245,7 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
   }
 
   async removeWaiter(accountId: string, waiter: SlotWaiter): Promise<void> {
-    const list = this.waiters.get(accountId);
+    const list = this.waiters.get(listName(accountId, waiter.campaignId));
     const key = `${waiter.dueAt}#${waiter.callId}#${waiter.attempt}`;
     if (list?.get(key)?.token === waiter.token) list.delete(key);
   }
@@ -281,3 +282,6 @@ export class InMemoryCallTable implements CallRepository, SlotCounters, Reconcil
     this.calls.set(call.id, { call: copy(call), indexed: Boolean(call.watchdogAt) });
   }
 }
+
+/** A waiting list's name in the fake: the account's, or a campaign's (as the adapter's partition keys). */
+const listName = (accountId: string, campaignId?: string) => (campaignId ? `${accountId}#${campaignId}` : accountId);

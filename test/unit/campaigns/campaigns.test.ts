@@ -220,7 +220,7 @@ describe('pause, resume, cancel', () => {
     expect(await dialCall(world.deps, dialMessageFor(a!))).toMatchObject({ result: 'dialed' });
     const waiting = await dialCall(world.deps, dialMessageFor(b!));
     expect(waiting).toMatchObject({ result: 'later', reason: 'campaign at maxConcurrentCalls', delaySeconds: 2 });
-    expect(await world.table.oldestWaiters('acc_demo', 10)).toEqual([
+    expect(await world.table.oldestWaiters('acc_demo', 10, campaign.id)).toEqual([
       expect.objectContaining({ callId: b!.id, campaignId: campaign.id }),
     ]);
     world.queue.sent.length = 0;
