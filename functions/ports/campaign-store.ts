@@ -129,6 +129,12 @@ export interface CampaignStore {
   /** Applies a call's status change to the counts once per call version; false if it was counted already. */
   applyCallChange(change: CampaignCallChange): Promise<boolean>;
   /**
+   * Sets the campaign's count of calls holding its slots (`activeCalls`) to `actual` if it still
+   * holds `expected`; false if it does not (a gate or a release moved it meanwhile) or the
+   * campaign is gone. The reconciler's repair of a count that drifted.
+   */
+  repairActiveCalls(accountId: string, campaignId: string, expected: number, actual: number): Promise<boolean>;
+  /**
    * One page of the campaign's calls in `status`, oldest first, from the campaign-status index:
    * at most `limit` calls after the position `after` (the `next` of the page before; absent: the
    * first page). `next` is null on the last page. A position stays valid while calls leave the status.

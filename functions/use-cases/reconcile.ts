@@ -27,7 +27,7 @@ export interface ReconcileDeps extends CallEventDeps {
    * Campaigns whose contacts' calls stopped being made (a request's or page's message lost, or
    * never sent), and where their work is sent again. Absent where no campaign can exist (unit tests of calls).
    */
-  campaigns?: Pick<CampaignStore, 'listContactsDue' | 'recordContactsCreated'>;
+  campaigns?: Pick<CampaignStore, 'listContactsDue' | 'recordContactsCreated' | 'get' | 'repairActiveCalls'>;
   sweeps?: CampaignSweeps;
 }
 
@@ -40,6 +40,8 @@ export interface ReconcileReport {
   /** Due calls left for the next run because this one ran out of time. */
   deferred: number;
   slotCountersRepaired: number;
+  /** Campaigns whose count of calls holding their slots (activeCalls) drifted, and was set right. */
+  campaignSlotsRepaired: number;
   /** Campaigns whose contacts' calls stopped being made, and whose work was sent again. */
   campaignContactsResent: number;
 }
@@ -62,6 +64,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     failed: 0,
     deferred: 0,
     slotCountersRepaired: 0,
+    campaignSlotsRepaired: 0,
     campaignContactsResent: 0,
   };
   const due = await deps.reconcilerQueries.listWatchdogDue(toTimestamp(deps.clock.now()), BATCH);
@@ -91,6 +94,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     report.slotCountersRepaired = await repairSlotCounters(deps);
   } catch (error) {
     deps.onCallError('(slot counters)', error);
+  }
+  try {
+    report.campaignSlotsRepaired = await repairCampaignSlots(deps);
+  } catch (error) {
+    deps.onCallError('(campaign slots)', error);
   }
   return report;
 }
@@ -155,6 +163,47 @@ async function resendCampaignContacts(deps: ReconcileDeps): Promise<number> {
     resent += 1;
   }
   return resent;
+}
+
+/**
+ * Sets right each campaign's count of calls holding its slots (`activeCalls`, taken at the dial
+ * gate, given back by the write that ends the attempt) where it drifted from its unfinished calls
+ * (a deploy or a rollback between versions that gave it back in different places could give it
+ * back twice, or never): too high, the campaign's calls would wait for slots nobody holds; too
+ * low, it would run above its maxConcurrentCalls. Only campaigns with an unfinished call are looked
+ * at (one read each), after their calls have been quiet for a grace period; the repair is
+ * conditional on the count it read, so a gate or a release meanwhile wins.
+ */
+async function repairCampaignSlots(deps: ReconcileDeps): Promise<number> {
+  const store = deps.campaigns;
+  if (!store) return 0;
+  const keyOf = (call: StoredCall) => `${call.accountId}#${call.campaignId}`;
+  // Campaigns first, then their calls (as the account counters above): a gate or a release in
+  // between changes the count read, and the conditional repair below then refuses.
+  const withCalls = new Map<string, { accountId: string; campaignId: string }>();
+  for (const call of await deps.reconcilerQueries.listUnfinished())
+    if (call.campaignId) withCalls.set(keyOf(call), { accountId: call.accountId, campaignId: call.campaignId });
+  const read = new Map<string, number>();
+  for (const [key, { accountId, campaignId }] of withCalls) {
+    if (deps.clock.now() >= deps.deadline) break;
+    const campaign = await store.get(accountId, campaignId);
+    if (campaign) read.set(key, campaign.activeCalls);
+  }
+  const calls = new Map<string, StoredCall[]>();
+  for (const call of await deps.reconcilerQueries.listUnfinished())
+    if (call.campaignId) calls.set(keyOf(call), [...(calls.get(keyOf(call)) ?? []), call]);
+  // Campaigns whose calls moved within a grace period are left alone: the index may lag the move.
+  const settled = deps.clock.now().getTime() - deps.limits.watchdogGraceSeconds * 1000;
+  let repaired = 0;
+  for (const [key, activeCalls] of read) {
+    const mine = calls.get(key) ?? [];
+    if (mine.some((call) => Date.parse(call.updatedAt) > settled)) continue;
+    const actual = mine.filter((call) => holdsSlot(call.status)).length;
+    const { accountId, campaignId } = withCalls.get(key) as { accountId: string; campaignId: string };
+    if (activeCalls !== actual && (await store.repairActiveCalls(accountId, campaignId, activeCalls, actual)))
+      repaired += 1;
+  }
+  return repaired;
 }
 
 async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {

@@ -34,7 +34,7 @@ import { LIMITS } from '../support/fakes/call-world.ts';
 
 interface Stores {
   calls: CallRepository;
-  campaigns: Pick<CampaignStore, 'create' | 'get'>;
+  campaigns: Pick<CampaignStore, 'create' | 'get' | 'repairActiveCalls'>;
   /** Removes a campaign's item, as no operation of the service does (a release must not bring it back). */
   deleteCampaign(campaign: StoredCampaign): Promise<void>;
   slotCounters: SlotCounters;
@@ -245,6 +245,18 @@ describe.each([
     expect(await stores.calls.getById(b.id)).toEqual(endedB);
     expect(await stores.campaigns.get(accountId, campaign.id)).toBeNull();
     expect(await stores.slotCounters.listAll()).toContainEqual({ accountId, activeCalls: 0 });
+  });
+
+  it("repairs a campaign's count of slots only from the count it read, never on a campaign that is gone", async () => {
+    const accountId = await anAccount(5);
+    const campaign = aStoredCampaign({ accountId, activeCalls: 0 });
+    await stores.campaigns.create(campaign, [], toTimestamp(new Date()));
+    expect(await stores.campaigns.repairActiveCalls(accountId, campaign.id, 1, 3)).toBe(false);
+    expect((await stores.campaigns.get(accountId, campaign.id))?.activeCalls).toBe(0);
+    expect(await stores.campaigns.repairActiveCalls(accountId, campaign.id, 0, 2)).toBe(true);
+    expect((await stores.campaigns.get(accountId, campaign.id))?.activeCalls).toBe(2);
+    expect(await stores.campaigns.repairActiveCalls(accountId, 'cmp_01HXMN8ZABC1230000000000XY', 0, 1)).toBe(false);
+    expect(await stores.campaigns.get(accountId, 'cmp_01HXMN8ZABC1230000000000XY')).toBeNull();
   });
 
   it("keeps each waiting list (the account's, a campaign's) earliest due first, and removes an entry only with its token", async () => {

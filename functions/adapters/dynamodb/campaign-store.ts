@@ -310,6 +310,29 @@ export class DynamoDbCampaignStore implements CampaignStore {
     }
   }
 
+  /** Through writeOnce: a repeat of a repair that landed is still a repair (true). */
+  async repairActiveCalls(accountId: string, campaignId: string, expected: number, actual: number): Promise<boolean> {
+    try {
+      await writeOnce(this.db, {
+        update: {
+          TableName: this.tableName,
+          Key: keys.campaign(accountId, campaignId),
+          UpdateExpression: 'SET activeCalls = :actual',
+          // A campaign stored before it counted its slots has no activeCalls: that reads as 0.
+          ConditionExpression:
+            expected === 0
+              ? 'attribute_exists(pk) AND (activeCalls = :expected OR attribute_not_exists(activeCalls))'
+              : 'activeCalls = :expected',
+          ExpressionAttributeValues: { ':actual': actual, ':expected': expected },
+        },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async applyCallChange(change: CampaignCallChange): Promise<boolean> {
     const nowEpoch = Math.floor(this.clock.now().getTime() / 1000);
     const adds = [`counts.#to :one`, ...(change.from ? ['counts.#from :minus'] : [])];

@@ -167,6 +167,13 @@ export class InMemoryCampaignStore implements CampaignStore {
     return copy(stored);
   }
 
+  async repairActiveCalls(accountId: string, campaignId: string, expected: number, actual: number): Promise<boolean> {
+    const campaign = this.campaigns.get(campaignId);
+    if (!campaign || campaign.accountId !== accountId || campaign.activeCalls !== expected) return false;
+    campaign.activeCalls = actual;
+    return true;
+  }
+
   async applyCallChange(change: CampaignCallChange): Promise<boolean> {
     const campaign = this.campaigns.get(change.campaignId);
     const last = this.counted.get(change.callId);

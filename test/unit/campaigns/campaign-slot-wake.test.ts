@@ -3,6 +3,8 @@ import { dialCall } from '#use-cases/dial-call';
 import { dialMessageFor } from '#use-cases/dispatch-call';
 import { cancelCampaign, createCampaign } from '#use-cases/campaigns';
 import { applyCallEvent } from '#use-cases/apply-call-event';
+import { reconcile } from '#use-cases/reconcile';
+import { LIMITS } from '../../support/fakes/call-world.ts';
 import { aCall } from '../../support/calls.ts';
 import { CALLER, campaignRequest, fakeCampaignWorld } from '../../support/fakes/campaign-world.ts';
 
@@ -83,5 +85,27 @@ describe('waiting for a campaign’s ceiling', () => {
       result: 'later',
       delaySeconds: 1,
     });
+  });
+
+  it("repairs a campaign's count of calls holding its slots that drifted (a slot given back twice, or never), once its calls are quiet", async () => {
+    const world = fakeCampaignWorld();
+    const request = campaignRequest(3, { pacing: { maxConcurrentCalls: 2, callsPerMinute: 600 } });
+    const { campaign } = await createCampaign(world.deps, { caller: CALLER, request, rawRequest: request });
+    world.clock.advance(1);
+    const [a] = world.table.all();
+    expect(await dialCall(world.deps, dialMessageFor(a!))).toMatchObject({ result: 'dialed' });
+    world.provider.outcomes.set(`CA${a!.id.slice(4)}1`, 'ongoing');
+    const stored = () => world.campaigns.campaigns.get(campaign.id)!;
+    // Given back twice (a deploy between versions): one call holds a slot, the count says -1.
+    stored().activeCalls = -1;
+    expect(await reconcile(world.deps)).toMatchObject({ campaignSlotsRepaired: 0 });
+    world.clock.advance(LIMITS.watchdogGraceSeconds + 1);
+    expect(await reconcile(world.deps)).toMatchObject({ campaignSlotsRepaired: 1 });
+    expect(stored().activeCalls).toBe(1);
+    // Never given back: the count says 2, so the campaign's other calls would wait for nothing.
+    stored().activeCalls = 2;
+    expect(await reconcile(world.deps)).toMatchObject({ campaignSlotsRepaired: 1 });
+    expect(stored().activeCalls).toBe(1);
+    expect(await reconcile(world.deps)).toMatchObject({ campaignSlotsRepaired: 0 });
   });
 });
