@@ -1,4 +1,5 @@
 import type { StoredCall } from '#schemas/call';
+import type { UpdateEffects } from '#ports/call-repository';
 import type { StoredCampaign } from '#schemas/campaign';
 import type { CreateCampaignRequest } from '#schemas/campaign-request';
 import type { WebhookEvent } from '#schemas/webhooks';
@@ -62,8 +63,8 @@ export function fakeCampaignWorld(options: { slotLimit?: number } = {}) {
     if (result.created) stream.push({ before: null, after: structuredClone(call) });
     return result;
   };
-  table.update = async (next: StoredCall, previous: StoredCall) => {
-    const written = await update(next, previous);
+  table.update = async (next: StoredCall, previous: StoredCall, effects?: UpdateEffects) => {
+    const written = await update(next, previous, effects);
     stream.push({ before: structuredClone(previous), after: structuredClone(written) });
     return written;
   };
