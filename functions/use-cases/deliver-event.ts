@@ -123,7 +123,13 @@ export async function deliverEvent(
     succeeded,
     statusCode: response.statusCode,
     latencyMs: response.latencyMs,
-    error: response.error,
+    // A redirect is an answer, but not a delivery: the sender never follows one (a URL checked once
+    // must not lead elsewhere), and the attempt says so rather than leaving only the status.
+    error:
+      response.error ??
+      (response.statusCode !== null && response.statusCode >= 300 && response.statusCode < 400
+        ? `redirect not followed (HTTP ${response.statusCode}): the endpoint's URL must answer 2xx itself`
+        : null),
     gaveUp,
   });
   deps.metrics.record(webhookDelivered(succeeded ? 'delivered' : gaveUp ? 'parked' : 'failed'));

@@ -56,6 +56,21 @@ describe('deliverEvent', () => {
       expect(metrics.count('WebhookDeliveries', { Result: result })).toBe(1);
   });
 
+  it('records a redirect as a failed attempt that says it was not followed (before: error null)', async () => {
+    const { deps, webhooks, sender, message } = world();
+    await webhooks.createEndpoint(anEndpoint('whk_1', ['OutboundCallStatusChanged']));
+    sender.statusCode = 302;
+    await deliverEvent(deps, message());
+    expect(webhooks.attempts.at(-1)).toMatchObject({
+      succeeded: false,
+      statusCode: 302,
+      error: expect.stringContaining('redirect not followed'),
+    });
+    sender.statusCode = 503;
+    await deliverEvent(deps, message({ attempt: 2 }));
+    expect(webhooks.attempts.at(-1)).toMatchObject({ statusCode: 503, error: null });
+  });
+
   it('POSTs the event signed with the endpoint’s secret, records the attempt and remembers the delivery', async () => {
     const { deps, webhooks, sender, clock, event, message } = world();
     await webhooks.createEndpoint(anEndpoint('whk_1', ['OutboundCallStatusChanged']));
