@@ -261,4 +261,24 @@ describe('telephony webhooks', () => {
     }
     expect(await current()).toEqual(ended);
   });
+
+  it('does not call again a number the network said does not exist (failed, SIP 404), under retryPolicy.failed (before: retried)', async () => {
+    const id = await dialedCall({ retryPolicy: { failed: { maxRetries: 2, delayMinutes: 1 } } });
+    // Twilio's "failed": it could not route the call, most often a well-formed number that does not
+    // exist; the final status callback says so with the SIP response (404 Not Found).
+    const failed = status('failed', { SipResponseCode: '404', CallbackSource: 'call-progress-events' });
+    expect((await post('status', failed, signed(), id)).status).toBe(204);
+    expect(await current(id)).toMatchObject({ status: 'failed', endReason: 'invalid_number', retryCount: 0 });
+  });
+
+  it('does not say the agent ended a call the callee hung up on (the <Connect> action after the hang-up; before: agent_ended)', async () => {
+    const id = await dialedCall();
+    const answer = await post('answer', status('in-progress', { AnsweredBy: 'human' }), signed(), id);
+    expect(answer.text).toContain('<Stream');
+    // The callee hangs up: the stream ends with the call, and the <Connect> action request that
+    // follows carries CallStatus=completed (the line is no longer up), before the status callback.
+    expect((await post('stream-ended', status('completed'), signed(), id)).status).toBe(200);
+    expect((await post('status', status('completed', { CallDuration: '42' }), signed(), id)).status).toBe(204);
+    expect((await current(id)).endReason).toBe('customer_ended');
+  });
 });
