@@ -47,7 +47,24 @@ function toServiceError(
   }
   const topField = String(issue.path[0]);
   const code = options.fieldCodes?.[topField] ?? 'invalid_field';
-  return invalidRequest(code, issue.message === 'Invalid input' ? `${param} is invalid.` : issue.message, param);
+  return invalidRequest(
+    code,
+    issue.message === 'Invalid input' ? vagueMessage(param, issue, input) : issue.message,
+    param,
+  );
+}
+
+/**
+ * What to say of a value the schema gave no message for: its expected type and what came (`pacing
+ * must be an object; it is null.`), else that it is invalid.
+ */
+function vagueMessage(param: string, issue: Issue, input: unknown): string {
+  if (issue.code !== 'invalid_type') return `${param} is invalid.`;
+  const value = valueAt(input, issue.path);
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  const expected = issue.expected === 'int' ? 'integer' : String(issue.expected);
+  const article = /^[aeiou]/.test(expected) ? 'an' : 'a';
+  return `${param} must be ${article} ${expected}; it is ${got}.`;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

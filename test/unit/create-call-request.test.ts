@@ -117,3 +117,39 @@ describe('create call request', () => {
     expect(parse({ ...valid, maxRetries: 0, scheduledFor: null }).scheduledFor).toBeNull();
   });
 });
+
+describe('messages for a value of the wrong kind', () => {
+  const campaignRejection = (body: Record<string, unknown>) => {
+    try {
+      parseOrThrow(
+        CreateCampaignRequestSchema,
+        {
+          name: 'x',
+          agentId: 'agt_1',
+          startAt: '2030-01-01T00:00:00Z',
+          contacts: [{ toNumber: '+14155550100' }],
+          ...body,
+        },
+        { noun: 'field' },
+      );
+    } catch (error) {
+      return { param: (error as ServiceError).param, message: (error as ServiceError).message };
+    }
+    return null;
+  };
+
+  it('say what was expected and what came (before: "pacing is invalid.")', () => {
+    expect(campaignRejection({ pacing: null })).toEqual({
+      param: 'pacing',
+      message: 'pacing must be an object; it is null.',
+    });
+    expect(campaignRejection({ contacts: ['+14155550100'] })).toEqual({
+      param: 'contacts.0',
+      message: 'contacts.0 must be an object; it is a string.',
+    });
+    // A field with its own message keeps it.
+    expect(campaignRejection({ contacts: { toNumber: '+14155550100' } })?.message).toBe(
+      'contacts must be an array of contacts.',
+    );
+  });
+});
