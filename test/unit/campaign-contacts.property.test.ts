@@ -74,6 +74,15 @@ describe('campaign contacts files, as hostile input', () => {
     );
   });
 
+  it('takes the required columns in any case, keeping the other headers as written (before: "Phone,ID,Name" was refused)', () => {
+    const { contacts, problems } = readContacts('Phone,ID,Name,Tier\n+14155550199,c1,Jane,Gold\n');
+    expect(problems).toEqual([]);
+    expect(contacts).toEqual([{ line: 2, phone: '+14155550199', id: 'c1', name: 'Jane', extra: { Tier: 'Gold' } }]);
+    expect(readContacts('Phone,phone,id,name\n+14155550199,+14155550199,c1,Jane\n').problems).toEqual([
+      { line: 1, message: 'column phone appears more than once' },
+    ]);
+  });
+
   it('reports a column the API would refuse as a metadata key', () => {
     const text = 'phone,id,name,__proto__\n+14155550100,c1,Jane,x\n';
     const plan = planCampaign(text, readContacts(text).contacts, settings);

@@ -30,7 +30,7 @@ interface ParsedRecord {
 
 /**
  * Reads a contacts CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks) with a
- * header naming at least phone, id and name. Every row is checked, and every problem reported with
+ * header naming at least phone, id and name (in any case). Every row is checked, and every problem reported with
  * its line, before anything uses the contacts.
  */
 export function readContacts(text: string): { contacts: Contact[]; problems: Problem[] } {
@@ -55,7 +55,11 @@ export function readContacts(text: string): { contacts: Contact[]; problems: Pro
       problems: [{ line: 1, message: `the file is empty; it needs a header line with ${REQUIRED_COLUMNS.join(',')}` }],
     };
 
-  const columns = header.record;
+  // The required columns in any case (a spreadsheet's "Phone", "ID", "Name"); other columns keep
+  // their header as written, as the metadata keys.
+  const columns = header.record.map((column) =>
+    (REQUIRED_COLUMNS as readonly string[]).includes(column.toLowerCase()) ? column.toLowerCase() : column,
+  );
   const headerProblems = checkHeader(columns);
   if (headerProblems.length > 0) return { contacts: [], problems: headerProblems };
 
