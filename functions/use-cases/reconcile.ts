@@ -90,13 +90,15 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   } catch (error) {
     deps.onCallError('(campaign contacts)', error);
   }
+  // The accounts' repair lists the unfinished calls; the campaigns' repair starts from that list.
+  let unfinished: StoredCall[] | undefined;
   try {
-    report.slotCountersRepaired = await repairSlotCounters(deps);
+    ({ repaired: report.slotCountersRepaired, unfinished } = await repairSlotCounters(deps));
   } catch (error) {
     deps.onCallError('(slot counters)', error);
   }
   try {
-    report.campaignSlotsRepaired = await repairCampaignSlots(deps);
+    report.campaignSlotsRepaired = await repairCampaignSlots(deps, unfinished);
   } catch (error) {
     deps.onCallError('(campaign slots)', error);
   }
@@ -174,14 +176,14 @@ async function resendCampaignContacts(deps: ReconcileDeps): Promise<number> {
  * at (one read each), after their calls have been quiet for a grace period; the repair is
  * conditional on the count it read, so a gate or a release meanwhile wins.
  */
-async function repairCampaignSlots(deps: ReconcileDeps): Promise<number> {
+async function repairCampaignSlots(deps: ReconcileDeps, listed?: StoredCall[]): Promise<number> {
   const store = deps.campaigns;
   if (!store) return 0;
   const keyOf = (call: StoredCall) => `${call.accountId}#${call.campaignId}`;
   // Campaigns first, then their calls (as the account counters above): a gate or a release in
   // between changes the count read, and the conditional repair below then refuses.
   const withCalls = new Map<string, { accountId: string; campaignId: string }>();
-  for (const call of await deps.reconcilerQueries.listUnfinished())
+  for (const call of listed ?? (await deps.reconcilerQueries.listUnfinished()))
     if (call.campaignId) withCalls.set(keyOf(call), { accountId: call.accountId, campaignId: call.campaignId });
   const read = new Map<string, number>();
   for (const [key, { accountId, campaignId }] of withCalls) {
@@ -206,7 +208,8 @@ async function repairCampaignSlots(deps: ReconcileDeps): Promise<number> {
   return repaired;
 }
 
-async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
+/** Resolves with the repairs made and the unfinished calls it listed (for the campaigns' repair). */
+async function repairSlotCounters(deps: ReconcileDeps): Promise<{ repaired: number; unfinished: StoredCall[] }> {
   // Counters first, then calls: a dial in between raises the counter, and the conditional
   // repair below then refuses, instead of lowering a counter the index has not caught up with.
   const counters = await deps.slotCounters.listAll();
@@ -225,5 +228,5 @@ async function repairSlotCounters(deps: ReconcileDeps): Promise<number> {
       repaired += 1;
     }
   }
-  return repaired;
+  return { repaired, unfinished };
 }

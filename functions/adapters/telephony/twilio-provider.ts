@@ -157,16 +157,21 @@ const CONNECT_PHASE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** The socket error's code that undici puts in a failed fetch's `cause`, if any. */
+function causeCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Whether a failed fetch certainly sent nothing (it failed while connecting). */
 function neverSent(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' && CONNECT_PHASE_CODES.has(code);
+  return CONNECT_PHASE_CODES.has(causeCode(error) ?? '');
 }
 
 /** A failed fetch's message with its cause's code, for the log (no URL, no credentials). */
 function describeFetchFailure(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  const code = causeCode(error);
+  return `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ''}`;
 }
 
 /**
